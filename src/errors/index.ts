@@ -1,0 +1,66 @@
+/**
+ * One registry of the errors wattshift raises on purpose. Each has a stable `code`; input
+ * errors carry where the problem is (file, line, column, JSON path) and end the CLI with
+ * exit code 2. Anything else is an internal error (exit code 1).
+ */
+
+/** Where in the user's input a problem was found. */
+export interface InputLocation {
+  file?: string;
+  line?: number;
+  column?: number;
+  /** JSON path such as `sites[0].grid.importLimitMW`. */
+  path?: string;
+}
+
+export const ERROR_CODES = {
+  SCENARIO_SYNTAX: 'the scenario file is not valid YAML or JSON',
+  SCENARIO_INVALID: 'the scenario does not match the schema',
+  SCENARIO_REFERENCE: 'the scenario names something that does not exist',
+  FILE_NOT_FOUND: 'a file named by the input does not exist or cannot be read',
+  SERIES_INVALID: 'a time series file cannot be read or aligned',
+  TIME_INVALID: 'a time, time zone or time range is not valid',
+  OPTION_INVALID: 'a command-line option is not valid',
+  PLAN_INFEASIBLE: 'no schedule satisfies every constraint',
+  SOLVER_LIMIT: 'the model is too large for the solver',
+  EVENT_INVALID: 'a grid event or program definition is not valid',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error the user can fix by changing their input. The CLI exits with code 2. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  readonly code: ErrorCode;
+  readonly location: InputLocation;
+  /** Further problems found in the same pass (all are reported, not only the first). */
+  readonly details: string[];
+
+  constructor(code: ErrorCode, message: string, location: InputLocation = {}, details: string[] = []) {
+    super(message);
+    this.code = code;
+    this.location = location;
+    this.details = details;
+  }
+
+  /** `file:line:column: path: message` with the parts that are known. */
+  format(): string {
+    const where = formatLocation(this.location);
+    const head = where ? `${where}: ${this.message}` : this.message;
+    return [head, ...this.details.map((d) => `  - ${d}`)].join('\n');
+  }
+}
+
+/** Formats a location as `file:line:column (at path)`. */
+export function formatLocation(loc: InputLocation): string {
+  let s = loc.file ?? '';
+  if (loc.file && loc.line !== undefined) s += `:${loc.line}`;
+  if (loc.file && loc.line !== undefined && loc.column !== undefined) s += `:${loc.column}`;
+  if (loc.path) s += s ? ` (at ${loc.path})` : `at ${loc.path}`;
+  return s;
+}
+
+/** True for errors that mean "bad input" (exit code 2). */
+export function isInputError(e: unknown): e is InputError {
+  return e instanceof InputError;
+}

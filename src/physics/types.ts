@@ -1,0 +1,60 @@
+/**
+ * Resolved physical models: what the simulator and optimiser consume. Built from the scenario by
+ * the physics stage; plain values, no behaviour hidden in classes.
+ */
+
+/** One operating point of an accelerator running a workload class. */
+export interface OperatingPoint {
+  /** Power cap set, W. */
+  capW: number;
+  /** GPU power drawn, W. */
+  gpuPowerW: number;
+  /** GPU plus its share of host power (CPU, memory, NICs, fans), W: what the IT meter sees. */
+  itPowerW: number;
+  /** Throughput relative to full speed (1 = uncapped). */
+  throughput: number;
+}
+
+/** A resolved accelerator model. */
+export interface Accelerator {
+  id: string;
+  vendor: string;
+  tdpW: number;
+  idleW: number;
+  minCapW: number;
+  nodeOverheadIdleW: number;
+  nodeOverheadMaxW: number;
+  /** Curves by workload class, each the upper concave hull of its points, sorted by power. */
+  curves: Record<string, OperatingPoint[]>;
+  /** Tokens per second per GPU at full power, by workload class. */
+  tokensPerSecondPerGpu: Record<string, number>;
+  priceUsd?: number;
+  /** Where the defaults come from (for docs and reports). */
+  source: string;
+}
+
+/**
+ * Facility power as an affine function of IT power at each step:
+ * facilityKW = itKW × (1 + lossSlope + coolingSlope) + fixedKW + coolingFixedKW.
+ * The optimiser and simulator share these coefficients, so plans and ledgers agree.
+ */
+export interface FacilityCoefficients {
+  /** UPS and distribution losses per kW of IT. */
+  lossSlope: number;
+  /** Cooling power per kW of IT at each step (depends on outdoor conditions). */
+  coolingSlope: Float64Array;
+  /** Constant facility load (lighting, offices), kW. */
+  fixedKW: number;
+}
+
+/** Storage limits in kW and kWh. */
+export interface StorageModel {
+  energyKWh: number;
+  powerKW: number;
+  chargeEfficiency: number;
+  dischargeEfficiency: number;
+  socMinKWh: number;
+  socMaxKWh: number;
+  socInitialKWh: number;
+  degradationCostPerKWh: number;
+}
