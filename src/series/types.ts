@@ -45,6 +45,8 @@ export interface RawSeries {
   lines: Int32Array;
   /** Local times that do not exist (skipped by a DST jump) and were dropped. */
   nonexistentLocalTimes: number;
+  /** Rows dropped because `shiftYears` moved Feb 29 into a year without one. */
+  shiftDropped?: number;
   /** Human name of the source, e.g. `prices.csv column "Price (USD/MWh)"`. */
   source: string;
 }
@@ -68,6 +70,8 @@ export interface AlignReport {
   missingCells: number;
   /** Local times skipped by a DST jump that appeared in the file and were dropped. */
   nonexistentLocalTimes: number;
+  /** Rows dropped because `shiftYears` moved Feb 29 into a year without one. */
+  shiftDropped?: number;
   /** Source interval detected, minutes. */
   sourceStepMinutes: number;
   /** Grid steps with no data before filling. */
@@ -85,7 +89,10 @@ export interface AlignReport {
 /** A series on the horizon grid, in its canonical unit. */
 export interface AlignedSeries {
   values: Float64Array;
+  /** CANONICAL_UNIT of the quantity (prices: `currency/MWh`; see `currency`). */
   unit: string;
+  /** Currency of a price series (ISO code from the file or the scenario), when known. */
+  currency?: string;
   report: AlignReport;
 }
 

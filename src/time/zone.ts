@@ -78,10 +78,12 @@ export class ZoneOffsets {
   constructor(timeZone: string, fromMs: number, toMs: number) {
     this.timeZone = timeZone;
     const probe = 6 * 3600_000; // zone rules never change twice within 6 hours
-    let prev = offsetMinutesAt(timeZone, fromMs);
+    // zone transitions fall on whole minutes: start the scan on one so bisection lands on them
+    const first = Math.floor(fromMs / 60_000) * 60_000;
+    let prev = offsetMinutesAt(timeZone, first);
     this.starts.push(-Infinity);
     this.offsets.push(prev);
-    for (let t = fromMs; t < toMs + probe; t += probe) {
+    for (let t = first; t < toMs + probe; t += probe) {
       const next = offsetMinutesAt(timeZone, t + probe);
       if (next !== prev) {
         // bisect the transition to the minute
