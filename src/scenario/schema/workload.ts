@@ -58,6 +58,7 @@ export const BatchInference = z.strictObject({
   qosFloor: Fraction.optional(),
   unfinishedPenaltyPerMillionTokens: NonNegative.default(5),
   valuePerMillionTokens: NonNegative.default(0),
+  continuous: z.boolean().default(false).describe('More tokens than the horizon can hold: performance is measured, not completion'),
 });
 
 export const Workload = z.discriminatedUnion('type', [InferenceService, TrainingJob, BatchInference]);

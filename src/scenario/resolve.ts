@@ -1,0 +1,237 @@
+/**
+ * Resolves a validated scenario: builds the time grid, checks every cross-reference, loads and
+ * aligns every series file, and merges the accelerator catalogue. The result is plain data on
+ * one time grid, ready for the physics stage.
+ */
+import { dirname, resolve as resolvePath } from 'node:path';
+import { InputError } from '../errors/index.ts';
+import { resolveAccelerators } from '../physics/index.ts';
+import type { Accelerator } from '../physics/types.ts';
+import { loadSeries, loadWeather } from '../series/index.ts';
+import type { AlignReport, AlignedWeather, Quantity } from '../series/types.ts';
+import type { TimeGrid } from '../time/grid.ts';
+import { assertTimeZone } from '../time/zone.ts';
+import { horizonGrid, stepAtOrAfter } from './horizon.ts';
+import type { Scenario, SeriesRef, Site, Workload } from './schema/index.ts';
+
+/** A site with its series aligned to the grid. */
+export interface ResolvedSite {
+  index: number;
+  spec: Site;
+  timeZone: string;
+  /** Energy price, currency/MWh (present when the site has a price series). */
+  price?: Float64Array;
+  /** Grid carbon intensity, gCO2/kWh (zeros, with a warning, when no series is given). */
+  carbonIntensity: Float64Array;
+  /** Renewable share of grid supply, fraction. */
+  gridRenewableShare: Float64Array;
+  weather?: AlignedWeather;
+  /** Import limit per step, kW (overrides applied). */
+  importLimitKW: Float64Array;
+  exportLimitKW: number;
+  /** Capacity-factor series given in the scenario, by renewable id (fraction). */
+  renewableCapacityFactors: Map<string, Float64Array>;
+}
+
+/** A workload with its times as step indices and its sites as indices. */
+export interface ResolvedWorkload {
+  index: number;
+  spec: Workload;
+  siteIndices: number[];
+  /** First step the work may run. */
+  releaseStep: number;
+  /** First step after the deadline (exclusive). */
+  deadlineStep: number;
+  /** Inference demand, tokens/s (inference services only). */
+  demandTokensPerSecond?: Float64Array;
+  /** Share of demand arriving at each of `siteIndices` (inference only; sums to 1). */
+  arrivalShares?: number[];
+}
+
+/** A scenario resolved against its files and catalogue. */
+export interface ResolvedScenario {
+  scenario: Scenario;
+  /** Scenario file path (for messages), or '<inline>'. */
+  file: string;
+  baseDir: string;
+  grid: TimeGrid;
+  accelerators: Map<string, Accelerator>;
+  sites: ResolvedSite[];
+  workloads: ResolvedWorkload[];
+  seriesReports: AlignReport[];
+  warnings: string[];
+}
+
+function duplicates(ids: string[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const id of ids) (seen.has(id) ? dup : seen).add(id);
+  return [...dup];
+}
+
+/** Resolves a validated scenario read from `file` (series paths are relative to it). */
+export function resolveScenario(scenario: Scenario, file: string, baseDir = dirname(resolvePath(file))): ResolvedScenario {
+  const warnings: string[] = [];
+  const reports: AlignReport[] = [];
+  const ref = (code: 'SCENARIO_REFERENCE' | 'SCENARIO_INVALID', message: string, path: string): never => {
+    throw new InputError(code, message, { file, path });
+  };
+
+  const grid = horizonGrid(scenario.horizon);
+  const accelerators = resolveAccelerators(scenario.accelerators);
+
+  for (const [what, ids, path] of [
+    ['site', scenario.sites.map((s) => s.id), 'sites'],
+    ['workload', scenario.workloads.map((w) => w.id), 'workloads'],
+    ['accelerator', scenario.accelerators.map((a) => a.id), 'accelerators'],
+  ] as const) {
+    const dup = duplicates([...ids]);
+    if (dup.length) ref('SCENARIO_INVALID', `${what} id "${dup[0]}" is used more than once; ids must be unique`, path);
+  }
+  const siteIndex = new Map(scenario.sites.map((s, i) => [s.id, i]));
+
+  const seriesCtx = (name: string, quantity: Quantity, localTimeZone: string) => ({
+    baseDir,
+    grid,
+    quantity,
+    name,
+    currency: scenario.currency,
+    defaultTimeZone: grid.timeZone,
+    localTimeZone,
+  });
+  const load = (r: SeriesRef, name: string, quantity: Quantity, tz: string): Float64Array => {
+    const s = loadSeries(r, seriesCtx(name, quantity, tz));
+    reports.push(s.report);
+    return s.values;
+  };
+
+  const sites: ResolvedSite[] = scenario.sites.map((spec, index) => {
+    const p = `sites[${index}]`;
+    const timeZone = spec.timeZone ?? grid.timeZone;
+    assertTimeZone(timeZone, `${p}.timeZone`);
+    const dupRe = duplicates(spec.renewables.map((r) => r.id));
+    if (dupRe.length) ref('SCENARIO_INVALID', `renewable id "${dupRe[0]}" is used more than once at site "${spec.id}"`, `${p}.renewables`);
+    for (const [j, inv] of spec.it.entries()) {
+      if (!accelerators.has(inv.accelerator)) {
+        ref('SCENARIO_REFERENCE', `unknown accelerator "${inv.accelerator}"; known: ${[...accelerators.keys()].join(', ')}`, `${p}.it[${j}].accelerator`);
+      }
+    }
+    const series = spec.series;
+    const price = series.price ? load(series.price, `${p}.series.price`, 'price', timeZone) : undefined;
+    if (spec.tariff.energy.type === 'spot' && !price) {
+      ref('SCENARIO_REFERENCE', `a spot tariff needs a price series: add series.price (e.g. { file: prices.csv, format: market-prices })`, `${p}.tariff.energy`);
+    }
+    if (spec.tariff.export.type === 'spot' && !price) {
+      ref('SCENARIO_REFERENCE', `spot export pricing needs a price series at series.price`, `${p}.tariff.export`);
+    }
+    let carbonIntensity: Float64Array;
+    if (series.carbonIntensity) carbonIntensity = load(series.carbonIntensity, `${p}.series.carbonIntensity`, 'carbonIntensity', timeZone);
+    else {
+      carbonIntensity = new Float64Array(grid.steps);
+      warnings.push(`site "${spec.id}" has no carbon intensity series (${p}.series.carbonIntensity): its CO2 is reported as 0`);
+    }
+    const gridRenewableShare = series.gridRenewableShare
+      ? load(series.gridRenewableShare, `${p}.series.gridRenewableShare`, 'share', timeZone)
+      : new Float64Array(grid.steps);
+    if (!series.gridRenewableShare) warnings.push(`site "${spec.id}" has no grid renewable share series: the grid is counted as 0 % renewable`);
+    let weather: AlignedWeather | undefined;
+    if (series.weather) {
+      weather = loadWeather(series.weather, { baseDir, grid, name: `${p}.series.weather`, defaultTimeZone: grid.timeZone });
+      reports.push(...weather.reports);
+    }
+    const renewableCapacityFactors = new Map<string, Float64Array>();
+    for (const [j, r] of spec.renewables.entries()) {
+      if (r.capacityFactor) {
+        renewableCapacityFactors.set(r.id, load(r.capacityFactor, `${p}.renewables[${j}].capacityFactor`, 'capacityFactor', timeZone));
+      } else if (!weather) {
+        ref('SCENARIO_REFERENCE', `renewable "${r.id}" has no capacityFactor series and the site has no weather to derive it from; add series.weather or capacityFactor`, `${p}.renewables[${j}]`);
+      } else if (r.type === 'solar' && weather && !weather.cloudCoverPct) {
+        warnings.push(`site "${spec.id}": the weather has no cloud cover, so solar "${r.id}" uses clear sky × a fixed clearness (see docs/model.md)`);
+      }
+    }
+    const cp = spec.tariff.energy.type === 'tou' ? spec.tariff.energy.criticalPeak : undefined;
+    if (cp?.minDailyMaxTemperatureC !== undefined && !weather) {
+      ref('SCENARIO_REFERENCE', 'the critical-peak rule depends on temperature, so the site needs series.weather', `${p}.tariff.energy.criticalPeak.minDailyMaxTemperatureC`);
+    }
+    const importLimitKW = new Float64Array(grid.steps).fill(spec.grid.importLimitMW * 1000);
+    for (const [j, o] of spec.grid.importLimitOverrides.entries()) {
+      const op = `${p}.grid.importLimitOverrides[${j}]`;
+      const a = stepAtOrAfter(grid, o.from, `${op}.from`);
+      const b = stepAtOrAfter(grid, o.to, `${op}.to`);
+      if (b <= a) {
+        if (b === a && (a === 0 || a === grid.steps)) warnings.push(`${op} lies outside the horizon and has no effect`);
+        else ref('SCENARIO_INVALID', `window ends (${o.to}) before it starts (${o.from})`, op);
+      }
+      for (let t = a; t < b; t++) importLimitKW[t] = Math.min(importLimitKW[t]!, o.importLimitMW * 1000);
+    }
+    return {
+      index,
+      spec,
+      timeZone,
+      price,
+      carbonIntensity,
+      gridRenewableShare,
+      weather,
+      importLimitKW,
+      exportLimitKW: spec.grid.exportLimitMW * 1000,
+      renewableCapacityFactors,
+    };
+  });
+
+  const workloads: ResolvedWorkload[] = scenario.workloads.map((spec, index) => {
+    const p = `workloads[${index}]`;
+    const acc = accelerators.get(spec.accelerator);
+    if (!acc) ref('SCENARIO_REFERENCE', `unknown accelerator "${spec.accelerator}"; known: ${[...accelerators.keys()].join(', ')}`, `${p}.accelerator`);
+    const siteIndices = spec.sites.map((id, j) => {
+      const i = siteIndex.get(id);
+      if (i === undefined) return ref('SCENARIO_REFERENCE', `unknown site "${id}"; sites in this scenario: ${[...siteIndex.keys()].join(', ')}`, `${p}.sites[${j}]`);
+      const site = scenario.sites[i]!;
+      if (!site.it.some((inv) => inv.accelerator === spec.accelerator)) {
+        return ref(
+          'SCENARIO_REFERENCE',
+          `site "${id}" has no ${spec.accelerator} GPUs (it has ${site.it.map((x) => `${x.gpus} × ${x.accelerator}`).join(', ')})`,
+          `${p}.sites[${j}]`,
+        );
+      }
+      return i;
+    });
+    if (new Set(siteIndices).size !== siteIndices.length) ref('SCENARIO_INVALID', 'a site is listed twice', `${p}.sites`);
+    let releaseStep = 0;
+    let deadlineStep = grid.steps;
+    if (spec.type !== 'inference') {
+      if (spec.release !== undefined) releaseStep = stepAtOrAfter(grid, spec.release, `${p}.release`);
+      if (spec.deadline !== undefined) deadlineStep = stepAtOrAfter(grid, spec.deadline, `${p}.deadline`);
+      if (deadlineStep <= releaseStep) {
+        ref('SCENARIO_INVALID', `the deadline (${spec.deadline ?? 'horizon end'}) is not after the release (${spec.release ?? 'horizon start'}) within the horizon`, `${p}.deadline`);
+      }
+      const min = spec.gpus.min;
+      if (min !== undefined && min > spec.gpus.max) ref('SCENARIO_INVALID', `gpus.min (${min}) exceeds gpus.max (${spec.gpus.max})`, `${p}.gpus.min`);
+      const largest = Math.max(
+        ...siteIndices.map((i) => scenario.sites[i]!.it.filter((x) => x.accelerator === spec.accelerator).reduce((a, x) => a + x.gpus, 0)),
+      );
+      const need = min ?? (spec.type === 'training' && spec.resizable ? 1 : spec.gpus.max);
+      if (need > largest) {
+        ref('SCENARIO_INVALID', `the job needs at least ${need} ${spec.accelerator} GPUs but its largest eligible site has ${largest}`, `${p}.gpus`);
+      }
+    }
+    const out: ResolvedWorkload = { index, spec, siteIndices, releaseStep, deadlineStep };
+    if (spec.type === 'inference') {
+      const tz = sites[siteIndices[0]!]!.timeZone;
+      out.demandTokensPerSecond = load(spec.demandTokensPerSecond, `${p}.demandTokensPerSecond`, 'tokensPerSecond', tz);
+      if (spec.arrivalShares) {
+        for (const k of Object.keys(spec.arrivalShares)) {
+          if (!spec.sites.includes(k)) ref('SCENARIO_REFERENCE', `arrival share for "${k}", which is not one of this service's sites (${spec.sites.join(', ')})`, `${p}.arrivalShares.${k}`);
+        }
+        const shares = spec.sites.map((id) => spec.arrivalShares?.[id] ?? 0);
+        const sum = shares.reduce((a, b) => a + b, 0);
+        if (Math.abs(sum - 1) > 1e-6) ref('SCENARIO_INVALID', `arrival shares sum to ${+sum.toFixed(6)}; they must sum to 1`, `${p}.arrivalShares`);
+        out.arrivalShares = shares;
+      } else {
+        out.arrivalShares = spec.sites.map(() => 1 / spec.sites.length);
+      }
+    }
+    return out;
+  });
+
+  return { scenario, file, baseDir, grid, accelerators, sites, workloads, seriesReports: reports, warnings };
+}

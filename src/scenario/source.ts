@@ -1,0 +1,86 @@
+/**
+ * Reads a scenario file (YAML or JSON) into plain data while keeping a map from JSON paths back
+ * to line and column, so that every later error can point at the exact place in the file.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
+import { InputError, type InputLocation } from '../errors/index.ts';
+
+/** A parsed scenario file: its data and a way to locate any path in it. */
+export interface ScenarioSource {
+  file: string;
+  data: unknown;
+  /** Line and column (1-based) of the value at a JSON path, or of its nearest existing parent. */
+  locate(path: ReadonlyArray<string | number>): InputLocation;
+}
+
+/** Formats a path as `sites[0].grid.importLimitMW`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let s = '';
+  for (const p of path) {
+    if (typeof p === 'number') s += `[${p}]`;
+    else s += s ? `.${String(p)}` : String(p);
+  }
+  return s;
+}
+
+/** Parses scenario text (YAML 1.2, which also reads JSON). */
+export function parseScenarioText(text: string, file: string): ScenarioSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const pos = lineCounter.linePos(first.pos[0]);
+    const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new InputError(
+      'SCENARIO_SYNTAX',
+      `syntax error: ${message}`,
+      { file, line: pos.line, column: pos.col },
+      doc.errors.slice(1, 5).map((e) => {
+        const p = lineCounter.linePos(e.pos[0]);
+        return `line ${p.line}:${p.col}: ${e.message.split('\n')[0]}`;
+      }),
+    );
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputError('SCENARIO_INVALID', 'a scenario must be a mapping (YAML) or an object (JSON) at the top level', { file, line: 1, column: 1 });
+  }
+  const locate = (path: ReadonlyArray<string | number>): InputLocation => {
+    let node: unknown = doc.contents;
+    let found: YamlNode | undefined = doc.contents ?? undefined;
+    for (const key of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((it) => {
+          const k = it.key as { value?: unknown } | null;
+          return k !== null && typeof k === 'object' && String(k.value) === String(key);
+        });
+        if (!pair) break;
+        node = pair.value;
+        found = (pair.value ?? pair.key) as YamlNode;
+      } else if (isSeq(node) && typeof key === 'number') {
+        const item = node.items[key];
+        if (item === undefined) break;
+        node = item;
+        found = item as YamlNode;
+      } else break;
+    }
+    const range = found?.range;
+    if (!range) return { file, path: formatPath(path) };
+    const pos = lineCounter.linePos(range[0]);
+    return { file, line: pos.line, column: pos.col, path: formatPath(path) };
+  };
+  return { file, data, locate };
+}
+
+/** Reads and parses a scenario file; a missing or unreadable file is an input error. */
+export function readScenarioFile(file: string): ScenarioSource {
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) throw new Error('is a directory');
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError('FILE_NOT_FOUND', `cannot read scenario file: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`, { file });
+  }
+  return parseScenarioText(text, file);
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../errors/index.ts';
+import { parseScenarioText } from './source.ts';
+import { validateScenario } from './validate.ts';
+
+const base = `name: t
+horizon: { start: 2023-01-01T00:00, hours: 24, timeZone: UTC }
+sites:
+  - id: a
+    latitude: 30
+    longitude: -97
+    grid: { importLimitMW: 10 }
+    it: [{ accelerator: H100, gpus: 8 }]
+    facility: { cooling: { archetype: air } }
+    tariff: { energy: { type: flat, pricePerMWh: 50 } }
+`;
+
+function errorOf(text: string): InputError {
+  try {
+    validateScenario(parseScenarioText(text, 'scn.yaml'));
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('scenario validation messages', () => {
+  it('accepts a minimal scenario and fills defaults', () => {
+    const s = validateScenario(parseScenarioText(base, 'scn.yaml'));
+    expect(s.currency).toBe('USD');
+    expect(s.horizon.stepMinutes).toBe(60);
+    expect(s.sites[0]!.facility.upsEfficiency).toBe(0.97);
+    expect(s.workloads).toEqual([]);
+  });
+
+  it('reports YAML syntax errors with line and column', () => {
+    const e = errorOf('name: t\nhorizon: { start: 2023\n  hours: [1, 2\n');
+    expect(e.code).toBe('SCENARIO_SYNTAX');
+    expect(e.location.file).toBe('scn.yaml');
+    expect(e.location.line).toBeGreaterThanOrEqual(2);
+    expect(e.format()).toMatch(/^scn\.yaml:\d+:\d+: syntax error/);
+  });
+
+  it('names the JSON path, the line, what was found and what is valid', () => {
+    const e = errorOf(base.replace('importLimitMW: 10', 'importLimitMW: -5'));
+    expect(e.code).toBe('SCENARIO_INVALID');
+    expect(e.location.path).toBe('sites[0].grid.importLimitMW');
+    expect(e.location.line).toBe(7);
+    expect(e.message).toContain('found -5');
+    expect(e.message).toContain('must be > 0');
+  });
+
+  it('suggests the closest field name for a typo', () => {
+    const e = errorOf(base.replace('importLimitMW', 'importLimitMw'));
+    expect(e.format()).toContain('did you mean "importLimitMW"');
+  });
+
+  it('lists valid values of an enumeration', () => {
+    const e = errorOf(base.replace('archetype: air', 'archetype: water'));
+    expect(e.message).toContain('"air", "cold-plate", "immersion"');
+    expect(e.location.path).toBe('sites[0].facility.cooling.archetype');
+  });
+
+  it('lists valid discriminator values', () => {
+    const e = errorOf(base.replace('type: flat', 'type: dynamic'));
+    expect(e.message).toContain('"spot"');
+    expect(e.message).toContain('"tou"');
+  });
+
+  it('collects every problem, not only the first', () => {
+    const e = errorOf(base.replace('latitude: 30', 'latitude: 300').replace('gpus: 8', 'gpus: 0'));
+    expect(e.details.length).toBe(2);
+    expect(e.format()).toContain('sites[0].latitude');
+    expect(e.format()).toContain('sites[0].it[0].gpus');
+  });
+
+  it('rejects a top level that is not a mapping', () => {
+    expect(errorOf('- 1\n- 2\n').code).toBe('SCENARIO_INVALID');
+  });
+
+  it('reads JSON as well as YAML', () => {
+    const json = JSON.stringify({ name: 't', horizon: { start: '2023-01-01T00:00', hours: 24 }, sites: [] });
+    const e = errorOf(json);
+    expect(e.location.path).toBe('sites');
+    expect(e.message).toContain('number of items must be >= 1');
+  });
+});
