@@ -24,18 +24,30 @@ export interface Accelerator {
   minCapW: number;
   nodeOverheadIdleW: number;
   nodeOverheadMaxW: number;
-  /** Curves by workload class, each the upper concave hull of its points, sorted by power. */
+  /**
+   * Curves by workload class (`training`, `inference`, `batch`) or named job profile, each the
+   * upper concave hull of its running points, sorted by power, throughput strictly increasing.
+   */
   curves: Record<string, OperatingPoint[]>;
+  /** Points removed from each curve while hulling, with the reason (for docs and audits). */
+  droppedPoints: Record<string, DroppedPoint[]>;
   /** Tokens per second per GPU at full power, by workload class. */
   tokensPerSecondPerGpu: Record<string, number>;
   priceUsd?: number;
   /** Where the defaults come from (for docs and reports). */
   source: string;
+  /** False when key figures (TDP, idle, overhead, curves) are assumptions, not sourced values. */
+  verified: boolean;
+}
+
+/** A curve point removed by the hull rule, and why. */
+export interface DroppedPoint extends OperatingPoint {
+  reason: string;
 }
 
 /**
  * Facility power as an affine function of IT power at each step:
- * facilityKW = itKW × (1 + lossSlope + coolingSlope) + fixedKW + coolingFixedKW.
+ * facilityKW = itKW × (1 + lossSlope + coolingSlope[t]) + fixedKW.
  * The optimiser and simulator share these coefficients, so plans and ledgers agree.
  */
 export interface FacilityCoefficients {

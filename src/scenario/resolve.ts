@@ -4,7 +4,7 @@
  * one time grid, ready for the physics stage.
  */
 import { dirname, resolve as resolvePath } from 'node:path';
-import { InputError } from '../errors/index.ts';
+import { InputError, type InputLocation } from '../errors/index.ts';
 import { resolveAccelerators } from '../physics/index.ts';
 import type { Accelerator } from '../physics/types.ts';
 import { loadSeries, loadWeather } from '../series/index.ts';
@@ -60,6 +60,8 @@ export interface ResolvedScenario {
   workloads: ResolvedWorkload[];
   seriesReports: AlignReport[];
   warnings: string[];
+  /** Line and column of a JSON path in the scenario file (for errors raised by later stages). */
+  locate: (path: ReadonlyArray<string | number>) => InputLocation;
 }
 
 function duplicates(ids: string[]): string[] {
@@ -70,7 +72,12 @@ function duplicates(ids: string[]): string[] {
 }
 
 /** Resolves a validated scenario read from `file` (series paths are relative to it). */
-export function resolveScenario(scenario: Scenario, file: string, baseDir = dirname(resolvePath(file))): ResolvedScenario {
+export function resolveScenario(
+  scenario: Scenario,
+  file: string,
+  baseDir = dirname(resolvePath(file)),
+  locate: (path: ReadonlyArray<string | number>) => InputLocation = (path) => ({ file, path: path.join('.') }),
+): ResolvedScenario {
   const warnings: string[] = [];
   const reports: AlignReport[] = [];
   const ref = (code: 'SCENARIO_REFERENCE' | 'SCENARIO_INVALID', message: string, path: string): never => {
@@ -233,5 +240,5 @@ export function resolveScenario(scenario: Scenario, file: string, baseDir = dirn
     return out;
   });
 
-  return { scenario, file, baseDir, grid, accelerators, sites, workloads, seriesReports: reports, warnings };
+  return { scenario, file, baseDir, grid, accelerators, sites, workloads, seriesReports: reports, warnings, locate };
 }

@@ -24,6 +24,29 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return s;
 }
 
+/** Splits `sites[0].grid.importLimitMW` into `['sites', 0, 'grid', 'importLimitMW']`. */
+export function parsePath(path: string): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (m[2] !== undefined) out.push(Number(m[2]));
+    else if (m[1] !== undefined) out.push(m[1]);
+  }
+  return out;
+}
+
+/**
+ * Gives an input error raised deeper in the pipeline (which knows only a JSON path) the file,
+ * line and column of that path in the scenario file.
+ */
+export function locateError(e: unknown, source: Pick<ScenarioSource, 'file' | 'locate'>): unknown {
+  if (!(e instanceof InputError)) return e;
+  const loc = e.location;
+  if (loc.line !== undefined || (loc.file !== undefined && loc.file !== source.file)) return e;
+  if (!loc.path || loc.path.startsWith('--')) return loc.file ? e : new InputError(e.code, e.message, { ...loc, file: source.file }, e.details);
+  const found = source.locate(parsePath(loc.path));
+  return new InputError(e.code, e.message, { ...found, path: loc.path }, e.details);
+}
+
 /** Parses scenario text (YAML 1.2, which also reads JSON). */
 export function parseScenarioText(text: string, file: string): ScenarioSource {
   const lineCounter = new LineCounter();

@@ -1,0 +1,67 @@
+/**
+ * The `wattshift` command line: a thin shell over the library. Known input problems end with
+ * exit code 2 and a message naming the file, line or JSON path; anything else is an internal
+ * error (exit code 1).
+ */
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../errors/index.ts';
+import { registerSchema } from './commands/schema.ts';
+import { registerSimulate } from './commands/simulate.ts';
+import { registerValidate } from './commands/validate.ts';
+
+/** Output streams, replaceable in tests. */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+/** Builds the command tree. */
+export function buildProgram(io: Io): Command {
+  const program = new Command('wattshift')
+    .description('Plan, operate and settle fleets of AI data centres as grid-interactive assets.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ wattshift validate examples/texas-single-site.yaml
+  $ wattshift simulate examples/texas-single-site.yaml --out out/texas
+  $ wattshift simulate examples/global-fleet.yaml --json > summary.json
+  $ wattshift schema > scenario.schema.json
+
+Exit codes: 0 ok, 1 internal error, 2 bad input.`,
+    );
+  registerValidate(program, io);
+  registerSimulate(program, io);
+  registerSchema(program, io);
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  return program;
+}
+
+/** Runs the CLI with `argv` (as in process.argv) and returns the exit code. */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2; // commander has already printed the message
+    }
+    if (e instanceof InputError) {
+      io.err(`error [${e.code}]: ${e.format()}\n`);
+      return 2;
+    }
+    io.err(`internal error: ${(e as Error)?.stack ?? String(e)}\nPlease report this with the scenario that caused it.\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * Key figures from a ledger and its bills: energy by use, PUE, green ratios, CO2, cost, peak,
+ * tokens per joule, unserved work. `summary.json` is a contract for scripts: fields are only
+ * ever added, never renamed.
+ */
+import { billSite, type SiteBill } from '../market/bill.ts';
+import type { FleetModel } from '../model/fleet-model.ts';
+import type { Ledger, SiteLedger, WorkloadOutcome } from '../simulate/ledger.ts';
+import type { AlignReport } from '../series/types.ts';
+import { calendarOf, stepHours, stepStartMs, gridEndMs } from '../time/grid.ts';
+import { formatUtcIso } from '../time/parse.ts';
+
+/** Key figures of one site or of the fleet. */
+export interface Kpis {
+  itEnergyMWh: number;
+  coolingEnergyMWh: number;
+  lossesEnergyMWh: number;
+  fixedEnergyMWh: number;
+  facilityEnergyMWh: number;
+  /** Facility energy / IT energy over the period (ISO/IEC 30134-2). */
+  pue: number;
+  gridImportMWh: number;
+  gridExportMWh: number;
+  renewableAvailableMWh: number;
+  renewableCurtailedMWh: number;
+  directGreenMWh: number;
+  /** Direct renewable energy consumed / facility energy. */
+  directGreenRatio: number;
+  /** (Direct green + grid imports × grid renewable share) / facility energy. */
+  renewableShare: number;
+  /** Location-based CO2 of grid imports, tonnes. */
+  co2Tonnes: number;
+  /** Total electricity bill (energy, demand, capacity, adjustments, renewable supply, net of export credit). */
+  energyCost: number;
+  energyCostBreakdown: SiteBill['breakdown'];
+  storageDegradationCost: number;
+  storageThroughputMWh: number;
+  peakImportMW: number;
+  shortfallMWh: number;
+  tokens: number;
+  /** Tokens per joule of IT energy (null when no IT energy). */
+  tokensPerJouleIT: number | null;
+  tokensPerJouleFacility: number | null;
+  /** Energy cost per million tokens (null when no tokens were produced). */
+  energyCostPerMillionTokens: number | null;
+  /** Work not done, GPU-hours at full speed (unfinished jobs plus unserved inference). */
+  unservedWork: number;
+  unservedTokens: number;
+  lateJobs: number;
+  /** Served share of inference demand (1 when there is none). */
+  sloAttainment: number;
+}
+
+/** Monthly figures for charts and bills. */
+export interface MonthKpis {
+  month: string;
+  itEnergyMWh: number;
+  facilityEnergyMWh: number;
+  pue: number;
+  directGreenRatio: number;
+  gridImportMWh: number;
+  co2Tonnes: number;
+  energyCost: number;
+}
+
+export interface SiteSummary extends Kpis {
+  id: string;
+  name: string;
+  timeZone: string;
+  designPue: number;
+  installedItMW: number;
+  months: MonthKpis[];
+}
+
+/** The summary written to summary.json and printed by --json. */
+export interface Summary {
+  scenario: string;
+  policy: string;
+  horizon: { start: string; end: string; stepMinutes: number; steps: number; timeZone: string };
+  currency: string;
+  fleet: Kpis & { months: MonthKpis[] };
+  sites: SiteSummary[];
+  jobs: Array<Pick<WorkloadOutcome, 'id' | 'type' | 'requiredGpuHours' | 'doneGpuHours' | 'remainingGpuHours' | 'late' | 'tokens' | 'unservedTokens' | 'performance' | 'qosWeight'> & { qosFloor: number | null; finishedAt: string | null }>;
+  qos: { weighted: number; jobs: Array<{ id: string; performance: number; floor: number | null; weight: number }> } | null;
+  checks: { maxEnergyBalanceErrorKWh: number; corrections: string[] };
+  warnings: string[];
+  series: AlignReport[];
+}
+
+const r = (x: number, d = 6) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : 0);
+
+interface Acc {
+  it: number; cooling: number; losses: number; fixed: number; facility: number; imp: number; exp: number;
+  reAvail: number; curtailed: number; green: number; gridRe: number; co2: number; shortfall: number;
+  charge: number; discharge: number; tokens: number;
+}
+
+function zeroAcc(): Acc {
+  return { it: 0, cooling: 0, losses: 0, fixed: 0, facility: 0, imp: 0, exp: 0, reAvail: 0, curtailed: 0, green: 0, gridRe: 0, co2: 0, shortfall: 0, charge: 0, discharge: 0, tokens: 0 };
+}
+
+function accumulate(L: SiteLedger, h: number, from = 0, to = L.itKW.length, into: Acc = zeroAcc(), monthIndex?: Int32Array, monthly?: Acc[]): Acc {
+  for (let t = from; t < to; t++) {
+    const a = monthly && monthIndex ? monthly[monthIndex[t]!]! : into;
+    const imp = L.gridImportKW[t]!;
+    a.it += L.itKW[t]! * h;
+    a.cooling += L.coolingKW[t]! * h;
+    a.losses += L.lossesKW[t]! * h;
+    a.fixed += L.fixedKW[t]! * h;
+    a.facility += L.facilityKW[t]! * h;
+    a.imp += imp * h;
+    a.exp += L.gridExportKW[t]! * h;
+    a.reAvail += L.renewableAvailableKW[t]! * h;
+    a.curtailed += L.renewableCurtailedKW[t]! * h;
+    a.green += L.directGreenKW[t]! * h;
+    a.gridRe += imp * L.gridRenewableShare[t]! * h;
+    a.co2 += imp * L.carbonIntensity[t]! * h; // kWh × g/kWh = g
+    a.shortfall += L.shortfallKW[t]! * h;
+    a.charge += L.storageChargeKW[t]! * h;
+    a.discharge += L.storageDischargeKW[t]! * h;
+  }
+  return into;
+}
+
+function kpis(a: Acc, bill: SiteBill['breakdown'] & { total: number }, peakKW: number, degradation: number, outcomes: { unservedWork: number; unservedTokens: number; lateJobs: number; slo: number }): Kpis {
+  const div = (x: number, y: number) => (y > 0 ? x / y : 0);
+  return {
+    itEnergyMWh: r(a.it / 1000),
+    coolingEnergyMWh: r(a.cooling / 1000),
+    lossesEnergyMWh: r(a.losses / 1000),
+    fixedEnergyMWh: r(a.fixed / 1000),
+    facilityEnergyMWh: r(a.facility / 1000),
+    pue: a.it > 0 ? r(a.facility / a.it) : 0,
+    gridImportMWh: r(a.imp / 1000),
+    gridExportMWh: r(a.exp / 1000),
+    renewableAvailableMWh: r(a.reAvail / 1000),
+    renewableCurtailedMWh: r(a.curtailed / 1000),
+    directGreenMWh: r(a.green / 1000),
+    directGreenRatio: r(Math.min(1, div(a.green, a.facility))),
+    renewableShare: r(Math.min(1, div(a.green + a.gridRe, a.facility))),
+    co2Tonnes: r(a.co2 / 1e6),
+    energyCost: r(bill.total, 2),
+    energyCostBreakdown: {
+      energy: r(bill.energy, 2), demand: r(bill.demand, 2), capacity: r(bill.capacity, 2), exportCredit: r(bill.exportCredit, 2),
+      pueAdjustment: r(bill.pueAdjustment, 2), certificates: r(bill.certificates, 2), renewableSupply: r(bill.renewableSupply, 2),
+    },
+    storageDegradationCost: r(degradation, 2),
+    storageThroughputMWh: r(a.discharge / 1000),
+    peakImportMW: r(peakKW / 1000),
+    shortfallMWh: r(a.shortfall / 1000),
+    tokens: r(a.tokens, 0),
+    tokensPerJouleIT: a.it > 0 ? r(a.tokens / (a.it * 3.6e6), 9) : null,
+    tokensPerJouleFacility: a.facility > 0 ? r(a.tokens / (a.facility * 3.6e6), 9) : null,
+    energyCostPerMillionTokens: a.tokens > 0 ? r(bill.total / (a.tokens / 1e6), 6) : null,
+    unservedWork: r(outcomes.unservedWork),
+    unservedTokens: r(outcomes.unservedTokens, 0),
+    lateJobs: outcomes.lateJobs,
+    sloAttainment: r(outcomes.slo),
+  };
+}
+
+/** Bills every site and summarises the ledger. */
+export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary; bills: SiteBill[] } {
+  const { grid } = model;
+  const h = stepHours(grid);
+  const n = grid.steps;
+  const bills = model.sites.map((s) => billSite(s, ledger.sites[s.index]!, grid));
+  const fleetCal = calendarOf(grid);
+
+  // unserved work and late jobs attributed to sites: jobs to their first eligible site,
+  // inference to the sites where the demand arrived
+  const perSite = model.sites.map(() => ({ unservedWork: 0, unservedTokens: 0, lateJobs: 0, demand: 0, served: 0 }));
+  for (const o of ledger.outcomes) {
+    const w = model.workloads[o.workload]!;
+    if (w.type === 'inference') {
+      for (const L of ledger.sites) for (const f of L.workloads) {
+        if (f.workload !== w.index) continue;
+        let demand = 0, served = 0;
+        for (let t = 0; t < n; t++) {
+          demand += f.demandTokensPerSecond[t]! * 3600 * h;
+          served += f.tokens[t]!;
+        }
+        const ps = perSite[L.site]!;
+        ps.demand += demand;
+        ps.served += served;
+        const unserved = Math.max(0, demand - served);
+        ps.unservedTokens += unserved;
+        ps.unservedWork += unserved / w.tokensPerGpuHour;
+      }
+    } else {
+      const ps = perSite[w.siteIndices[0]!]!;
+      ps.unservedWork += o.remainingGpuHours;
+      if (o.late) ps.lateJobs += 1;
+    }
+  }
+
+  const fleetAcc = zeroAcc();
+  const fleetMonthly = fleetCal.monthKeys.map(() => zeroAcc());
+  const fleetImport = new Float64Array(n);
+  const fleetMonthCost = new Float64Array(fleetCal.monthKeys.length);
+  const sites: SiteSummary[] = model.sites.map((s) => {
+    const L = ledger.sites[s.index]!;
+    const a = accumulate(L, h);
+    for (const f of L.workloads) for (let t = 0; t < n; t++) a.tokens += f.tokens[t]!;
+    const monthly = s.calendar.monthKeys.map(() => zeroAcc());
+    accumulate(L, h, 0, n, zeroAcc(), s.calendar.monthIndex, monthly);
+    accumulate(L, h, 0, n, zeroAcc(), fleetCal.monthIndex, fleetMonthly);
+    let peak = 0;
+    for (let t = 0; t < n; t++) {
+      const v = L.gridImportKW[t]!;
+      if (v > peak) peak = v;
+      fleetImport[t]! += v;
+    }
+    for (const k of Object.keys(a) as Array<keyof Acc>) fleetAcc[k] += a[k];
+    const bill = bills[s.index]!;
+    // fleet months follow the horizon zone; a site's month costs are placed by its own month keys
+    for (const m of bill.months) {
+      const idx = fleetCal.monthKeys.indexOf(m.month);
+      if (idx >= 0) fleetMonthCost[idx]! += m.total;
+    }
+    const degradation = s.storage ? (a.discharge * s.storage.degradationCostPerKWh) : 0;
+    const ps = perSite[s.index]!;
+    const k = kpis(a, { ...bill.breakdown, total: bill.total }, peak, degradation, { unservedWork: ps.unservedWork, unservedTokens: ps.unservedTokens, lateJobs: ps.lateJobs, slo: ps.demand > 0 ? ps.served / ps.demand : 1 });
+    const months: MonthKpis[] = s.calendar.monthKeys.map((month, m) => monthKpis(month, monthly[m]!, bill.months[m]?.total ?? 0));
+    return { id: s.id, name: s.name, timeZone: s.timeZone, designPue: r(s.facility.designPue), installedItMW: r(s.installedItKW / 1000), ...k, months };
+  });
+
+  let fleetPeak = 0;
+  for (let t = 0; t < n; t++) if (fleetImport[t]! > fleetPeak) fleetPeak = fleetImport[t]!;
+  const fleetBill = bills.reduce(
+    (acc, b) => {
+      for (const k of Object.keys(b.breakdown) as Array<keyof SiteBill['breakdown']>) acc[k] += b.breakdown[k];
+      acc.total += b.total;
+      return acc;
+    },
+    { energy: 0, demand: 0, capacity: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0, total: 0 },
+  );
+  const totalDemand = perSite.reduce((s, p) => s + p.demand, 0);
+  const totalServed = perSite.reduce((s, p) => s + p.served, 0);
+  const degradation = sites.reduce((s, x) => s + x.storageDegradationCost, 0);
+  const fleet = {
+    ...kpis(fleetAcc, fleetBill, fleetPeak, degradation, {
+      unservedWork: perSite.reduce((s, p) => s + p.unservedWork, 0),
+      unservedTokens: perSite.reduce((s, p) => s + p.unservedTokens, 0),
+      lateJobs: ledger.outcomes.filter((o) => o.late).length,
+      slo: totalDemand > 0 ? totalServed / totalDemand : 1,
+    }),
+    months: fleetCal.monthKeys.map((month, m) => monthKpis(month, fleetMonthly[m]!, fleetMonthCost[m]!)),
+  };
+
+  const withFloor = ledger.outcomes.filter((o) => o.type !== 'inference' && o.qosFloor !== undefined);
+  const wsum = withFloor.reduce((s, o) => s + o.qosWeight, 0);
+  const qos = withFloor.length
+    ? {
+        weighted: r(withFloor.reduce((s, o) => s + o.qosWeight * o.performance, 0) / (wsum || 1)),
+        jobs: withFloor.map((o) => ({ id: o.id, performance: r(o.performance), floor: o.qosFloor ?? null, weight: r(o.qosWeight / (wsum || 1)) })),
+      }
+    : null;
+
+  const summary: Summary = {
+    scenario: model.name,
+    policy: ledger.policy,
+    horizon: { start: formatUtcIso(grid.startMs), end: formatUtcIso(gridEndMs(grid)), stepMinutes: grid.stepMinutes, steps: n, timeZone: grid.timeZone },
+    currency: model.currency,
+    fleet,
+    sites,
+    jobs: ledger.outcomes.map((o) => ({
+      id: o.id, type: o.type, requiredGpuHours: r(o.requiredGpuHours), doneGpuHours: r(o.doneGpuHours), remainingGpuHours: r(o.remainingGpuHours),
+      late: o.late, tokens: r(o.tokens, 0), unservedTokens: r(o.unservedTokens, 0), performance: r(o.performance), qosWeight: r(o.qosWeight),
+      qosFloor: o.qosFloor ?? null, finishedAt: o.finishedStep >= 0 ? formatUtcIso(stepStartMs(grid, o.finishedStep + 1)) : null,
+    })),
+    qos,
+    checks: { maxEnergyBalanceErrorKWh: ledger.maxEnergyBalanceErrorKWh, corrections: ledger.corrections },
+    warnings: model.resolved.warnings,
+    series: model.resolved.seriesReports,
+  };
+  return { summary, bills };
+}
+
+function monthKpis(month: string, a: Acc, cost: number): MonthKpis {
+  return {
+    month,
+    itEnergyMWh: r(a.it / 1000),
+    facilityEnergyMWh: r(a.facility / 1000),
+    pue: a.it > 0 ? r(a.facility / a.it) : 0,
+    directGreenRatio: a.facility > 0 ? r(Math.min(1, a.green / a.facility)) : 0,
+    gridImportMWh: r(a.imp / 1000),
+    co2Tonnes: r(a.co2 / 1e6),
+    energyCost: r(cost, 2),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The library's front door: each stage of scenario → physics → plan → simulate → settle as a
+ * plain function. The CLI and the server are thin shells over these.
+ */
+import { buildFleetModel, type FleetModel } from './model/fleet-model.ts';
+import { summarise } from './metrics/summary.ts';
+import { getPolicy } from './policies/index.ts';
+import { resolveScenario, type ResolvedScenario } from './scenario/resolve.ts';
+import { locateError, readScenarioFile, parseScenarioText } from './scenario/source.ts';
+import { validateScenario } from './scenario/validate.ts';
+import type { Dispatch } from './simulate/dispatch.ts';
+import { simulate, type Progress } from './simulate/engine.ts';
+import type { Ledger } from './simulate/ledger.ts';
+
+/** Reads, validates and resolves a scenario file (series aligned, references checked). */
+export function loadScenario(file: string): ResolvedScenario {
+  const source = readScenarioFile(file);
+  const scenario = validateScenario(source);
+  try {
+    return resolveScenario(scenario, file, undefined, source.locate);
+  } catch (e) {
+    throw locateError(e, source);
+  }
+}
+
+/** Same as loadScenario, from text (YAML or JSON); series paths are relative to `baseDir`. */
+export function loadScenarioText(text: string, baseDir: string, name = '<inline>'): ResolvedScenario {
+  const source = parseScenarioText(text, name);
+  try {
+    return resolveScenario(validateScenario(source), name, baseDir, source.locate);
+  } catch (e) {
+    throw locateError(e, source);
+  }
+}
+
+/** Physics stage: per-step coefficients of every site and workload. */
+export function buildModel(resolved: ResolvedScenario): FleetModel {
+  try {
+    return buildFleetModel(resolved);
+  } catch (e) {
+    throw locateError(e, resolved);
+  }
+}
+
+/** Plan stage: runs a named policy. */
+export async function plan(model: FleetModel, policy: string, progress?: Progress): Promise<Dispatch> {
+  return getPolicy(policy).dispatch(model, progress);
+}
+
+export { simulate, summarise };
+export type { FleetModel, Ledger, Dispatch, ResolvedScenario };
+
+/** Runs a scenario file end to end with one policy. */
+export async function run(file: string, policy = 'naive', progress?: Progress) {
+  const resolved = loadScenario(file);
+  const model = buildModel(resolved);
+  const dispatch = await plan(model, policy, progress ? (f) => progress(0.5 * f) : undefined);
+  const ledger = simulate(model, dispatch, progress ? (f) => progress(0.5 + 0.5 * f) : undefined);
+  const { summary, bills } = summarise(model, ledger);
+  return { resolved, model, dispatch, ledger, summary, bills };
+}

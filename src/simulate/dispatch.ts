@@ -1,0 +1,44 @@
+/**
+ * The seam between policies and the simulator. A policy (naive rules, an optimiser, a grid
+ * event response) decides allocations and storage setpoints; the simulator applies physics,
+ * limits and bookkeeping to them. Dispatches are plain typed arrays over the grid.
+ */
+
+/** GPUs a training or batch job runs on at one site, per step. */
+export interface JobAllocation {
+  workload: number;
+  site: number;
+  /** Active GPUs (may be fractional: GPUs × share of the step). */
+  gpus: Float64Array;
+  /** GPU power of each active GPU, W (the power-cap lever). */
+  gpuPowerW: Float64Array;
+}
+
+/** Inference demand served at one site, per step. */
+export interface InferenceAllocation {
+  workload: number;
+  site: number;
+  /** Tokens per second served here. */
+  servedTokensPerSecond: Float64Array;
+  /** GPU power of the busy GPUs, W. */
+  gpuPowerW: Float64Array;
+}
+
+/** Everything a policy decides over the horizon. */
+export interface Dispatch {
+  policy: string;
+  jobs: JobAllocation[];
+  inference: InferenceAllocation[];
+  /** Storage setpoint per site and step, kW: positive charges, negative discharges. */
+  storageKW: Array<Float64Array | undefined>;
+  /** Whether surplus may be exported (where the tariff pays for export), per site. */
+  allowExport: boolean[];
+  /** Facts the policy wants in the report (e.g. solver statistics). */
+  notes: string[];
+}
+
+/** A policy: turns the fleet model into a dispatch. */
+export interface Policy<M> {
+  readonly name: string;
+  dispatch(model: M): Dispatch | Promise<Dispatch>;
+}

@@ -1,0 +1,417 @@
+/**
+ * The step engine: applies a dispatch to the fleet model and writes the ledger. It owns the
+ * physics of every step (GPU power and throughput, facility power, renewables first, storage,
+ * grid limits) and corrects dispatches that break a physical limit, saying so in the ledger.
+ */
+import { itPowerPerGpuW, throughputAtPower } from '../physics/index.ts';
+import type { OperatingPoint } from '../physics/types.ts';
+import type { FleetModel, SiteModel, WorkloadModel } from '../model/fleet-model.ts';
+import { stepHours } from '../time/grid.ts';
+import type { Dispatch } from './dispatch.ts';
+import type { Ledger, SiteLedger, WorkloadFlows, WorkloadOutcome } from './ledger.ts';
+
+/** Progress callback: fraction done, 0–1. */
+export type Progress = (fraction: number) => void;
+
+function newFlows(w: WorkloadModel, n: number): WorkloadFlows {
+  return {
+    workload: w.index,
+    id: w.id,
+    type: w.type,
+    itKW: new Float64Array(n),
+    gpus: new Float64Array(n),
+    gpuPowerW: new Float64Array(n),
+    throughput: new Float64Array(n),
+    workGpuHours: new Float64Array(n),
+    tokens: new Float64Array(n),
+    demandTokensPerSecond: new Float64Array(n),
+  };
+}
+
+function newSiteLedger(site: SiteModel, n: number): SiteLedger {
+  const z = () => new Float64Array(n);
+  return {
+    site: site.index,
+    id: site.id,
+    itKW: z(),
+    idleItKW: z(),
+    coolingKW: z(),
+    lossesKW: z(),
+    fixedKW: z(),
+    facilityKW: z(),
+    renewableAvailableKW: Float64Array.from(site.renewableAvailableKW),
+    renewableUsedKW: z(),
+    renewableExportKW: z(),
+    renewableCurtailedKW: z(),
+    directGreenKW: z(),
+    storageChargeKW: z(),
+    storageDischargeKW: z(),
+    socKWh: z(),
+    gridImportKW: z(),
+    gridExportKW: z(),
+    shortfallKW: z(),
+    importPrice: site.importPrice,
+    exportPrice: site.exportPrice,
+    carbonIntensity: site.carbonIntensity,
+    gridRenewableShare: site.gridRenewableShare,
+    workloads: [],
+  };
+}
+
+/** Precomputed lookups for one curve: power → (throughput, IT power per GPU). */
+interface CurveTable {
+  curve: OperatingPoint[];
+  minW: number;
+  maxW: number;
+  throughput(p: number): number;
+  itPowerW(p: number): number;
+}
+
+function curveTable(w: WorkloadModel): CurveTable {
+  const acc = w.accelerator;
+  return {
+    curve: w.curve,
+    minW: w.minGpuPowerW,
+    maxW: w.fullPower.gpuPowerW,
+    throughput: (p) => throughputAtPower(w.curve, p),
+    itPowerW: (p) => itPowerPerGpuW(acc, p),
+  };
+}
+
+/** Runs a dispatch through the physics and returns the ledger. */
+export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progress): Ledger {
+  const { grid } = model;
+  const n = grid.steps;
+  const h = stepHours(grid);
+  const corrections = new Map<string, number>();
+  const correct = (what: string) => corrections.set(what, (corrections.get(what) ?? 0) + 1);
+
+  const ledgers = model.sites.map((s) => newSiteLedger(s, n));
+  const tables = model.workloads.map(curveTable);
+
+  // One flows record per workload and site it runs at.
+  const flowsByKey = new Map<string, WorkloadFlows>();
+  const flowsFor = (w: number, s: number): WorkloadFlows => {
+    const key = `${w}@${s}`;
+    let f = flowsByKey.get(key);
+    if (!f) {
+      f = newFlows(model.workloads[w]!, n);
+      flowsByKey.set(key, f);
+      ledgers[s]!.workloads.push(f);
+    }
+    return f;
+  };
+  // inference demand arriving at each site, for the report
+  for (const w of model.workloads) {
+    if (w.type !== 'inference') continue;
+    w.siteIndices.forEach((s, j) => {
+      const f = flowsFor(w.index, s);
+      const share = w.arrivalShares?.[j] ?? 0;
+      for (let t = 0; t < n; t++) f.demandTokensPerSecond[t] = w.demandTokensPerSecond![t]! * share;
+    });
+  }
+
+  const jobs = dispatch.jobs.map((a) => {
+    const w = model.workloads[a.workload]!;
+    const site = model.sites[a.site]!;
+    const pool = site.pools.findIndex((p) => p.acceleratorId === w.acceleratorId);
+    if (pool < 0) throw new Error(`dispatch puts ${w.id} on site ${site.id}, which has no ${w.acceleratorId}`);
+    return { a, w, table: tables[a.workload]!, pool, flows: flowsFor(a.workload, a.site) };
+  });
+  const infs = dispatch.inference.map((a) => {
+    const w = model.workloads[a.workload]!;
+    const site = model.sites[a.site]!;
+    const pool = site.pools.findIndex((p) => p.acceleratorId === w.acceleratorId);
+    if (pool < 0) throw new Error(`dispatch serves ${w.id} at site ${site.id}, which has no ${w.acceleratorId}`);
+    return { a, w, table: tables[a.workload]!, pool, flows: flowsFor(a.workload, a.site), rate: w.tokensPerGpuHour / 3600 };
+  });
+  const remaining = model.workloads.map((w) => (w.type === 'inference' || w.continuous ? Infinity : w.workGpuHours));
+  const finishedStep = model.workloads.map(() => -1);
+  const lateWork = model.workloads.map(() => 0);
+
+  // GPU demand per site pool at the current step (scratch)
+  const poolDemand = model.sites.map((s) => new Float64Array(s.pools.length));
+  const poolScale = model.sites.map((s) => new Float64Array(s.pools.length));
+  const infServed = new Float64Array(model.workloads.length);
+
+  const reportEvery = Math.max(1, Math.floor(n / 50));
+  for (let t = 0; t < n; t++) {
+    // 1. GPU capacity: scale allocations down where a pool is over-committed
+    for (const d of poolDemand) d.fill(0);
+    infServed.fill(0);
+    for (const j of infs) infServed[j.a.workload]! += Math.max(0, j.a.servedTokensPerSecond[t]!);
+    const infScale = new Float64Array(model.workloads.length).fill(1);
+    for (const w of model.workloads) {
+      if (w.type !== 'inference') continue;
+      const demand = w.demandTokensPerSecond![t]!;
+      if (infServed[w.index]! > demand * (1 + 1e-9) + 1e-9) {
+        infScale[w.index] = demand / infServed[w.index]!;
+        correct(`served more inference than requested (${w.id}); scaled down`);
+      }
+    }
+    for (const j of jobs) {
+      const g = j.a.gpus[t]!;
+      if (g > 0) poolDemand[j.a.site]![j.pool]! += g;
+    }
+    for (const j of infs) {
+      const served = Math.max(0, j.a.servedTokensPerSecond[t]!) * infScale[j.a.workload]!;
+      if (served <= 0) continue;
+      const p = Math.min(j.table.maxW, Math.max(j.table.minW, j.a.gpuPowerW[t]! || j.table.maxW));
+      const busy = served / (j.rate * j.table.throughput(p));
+      poolDemand[j.a.site]![j.pool]! += busy / j.w.maxUtilisation;
+    }
+    for (let s = 0; s < model.sites.length; s++) {
+      const pools = model.sites[s]!.pools;
+      for (let k = 0; k < pools.length; k++) {
+        const d = poolDemand[s]![k]!;
+        const cap = pools[k]!.gpus;
+        if (d > cap * (1 + 1e-9)) {
+          poolScale[s]![k] = cap / d;
+          correct(`more ${pools[k]!.acceleratorId} GPUs allocated than installed at ${model.sites[s]!.id}; scaled down`);
+        } else poolScale[s]![k] = 1;
+        poolDemand[s]![k] = 0; // reused below as "GPUs in use"
+      }
+    }
+    // 2. jobs: power, throughput, work (capped at what is left), IT power
+    for (const j of jobs) {
+      let g = j.a.gpus[t]! * poolScale[j.a.site]![j.pool]!;
+      if (!(g > 0)) continue;
+      const w = j.w;
+      if (t < w.releaseStep) {
+        correct(`${w.id} scheduled before its release; removed`);
+        continue;
+      }
+      const left = remaining[w.index]!;
+      if (left <= 0) {
+        correct(`${w.id} scheduled after it finished; removed`);
+        continue;
+      }
+      let p = j.a.gpuPowerW[t]!;
+      if (!(p > 0)) p = j.table.maxW;
+      if (p < j.table.minW - 1e-9) {
+        correct(`${w.id} run below its power floor; raised to the floor`);
+        p = j.table.minW;
+      }
+      if (p > j.table.maxW) p = j.table.maxW;
+      const f = j.table.throughput(p);
+      let work = g * f * h;
+      if (work > left) {
+        g *= left / work;
+        work = left;
+      }
+      remaining[w.index] = left - work;
+      if (remaining[w.index]! <= 1e-9 && finishedStep[w.index] === -1) {
+        remaining[w.index] = 0;
+        finishedStep[w.index] = t;
+      }
+      if (t >= w.deadlineStep) lateWork[w.index]! += work;
+      const fl = j.flows;
+      const itW = g * j.table.itPowerW(p);
+      fl.itKW[t]! += itW / 1000;
+      const prevG = fl.gpus[t]!;
+      fl.gpuPowerW[t] = prevG + g > 0 ? (fl.gpuPowerW[t]! * prevG + p * g) / (prevG + g) : 0;
+      fl.throughput[t] = prevG + g > 0 ? (fl.throughput[t]! * prevG + f * g) / (prevG + g) : 0;
+      fl.gpus[t] = prevG + g;
+      fl.workGpuHours[t]! += work;
+      fl.tokens[t]! += work * w.tokensPerGpuHour;
+      poolDemand[j.a.site]![j.pool]! += g;
+      ledgers[j.a.site]!.itKW[t]! += itW / 1000;
+    }
+    // 3. inference: busy GPUs at the chosen power, plus SLO headroom drawing idle power
+    for (const j of infs) {
+      const served = Math.max(0, j.a.servedTokensPerSecond[t]!) * infScale[j.a.workload]! * poolScale[j.a.site]![j.pool]!;
+      if (!(served > 0)) continue;
+      const p = Math.min(j.table.maxW, Math.max(j.table.minW, j.a.gpuPowerW[t]! || j.table.maxW));
+      const f = j.table.throughput(p);
+      const busy = served / (j.rate * f);
+      const allocated = busy / j.w.maxUtilisation;
+      const pool = model.sites[j.a.site]!.pools[j.pool]!;
+      const itW = busy * j.table.itPowerW(p) + (allocated - busy) * pool.idleItPowerW;
+      const fl = j.flows;
+      fl.itKW[t]! += itW / 1000;
+      fl.gpus[t]! += allocated;
+      fl.gpuPowerW[t] = p;
+      fl.throughput[t] = f;
+      fl.workGpuHours[t]! += busy * f * h;
+      fl.tokens[t]! += served * 3600 * h;
+      poolDemand[j.a.site]![j.pool]! += allocated;
+      ledgers[j.a.site]!.itKW[t]! += itW / 1000;
+    }
+    // 4. unused GPUs
+    for (let s = 0; s < model.sites.length; s++) {
+      const site = model.sites[s]!;
+      if (site.idleGpus === 'off') continue;
+      let idleW = 0;
+      for (let k = 0; k < site.pools.length; k++) {
+        const pool = site.pools[k]!;
+        idleW += Math.max(0, pool.gpus - poolDemand[s]![k]!) * pool.idleItPowerW;
+      }
+      ledgers[s]!.idleItKW[t] = idleW / 1000;
+      ledgers[s]!.itKW[t]! += idleW / 1000;
+    }
+    if (progress && t % reportEvery === 0) progress((0.8 * t) / n);
+  }
+
+  // 5. facility power and the supply side, site by site
+  let maxErr = 0;
+  for (const site of model.sites) {
+    const L = ledgers[site.index]!;
+    const err = settleSupply(site, L, dispatch.storageKW[site.index], dispatch.allowExport[site.index] ?? false, h, correct);
+    if (err > maxErr) maxErr = err;
+  }
+  progress?.(1);
+
+  const outcomes: WorkloadOutcome[] = model.workloads.map((w) => {
+    let done = 0, tokens = 0, demand = 0;
+    for (const L of ledgers) {
+      for (const f of L.workloads) {
+        if (f.workload !== w.index) continue;
+        for (let t = 0; t < n; t++) {
+          done += f.workGpuHours[t]!;
+          tokens += f.tokens[t]!;
+        }
+      }
+    }
+    if (w.type === 'inference') {
+      for (let t = 0; t < n; t++) demand += w.demandTokensPerSecond![t]! * 3600 * h;
+      const unserved = Math.max(0, demand - tokens);
+      return {
+        workload: w.index, id: w.id, type: w.type, requiredGpuHours: 0, doneGpuHours: done, lateGpuHours: 0, remainingGpuHours: 0,
+        finishedStep: -1, late: false, tokens, demandTokens: demand, unservedTokens: unserved,
+        performance: demand > 0 ? tokens / demand : 1, qosWeight: w.qosWeight,
+      };
+    }
+    const end = finishedStep[w.index]! >= 0 ? finishedStep[w.index]! + 1 : w.continuous ? Math.min(n, w.deadlineStep) : Math.max(Math.min(n, w.deadlineStep), lastActiveStep(ledgers, w.index) + 1);
+    const windowHours = Math.max(h, (end - w.releaseStep) * h);
+    const rem = w.continuous ? 0 : Math.max(0, w.workGpuHours - done);
+    return {
+      workload: w.index, id: w.id, type: w.type,
+      requiredGpuHours: w.continuous ? done : w.workGpuHours,
+      doneGpuHours: done,
+      lateGpuHours: lateWork[w.index]!,
+      remainingGpuHours: rem,
+      finishedStep: finishedStep[w.index]!,
+      late: !w.continuous && (rem > 1e-6 || finishedStep[w.index]! >= w.deadlineStep),
+      tokens, demandTokens: 0, unservedTokens: 0,
+      performance: Math.min(1, done / (w.gpusMax * windowHours)),
+      qosFloor: w.qosFloor,
+      qosWeight: w.qosWeight,
+    };
+  });
+
+  return {
+    policy: dispatch.policy,
+    grid,
+    sites: ledgers,
+    outcomes,
+    corrections: [...corrections].map(([what, count]) => `${what} (${count} step${count > 1 ? 's' : ''})`),
+    maxEnergyBalanceErrorKWh: maxErr,
+  };
+}
+
+function lastActiveStep(ledgers: SiteLedger[], workload: number): number {
+  let last = -1;
+  for (const L of ledgers) for (const f of L.workloads) {
+    if (f.workload !== workload) continue;
+    for (let t = f.gpus.length - 1; t > last; t--) if (f.gpus[t]! > 0) { last = t; break; }
+  }
+  return last;
+}
+
+/**
+ * Facility power, renewables first, storage as dispatched (within its limits), then the grid
+ * up to its import limit; the rest is shortfall. Returns the largest energy balance error, kWh.
+ */
+function settleSupply(
+  site: SiteModel,
+  L: SiteLedger,
+  storageKW: Float64Array | undefined,
+  allowExport: boolean,
+  h: number,
+  correct: (what: string) => void,
+): number {
+  const n = L.itKW.length;
+  const fc = site.facility;
+  const st = site.storage;
+  let soc = st ? st.socInitialKWh : 0;
+  let green = st ? 0 : 0; // kWh of the state of charge that came from renewables
+  const exportCap = allowExport ? site.exportLimitKW : 0;
+  let maxErr = 0;
+  for (let t = 0; t < n; t++) {
+    const it = L.itKW[t]!;
+    const cooling = it * fc.coolingSlope[t]!;
+    const losses = it * fc.lossSlope;
+    const facility = it + cooling + losses + fc.fixedKW;
+    L.coolingKW[t] = cooling;
+    L.lossesKW[t] = losses;
+    L.fixedKW[t] = fc.fixedKW;
+    L.facilityKW[t] = facility;
+
+    let c = 0, d = 0;
+    if (st && storageKW) {
+      const r = storageKW[t]!;
+      if (r > 0) {
+        c = Math.min(r, st.powerKW, Math.max(0, (st.socMaxKWh - soc) / (st.chargeEfficiency * h)));
+        if (c < r - 1e-6) correct(`storage charge at ${site.id} limited by power or state of charge`);
+      } else if (r < 0) {
+        d = Math.min(-r, st.powerKW, Math.max(0, ((soc - st.socMinKWh) * st.dischargeEfficiency) / h));
+        if (d < -r - 1e-6) correct(`storage discharge at ${site.id} limited by power or state of charge`);
+      }
+    }
+    const R = L.renewableAvailableKW[t]!;
+    const reToLoad = Math.min(R, facility);
+    let restR = R - reToLoad;
+    let load = facility - reToLoad;
+    const battToLoad = Math.min(d, load);
+    load -= battToLoad;
+    let battSurplus = d - battToLoad;
+    const reToBatt = Math.min(restR, c);
+    restR -= reToBatt;
+    let gridToBatt = c - reToBatt;
+    const reExport = Math.min(restR, exportCap);
+    const battExport = Math.min(battSurplus, exportCap - reExport);
+    const curtailed = restR - reExport;
+    if (battSurplus - battExport > 1e-9) {
+      d -= battSurplus - battExport; // discharge nobody can take
+      battSurplus = battExport;
+    }
+    let imp = load + gridToBatt;
+    const lim = site.importLimitKW[t]!;
+    let shortfall = 0;
+    if (imp > lim) {
+      const cut = Math.min(gridToBatt, imp - lim);
+      gridToBatt -= cut;
+      c -= cut;
+      imp -= cut;
+      if (imp > lim) {
+        shortfall = imp - lim;
+        imp = lim;
+      }
+    }
+    // state of charge and its green content
+    if (st) {
+      const inKWh = c * st.chargeEfficiency * h;
+      const outKWh = (d / st.dischargeEfficiency) * h;
+      const gFrac = soc > 1e-12 ? green / soc : 0;
+      green = Math.max(0, green - outKWh * gFrac + reToBatt * st.chargeEfficiency * h);
+      soc = soc + inKWh - outKWh;
+      if (green > soc) green = soc;
+      L.directGreenKW[t] = reToLoad + battToLoad * gFrac;
+    } else L.directGreenKW[t] = reToLoad;
+    L.socKWh[t] = soc;
+    L.storageChargeKW[t] = c;
+    L.storageDischargeKW[t] = d;
+    L.renewableUsedKW[t] = reToLoad + reToBatt;
+    L.renewableExportKW[t] = reExport;
+    L.renewableCurtailedKW[t] = curtailed;
+    L.gridImportKW[t] = imp;
+    L.gridExportKW[t] = reExport + battExport;
+    L.shortfallKW[t] = shortfall;
+    if (shortfall > 1e-6) correct(`load above the import limit at ${site.id} (shortfall)`);
+    const sources = R - curtailed + d + imp + shortfall;
+    const sinks = facility + c + reExport + battExport;
+    const e = Math.abs(sources - sinks) * h;
+    if (e > maxErr) maxErr = e;
+  }
+  return maxErr;
+}
