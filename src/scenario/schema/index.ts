@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { AcceleratorSpec } from './accelerator.ts';
 import { Id, Timestamp } from './common.ts';
+import { Finance } from './finance.ts';
+import { GridPrograms } from './grid-programs.ts';
 import { Site } from './site.ts';
 import { Workload } from './workload.ts';
 
@@ -31,6 +33,8 @@ export const Scenario = z
     accelerators: z.array(AcceleratorSpec).default([]).describe('Overrides of, or additions to, the built-in accelerator catalogue'),
     sites: z.array(Site).min(1),
     workloads: z.array(Workload).default([]),
+    gridPrograms: GridPrograms.optional().describe('Demand-response programs and grid events'),
+    finance: Finance.optional().describe('Investment case: capex, opex, revenue, tax, discounting'),
   })
   .meta({ title: 'wattshift scenario', description: 'AI data-centre sites, their power supply and their work, over a time horizon' });
 
