@@ -2,7 +2,6 @@
 import type { FleetModel } from '../model/fleet-model.ts';
 import type { SiteBill } from '../market/bill.ts';
 import type { Summary } from '../metrics/summary.ts';
-import { billsCsv, ledgerCsv, renderReportHtml, writeOutputs } from '../report/index.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 
 /** What a run produced. */
@@ -15,6 +14,8 @@ export interface RunResult {
 
 /** Writes summary.json, ledger.csv, bills.csv and report.html; returns the file names. */
 export async function writeRunOutputs(dir: string, r: RunResult, extraSections: Array<{ id: string; title: string; html: string }> = []): Promise<string[]> {
+  // the report module pulls in ECharts (about a second to load): only when files are written
+  const { billsCsv, ledgerCsv, renderReportHtml, writeOutputs } = await import('../report/index.ts');
   const tz = r.model.sites.map((s) => s.timeZone);
   const files = [
     { name: 'summary.json', content: `${JSON.stringify(r.summary, null, 2)}\n` },

@@ -58,6 +58,15 @@ export function readTableSeries(
         line,
       );
     }
+    if (row.length > header.length && row.slice(header.length).some((c) => c.trim() !== '')) {
+      // a value holding the separator shifts every later column: refuse rather than misread
+      throw seriesError(
+        where,
+        `this row has ${row.length} fields but the header has ${header.length} (separator "${delimiter === '\t' ? '\\t' : delimiter}"); quote values that contain the separator`,
+        line,
+        header.length + 1,
+      );
+    }
     const stamp = row[timeCol] as string;
     const status = parseLabel(stamp, opts.shiftYears, label);
     if (status !== LABEL_OK) {

@@ -1,0 +1,76 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, runInProcess, runProcess } from './run-cli.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'wattshift-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('wattshift as a process', () => {
+  it('prints help with examples and exits 0', () => {
+    const r = runProcess(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Examples:');
+    expect(r.out).toContain('simulate');
+  });
+
+  it('exits 2 with file:line:column for a bad value', () => {
+    const f = join(tmp, 'bad.yaml');
+    writeFileSync(f, readFileSync(join(ROOT, 'examples/texas-single-site.yaml'), 'utf8').replace('importLimitMW: 75', 'importLimitMW: -75'));
+    const r = runProcess(['validate', f]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/bad\.yaml:\d+:\d+ \(at sites\[0\]\.grid\.importLimitMW\): found -75/);
+    expect(r.err).not.toContain('    at '); // no stack trace
+  });
+
+  it('exits 2 for an unknown option and for a missing file', () => {
+    expect(runProcess(['simulate', 'examples/texas-single-site.yaml', '--frobnicate']).code).toBe(2);
+    const r = runProcess(['validate', join(tmp, 'nope.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('cannot read scenario file');
+  });
+});
+
+describe('simulate', () => {
+  it('prints the summary contract with --json', async () => {
+    const r = await runInProcess(['simulate', join(ROOT, 'examples/phoenix-2025.yaml'), '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out);
+    for (const k of ['scenario', 'policy', 'horizon', 'currency', 'fleet', 'sites', 'checks']) expect(s).toHaveProperty(k);
+    for (const k of ['start', 'end', 'stepMinutes', 'steps']) expect(s.horizon).toHaveProperty(k);
+    const fields = ['itEnergyMWh', 'facilityEnergyMWh', 'pue', 'gridImportMWh', 'directGreenMWh', 'directGreenRatio', 'renewableShare', 'co2Tonnes', 'energyCost', 'peakImportMW', 'tokens', 'tokensPerJouleIT', 'tokensPerJouleFacility', 'energyCostPerMillionTokens', 'unservedWork', 'lateJobs'];
+    for (const k of fields) {
+      expect(s.fleet).toHaveProperty(k);
+      expect(s.sites[0]).toHaveProperty(k);
+    }
+    expect(s.sites[0].id).toBe('phoenix');
+    expect(s.horizon.steps).toBe(32);
+    expect(s.checks.maxEnergyBalanceErrorKWh).toBeLessThan(1e-6);
+  });
+
+  it('writes summary, ledger, bills and report with --out, and nothing on failure', async () => {
+    const out = join(tmp, 'run');
+    const r = await runInProcess(['simulate', join(ROOT, 'examples/phoenix-2025.yaml'), '--out', out]);
+    expect(r.code).toBe(0);
+    for (const f of ['summary.json', 'ledger.csv', 'bills.csv', 'report.html']) expect(existsSync(join(out, f))).toBe(true);
+    const ledger = readFileSync(join(out, 'ledger.csv'), 'utf8').trim().split('\n');
+    expect(ledger).toHaveLength(1 + 32);
+    expect(ledger[0]).toContain('grid_import_kW');
+    const out2 = join(tmp, 'run2');
+    const bad = await runInProcess(['simulate', join(tmp, 'missing.yaml'), '--out', out2]);
+    expect(bad.code).toBe(2);
+    expect(existsSync(out2)).toBe(false);
+  });
+});
+
+describe('schema', () => {
+  it('prints a JSON Schema that names the scenario fields', async () => {
+    const r = await runInProcess(['schema']);
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.out);
+    expect(schema.$schema).toContain('json-schema.org');
+    expect(schema.properties.sites.type).toBe('array');
+    expect(JSON.stringify(schema)).toContain('importLimitMW');
+  });
+});
