@@ -1,0 +1,17 @@
+/**
+ * Report writers: the ledger and bills as CSV, all-or-nothing output writing, and the
+ * self-contained HTML report with the chart and table helpers later stages use to add
+ * their own sections in the same look.
+ */
+export { ledgerCsv, ledgerCsvHeader, fleetWorkloadIds } from './ledger-csv.ts';
+export { billsCsv } from './bills-csv.ts';
+export { writeOutputs, type OutputFile } from './write-outputs.ts';
+export { renderReportHtml, type ReportInput, type ExtraSection } from './report-html.ts';
+export { svgChart, chartFigure, axisStyle, COLORS, PALETTE, IT_SHADES, FONT_FAMILY, CHART_FONT_FAMILY, type ChartOption } from './chart.ts';
+export { kpiTable, dataTable, details, section, textList, anchorId, cellHtml, type KpiRow, type Cell, type Column } from './html.ts';
+export { kpiRows, type SiteExtras } from './kpi-rows.ts';
+export { powerChart, peakWeek, type PowerChartOptions } from './power-chart.ts';
+export { monthlyPueChart, monthlyEnergyCostChart, DIRECT_GREEN_REFERENCE } from './monthly-charts.ts';
+export { timeBuckets, bucketMeans, wallClockMs, DAILY_AFTER_DAYS, type TimeBuckets } from './time-buckets.ts';
+export { escapeHtml, formatNumber, formatSignificant, formatPercent, countScale, csvNumber, csvField, currencyTag, type CsvNumber } from './format.ts';
+export { REPORT_CSS } from './style.ts';
