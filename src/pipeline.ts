@@ -11,6 +11,7 @@ import { validateScenario } from './scenario/validate.ts';
 import type { Dispatch } from './simulate/dispatch.ts';
 import { simulate, type Progress } from './simulate/engine.ts';
 import type { Ledger } from './simulate/ledger.ts';
+import type { PlanOptions } from './plan/planner.ts';
 
 /** Reads, validates and resolves a scenario file (series aligned, references checked). */
 export function loadScenario(file: string): ResolvedScenario {
@@ -43,18 +44,18 @@ export function buildModel(resolved: ResolvedScenario): FleetModel {
 }
 
 /** Plan stage: runs a named policy. */
-export async function plan(model: FleetModel, policy: string, progress?: Progress): Promise<Dispatch> {
-  return getPolicy(policy).dispatch(model, progress);
+export async function plan(model: FleetModel, policy: string, progress?: Progress, options?: Partial<PlanOptions>): Promise<Dispatch> {
+  return getPolicy(policy).dispatch(model, progress, options);
 }
 
 export { simulate, summarise };
 export type { FleetModel, Ledger, Dispatch, ResolvedScenario };
 
 /** Runs a scenario file end to end with one policy. */
-export async function run(file: string, policy = 'naive', progress?: Progress) {
+export async function run(file: string, policy = 'naive', progress?: Progress, options?: Partial<PlanOptions>) {
   const resolved = loadScenario(file);
   const model = buildModel(resolved);
-  const dispatch = await plan(model, policy, progress ? (f) => progress(0.5 * f) : undefined);
+  const dispatch = await plan(model, policy, progress ? (f) => progress(0.5 * f) : undefined, options);
   const ledger = simulate(model, dispatch, progress ? (f) => progress(0.5 + 0.5 * f) : undefined);
   const { summary, bills } = summarise(model, ledger);
   return { resolved, model, dispatch, ledger, summary, bills };

@@ -5,6 +5,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors/index.ts';
+import { registerFinance } from './commands/finance.ts';
+import { registerCompare } from './commands/compare.ts';
+import { registerPlan } from './commands/plan.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -41,7 +44,10 @@ Exit codes: 0 ok, 1 internal error, 2 bad input.`,
     );
   registerValidate(program, io);
   registerSimulate(program, io);
+  registerPlan(program, io);
+  registerCompare(program, io);
   registerSchema(program, io);
+  registerFinance(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }

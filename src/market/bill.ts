@@ -144,17 +144,17 @@ export function billSite(site: SiteModel, L: SiteLedger, grid: TimeGrid): SiteBi
     }
   }
 
-  // direct renewable supply priced per MWh used (PPA or dedicated line)
+  // direct renewable supply priced per MWh taken (used on site or exported), as a dedicated-line PPA bills it
   for (const re of site.renewables) {
     if (re.pricePerMWh === 0) continue;
     const usedByMonth = new Float64Array(months);
     for (let t = 0; t < grid.steps; t++) {
       const avail = L.renewableAvailableKW[t]!;
       if (avail <= 0) continue;
-      usedByMonth[cal.monthIndex[t]!]! += ((L.renewableUsedKW[t]! * re.availableKW[t]!) / avail) * h / 1000;
+      usedByMonth[cal.monthIndex[t]!]! += (((L.renewableUsedKW[t]! + L.renewableExportKW[t]!) * re.availableKW[t]!) / avail) * h / 1000;
     }
     for (let m = 0; m < months; m++) {
-      add({ month: cal.monthKeys[m]!, item: `renewable supply, ${re.id}`, quantity: usedByMonth[m]!, unit: 'MWh', rate: re.pricePerMWh, rateUnit: 'per MWh', amount: usedByMonth[m]! * re.pricePerMWh }, 'renewableSupply');
+      add({ month: cal.monthKeys[m]!, item: `renewable supply taken, ${re.id}`, quantity: usedByMonth[m]!, unit: 'MWh', rate: re.pricePerMWh, rateUnit: 'per MWh', amount: usedByMonth[m]! * re.pricePerMWh }, 'renewableSupply');
     }
   }
 

@@ -83,6 +83,11 @@ export interface Summary {
   jobs: Array<Pick<WorkloadOutcome, 'id' | 'type' | 'requiredGpuHours' | 'doneGpuHours' | 'remainingGpuHours' | 'late' | 'tokens' | 'unservedTokens' | 'performance' | 'qosWeight'> & { qosFloor: number | null; finishedAt: string | null }>;
   qos: { weighted: number; jobs: Array<{ id: string; performance: number; floor: number | null; weight: number }> } | null;
   checks: { maxEnergyBalanceErrorKWh: number; corrections: string[] };
+  /** Optimiser statistics (optimising policies only). */
+  solver?: { status: string; objective: number | null; rows: number; columns: number; nonzeros: number; buildSeconds: number; solveSeconds: number; mipGap: number | null; solves: number; windows: number; largestColumns: number; backend: string };
+  /** Naive cost and CO2 minus this policy's (positive = this policy is better); set by `plan`. */
+  savingsVsNaive?: { energyCost: number; co2Tonnes: number; totalCost: number };
+  notes: string[];
   warnings: string[];
   series: AlignReport[];
 }
@@ -273,7 +278,25 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
     checks: { maxEnergyBalanceErrorKWh: ledger.maxEnergyBalanceErrorKWh, corrections: ledger.corrections },
     warnings: model.resolved.warnings,
     series: model.resolved.seriesReports,
+    notes: ledger.notes,
   };
+  const st = ledger.solver;
+  if (st) {
+    summary.solver = {
+      status: st.status,
+      objective: Number.isFinite(st.objective) ? r(st.objective, 2) : null,
+      rows: st.rows,
+      columns: st.columns,
+      nonzeros: st.nonzeros,
+      buildSeconds: r(st.buildSeconds, 3),
+      solveSeconds: r(st.solveSeconds, 3),
+      mipGap: st.mipGap,
+      solves: st.solves,
+      windows: st.windows,
+      largestColumns: st.largestColumns,
+      backend: st.solver,
+    };
+  }
   return { summary, bills };
 }
 

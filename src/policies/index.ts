@@ -1,6 +1,7 @@
 /** The policies wattshift can run, by name. */
 import { InputError } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
+import { planFleet, type PlanOptions } from '../plan/planner.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Progress } from '../simulate/engine.ts';
 import { naiveDispatch } from './naive.ts';
@@ -9,14 +10,24 @@ import { naiveDispatch } from './naive.ts';
 export interface PolicyEntry {
   name: string;
   description: string;
-  dispatch(model: FleetModel, progress?: Progress): Dispatch | Promise<Dispatch>;
+  dispatch(model: FleetModel, progress?: Progress, options?: Partial<PlanOptions>): Dispatch | Promise<Dispatch>;
 }
 
-const POLICIES: PolicyEntry[] = [
+const POLICIES: readonly PolicyEntry[] = [
   {
     name: 'naive',
     description: 'inference where it arrives, jobs at release at full power until done, storage idle, surplus curtailed',
     dispatch: (m) => naiveDispatch(m),
+  },
+  {
+    name: 'optimal',
+    description: 'one linear program over the whole horizon with perfect knowledge (HiGHS)',
+    dispatch: (m, progress, o) => planFleet(m, { ...o, mode: 'optimal', progress }),
+  },
+  {
+    name: 'rolling',
+    description: 'rolling horizon: plan a look-ahead window on forecasts, commit its first part, repeat',
+    dispatch: (m, progress, o) => planFleet(m, { ...o, mode: 'rolling', progress }),
   },
 ];
 

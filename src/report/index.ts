@@ -15,3 +15,4 @@ export { monthlyPueChart, monthlyEnergyCostChart, DIRECT_GREEN_REFERENCE } from 
 export { timeBuckets, bucketMeans, wallClockMs, DAILY_AFTER_DAYS, type TimeBuckets } from './time-buckets.ts';
 export { escapeHtml, formatNumber, formatSignificant, formatPercent, countScale, csvNumber, csvField, currencyTag, type CsvNumber } from './format.ts';
 export { REPORT_CSS } from './style.ts';
+export { comparisonSectionHtml } from './comparison-section.ts';

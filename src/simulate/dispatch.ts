@@ -33,8 +33,33 @@ export interface Dispatch {
   storageKW: Array<Float64Array | undefined>;
   /** Whether surplus may be exported (where the tariff pays for export), per site. */
   allowExport: boolean[];
-  /** Facts the policy wants in the report (e.g. solver statistics). */
+  /** Renewable power to take per site and step, kW (the rest is curtailed); default all available. */
+  renewableTakeKW?: Array<Float64Array | undefined>;
+  /** Most export per site and step, kW, when a plan decides it; default the export limit. */
+  exportKW?: Array<Float64Array | undefined>;
+  /** Facts the policy wants in the report. */
   notes: string[];
+  /** Solver statistics, for optimising policies. */
+  solver?: SolverStats;
+}
+
+/** What the optimiser did: sizes, times and outcome of the solves behind a dispatch. */
+export interface SolverStats {
+  solver: string;
+  status: string;
+  /** Objective of the plan (sum over windows for rolling plans), scenario currency. */
+  objective: number;
+  rows: number;
+  columns: number;
+  nonzeros: number;
+  buildSeconds: number;
+  solveSeconds: number;
+  mipGap: number | null;
+  /** Number of LPs solved (1 for optimal; windows × components for rolling). */
+  solves: number;
+  windows: number;
+  /** Largest single model, columns. */
+  largestColumns: number;
 }
 
 /** A policy: turns the fleet model into a dispatch. */

@@ -183,7 +183,7 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
       }
       const left = remaining[w.index]!;
       if (left <= 0) {
-        correct(`${w.id} scheduled after it finished; removed`);
+        if (g * h > 1e-6 * w.gpusMax * h) correct(`${w.id} scheduled after it finished; removed`);
         continue;
       }
       let p = j.a.gpuPowerW[t]!;
@@ -200,7 +200,8 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
         work = left;
       }
       remaining[w.index] = left - work;
-      if (remaining[w.index]! <= 1e-9 && finishedStep[w.index] === -1) {
+      // a plan that finishes a job to the last float is finished (1e-7 of the job is a rounding error)
+      if (remaining[w.index]! <= 1e-7 * w.workGpuHours + 1e-9 && finishedStep[w.index] === -1) {
         remaining[w.index] = 0;
         finishedStep[w.index] = t;
       }
@@ -256,7 +257,7 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
   let maxErr = 0;
   for (const site of model.sites) {
     const L = ledgers[site.index]!;
-    const err = settleSupply(site, L, dispatch.storageKW[site.index], dispatch.allowExport[site.index] ?? false, h, correct);
+    const err = settleSupply(site, L, dispatch, h, correct);
     if (err > maxErr) maxErr = err;
   }
   progress?.(1);
@@ -283,7 +284,7 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
     }
     const end = finishedStep[w.index]! >= 0 ? finishedStep[w.index]! + 1 : w.continuous ? Math.min(n, w.deadlineStep) : Math.max(Math.min(n, w.deadlineStep), lastActiveStep(ledgers, w.index) + 1);
     const windowHours = Math.max(h, (end - w.releaseStep) * h);
-    const rem = w.continuous ? 0 : Math.max(0, w.workGpuHours - done);
+    const rem = w.continuous || finishedStep[w.index]! >= 0 ? 0 : Math.max(0, w.workGpuHours - done);
     return {
       workload: w.index, id: w.id, type: w.type,
       requiredGpuHours: w.continuous ? done : w.workGpuHours,
@@ -306,6 +307,8 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
     outcomes,
     corrections: [...corrections].map(([what, count]) => `${what} (${count} step${count > 1 ? 's' : ''})`),
     maxEnergyBalanceErrorKWh: maxErr,
+    solver: dispatch.solver,
+    notes: dispatch.notes,
   };
 }
 
@@ -322,14 +325,11 @@ function lastActiveStep(ledgers: SiteLedger[], workload: number): number {
  * Facility power, renewables first, storage as dispatched (within its limits), then the grid
  * up to its import limit; the rest is shortfall. Returns the largest energy balance error, kWh.
  */
-function settleSupply(
-  site: SiteModel,
-  L: SiteLedger,
-  storageKW: Float64Array | undefined,
-  allowExport: boolean,
-  h: number,
-  correct: (what: string) => void,
-): number {
+function settleSupply(site: SiteModel, L: SiteLedger, dispatch: Dispatch, h: number, correct: (what: string) => void): number {
+  const storageKW = dispatch.storageKW[site.index];
+  const allowExport = dispatch.allowExport[site.index] ?? false;
+  const take = dispatch.renewableTakeKW?.[site.index];
+  const plannedExport = dispatch.exportKW?.[site.index];
   const n = L.itKW.length;
   const fc = site.facility;
   const st = site.storage;
@@ -358,7 +358,8 @@ function settleSupply(
         if (d < -r - 1e-6) correct(`storage discharge at ${site.id} limited by power or state of charge`);
       }
     }
-    const R = L.renewableAvailableKW[t]!;
+    const avail = L.renewableAvailableKW[t]!;
+    const R = take ? Math.min(avail, Math.max(0, take[t]!)) : avail;
     const reToLoad = Math.min(R, facility);
     let restR = R - reToLoad;
     let load = facility - reToLoad;
@@ -368,9 +369,10 @@ function settleSupply(
     const reToBatt = Math.min(restR, c);
     restR -= reToBatt;
     let gridToBatt = c - reToBatt;
-    const reExport = Math.min(restR, exportCap);
-    const battExport = Math.min(battSurplus, exportCap - reExport);
-    const curtailed = restR - reExport;
+    const cap = plannedExport ? Math.min(exportCap, Math.max(0, plannedExport[t]!)) : exportCap;
+    const reExport = Math.min(restR, cap);
+    const battExport = Math.min(battSurplus, cap - reExport);
+    const curtailed = avail - R + restR - reExport;
     if (battSurplus - battExport > 1e-9) {
       d -= battSurplus - battExport; // discharge nobody can take
       battSurplus = battExport;
@@ -408,7 +410,7 @@ function settleSupply(
     L.gridExportKW[t] = reExport + battExport;
     L.shortfallKW[t] = shortfall;
     if (shortfall > 1e-6) correct(`load above the import limit at ${site.id} (shortfall)`);
-    const sources = R - curtailed + d + imp + shortfall;
+    const sources = avail - curtailed + d + imp + shortfall;
     const sinks = facility + c + reExport + battExport;
     const e = Math.abs(sources - sinks) * h;
     if (e > maxErr) maxErr = e;

@@ -5,6 +5,7 @@
  *   = facility + storageCharge + gridExport.
  */
 import type { TimeGrid } from '../time/grid.ts';
+import type { SolverStats } from './dispatch.ts';
 
 /** Work done by one workload at one site, per step. */
 export interface WorkloadFlows {
@@ -99,4 +100,8 @@ export interface Ledger {
   corrections: string[];
   /** Largest |sources − sinks| over all sites and steps, kWh. */
   maxEnergyBalanceErrorKWh: number;
+  /** Solver statistics of the plan behind this ledger, when it came from an optimiser. */
+  solver?: SolverStats;
+  /** Notes from the policy. */
+  notes: string[];
 }

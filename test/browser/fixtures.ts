@@ -231,7 +231,7 @@ export function makeFleet(o: FleetOptions = {}): Fleet {
       performance: w.type === 'training' ? 0.93 : w.type === 'batch' ? 0.72 : 0.9985, qosFloor: w.type === 'inference' ? undefined : w.type === 'training' ? 0.9 : 0.75, qosWeight: 1,
     };
   });
-  const ledger: Ledger = { policy: 'greedy', grid, sites: ls, outcomes, corrections: ['storage limit at site-a (charge clipped)', 'storage limit at site-a (charge clipped)'], maxEnergyBalanceErrorKWh: 1.2e-9 };
+  const ledger: Ledger = { policy: 'greedy', grid, sites: ls, outcomes, corrections: ['storage limit at site-a (charge clipped)', 'storage limit at site-a (charge clipped)'], maxEnergyBalanceErrorKWh: 1.2e-9, notes: [] };
   const siteSummaries: SiteSummary[] = ls.map((L, i) => ({
     id: L.id, name: `Site ${L.id.slice(5).toUpperCase()} (${siteTimeZones[i]})`, timeZone: siteTimeZones[i]!, designPue: 1.12, installedItMW: (2000 * (1 + i)) / 1000,
     ...kpisOf([L], [bills[i]!], grid, i === 1 ? 1 : 0), months: monthsOf([L], [bills[i]!], grid, siteTimeZones[i]!),
@@ -239,6 +239,7 @@ export function makeFleet(o: FleetOptions = {}): Fleet {
   const summary: Summary = {
     scenario: o.scenario ?? 'Texas and Shanghai summer week',
     policy: 'greedy',
+    notes: [],
     horizon: { start: formatUtcIso(grid.startMs), end: formatUtcIso(gridEndMs(grid)), stepMinutes, steps: grid.steps, timeZone: grid.timeZone },
     currency: o.currency ?? 'USD',
     fleet: { ...kpisOf(ls, bills, grid, 1), months: monthsOf(ls, bills, grid, grid.timeZone) },

@@ -57,18 +57,38 @@ export const Facility = z.strictObject({
 });
 
 export const SolarParams = z.strictObject({
-  performanceRatio: Fraction.default(0.82).describe('System losses (inverter, soiling, wiring) as a ratio'),
+  performanceRatio: Fraction.default(0.82).describe('System losses (inverter, soiling, wiring, mismatch) as a ratio, before temperature and clipping'),
   temperatureCoefficientPerC: z.number().max(0).default(-0.004).describe('Power change per °C of cell temperature above 25 °C'),
   tracking: z.enum(['fixed', 'single-axis']).default('fixed'),
+  tiltDeg: z
+    .number()
+    .min(0)
+    .max(90)
+    .optional()
+    .describe('Tilt of a fixed array from horizontal, degrees (default: |latitude|, at most 40); ignored for single-axis'),
+  azimuthDeg: z
+    .number()
+    .min(0)
+    .max(360)
+    .optional()
+    .describe('Direction a fixed array faces, degrees clockwise from north (default: the equator, 180 north of it, 0 south of it)'),
+  dcAcRatio: z
+    .number()
+    .min(0.5)
+    .max(3)
+    .default(1.25)
+    .describe('DC module capacity per unit of AC (inverter) capacity; output is clipped at the AC capacity'),
 });
 
 export const WindParams = z.strictObject({
   hubHeightM: Positive.default(100).describe('Hub height, m'),
   measurementHeightM: Positive.default(10).describe('Height of the weather wind speed, m'),
-  shearExponent: z.number().min(0).max(0.6).default(0.143).describe('Power-law wind shear exponent'),
+  shearExponent: z.number().min(0).max(0.6).default(0.2).describe('Power-law wind shear exponent (0.2: IEC 61400-1 normal wind profile)'),
   cutInMS: NonNegative.default(3),
-  ratedMS: Positive.default(12),
+  ratedMS: Positive.default(11).describe('Rated wind speed of the turbine, m/s (11: a low-specific-power onshore turbine)'),
   cutOutMS: Positive.default(25),
+  speedSpreadMS: NonNegative.default(0.6).describe('Farm power curve: constant part of the spread (standard deviation) of wind speeds across the farm and within a step, m/s'),
+  speedSpreadFraction: NonNegative.max(1).default(0.2).describe('Farm power curve: part of the spread proportional to wind speed (0 and 0 give the single-turbine curve)'),
   lossesFraction: Fraction.default(0.1).describe('Wake, availability and electrical losses'),
 });
 
@@ -123,5 +143,12 @@ export const Site = z.strictObject({
   storage: Storage.optional(),
   tariff: Tariff.default({ energy: { type: 'spot', adderPerMWh: 0, multiplier: 1 }, demandChargePerKWMonth: 0, demandIntervalMinutes: 60, capacityChargePerKVAMonth: 0, export: { type: 'none' } }),
   series: SiteSeries.default({}),
+  greenTarget: z
+    .strictObject({
+      directGreenRatio: Fraction.describe('Share of facility energy that must come from direct renewable supply'),
+      period: z.enum(['horizon', 'month']).default('horizon').describe('Period over which the share is measured'),
+    })
+    .optional()
+    .describe('A direct-green-supply target the optimiser must meet (e.g. 0.6 for wind-solar-storage + computing bases)'),
 });
 export type Site = z.infer<typeof Site>;

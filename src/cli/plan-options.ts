@@ -1,0 +1,62 @@
+/** Command-line options shared by `plan` and `compare`, turned into PlanOptions. */
+import type { Command } from 'commander';
+import { InputError } from '../errors/index.ts';
+import type { PlanOptions } from '../plan/planner.ts';
+
+/** Raw option values as commander gives them. */
+export interface PlanFlags {
+  lookahead: string;
+  commit: string;
+  forecast: string;
+  noise: string;
+  seed: string;
+  solver: string;
+  timeLimit?: string;
+  exportLp?: string;
+  points: string;
+  workers: string;
+}
+
+/** Adds the planning options to a command. */
+export function addPlanOptions(cmd: Command): Command {
+  return cmd
+    .option('--lookahead <hours>', 'rolling: hours each window looks ahead', '48')
+    .option('--commit <hours>', 'rolling: hours of each window that are committed', '24')
+    .option('--forecast <kind>', 'rolling: what the planner knows ahead: perfect, persistence (yesterday), noise', 'perfect')
+    .option('--noise <sigma>', 'rolling with --forecast noise: relative standard deviation', '0.1')
+    .option('--seed <n>', 'seed of the forecast noise', '1')
+    .option('--solver <name>', 'highs (built in) or native, native-highs, native-cbc, native-glpsol (binary on PATH)', 'highs')
+    .option('--time-limit <seconds>', 'solver time limit per model')
+    .option('--export-lp <file>', 'write the (first) model in CPLEX LP format, or MPS if the name ends in .mps')
+    .option('--points <n>', 'operating points per throughput curve in the model', '4')
+    .option('--workers <n>', 'parallel solver workers', '2');
+}
+
+function positive(name: string, v: string, integer = false): number {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x))) {
+    throw new InputError('OPTION_INVALID', `${name} must be a positive ${integer ? 'integer' : 'number'}, got "${v}"`, { path: name });
+  }
+  return x;
+}
+
+/** Converts flags to plan options; bad values are input errors (exit code 2). */
+export function planOptionsFrom(f: PlanFlags): Partial<PlanOptions> {
+  if (!['perfect', 'persistence', 'noise'].includes(f.forecast)) {
+    throw new InputError('OPTION_INVALID', `--forecast must be perfect, persistence or noise, got "${f.forecast}"`, { path: '--forecast' });
+  }
+  const lookaheadHours = positive('--lookahead', f.lookahead);
+  const commitHours = positive('--commit', f.commit);
+  if (commitHours > lookaheadHours) throw new InputError('OPTION_INVALID', `--commit (${commitHours} h) cannot exceed --lookahead (${lookaheadHours} h)`, { path: '--commit' });
+  const o: Partial<PlanOptions> = {
+    lookaheadHours,
+    commitHours,
+    forecast: { kind: f.forecast as 'perfect' | 'persistence' | 'noise', noise: positive('--noise', f.noise), seed: positive('--seed', f.seed, true) },
+    solver: f.solver,
+    maxPoints: Math.max(2, positive('--points', f.points, true)),
+    workers: positive('--workers', f.workers, true),
+  };
+  if (f.timeLimit !== undefined) o.timeLimitSeconds = positive('--time-limit', f.timeLimit);
+  if (f.exportLp !== undefined) o.exportLp = f.exportLp;
+  return o;
+}

@@ -1,0 +1,73 @@
+/**
+ * Messages between the main thread and the HiGHS worker. The model travels as plain typed arrays
+ * (shared memory when the compiled model was allocated on `SharedArrayBuffer`s); name functions
+ * stay on the main thread because HiGHS does not need names.
+ *
+ * @module
+ */
+import type { CompiledModel, ObjectiveSense } from './model-builder.ts';
+import type { SolveResult } from './solver.ts';
+
+/** The numeric part of a compiled model, as sent to the worker. */
+export interface WireModel {
+  numColumns: number;
+  numRows: number;
+  sense: ObjectiveSense;
+  objectiveConstant: number;
+  colCost: Float64Array;
+  colLower: Float64Array;
+  colUpper: Float64Array;
+  integrality: Uint8Array | null;
+  rowLower: Float64Array;
+  rowUpper: Float64Array;
+  starts: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+}
+
+/** Solver options as sent to the worker. */
+export interface WireOptions {
+  timeLimitSeconds?: number;
+  mipRelGap?: number;
+  /** Test-only: make the worker fail as if the WebAssembly heap were exhausted. */
+  fault?: 'wasm-abort';
+}
+
+/** Main thread → worker. */
+export interface SolveRequest {
+  type: 'solve';
+  id: number;
+  model: WireModel;
+  options: WireOptions;
+}
+
+/** Worker → main thread. */
+export type WorkerMessage =
+  | { type: 'ready'; version: string }
+  | { type: 'result'; id: number; result: SolveResult }
+  | { type: 'crash'; id: number; message: string; outOfMemory: boolean }
+  | { type: 'fatal'; message: string };
+
+/** Strips a compiled model down to what the worker needs. */
+export function toWireModel(model: CompiledModel): WireModel {
+  return {
+    numColumns: model.numColumns,
+    numRows: model.numRows,
+    sense: model.sense,
+    objectiveConstant: model.objectiveConstant,
+    colCost: model.colCost,
+    colLower: model.colLower,
+    colUpper: model.colUpper,
+    integrality: model.integrality ?? null,
+    rowLower: model.rowLower,
+    rowUpper: model.rowUpper,
+    starts: model.csc.starts,
+    indices: model.csc.indices,
+    values: model.csc.values,
+  };
+}
+
+/** True when an error message means the WebAssembly runtime hit its memory ceiling or aborted. */
+export function isOutOfMemory(message: string): boolean {
+  return /Aborted\(|out of memory|Cannot enlarge memory|Array buffer allocation failed|memory access out of bounds|Maximum call stack/i.test(message);
+}

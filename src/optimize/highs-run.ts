@@ -1,0 +1,103 @@
+/**
+ * One HiGHS solve through the persistent API with CSC arrays. Pure apart from HiGHS itself, so it
+ * runs inside the worker and can be unit-tested in-thread.
+ *
+ * @module
+ */
+import type { Highs, ModelData, ModelStatusCode } from 'highs';
+import type { WireModel, WireOptions } from './highs-protocol.ts';
+import type { SolveResult, SolveStatus } from './solver.ts';
+
+/** Solves a wire model with a loaded HiGHS runtime; throws only on runtime failure (e.g. WASM abort). */
+export function runHighs(highs: Highs, model: WireModel, options: WireOptions): SolveResult {
+  const t0 = performance.now();
+  if (options.fault === 'wasm-abort') {
+    throw new Error('RuntimeError: Aborted(). Build with -sASSERTIONS for more info. (simulated by a test)');
+  }
+  const ms = highs.constants.modelStatus;
+  const isMip = model.integrality !== null && model.integrality.some((v) => v !== 0);
+  const data: ModelData = {
+    numCols: model.numColumns,
+    numRows: model.numRows,
+    sense: model.sense === 'maximize' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
+    offset: model.objectiveConstant,
+    colCost: model.colCost,
+    colLower: model.colLower,
+    colUpper: model.colUpper,
+    rowLower: model.rowLower,
+    rowUpper: model.rowUpper,
+    matrix: { format: 'csc', numRows: model.numRows, numCols: model.numColumns, starts: model.starts, indices: model.indices, values: model.values },
+    ...(isMip && model.integrality ? { integrality: Int32Array.from(model.integrality) } : {}),
+  };
+  const m = highs.createModel(data);
+  try {
+    m.options.set({ output_flag: false });
+    if (options.timeLimitSeconds !== undefined) m.options.set('time_limit', options.timeLimitSeconds);
+    if (options.mipRelGap !== undefined) m.options.set('mip_rel_gap', options.mipRelGap);
+    m.run();
+    let code: ModelStatusCode = m.getModelStatus();
+    if (code === ms.unboundedOrInfeasible) {
+      // presolve often cannot tell the two apart; a solve without presolve can, and only broken
+      // models get here, so the second solve is affordable
+      m.options.set('presolve', 'off');
+      m.clearSolver();
+      m.run();
+      code = m.getModelStatus();
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const status = mapStatus(highs, code);
+    const primalFeasible = Number(m.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
+    const result: SolveResult = {
+      status: status.status,
+      objective: Number.NaN,
+      columnValues: new Float64Array(0),
+      solveSeconds: seconds,
+      solver: 'highs-wasm',
+    };
+    if (status.message) result.message = status.message;
+    if ((status.status === 'optimal' || status.status === 'time-limit' || status.status === 'error') && primalFeasible && model.numColumns > 0) {
+      const sol = m.getSolution();
+      result.columnValues = sol.colValue;
+      result.objective = m.getObjectiveValue();
+      if (!isMip && status.status === 'optimal' && Number(m.info.get('dual_solution_status')) === highs.constants.solutionStatus.feasible) {
+        result.rowDuals = sol.rowDual;
+      }
+    } else if (status.status === 'optimal') {
+      // an empty model: the optimum is the constant
+      result.objective = model.objectiveConstant;
+      result.columnValues = new Float64Array(model.numColumns);
+    }
+    if (isMip) result.mipGap = Number(m.info.get('mip_gap'));
+    return result;
+  } finally {
+    m.dispose();
+  }
+}
+
+function mapStatus(highs: Highs, code: ModelStatusCode): { status: SolveStatus; message?: string } {
+  const ms = highs.constants.modelStatus;
+  switch (code) {
+    case ms.optimal:
+    case ms.empty:
+      return { status: 'optimal' };
+    case ms.infeasible:
+      return { status: 'infeasible' };
+    case ms.unbounded:
+      return { status: 'unbounded' };
+    case ms.unboundedOrInfeasible:
+      return { status: 'infeasible', message: 'HiGHS could not tell whether the model is infeasible or unbounded' };
+    case ms.timeLimit:
+      return { status: 'time-limit', message: 'time limit reached' };
+    case ms.iterationLimit:
+      return { status: 'error', message: 'HiGHS stopped at its iteration limit' };
+    case ms.solutionLimit:
+      return { status: 'error', message: 'HiGHS stopped at its solution limit' };
+    case ms.interrupted:
+      return { status: 'error', message: 'HiGHS was interrupted' };
+    case ms.objectiveBound:
+    case ms.objectiveTarget:
+      return { status: 'error', message: 'HiGHS stopped at an objective bound or target' };
+    default:
+      return { status: 'error', message: `HiGHS ended with model status ${code}` };
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * HiGHS (WebAssembly) behind the {@link Solver} interface, running in a `worker_thread` so a long
+ * solve never blocks the main thread (progress bars, HTTP requests keep ticking).
+ *
+ * One worker is reused across solves; solves queue. Models above a size budget are refused with
+ * 'too-large' before they reach the 2 GiB WebAssembly heap, and if HiGHS aborts anyway (the heap is
+ * exhausted) the worker is thrown away, a fresh one is started on the next solve, and the result
+ * is 'too-large' with advice.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { isOutOfMemory, toWireModel, type SolveRequest, type WireOptions, type WorkerMessage } from './highs-protocol.ts';
+import type { CompiledModel } from './model-builder.ts';
+import { resultWithoutPoint, tooLargeMessage, type SizeBudget, type SolveOptions, type SolveResult, type Solver } from './solver.ts';
+
+/**
+ * Default budget for the WebAssembly build: 8760 h × 30 sites (1.31 M columns, 2.6 M non-zeros)
+ * solved in 1.9 GB; 8760 × 40 (1.75 M, 3.5 M) aborted.
+ */
+export const DEFAULT_WASM_BUDGET: SizeBudget = { maxColumns: 1_400_000, maxNonzeros: 3_000_000 };
+
+/** Options of {@link HighsWasmSolver}: the size budget (defaults {@link DEFAULT_WASM_BUDGET}). */
+export type HighsWasmSolverOptions = Partial<SizeBudget>;
+
+interface Pending {
+  id: number;
+  model: CompiledModel;
+  finish: (r: SolveResult) => void;
+}
+
+const NAME = 'highs-wasm';
+
+/** HiGHS in a reusable worker thread. Call {@link close} when done (idle workers do not keep the process alive). */
+export class HighsWasmSolver implements Solver {
+  readonly name = NAME;
+  readonly budget: SizeBudget;
+  private fault: 'wasm-abort' | undefined;
+  private worker: Worker | undefined;
+  private ready: Promise<string> | undefined;
+  private started = 0;
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private current: Pending | undefined;
+
+  constructor(options: HighsWasmSolverOptions = {}) {
+    this.budget = {
+      maxColumns: options.maxColumns ?? DEFAULT_WASM_BUDGET.maxColumns,
+      maxNonzeros: options.maxNonzeros ?? DEFAULT_WASM_BUDGET.maxNonzeros,
+    };
+  }
+
+  /**
+   * Test hook: the next solve fails inside the worker exactly as HiGHS does when its heap is
+   * exhausted (a WebAssembly `Aborted()`), so the recovery path can be tested without a 2 GiB model.
+   */
+  simulateAbortOnNextSolve(): void {
+    this.fault = 'wasm-abort';
+  }
+
+  /** How many workers this solver has started (1 unless a worker crashed or a solve was aborted). */
+  get workersStarted(): number {
+    return this.started;
+  }
+
+  /** Starts the worker and loads HiGHS ahead of the first solve; resolves to the HiGHS version. */
+  warmUp(): Promise<string> {
+    const w = this.ensureWorker();
+    w.ref();
+    const ready = this.ready as Promise<string>;
+    return ready.finally(() => {
+      if (this.worker === w && !this.current) w.unref();
+    });
+  }
+
+  /** Solves a model in the worker; solves are queued one at a time. */
+  solve(model: CompiledModel, options: SolveOptions = {}): Promise<SolveResult> {
+    if (model.numColumns > this.budget.maxColumns || model.numNonzeros > this.budget.maxNonzeros) {
+      return Promise.resolve(resultWithoutPoint('too-large', tooLargeMessage(model, this.budget, 'HiGHS WebAssembly'), 0, NAME));
+    }
+    const run = this.queue.then(() => this.runOne(model, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Terminates the worker; a later solve starts a new one. */
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.ready = undefined;
+    if (w) await w.terminate();
+  }
+
+  private runOne(model: CompiledModel, options: SolveOptions): Promise<SolveResult> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.resolve(resultWithoutPoint('error', 'aborted', 0, NAME));
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<SolveResult>((resolve) => {
+      const onAbort = (): void => {
+        // HiGHS blocks its thread, so the only way to stop it now is to end the thread
+        this.discardWorker();
+        finish(resultWithoutPoint('error', 'aborted', 0, NAME));
+      };
+      const finish = (r: SolveResult): void => {
+        signal?.removeEventListener('abort', onAbort);
+        if (this.current?.id === id) this.current = undefined;
+        if (this.worker === worker) worker.unref();
+        resolve(r);
+      };
+      this.current = { id, model, finish };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const wireOptions: WireOptions = {};
+      if (options.timeLimitSeconds !== undefined) wireOptions.timeLimitSeconds = options.timeLimitSeconds;
+      if (options.mipRelGap !== undefined) wireOptions.mipRelGap = options.mipRelGap;
+      if (this.fault) wireOptions.fault = this.fault;
+      this.fault = undefined;
+      const req: SolveRequest = { type: 'solve', id, model: toWireModel(model), options: wireOptions };
+      worker.ref();
+      // shared-memory arrays (the default from compile()) are shared, not copied; nothing is
+      // transferred because that would detach the caller's model
+      worker.postMessage(req);
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = spawnHighsWorker();
+    this.started++;
+    this.worker = w;
+    w.unref();
+    let resolveReady: (v: string) => void = () => undefined;
+    let rejectReady: (e: Error) => void = () => undefined;
+    this.ready = new Promise<string>((res, rej) => {
+      resolveReady = res;
+      rejectReady = rej;
+    });
+    // nobody may be waiting for warm-up; a failure is also reported through the solve
+    this.ready.catch(() => undefined);
+
+    w.on('message', (msg: WorkerMessage) => {
+      if (this.worker !== w) return;
+      switch (msg.type) {
+        case 'ready':
+          resolveReady(msg.version);
+          return;
+        case 'fatal':
+          rejectReady(new Error(msg.message));
+          this.discardWorker();
+          this.current?.finish(resultWithoutPoint('error', msg.message, 0, NAME));
+          return;
+        case 'result':
+          if (this.current?.id === msg.id) this.current.finish({ ...msg.result, solver: NAME });
+          return;
+        case 'crash': {
+          const cur = this.current;
+          // after a WebAssembly abort the runtime is unusable and its heap stays grown: replace it
+          this.discardWorker();
+          if (cur?.id === msg.id) cur.finish(crashResult(cur.model, msg.message, msg.outOfMemory, this.budget));
+          return;
+        }
+      }
+    });
+    w.on('error', (e: Error) => {
+      if (this.worker !== w) return;
+      const message = `${e.name}: ${e.message}`;
+      rejectReady(e);
+      const cur = this.current;
+      this.discardWorker();
+      cur?.finish(crashResult(cur.model, message, isOutOfMemory(message), this.budget));
+    });
+    w.on('exit', (code: number) => {
+      if (this.worker !== w) return;
+      rejectReady(new Error(`HiGHS worker exited with code ${code}`));
+      const cur = this.current;
+      this.worker = undefined;
+      this.ready = undefined;
+      cur?.finish(resultWithoutPoint('error', `HiGHS worker exited unexpectedly with code ${code}`, 0, NAME));
+    });
+    return w;
+  }
+
+  private discardWorker(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    this.ready = undefined;
+    if (w) void w.terminate();
+  }
+}
+
+function crashResult(model: CompiledModel, message: string, outOfMemory: boolean, budget: SizeBudget): SolveResult {
+  if (outOfMemory) return resultWithoutPoint('too-large', tooLargeMessage(model, budget, 'HiGHS WebAssembly', message), 0, NAME);
+  return resultWithoutPoint('error', `HiGHS failed: ${message}`, 0, NAME);
+}
+
+/**
+ * Starts the worker. Compiled (`.js`), the worker file sits next to this module and is loaded
+ * directly. From TypeScript source (tsx, vitest), a worker does not inherit the parent's loader
+ * hooks on Node 20 (and `execArgv: ['--import', 'tsx']` is ignored for workers), so a two-line
+ * bootstrap registers tsx inside the worker and then imports the `.ts` entry.
+ */
+function spawnHighsWorker(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./highs-worker.js', here));
+  const entry = new URL('./highs-worker.ts', here).href;
+  const tsxApi = resolveTsxEsmApi();
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+/** URL of tsx's ESM API (`tsx/esm/api`), resolved from this module. */
+function resolveTsxEsmApi(): string {
+  const meta = import.meta as ImportMeta & { resolve?: (specifier: string) => string };
+  if (typeof meta.resolve === 'function') {
+    try {
+      return meta.resolve('tsx/esm/api');
+    } catch {
+      // fall through: some runners (vitest) do not provide import.meta.resolve
+    }
+  }
+  const require = createRequire(import.meta.url);
+  const pkgPath = require.resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } } | string> };
+  const entry = pkg.exports?.['./esm/api'];
+  const rel = typeof entry === 'object' ? entry.import?.default : undefined;
+  if (!rel) throw new Error('cannot locate tsx/esm/api to run the HiGHS worker from TypeScript source; compile the project or install tsx');
+  return pathToFileURL(join(dirname(pkgPath), rel)).href;
+}

@@ -1,0 +1,39 @@
+/**
+ * Worker-thread entry for HiGHS: loads the WebAssembly runtime once, then solves one request at a
+ * time. A solve blocks this thread, never the main one.
+ *
+ * @module
+ */
+import { parentPort } from 'node:worker_threads';
+import { isOutOfMemory, type SolveRequest, type WorkerMessage } from './highs-protocol.ts';
+import { runHighs } from './highs-run.ts';
+import { loadHighsRuntime } from './load-highs.ts';
+
+const port = parentPort;
+if (!port) throw new Error('highs-worker must run in a worker thread');
+
+const runtime = loadHighsRuntime();
+
+runtime.then(
+  (highs) => port.postMessage({ type: 'ready', version: highs.version.string } satisfies WorkerMessage),
+  (e: unknown) => port.postMessage({ type: 'fatal', message: `could not load HiGHS: ${String(e)}` } satisfies WorkerMessage),
+);
+
+port.on('message', (req: SolveRequest) => {
+  runtime.then(
+    (highs) => {
+      try {
+        const result = runHighs(highs, req.model, req.options);
+        // the solution arrays are fresh copies owned by this thread: move them, do not copy
+        const transfer: ArrayBuffer[] = [];
+        if (result.columnValues.buffer instanceof ArrayBuffer) transfer.push(result.columnValues.buffer);
+        if (result.rowDuals?.buffer instanceof ArrayBuffer) transfer.push(result.rowDuals.buffer);
+        port.postMessage({ type: 'result', id: req.id, result } satisfies WorkerMessage, transfer);
+      } catch (e) {
+        const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        port.postMessage({ type: 'crash', id: req.id, message, outOfMemory: isOutOfMemory(message) } satisfies WorkerMessage);
+      }
+    },
+    (e: unknown) => port.postMessage({ type: 'crash', id: req.id, message: `could not load HiGHS: ${String(e)}`, outOfMemory: false } satisfies WorkerMessage),
+  );
+});

@@ -1,0 +1,15 @@
+/**
+ * Optimisation infrastructure: a typed model builder, the solver seam with HiGHS (WebAssembly, in
+ * a worker) and native binaries, LP/MPS export, and infeasibility explanation.
+ *
+ * @module
+ */
+export * from './model-builder.ts';
+export * from './solver.ts';
+export * from './solution-check.ts';
+export { HighsWasmSolver, DEFAULT_WASM_BUDGET, type HighsWasmSolverOptions } from './highs-wasm-solver.ts';
+export * from './native-solver.ts';
+export { exportLp, lpToString, writeLpFile, type ExportOptions, type ModelExport } from './export-lp.ts';
+export { exportMps, mpsToString, writeMpsFile, type MpsExport } from './export-mps.ts';
+export { buildExportNames, isSafeName, CONSTANT_COLUMN_NAME, OBJECTIVE_NAME, type ExportNames, type NameMode } from './export-names.ts';
+export * from './elastic.ts';

@@ -1,0 +1,75 @@
+/**
+ * The solver seam: one interface for every LP/MILP backend (HiGHS in WebAssembly, native binaries),
+ * and the result shape they all return. Outcomes such as infeasible or time limit are results,
+ * not exceptions.
+ *
+ * @module
+ */
+import type { CompiledModel } from './model-builder.ts';
+
+/** How a solve ended. */
+export type SolveStatus = 'optimal' | 'infeasible' | 'unbounded' | 'time-limit' | 'error' | 'too-large';
+
+/** Options understood by every solver; a backend ignores what it cannot honour. */
+export interface SolveOptions {
+  /** Wall-clock budget for the solver itself. */
+  timeLimitSeconds?: number;
+  /** Relative MIP gap at which a MILP counts as solved (HiGHS default 1e-4). */
+  mipRelGap?: number;
+  /** Threads for backends that can use them (the WebAssembly build is single-threaded). */
+  threads?: number;
+  /** Cancels the solve; the result then has status 'error' and message 'aborted'. */
+  signal?: AbortSignal;
+}
+
+/** What a solve returns. Values are in model order; objective includes the model's constant. */
+export interface SolveResult {
+  status: SolveStatus;
+  /** Objective of the returned point, NaN when there is none. */
+  objective: number;
+  /** Primal values, length numColumns when a point exists (optimal, or time-limit with incumbent), else empty. */
+  columnValues: Float64Array;
+  /** ∂objective/∂(active row bound), LP only, when the backend reports duals. */
+  rowDuals?: Float64Array;
+  /** Relative MIP gap at the end, MILP only. */
+  mipGap?: number;
+  /** Time spent by the solver (model load + solve), excluding queueing and worker start-up. */
+  solveSeconds: number;
+  /** Human-readable detail for anything but a clean optimum. */
+  message?: string;
+  /** Which backend produced the result. */
+  solver?: string;
+}
+
+/** An LP/MILP backend. */
+export interface Solver {
+  /** Short identifier, e.g. 'highs-wasm' or 'native-cbc'. */
+  readonly name: string;
+  /** Solves a compiled model. Never rejects for solver outcomes; rejects only on programming errors. */
+  solve(model: CompiledModel, options?: SolveOptions): Promise<SolveResult>;
+  /** Releases processes or workers held by the backend. */
+  close?(): Promise<void>;
+}
+
+/** A result without a point (infeasible, error, too large, aborted). */
+export function resultWithoutPoint(status: SolveStatus, message: string | undefined, solveSeconds = 0, solver?: string): SolveResult {
+  const r: SolveResult = { status, objective: Number.NaN, columnValues: new Float64Array(0), solveSeconds };
+  if (message !== undefined) r.message = message;
+  if (solver !== undefined) r.solver = solver;
+  return r;
+}
+
+/** Budget above which a backend refuses a model instead of crashing. */
+export interface SizeBudget {
+  maxColumns: number;
+  maxNonzeros: number;
+}
+
+/** The message for a model over a backend's size budget; names sizes, the limit and what to do. */
+export function tooLargeMessage(model: Pick<CompiledModel, 'numColumns' | 'numNonzeros' | 'numRows'>, budget: SizeBudget, backend: string, cause?: string): string {
+  const f = (n: number): string => n.toLocaleString('en-US');
+  const head = cause
+    ? `${backend} ran out of memory (${cause}) on a model with ${f(model.numColumns)} columns, ${f(model.numRows)} rows and ${f(model.numNonzeros)} non-zeros.`
+    : `The model has ${f(model.numColumns)} columns, ${f(model.numRows)} rows and ${f(model.numNonzeros)} non-zeros, above the ${backend} budget of ${f(budget.maxColumns)} columns / ${f(budget.maxNonzeros)} non-zeros.`;
+  return `${head} The WebAssembly HiGHS heap is capped at 2 GiB (about 1.3–1.5 M columns or 3 M non-zeros). Plan with a rolling horizon (shorter windows), or use a native solver (highs, cbc or glpsol on PATH).`;
+}

@@ -1,0 +1,486 @@
+/**
+ * The fleet dispatch linear program for one planning window (the whole horizon for `optimal`,
+ * 48 h for a `rolling` step). Formulation in docs/optimisation.md. Power columns are in kW,
+ * GPU columns in GPUs (fractions of a step allowed: time-sharing), money in the scenario
+ * currency. Facility power is affine in IT power at each step, with the physics stage's
+ * coefficients, so the plan and the simulated ledger rest on the same numbers.
+ */
+import { LinearModel } from '../optimize/index.ts';
+import type { OperatingPoint } from '../physics/types.ts';
+import type { FleetModel, SiteModel, WorkloadModel } from '../model/fleet-model.ts';
+import { stepHours } from '../time/grid.ts';
+import { formatLocalIso } from '../time/zone.ts';
+import { stepStartMs } from '../time/grid.ts';
+import { planPoints } from './operating-points.ts';
+
+/** A limit on the power of a group of sites over a window (a grid event, a DR commitment). */
+export interface PowerCap {
+  label: string;
+  sites: number[];
+  /** First step (inclusive) and last (exclusive). */
+  from: number;
+  to: number;
+  maxKW: number;
+  /** What is limited: GPU power, IT power, facility power or net grid import. */
+  measure: 'gpu' | 'it' | 'facility' | 'grid';
+}
+
+/** What the plan believes about the window: forecasts (or actuals) indexed by grid step. */
+export interface WindowSignals {
+  importPrice: Float64Array[];
+  exportPrice: Float64Array[];
+  /** Available output per site and renewable plant, kW. */
+  renewableKW: Float64Array[][];
+  /** Inference demand per workload (undefined for jobs), tokens/s. */
+  demand: Array<Float64Array | undefined>;
+}
+
+/** State carried into a window from what was already committed. */
+export interface WindowState {
+  socKWh: number[];
+  doneGpuHours: number[];
+  /** Highest import so far in each local month, per site (month index → kW). */
+  monthPeakKW: Array<Map<number, number>>;
+}
+
+export interface FleetLpOptions {
+  /** Minimise cost, or maximise weighted QoS of continuous jobs (cost as a tie-breaker). */
+  objective: 'cost' | 'qos';
+  caps: PowerCap[];
+  /** Rolling windows: jobs need only make the progress that keeps their deadline reachable. */
+  rolling: boolean;
+  /** Value per GPU-hour of progress made in this window (rolling), per workload. */
+  terminalValuePerGpuHour?: number[];
+  /** Operating points kept per curve. */
+  maxPoints: number;
+  /** Steps over which a continuous job's QoS is measured (default: its release–deadline window). */
+  qosWindow?: Array<[number, number] | undefined>;
+  /** Keep storage at least at its initial state of charge at the end of the window. */
+  holdStorageEnd: boolean;
+  /** Plan only these sites (and the workloads and caps entirely within them); default all. */
+  sites?: number[];
+}
+
+/** Where each decision lives in the model, for extraction and explanations. */
+export interface FleetLpLayout {
+  from: number;
+  to: number;
+  /** Columns per site (undefined for sites outside this model). */
+  sites: Array<{ g: number; e: number; r: number[]; c: number; d: number; soc: number } | undefined>;
+  jobs: Array<{ workload: number; site: number; first: number; t0: number; t1: number; points: OperatingPoint[] }>;
+  inference: Array<{ workload: number; site: number; first: number; points: OperatingPoint[] }>;
+  unserved: Map<number, number>;
+  unfinished: Map<number, number>;
+  qosSlack: Map<number, number>;
+  /** Row groups that an elastic re-solve may relax, with their human labels. */
+  softRows: Array<{ group: string; rows: number[]; label: (row: number) => string; unit: string; scale: number }>;
+}
+
+/** The built model and its layout. */
+export interface FleetLp {
+  lp: LinearModel;
+  layout: FleetLpLayout;
+}
+
+const QOS_WEIGHT = 1e6;
+
+/** Steps of the effective run window of a finite job (QoS floor stretches the full-speed duration). */
+export function effectiveDeadline(w: WorkloadModel, h: number, steps: number): number {
+  if (w.type === 'inference' || w.continuous || w.qosFloor === undefined || w.qosFloor <= 0) return Math.min(steps, w.deadlineStep);
+  const fullSpeedSteps = Math.ceil(w.workGpuHours / (w.gpusMax * w.fullPower.throughput * h) - 1e-9);
+  return Math.min(steps, w.deadlineStep, w.releaseStep + Math.ceil(fullSpeedSteps / w.qosFloor - 1e-9));
+}
+
+function idleShare(site: SiteModel, acc: string): number {
+  if (site.idleGpus === 'off') return 0;
+  return site.pools.find((p) => p.acceleratorId === acc)?.idleItPowerW ?? 0;
+}
+
+/** Builds the LP of steps [from, to). */
+export function buildFleetLp(model: FleetModel, from: number, to: number, signals: WindowSignals, state: WindowState, opts: FleetLpOptions): FleetLp {
+  const { grid } = model;
+  const h = stepHours(grid);
+  const T = to - from;
+  const lp = new LinearModel('minimize');
+  const tz = grid.timeZone;
+  const when = (t: number) => formatLocalIso(stepStartMs(grid, t), model.sites[0]?.calendar.offsetMinutes[t] ?? 0).slice(0, 16);
+  const layout: FleetLpLayout = { from, to, sites: model.sites.map(() => undefined), jobs: [], inference: [], unserved: new Map(), unfinished: new Map(), qosSlack: new Map(), softRows: [] };
+  void tz;
+  const inModel = new Set(opts.sites ?? model.sites.map((s) => s.index));
+  const sites = model.sites.filter((s) => inModel.has(s.index));
+  const workloads = model.workloads.filter((w) => w.siteIndices.every((s) => inModel.has(s)));
+  const caps = opts.caps.filter((c) => c.sites.every((s) => inModel.has(s)));
+
+  // ---- site columns: import, export, renewables used, storage
+  for (const site of sites) {
+    const s = site.index;
+    const g = lp.addVariables(T, {
+      nameFn: (k) => `import[${site.id},${when(from + k)}]`,
+      upper: (k) => site.importLimitKW[from + k]!,
+      cost: (k) => (signals.importPrice[s]![from + k]! * h) / 1000,
+    });
+    let e = -1;
+    if (site.exportLimitKW > 0) {
+      e = lp.addVariables(T, { nameFn: (k) => `export[${site.id},${when(from + k)}]`, upper: site.exportLimitKW, cost: (k) => (-signals.exportPrice[s]![from + k]! * h) / 1000 });
+    }
+    // one column for all plants: curtailment is pro rata across plants, as the bill assumes
+    const r = site.renewables.length
+      ? [
+          lp.addVariables(T, {
+            nameFn: (k) => `renewable[${site.id},${when(from + k)}]`,
+            upper: (k) => site.renewables.reduce((a, _re, p) => a + Math.max(0, signals.renewableKW[s]![p]![from + k]!), 0),
+            cost: (k) => {
+              let sum = 0, priced = 0;
+              site.renewables.forEach((re, p) => {
+                const a = Math.max(0, signals.renewableKW[s]![p]![from + k]!);
+                sum += a;
+                priced += a * re.pricePerMWh;
+              });
+              return sum > 0 ? (priced / sum) * (h / 1000) : 0;
+            },
+          }),
+        ]
+      : [];
+    let c = -1, d = -1, soc = -1;
+    const st = site.storage;
+    if (st) {
+      c = lp.addVariables(T, { nameFn: (k) => `charge[${site.id},${when(from + k)}]`, upper: st.powerKW });
+      d = lp.addVariables(T, { nameFn: (k) => `discharge[${site.id},${when(from + k)}]`, upper: st.powerKW, cost: st.degradationCostPerKWh * h });
+      soc = lp.addVariables(T, {
+        nameFn: (k) => `soc[${site.id},${when(from + k)}]`,
+        lower: (k) => (k === T - 1 && opts.holdStorageEnd ? Math.max(st.socMinKWh, Math.min(st.socMaxKWh, st.socInitialKWh)) : st.socMinKWh),
+        upper: st.socMaxKWh,
+      });
+    }
+    layout.sites[s] = { g, e, r, c, d, soc };
+  }
+
+  // ---- workload columns
+  const points = model.workloads.map((w) => planPoints(w, opts.maxPoints));
+  const effDeadline = model.workloads.map((w) => effectiveDeadline(w, h, grid.steps));
+  for (const w of workloads) {
+    const pts = points[w.index]!;
+    if (w.type === 'inference') {
+      for (const s of w.siteIndices) {
+        const first = lp.addVariables(T * pts.length, {
+          nameFn: (k) => `serve[${w.id},${model.sites[s]!.id},${when(from + Math.floor(k / pts.length))},${pts[k % pts.length]!.gpuPowerW.toFixed(0)}W]`,
+          cost: (k) => (-w.value * (w.tokensPerGpuHour / 1e6) * pts[k % pts.length]!.throughput * h),
+        });
+        layout.inference.push({ workload: w.index, site: s, first, points: pts });
+      }
+      const q = lp.addVariables(T, { nameFn: (k) => `unserved[${w.id},${when(from + k)}]`, upper: (k) => signals.demand[w.index]![from + k]!, cost: (w.unservedPenalty * 3600 * h) / 1e6 });
+      layout.unserved.set(w.index, q);
+      continue;
+    }
+    const t0 = Math.max(from, w.releaseStep);
+    const t1 = Math.min(to, w.continuous ? Math.min(grid.steps, w.deadlineStep) : effDeadline[w.index]!);
+    if (t1 <= t0) continue;
+    const left = w.continuous ? Infinity : w.workGpuHours - state.doneGpuHours[w.index]!;
+    if (left <= 1e-9) continue;
+    const terminal = opts.terminalValuePerGpuHour?.[w.index] ?? 0;
+    const qw = opts.qosWindow?.[w.index] ?? [w.releaseStep, Math.min(grid.steps, w.deadlineStep)];
+    const qosHours = Math.max(h, (qw[1] - qw[0]) * h);
+    for (const s of w.siteIndices) {
+      const n = t1 - t0;
+      const first = lp.addVariables(n * pts.length, {
+        nameFn: (k) => `run[${w.id},${model.sites[s]!.id},${when(t0 + Math.floor(k / pts.length))},${pts[k % pts.length]!.gpuPowerW.toFixed(0)}W]`,
+        upper: w.gpusMax,
+        cost: (k) => {
+          const t = t0 + Math.floor(k / pts.length);
+          const work = pts[k % pts.length]!.throughput * h;
+          let v = -(w.value + terminal) * work;
+          if (opts.objective === 'qos' && w.continuous && w.qosFloor !== undefined && t >= qw[0] && t < qw[1]) v -= (QOS_WEIGHT * w.qosWeight * work) / (w.gpusMax * qosHours);
+          return v;
+        },
+      });
+      layout.jobs.push({ workload: w.index, site: s, first, t0, t1, points: pts });
+    }
+    if (!w.continuous) layout.unfinished.set(w.index, lp.addVariable({ name: `unfinished[${w.id}]`, cost: w.unservedPenalty, upper: left }));
+    else if (w.qosFloor !== undefined) layout.qosSlack.set(w.index, lp.addVariable({ name: `qos-shortfall[${w.id}]`, cost: w.unservedPenalty * 10 + (opts.objective === 'qos' ? QOS_WEIGHT * 10 : 0) }));
+  }
+
+  // index helpers
+  const jobsAt = model.sites.map(() => [] as FleetLpLayout['jobs']);
+  for (const j of layout.jobs) jobsAt[j.site]!.push(j);
+  const infAt = model.sites.map(() => [] as FleetLpLayout['inference']);
+  for (const i of layout.inference) infAt[i.site]!.push(i);
+
+  /** Adds the IT-power terms of site s at step t, scaled by `scale` (kW per column unit). */
+  const addItTerms = (s: number, t: number, scale: number, measure: 'it' | 'gpu' = 'it') => {
+    const site = model.sites[s]!;
+    for (const j of jobsAt[s]!) {
+      if (t < j.t0 || t >= j.t1) continue;
+      const w = model.workloads[j.workload]!;
+      const idle = measure === 'it' ? idleShare(site, w.acceleratorId) : site.idleGpus === 'off' ? 0 : w.accelerator.idleW;
+      const base = j.first + (t - j.t0) * j.points.length;
+      j.points.forEach((p, k) => lp.addTerm(base + k, (scale * ((measure === 'it' ? p.itPowerW : p.gpuPowerW) - idle)) / 1000));
+    }
+    for (const i of infAt[s]!) {
+      const w = model.workloads[i.workload]!;
+      const idleIt = measure === 'it' ? idleShare(site, w.acceleratorId) : site.idleGpus === 'off' ? 0 : w.accelerator.idleW;
+      const headroom = site.idleGpus === 'off' ? (1 / w.maxUtilisation - 1) * (measure === 'it' ? site.pools.find((p) => p.acceleratorId === w.acceleratorId)!.idleItPowerW : w.accelerator.idleW) : 0;
+      const base = i.first + (t - from) * i.points.length;
+      i.points.forEach((p, k) => lp.addTerm(base + k, (scale * ((measure === 'it' ? p.itPowerW : p.gpuPowerW) - idleIt + headroom)) / 1000));
+    }
+  };
+  /** IT (or GPU) power of site s at step t that no decision changes, kW: the idle floor. */
+  const itConstant = (s: number, measure: 'it' | 'gpu' = 'it') => {
+    const site = model.sites[s]!;
+    if (site.idleGpus === 'off') return 0;
+    return site.pools.reduce((a, p) => a + (p.gpus * (measure === 'it' ? p.idleItPowerW : p.accelerator.idleW)) / 1000, 0);
+  };
+  const slope = (s: number, t: number) => 1 + model.sites[s]!.facility.lossSlope + model.sites[s]!.facility.coolingSlope[t]!;
+
+  // ---- balance rows: renewables + discharge + import − export − charge = facility
+  const balanceRows: number[] = [];
+  for (let t = from; t < to; t++) {
+    const k = t - from;
+    for (const site of sites) {
+      const s = site.index;
+      const L = layout.sites[s]!;
+      const a = slope(s, t);
+      const rhs = a * itConstant(s) + site.facility.fixedKW;
+      balanceRows.push(lp.beginRow(rhs, rhs, `balance[${site.id},${when(t)}]`));
+      lp.addTerm(L.g + k, 1);
+      if (L.e >= 0) lp.addTerm(L.e + k, -1);
+      for (const r of L.r) lp.addTerm(r + k, 1);
+      if (L.c >= 0) {
+        lp.addTerm(L.c + k, -1);
+        lp.addTerm(L.d + k, 1);
+      }
+      addItTerms(s, t, -a);
+      lp.endRow();
+    }
+  }
+  layout.softRows.push({ group: 'power supply', rows: balanceRows, label: (row) => lp.rowName(row).replace(/^balance/, 'supply'), unit: 'kWh', scale: h });
+
+  // ---- GPU capacity per site, pool and step
+  for (const site of sites) {
+    const s = site.index;
+    for (const pool of site.pools) {
+      const js = jobsAt[s]!.filter((j) => model.workloads[j.workload]!.acceleratorId === pool.acceleratorId);
+      const is = infAt[s]!.filter((i) => model.workloads[i.workload]!.acceleratorId === pool.acceleratorId);
+      if (js.length === 0 && is.length === 0) continue;
+      const maxJobs = js.reduce((a, j) => a + model.workloads[j.workload]!.gpusMax, 0);
+      for (let t = from; t < to; t++) {
+        if (is.length === 0 && maxJobs <= pool.gpus) break; // cannot bind
+        lp.beginRow(-Infinity, pool.gpus, `gpus[${site.id},${pool.acceleratorId},${when(t)}]`);
+        for (const j of js) {
+          if (t < j.t0 || t >= j.t1) continue;
+          const base = j.first + (t - j.t0) * j.points.length;
+          for (let k = 0; k < j.points.length; k++) lp.addTerm(base + k, 1);
+        }
+        for (const i of is) {
+          const u = model.workloads[i.workload]!.maxUtilisation;
+          const base = i.first + (t - from) * i.points.length;
+          for (let k = 0; k < i.points.length; k++) lp.addTerm(base + k, 1 / u);
+        }
+        lp.endRow();
+      }
+    }
+  }
+
+  // ---- jobs: GPUs per step, non-pausable runs, work and QoS
+  for (const w of workloads) {
+    if (w.type === 'inference') continue;
+    const js = layout.jobs.filter((j) => j.workload === w.index);
+    if (js.length === 0) continue;
+    const { t0, t1, points: pts } = js[0]!;
+    const fixedRun = !w.pausable;
+    for (let t = t0; t < t1; t++) {
+      if (!fixedRun && js.length === 1 && pts.length === 1) continue; // the column bound suffices
+      const lo = fixedRun ? w.gpusMax : -Infinity;
+      lp.beginRow(lo, w.gpusMax, `job-gpus[${w.id},${when(t)}]`);
+      for (const j of js) {
+        const base = j.first + (t - j.t0) * pts.length;
+        for (let k = 0; k < pts.length; k++) lp.addTerm(base + k, 1);
+      }
+      lp.endRow();
+    }
+    const workTerms = (filter?: (t: number) => boolean) => {
+      for (const j of js) for (let t = j.t0; t < j.t1; t++) {
+        if (filter && !filter(t)) continue;
+        const base = j.first + (t - j.t0) * pts.length;
+        pts.forEach((p, k) => lp.addTerm(base + k, p.throughput * h));
+      }
+    };
+    if (!w.continuous) {
+      const left = w.workGpuHours - state.doneGpuHours[w.index]!;
+      const u = layout.unfinished.get(w.index)!;
+      if (!opts.rolling || effDeadline[w.index]! <= to) {
+        // the whole remaining work must be done in this window (or counted as unfinished)
+        const row = lp.beginRow(left, left, `work[${w.id}]`);
+        workTerms();
+        lp.addTerm(u, 1);
+        lp.endRow();
+        layout.softRows.push({ group: 'job deadlines', rows: [row], label: () => `job ${w.id} before its deadline`, unit: 'GPU-h', scale: 1 });
+      } else {
+        // progress needed now so that the rest still fits before the effective deadline
+        const after = (effDeadline[w.index]! - to) * w.gpusMax * w.fullPower.throughput * h;
+        const need = Math.max(0, left - after);
+        lp.beginRow(-Infinity, left, `work-cap[${w.id}]`);
+        workTerms();
+        lp.endRow();
+        if (need > 0) {
+          lp.beginRow(need, Infinity, `work-progress[${w.id}]`);
+          workTerms();
+          lp.addTerm(u, 1);
+          lp.endRow();
+        } else lp.setBounds(u, 0, 0);
+      }
+    } else if (w.qosFloor !== undefined) {
+      const qw = opts.qosWindow?.[w.index] ?? [w.releaseStep, Math.min(grid.steps, w.deadlineStep)];
+      const a = Math.max(qw[0], from);
+      const b = Math.min(qw[1], to);
+      if (b > a) {
+        const need = w.qosFloor * w.gpusMax * (b - a) * h;
+        const row = lp.beginRow(need, Infinity, `qos[${w.id}]`);
+        workTerms((t) => t >= a && t < b);
+        lp.addTerm(layout.qosSlack.get(w.index)!, 1);
+        lp.endRow();
+        layout.softRows.push({ group: 'QoS floors', rows: [row], label: () => `job ${w.id} QoS floor ${w.qosFloor}`, unit: 'GPU-h', scale: 1 });
+      }
+    }
+  }
+
+  // ---- inference demand: served + unserved = demand
+  for (const w of workloads) {
+    if (w.type !== 'inference') continue;
+    const is = layout.inference.filter((i) => i.workload === w.index);
+    const rate = w.tokensPerGpuHour / 3600;
+    const q = layout.unserved.get(w.index)!;
+    for (let t = from; t < to; t++) {
+      const D = signals.demand[w.index]![t]!;
+      lp.beginRow(D, D, `demand[${w.id},${when(t)}]`);
+      for (const i of is) {
+        const base = i.first + (t - from) * i.points.length;
+        i.points.forEach((p, k) => lp.addTerm(base + k, rate * p.throughput));
+      }
+      lp.addTerm(q + (t - from), 1);
+      lp.endRow();
+    }
+  }
+
+  // ---- storage dynamics
+  for (const site of sites) {
+    const st = site.storage;
+    if (!st) continue;
+    const L = layout.sites[site.index]!;
+    for (let k = 0; k < T; k++) {
+      const rhs = k === 0 ? state.socKWh[site.index]! : 0;
+      lp.beginRow(rhs, rhs, `soc-balance[${site.id},${when(from + k)}]`);
+      lp.addTerm(L.soc + k, 1);
+      if (k > 0) lp.addTerm(L.soc + k - 1, -1);
+      lp.addTerm(L.c + k, -st.chargeEfficiency * h);
+      lp.addTerm(L.d + k, h / st.dischargeEfficiency);
+      lp.endRow();
+    }
+  }
+
+  // ---- monthly maximum demand
+  for (const site of sites) {
+    const rate = site.tariff.demandChargePerKWMonth;
+    if (rate <= 0) continue;
+    const L = layout.sites[site.index]!;
+    const cal = site.calendar;
+    const months = new Map<number, number>();
+    for (let t = from; t < to; t++) {
+      const m = cal.monthIndex[t]!;
+      let pk = months.get(m);
+      if (pk === undefined) {
+        const key = cal.monthKeys[m]!;
+        const [y, mo] = key.split('-').map(Number) as [number, number];
+        const daysIn = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+        let stepsIn = 0;
+        for (let i = 0; i < grid.steps; i++) if (cal.monthIndex[i] === m) stepsIn++;
+        const share = Math.min(1, (stepsIn * h) / (24 * daysIn));
+        const prev = state.monthPeakKW[site.index]!.get(m) ?? 0;
+        pk = lp.addVariable({ name: `peak[${site.id},${key}]`, lower: prev, cost: rate * share });
+        lp.objectiveConstant -= prev * rate * share; // the peak already set is not a cost of this window
+        months.set(m, pk);
+      }
+      lp.addConstraint({ name: `peak-def[${site.id},${when(t)}]`, upper: 0, terms: { indices: [L.g + t - from, pk], coefficients: [1, -1] } });
+    }
+  }
+
+  // ---- green-share rules: direct-green targets (hard), certificates and PUE excess (priced)
+  for (const site of sites) {
+    const s = site.index;
+    const L = layout.sites[s]!;
+    const periods = (kind: 'horizon' | 'month' | 'year'): Array<[string, number[]]> => {
+      const map = new Map<string, number[]>();
+      for (let t = from; t < to; t++) {
+        const key = kind === 'horizon' ? 'horizon' : kind === 'month' ? site.calendar.monthKeys[site.calendar.monthIndex[t]!]! : site.calendar.monthKeys[site.calendar.monthIndex[t]!]!.slice(0, 4);
+        map.set(key, [...(map.get(key) ?? []), t]);
+      }
+      return [...map];
+    };
+    const greenRow = (share: number, steps: number[], lower: (rhs: number) => number, name: string, extraCol?: number) => {
+      let rhs = 0;
+      for (const t of steps) rhs += share * h * (slope(s, t) * itConstant(s) + site.facility.fixedKW);
+      const row = lp.beginRow(lower(rhs), Infinity, name);
+      for (const t of steps) {
+        for (const r of L.r) lp.addTerm(r + t - from, h);
+        addItTerms(s, t, -share * slope(s, t) * h);
+      }
+      if (extraCol !== undefined) lp.addTerm(extraCol, 1);
+      lp.endRow();
+      return row;
+    };
+    const gt = site.spec.greenTarget;
+    if (gt && L.r.length > 0) {
+      for (const [key, steps] of periods(gt.period)) {
+        const row = greenRow(gt.directGreenRatio, steps, (x) => x, `green-target[${site.id},${key}]`);
+        layout.softRows.push({ group: 'direct green target', rows: [row], label: () => `site ${site.id}: direct green ≥ ${(gt.directGreenRatio * 100).toFixed(0)} % of facility energy (${key})`, unit: 'kWh', scale: 1 });
+      }
+    }
+    const gc = site.tariff.greenCertificates;
+    if (gc) {
+      for (const [key, steps] of periods('year')) {
+        const cert = lp.addVariable({ name: `certificates[${site.id},${key}]`, cost: gc.pricePerMWh / 1000 });
+        greenRow(gc.targetGreenShare, steps, (x) => x, `certificates-def[${site.id},${key}]`, cert);
+      }
+    }
+    const pue = site.tariff.pueAdjustment;
+    if (pue && pue.basis === 'excessEnergy' && pue.tiers.length > 0) {
+      const tier = [...pue.tiers].sort((a, b) => a.aboveLimitByFraction - b.aboveLimitByFraction)[0]!;
+      for (const [key, steps] of periods(pue.period === 'month' ? 'month' : 'year')) {
+        const ex = lp.addVariable({ name: `pue-excess[${site.id},${key}]`, cost: tier.surchargePerMWh / 1000 });
+        let rhs = 0;
+        for (const t of steps) rhs += h * ((slope(s, t) - pue.limit) * itConstant(s) + site.facility.fixedKW);
+        lp.beginRow(rhs, Infinity, `pue-excess-def[${site.id},${key}]`);
+        lp.addTerm(ex, 1);
+        for (const t of steps) addItTerms(s, t, -(slope(s, t) - pue.limit) * h);
+        lp.endRow();
+      }
+    }
+  }
+
+  // ---- power caps (grid events, commitments)
+  for (const cap of caps) {
+    const a = Math.max(cap.from, from);
+    const b = Math.min(cap.to, to);
+    const rows: number[] = [];
+    for (let t = a; t < b; t++) {
+      let constant = 0;
+      for (const s of cap.sites) {
+        if (cap.measure === 'gpu') constant += itConstant(s, 'gpu');
+        else if (cap.measure === 'it') constant += itConstant(s);
+        else if (cap.measure === 'facility') constant += slope(s, t) * itConstant(s) + model.sites[s]!.facility.fixedKW;
+      }
+      rows.push(lp.beginRow(-Infinity, cap.maxKW - constant, `cap[${cap.label},${when(t)}]`));
+      for (const s of cap.sites) {
+        const L = layout.sites[s]!;
+        if (cap.measure === 'grid') {
+          lp.addTerm(L.g + t - from, 1);
+          if (L.e >= 0) lp.addTerm(L.e + t - from, -1);
+        } else if (cap.measure === 'gpu') addItTerms(s, t, 1, 'gpu');
+        else addItTerms(s, t, cap.measure === 'facility' ? slope(s, t) : 1);
+      }
+      lp.endRow();
+    }
+    if (rows.length) layout.softRows.push({ group: `power cap ${cap.label}`, rows, label: (row) => lp.rowName(row), unit: 'kWh', scale: h });
+  }
+
+  return { lp, layout };
+}

@@ -1,0 +1,227 @@
+/**
+ * Plans a fleet with the dispatch LP: one window over the whole horizon (`optimal`) or rolling
+ * windows (look-ahead / commit) on forecasts (`rolling`). Each window is split into independent
+ * groups of sites, solved in parallel HiGHS workers, and read back into one dispatch. Infeasible
+ * windows are explained by an elastic re-solve, never answered with a bare "infeasible".
+ */
+import { InputError } from '../errors/index.ts';
+import type { FleetModel } from '../model/fleet-model.ts';
+import { HighsWasmSolver, NativeSolver, explainInfeasibility, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver } from '../optimize/index.ts';
+import type { Dispatch, SolverStats } from '../simulate/dispatch.ts';
+import type { Progress } from '../simulate/engine.ts';
+import { stepHours } from '../time/grid.ts';
+import { batchComponents, siteComponents } from './components.ts';
+import { extractWindow, emptyDispatch } from './extract.ts';
+import { buildFleetLp, effectiveDeadline, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
+import { Forecaster, type ForecastOptions } from './signals.ts';
+
+/** How to plan. */
+export interface PlanOptions {
+  mode: 'optimal' | 'rolling';
+  /** Rolling: hours each window looks ahead, and hours of it that are committed. */
+  lookaheadHours: number;
+  commitHours: number;
+  forecast: ForecastOptions;
+  objective: 'cost' | 'qos';
+  caps: PowerCap[];
+  qosWindow?: FleetLpOptions['qosWindow'];
+  /** 'highs' (WebAssembly, default) or a native binary on PATH: 'native', 'native-highs', 'native-cbc', 'native-glpsol'. */
+  solver: string;
+  timeLimitSeconds?: number;
+  maxPoints: number;
+  /** Parallel solver workers. */
+  workers: number;
+  /** Most sites in one LP when sites are independent (several small LPs solve faster). */
+  maxSitesPerModel: number;
+  /** Write the (first window's) whole-fleet model here: CPLEX LP, or MPS when the name ends in .mps. */
+  exportLp?: string;
+  progress?: Progress;
+}
+
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
+  mode: 'optimal',
+  lookaheadHours: 48,
+  commitHours: 24,
+  forecast: { kind: 'perfect' },
+  objective: 'cost',
+  caps: [],
+  solver: 'highs',
+  maxPoints: 4,
+  workers: 2,
+  maxSitesPerModel: 8,
+};
+
+function makeSolver(name: string): Solver {
+  if (name === 'highs') return new HighsWasmSolver();
+  if (name === 'native' || name.startsWith('native-')) {
+    const binary = name === 'native' ? undefined : name.slice('native-'.length);
+    return new NativeSolver(binary ? { binary: binary as 'highs' | 'cbc' | 'glpsol' } : {});
+  }
+  throw new InputError('OPTION_INVALID', `unknown solver "${name}"; use highs (built in) or native, native-highs, native-cbc, native-glpsol (a binary on PATH)`, { path: '--solver' });
+}
+
+/** Value of one more GPU-hour of progress now: the energy cost of a GPU-hour at the price below which the rest of the job fits. */
+function terminalValues(model: FleetModel, from: number, to: number, signals: WindowSignals, state: WindowState): number[] {
+  const h = stepHours(model.grid);
+  const history = Math.round((28 * 24) / h);
+  return model.workloads.map((w) => {
+    if (w.type === 'inference' || w.continuous) return 0;
+    const left = w.workGpuHours - state.doneGpuHours[w.index]!;
+    if (left <= 0) return 0;
+    const end = effectiveDeadline(w, h, model.grid.steps);
+    const start = Math.max(from, w.releaseStep);
+    if (end <= start) return 0;
+    const need = left / (w.gpusMax * w.fullPower.throughput);
+    const share = Math.min(1, need / ((end - start) * h));
+    const site = model.sites[w.siteIndices[0]!]!;
+    const sample: number[] = [];
+    for (let t = Math.max(0, from - history); t < from; t++) sample.push(site.importPrice[t]!);
+    for (let t = from; t < to; t++) sample.push(signals.importPrice[site.index]![t]!);
+    sample.sort((a, b) => a - b);
+    const price = sample[Math.min(sample.length - 1, Math.floor(share * sample.length))] ?? 0;
+    let slope = 0;
+    for (let t = from; t < to; t++) slope += site.facility.coolingSlope[t]!;
+    const facilityPerIt = 1 + site.facility.lossSlope + slope / Math.max(1, to - from);
+    const kWhPerGpuHour = (w.fullPower.itPowerW / 1000) * facilityPerIt;
+    // a little above the threshold, so that hours at the threshold price are used
+    return ((kWhPerGpuHour * Math.max(0, price)) / 1000 / w.fullPower.throughput) * 1.02 + 1e-6;
+  });
+}
+
+function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, commitTo: number, state: WindowState): void {
+  const h = stepHours(model.grid);
+  const end = Math.min(commitTo, layout.to);
+  for (const j of layout.jobs) {
+    const K = j.points.length;
+    for (let t = j.t0; t < Math.min(j.t1, end); t++) {
+      const base = j.first + (t - j.t0) * K;
+      for (let k = 0; k < K; k++) state.doneGpuHours[j.workload]! += Math.max(0, x[base + k]!) * j.points[k]!.throughput * h;
+    }
+  }
+  layout.sites.forEach((L, s) => {
+    if (!L) return;
+    if (L.soc >= 0 && end > layout.from) state.socKWh[s] = x[L.soc + end - 1 - layout.from]!;
+    const site = model.sites[s]!;
+    const peaks = state.monthPeakKW[s]!;
+    for (let t = layout.from; t < end; t++) {
+      const m = site.calendar.monthIndex[t]!;
+      const g = x[L.g + t - layout.from]!;
+      if (g > (peaks.get(m) ?? 0)) peaks.set(m, g);
+    }
+  });
+}
+
+async function explain(compiled: CompiledModel, layout: FleetLpLayout, solver: Solver, model: FleetModel): Promise<never> {
+  const report = await explainInfeasibility(compiled, layout.softRows, solver, { timeLimitSeconds: 120 });
+  const f = (x: number, unit: string) => (unit === 'kWh' ? (x >= 1e6 ? `${(x / 1e6).toFixed(2)} GWh` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} MWh` : `${x.toFixed(1)} kWh`) : `${x.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${unit}`);
+  const lines = report.violations.slice(0, 12).map((v) => {
+    const what = v.group === 'power supply' ? `${v.label}: the grid import limit and local supply fall short by` : `${v.label}: short by`;
+    return `${what} ${f(v.amount, v.unit)}${v.rows > 1 ? ` over ${v.rows} steps` : ''}`;
+  });
+  const bySite = new Map<string, number>();
+  for (const v of report.violations.filter((x) => x.group === 'power supply')) {
+    const site = /supply\[([^,\]]+)/.exec(v.label)?.[1] ?? v.label;
+    bySite.set(site, (bySite.get(site) ?? 0) + v.amount);
+  }
+  const head = [...bySite].map(([s, a]) => `site ${s} needs ${f(a, 'kWh')} more than its grid connection and local supply can deliver`);
+  throw new InputError(
+    'PLAN_INFEASIBLE',
+    `no plan satisfies every limit of ${model.name}${head.length ? `: ${head.join('; ')}` : ''}${report.violations.length === 0 ? ' (the elastic re-solve found no single limit to relax; check conflicting caps)' : ''}`,
+    {},
+    lines,
+  );
+}
+
+/** Plans the fleet and returns the dispatch (with solver statistics). */
+export async function planFleet(model: FleetModel, options: Partial<PlanOptions> = {}): Promise<Dispatch> {
+  const o: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...options };
+  const n = model.grid.steps;
+  const h = stepHours(model.grid);
+  const policy = o.mode === 'optimal' ? 'optimal' : `rolling ${o.lookaheadHours}h/${o.commitHours}h${o.forecast.kind === 'perfect' ? '' : `, ${o.forecast.kind} forecast`}`;
+  const dispatch = emptyDispatch(model, policy);
+  const windows: Array<[number, number, number]> = [];
+  if (o.mode === 'optimal') windows.push([0, n, n]);
+  else {
+    const L = Math.max(1, Math.round(o.lookaheadHours / h));
+    const C = Math.max(1, Math.min(L, Math.round(o.commitHours / h)));
+    for (let from = 0; from < n; from += C) windows.push([from, Math.min(n, from + L), Math.min(n, from + C)]);
+  }
+  const state: WindowState = {
+    socKWh: model.sites.map((s) => s.storage?.socInitialKWh ?? 0),
+    doneGpuHours: model.workloads.map(() => 0),
+    monthPeakKW: model.sites.map(() => new Map()),
+  };
+  const batches = batchComponents(siteComponents(model, o.caps), o.maxSitesPerModel);
+  const forecaster = new Forecaster(model, o.forecast);
+  const solvers = Array.from({ length: Math.max(1, Math.min(o.workers, batches.length)) }, () => makeSolver(o.solver));
+  const stats: SolverStats = { solver: solvers[0]!.name, status: 'optimal', objective: 0, rows: 0, columns: 0, nonzeros: 0, buildSeconds: 0, solveSeconds: 0, mipGap: null, solves: 0, windows: windows.length, largestColumns: 0 };
+  try {
+    if (o.exportLp) {
+      const [from, to] = windows[0]!;
+      const lpOpts = lpOptions(o, model, from, to, forecaster.window(from, to), state);
+      const { lp } = buildFleetLp(model, from, to, forecaster.window(from, to), state, lpOpts);
+      const compiled = lp.compile();
+      if (o.exportLp.toLowerCase().endsWith('.mps')) await writeMpsFile(compiled, o.exportLp);
+      else await writeLpFile(compiled, o.exportLp);
+    }
+    let done = 0;
+    for (const [from, to, commitTo] of windows) {
+      const signals = forecaster.window(from, to);
+      const lpOpts = lpOptions(o, model, from, to, signals, state);
+      let next = 0;
+      const results: Array<{ layout: FleetLpLayout; result: SolveResult } | undefined> = [];
+      const work = async (solver: Solver) => {
+        while (next < batches.length) {
+          const b = next++;
+          const t0 = performance.now();
+          const { lp, layout } = buildFleetLp(model, from, to, signals, state, { ...lpOpts, sites: batches[b] });
+          const compiled = lp.compile();
+          stats.buildSeconds += (performance.now() - t0) / 1000;
+          if (compiled.numColumns === 0) continue;
+          const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds });
+          stats.solves++;
+          stats.solveSeconds += result.solveSeconds;
+          stats.rows += compiled.numRows;
+          stats.columns += compiled.numColumns;
+          stats.nonzeros += compiled.numNonzeros;
+          stats.largestColumns = Math.max(stats.largestColumns, compiled.numColumns);
+          if (result.mipGap !== undefined) stats.mipGap = Math.max(stats.mipGap ?? 0, result.mipGap);
+          if (result.status === 'infeasible') await explain(compiled, layout, solver, model);
+          if (result.status === 'too-large') throw new InputError('SOLVER_LIMIT', result.message ?? 'the model is too large for the solver', { path: '--policy' });
+          if (result.status !== 'optimal' && !(result.status === 'time-limit' && result.columnValues.length > 0)) {
+            throw new Error(`the solver returned ${result.status}${result.message ? `: ${result.message}` : ''} on window ${from}–${to}`);
+          }
+          if (result.status === 'time-limit') stats.status = 'time-limit';
+          stats.objective += result.objective;
+          results[b] = { layout, result };
+        }
+      };
+      await Promise.all(solvers.map(work));
+      for (const r of results) {
+        if (!r) continue;
+        extractWindow(model, r.layout, r.result.columnValues, commitTo, dispatch);
+        updateState(model, r.layout, r.result.columnValues, commitTo, state);
+      }
+      done++;
+      o.progress?.(done / windows.length);
+    }
+  } finally {
+    await Promise.all(solvers.map((s) => s.close?.()));
+  }
+  if (o.mode === 'rolling') stats.objective = NaN; // window objectives overlap; the simulated cost is what counts
+  dispatch.solver = stats;
+  dispatch.notes.push(`${stats.solves} LP solve${stats.solves > 1 ? 's' : ''} over ${windows.length} window${windows.length > 1 ? 's' : ''}; largest model ${stats.largestColumns.toLocaleString('en-US')} columns`);
+  return dispatch;
+}
+
+function lpOptions(o: PlanOptions, model: FleetModel, from: number, to: number, signals: WindowSignals, state: WindowState): FleetLpOptions {
+  return {
+    objective: o.objective,
+    caps: o.caps,
+    rolling: o.mode === 'rolling',
+    terminalValuePerGpuHour: o.mode === 'rolling' ? terminalValues(model, from, to, signals, state) : undefined,
+    maxPoints: o.maxPoints,
+    qosWindow: o.qosWindow,
+    holdStorageEnd: true,
+  };
+}
