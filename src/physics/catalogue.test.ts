@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors/index.ts';
 import { CATALOGUE, catalogueIds, derivedTrainingCurve, resolveAccelerators } from './catalogue.ts';
-import { curveFor, throughputAtPower } from './gpu.ts';
+import { curveFor, operatingPointAtCap, throughputAtCap, throughputAtPower } from './gpu.ts';
 import { PHOENIX_A100_DVFS, PHOENIX_PRETRAINING } from './phoenix-a100.ts';
 import type { OperatingPoint } from './types.ts';
 
@@ -60,26 +60,60 @@ describe('A100 curves from the Phoenix DVFS sweep', () => {
     }
   });
 
-  it('reproduces every row on the named curve within 1 %, or lists it as dropped and dominated', () => {
-    let kept = 0;
-    const dropped: string[] = [];
+  it('reproduces every one of the 48 rows within 1 % with throughputAtCap (the measured points, by cap)', () => {
+    expect(rows).toHaveLength(48);
     for (const r of rows) {
-      const curve = a100.curves[r.workload]!;
-      const atMeasured = throughputAtPower(curve, r.powerW, a100.idleW);
-      const isDropped = a100.droppedPoints[r.workload]!.some((d) => d.capW === r.capW);
-      if (isDropped) {
-        dropped.push(`${r.workload}@${r.capW}`);
-        // The hull does at least as much work at that power, and stays close to the measurement.
-        expect(atMeasured).toBeGreaterThanOrEqual(r.throughput - 1e-9);
-        expect(atMeasured / r.throughput - 1).toBeLessThan(0.025);
-      } else {
-        kept++;
-        expect(Math.abs(atMeasured / r.throughput - 1), `${r.workload} @ ${r.capW} W`).toBeLessThan(0.01);
-      }
+      const t = throughputAtCap(a100, r.workload, r.capW);
+      expect(Math.abs(t / r.throughput - 1), `${r.workload} @ ${r.capW} W`).toBeLessThan(0.01);
+      const op = operatingPointAtCap(a100, r.workload, r.capW);
+      expect(Math.abs(op.gpuPowerW / r.powerW - 1), `${r.workload} @ ${r.capW} W power`).toBeLessThan(0.01);
     }
-    // Four 350 W points sit a little under the chord of their neighbours (measurement noise).
-    expect(dropped.sort()).toEqual(['ft_llama_8b_p3@350', 'pt_mpt_13b_lg@350', 'pt_mpt_13b_sm@350', 'pt_mpt_7b_fast@350']);
-    expect(kept).toBe(44);
+  });
+
+  it('keeps a frontier (hull) that is at or above every measured row and within 2.5 % of it', () => {
+    const under: string[] = [];
+    // The embedded table rounds the CSV to 1 mW and 1e-6, hence the 1e-4 relative tolerance.
+    const tol = 1e-4;
+    for (const r of rows) {
+      const frontier = throughputAtPower(a100.curves[r.workload]!, r.powerW, a100.idleW);
+      const gain = frontier / r.throughput - 1;
+      expect(gain, `${r.workload} @ ${r.capW} W`).toBeGreaterThanOrEqual(-tol);
+      expect(gain, `${r.workload} @ ${r.capW} W`).toBeLessThan(0.025);
+      if (gain > tol) under.push(`${r.workload}@${r.capW}`);
+      // The rows under the hull are exactly the ones listed as dropped.
+      const isDropped = a100.droppedPoints[r.workload]!.some((d) => d.capW === r.capW);
+      expect(isDropped, `${r.workload} @ ${r.capW} W`).toBe(gain > tol);
+    }
+    // Four 350 W points sit 0.4–2.2 % under the chord of their 300 W and 400 W neighbours.
+    expect(under.sort()).toEqual(['ft_llama_8b_p3@350', 'pt_mpt_13b_lg@350', 'pt_mpt_13b_sm@350', 'pt_mpt_7b_fast@350']);
+  });
+
+  it('keeps all six measured points of every sweep, sorted by cap, including those under the hull', () => {
+    for (const name of Object.keys(PHOENIX_A100_DVFS)) {
+      const m = a100.measured[name]!;
+      expect(m.map((p) => p.capW)).toEqual([100, 200, 250, 300, 350, 400]);
+      expect(m.map((p) => p.gpuPowerW)).toEqual(PHOENIX_A100_DVFS[name]!.map((p) => p.powerW));
+    }
+    expect(a100.curves.pt_mpt_13b_sm!.map((p) => p.capW)).toEqual([100, 200, 250, 300, 400]);
+  });
+
+  it('interpolates throughputAtCap by cap between measured caps and holds the top point above them', () => {
+    const m = a100.measured.infer_llama_8b!;
+    const [p300, p350] = [m[3]!, m[4]!];
+    expect(throughputAtCap(a100, 'infer_llama_8b', 325)).toBeCloseTo((p300.throughput + p350.throughput) / 2, 12);
+    expect(operatingPointAtCap(a100, 'infer_llama_8b', 325).gpuPowerW).toBeCloseTo((p300.gpuPowerW + p350.gpuPowerW) / 2, 12);
+    // pt_mpt_13b_sm at a steady 350 W cap does less than the frontier at the same average power.
+    const sm350 = operatingPointAtCap(a100, 'pt_mpt_13b_sm', 350);
+    expect(throughputAtPower(a100.curves.pt_mpt_13b_sm!, sm350.gpuPowerW, a100.idleW)).toBeGreaterThan(sm350.throughput * 1.02);
+    // Class fallback by prefix, and the settable range.
+    expect(throughputAtCap(a100, 'pt_custom_job', 200)).toBeCloseTo(a100.measured.training![1]!.throughput, 12);
+    expect(() => throughputAtCap(a100, 'infer_llama_8b', 90)).toThrow(RangeError);
+    expect(() => throughputAtCap(a100, 'infer_llama_8b', 401)).toThrow(RangeError);
+    expect(() => throughputAtCap(a100, 'no_such_curve', 200)).toThrow(/available/);
+    // Derived curves start at 35 % of TDP: below that no cap has a listed point.
+    const h100 = resolveAccelerators().get('H100')!;
+    expect(throughputAtCap(h100, 'training', 700)).toBe(1);
+    expect(() => throughputAtCap(h100, 'training', 200)).toThrow(/lowest 245/);
   });
 
   it('builds the training class curve as the mean of the pretraining sweeps', () => {

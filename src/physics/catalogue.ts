@@ -48,7 +48,7 @@ export function derivedTrainingCurve(tdpW: number, minCapW: number): CurvePoint[
   const points: CurvePoint[] = [];
   const lowest = Math.max(minCapW, 0.35 * tdpW);
   for (let pct = 35; pct <= 100; pct += 5) {
-    const capW = (pct / 100) * tdpW;
+    const capW = (pct * tdpW) / 100;
     if (capW < lowest - 1e-9) continue;
     points.push({ capW, powerW: capW, throughput: Math.cbrt((capW / tdpW - STATIC_POWER_SHARE) / (1 - STATIC_POWER_SHARE)) });
   }
@@ -218,8 +218,10 @@ function invalid(message: string, path: string, details: string[] = []): InputEr
 
 /**
  * Hulls the curves of a complete definition and fills itPowerW: the resolved Accelerator.
- * Points whose cap cannot be set (below minCapW or above tdpW) or that draw more than tdpW are
- * dropped with a reason; a point drawing no more than idleW is an input error.
+ * `curves` holds each hull (the operating frontier), `measured` the settable listed points sorted
+ * by cap (what one steady cap gives). Points whose cap cannot be set (below minCapW or above
+ * tdpW) or that draw more than tdpW are dropped from both with a reason; a point drawing no more
+ * than idleW is an input error.
  */
 export function buildAccelerator(def: AcceleratorDefinition, path: string): Accelerator {
   if (!(def.idleW < def.tdpW)) throw invalid(`idleW (${def.idleW} W) must be below tdpW (${def.tdpW} W)`, `${path}.idleW`);
@@ -231,6 +233,7 @@ export function buildAccelerator(def: AcceleratorDefinition, path: string): Acce
     );
   }
   const curves: Record<string, OperatingPoint[]> = {};
+  const measured: Record<string, OperatingPoint[]> = {};
   const droppedPoints: Record<string, DroppedPoint[]> = {};
   const tol = 1e-9;
   for (const [name, raw] of Object.entries(def.curves)) {
@@ -254,6 +257,7 @@ export function buildAccelerator(def: AcceleratorDefinition, path: string): Acce
     }
     const hulled = hullCurve(usable);
     curves[name] = hulled.points;
+    measured[name] = [...usable].sort((a, b) => a.capW - b.capW || a.gpuPowerW - b.gpuPowerW);
     droppedPoints[name] = [...dropped, ...hulled.dropped].sort((a, b) => a.gpuPowerW - b.gpuPowerW);
   }
   return {
@@ -265,6 +269,7 @@ export function buildAccelerator(def: AcceleratorDefinition, path: string): Acce
     nodeOverheadIdleW: def.nodeOverheadIdleW,
     nodeOverheadMaxW: def.nodeOverheadMaxW,
     curves,
+    measured,
     droppedPoints,
     tokensPerSecondPerGpu: { ...def.tokensPerSecondPerGpu },
     ...(def.priceUsd !== undefined ? { priceUsd: def.priceUsd } : {}),

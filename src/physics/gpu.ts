@@ -1,7 +1,9 @@
 /**
  * GPU power → throughput model. A curve is the upper concave hull of measured or assumed
- * operating points: switching the power cap over time between two points achieves any point on
- * the segment joining them, so a point under the hull is never worth using. See docs/model.md.
+ * operating points: switching the power cap over time between two points (all GPUs of a job
+ * together) achieves any point on the segment joining them, so a point under the hull is never
+ * worth using. The measured points themselves answer "what does this one cap give"
+ * (throughputAtCap). See docs/model.md §1.1.
  */
 import { InputError } from '../errors/index.ts';
 import type { Accelerator, DroppedPoint, OperatingPoint } from './types.ts';
@@ -48,7 +50,7 @@ export function upperConcaveHull<P extends PowerThroughput>(points: readonly P[]
  */
 export function hullCurve(points: readonly OperatingPoint[]): { points: OperatingPoint[]; dropped: DroppedPoint[] } {
   const { hull, dropped } = upperConcaveHull(points);
-  const out: DroppedPoint[] = dropped.map((p) => ({ ...p, reason: 'under the upper concave hull (a mix of its neighbours does at least as much work)' }));
+  const out: DroppedPoint[] = dropped.map((p) => ({ ...p, reason: 'under the upper concave hull (alternating the caps of its neighbours over time does at least as much work for the same average power)' }));
   let top = 0;
   for (let i = 1; i < hull.length; i++) if (hull[i]!.throughput > hull[top]!.throughput) top = i;
   for (const p of hull.slice(top + 1)) out.push({ ...p, reason: 'draws more power than a point with at least the same throughput' });
@@ -135,21 +137,74 @@ export function classOfProfile(name: string): string | undefined {
   return undefined;
 }
 
-/**
- * The curve to use for `name` on an accelerator: the named curve, else the default curve of its
- * class (`fallbackClass`, or the class read from the name's prefix), else an InputError that lists
- * the curves available.
- */
-export function curveFor(acc: Accelerator, name: string, path = 'curve', fallbackClass?: string): OperatingPoint[] {
-  const named = acc.curves[name];
+/** The entry of `record` for `name`, else that of its class; undefined when neither exists. */
+function pickByNameOrClass<T>(record: Record<string, T>, name: string, fallbackClass?: string): T | undefined {
+  const named = record[name];
   if (named) return named;
   const cls = fallbackClass ?? classOfProfile(name);
-  const byClass = cls !== undefined ? acc.curves[cls] : undefined;
-  if (byClass) return byClass;
+  return cls !== undefined ? record[cls] : undefined;
+}
+
+function noCurve(acc: Accelerator, name: string, path: string): InputError {
   const available = Object.keys(acc.curves).sort();
-  throw new InputError(
-    'SCENARIO_REFERENCE',
-    `accelerator "${acc.id}" has no curve "${name}"; available: ${available.join(', ')}`,
-    { path },
-  );
+  return new InputError('SCENARIO_REFERENCE', `accelerator "${acc.id}" has no curve "${name}"; available: ${available.join(', ')}`, { path });
+}
+
+/**
+ * The curve (operating frontier, the hull) to use for `name` on an accelerator: the named curve,
+ * else the default curve of its class (`fallbackClass`, or the class read from the name's
+ * prefix), else an InputError that lists the curves available.
+ */
+export function curveFor(acc: Accelerator, name: string, path = 'curve', fallbackClass?: string): OperatingPoint[] {
+  const curve = pickByNameOrClass(acc.curves, name, fallbackClass);
+  if (!curve) throw noCurve(acc, name, path);
+  return curve;
+}
+
+/** The measured (listed, un-hulled) points for `name`, resolved like curveFor. */
+export function measuredFor(acc: Accelerator, name: string, path = 'curve', fallbackClass?: string): OperatingPoint[] {
+  const points = pickByNameOrClass(acc.measured, name, fallbackClass);
+  if (!points) throw noCurve(acc, name, path);
+  return points;
+}
+
+/**
+ * The steady operating point when every GPU of a job holds the power cap `capW`, by linear
+ * interpolation of the MEASURED points by cap (not the hull): cap, GPU power, IT power and
+ * throughput. Above the highest listed cap the top point applies (a looser cap does not bind);
+ * a cap below the lowest listed cap has no measurement and is a RangeError, as is a cap outside
+ * minCapW–tdpW. To spend an average power in the best way, use the hull (throughputAtPower).
+ */
+export function operatingPointAtCap(acc: Accelerator, curveName: string, capW: number, fallbackClass?: string): OperatingPoint {
+  if (!(capW >= acc.minCapW - 1e-9 && capW <= acc.tdpW + 1e-9)) {
+    throw new RangeError(`operatingPointAtCap: cap ${capW} W is outside the settable range ${acc.minCapW}–${acc.tdpW} W of "${acc.id}"`);
+  }
+  const pts = measuredFor(acc, curveName, 'curve', fallbackClass);
+  const first = pts[0]!;
+  if (capW < first.capW - 1e-9) {
+    throw new RangeError(`operatingPointAtCap: curve "${curveName}" of "${acc.id}" has no point at or below a ${capW} W cap (lowest ${first.capW} W)`);
+  }
+  const last = pts[pts.length - 1]!;
+  if (capW >= last.capW) return { ...last };
+  for (let i = 1; i < pts.length; i++) {
+    const b = pts[i]!;
+    if (capW <= b.capW) {
+      const a = pts[i - 1]!;
+      if (b.capW === a.capW) return { ...b };
+      const t = (capW - a.capW) / (b.capW - a.capW);
+      const mix = (x: number, y: number) => x + (y - x) * t;
+      return { capW, gpuPowerW: mix(a.gpuPowerW, b.gpuPowerW), itPowerW: mix(a.itPowerW, b.itPowerW), throughput: mix(a.throughput, b.throughput) };
+    }
+  }
+  return { ...first };
+}
+
+/**
+ * Throughput (relative to full speed) when the cap is set to `capW` and held: the measured
+ * points interpolated by cap. This answers "what do I get with this cap"; the hull
+ * (throughputAtPower) answers "what is the most work this average power can buy", which may need
+ * two caps alternated in time and is never below this value at the same average power.
+ */
+export function throughputAtCap(acc: Accelerator, curveName: string, capW: number, fallbackClass?: string): number {
+  return operatingPointAtCap(acc, curveName, capW, fallbackClass).throughput;
 }

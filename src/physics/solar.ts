@@ -1,7 +1,9 @@
 /**
- * Solar PV output per MW from weather: sun position → clear-sky irradiance (Haurwitz) → cloud
- * attenuation (Kasten–Czeplak) → optional single-axis tracking → temperature-corrected capacity
- * factor. Formulas and sources: docs/model.md §3.
+ * Solar PV output per MW (AC) from weather: sun position → clear-sky irradiance (Haurwitz) →
+ * cloud attenuation (Kasten–Czeplak) → beam/diffuse split (Erbs) → plane-of-array irradiance of
+ * a tilted fixed array or a single-axis tracker (isotropic sky, ground albedo) →
+ * temperature-corrected DC output × DC/AC ratio, clipped at the AC capacity. Formulas and
+ * sources: docs/model.md §3.1.
  */
 import type { z } from 'zod';
 import { SolarParams } from '../scenario/schema/site.ts';
@@ -14,7 +16,7 @@ export type SolarParamsSpec = z.output<typeof SolarParams>;
 export const DEFAULT_CLEARNESS = 0.75;
 /** Rotation limit of a single-axis tracker, degrees (an assumption; typical 45–60°). */
 export const TRACKER_LIMIT_DEG = 60;
-/** Ground reflectance for the tilted tracker plane (an assumption). */
+/** Ground reflectance (albedo) seen by a tilted plane (an assumption, the usual default). */
 export const ALBEDO = 0.2;
 /** Solar constant, W/m² (used for the clearness index of the beam/diffuse split). */
 export const SOLAR_CONSTANT = 1361;
@@ -88,40 +90,110 @@ export function erbsDiffuseFraction(kt: number): number {
   return 0.165;
 }
 
-/**
- * Plane-of-array irradiance of a horizontal north–south single-axis tracker (rotation limited to
- * ±TRACKER_LIMIT_DEG, no backtracking): beam on the tilted plane, isotropic sky diffuse and ground
- * reflection, with the beam/diffuse split of GHI by Erbs.
- */
-export function singleAxisPoaIrradiance(ghi: number, pos: SolarPosition): number {
-  if (ghi <= 0 || pos.cosZenith <= 0.01) return Math.max(0, ghi);
-  const extra = SOLAR_CONSTANT * (1 + 0.033 * Math.cos((2 * Math.PI * pos.dayOfYear) / 365)) * pos.cosZenith;
-  const kt = Math.min(1, ghi / extra);
-  const dhi = ghi * erbsDiffuseFraction(kt);
-  const dni = (ghi - dhi) / pos.cosZenith;
-  const limit = TRACKER_LIMIT_DEG * DEG;
-  const rot = Math.max(-limit, Math.min(limit, Math.atan2(pos.east, pos.up)));
-  const cosIncidence = Math.max(0, pos.east * Math.sin(rot) + pos.up * Math.cos(rot));
-  const tilt = Math.abs(rot);
-  return dni * cosIncidence + (dhi * (1 + Math.cos(tilt))) / 2 + (ALBEDO * ghi * (1 - Math.cos(tilt))) / 2;
+/** Beam, sky-diffuse and ground-reflected parts of plane-of-array irradiance, W/m². */
+export interface PlaneIrradiance {
+  beam: number;
+  skyDiffuse: number;
+  ground: number;
+  /** beam + skyDiffuse + ground. */
+  total: number;
 }
 
 /**
- * Capacity factor of one step from plane irradiance and air temperature:
- * G/1000 × PR × (1 + γ·(T_cell − 25)), T_cell = T_air + 25·G/800 (NOCT 45 °C form); clamped 0–1.
+ * Splits GHI into direct normal (DNI) and diffuse horizontal (DHI) irradiance by Erbs, Klein &
+ * Duffie (1982), with the clearness index kt = GHI / (extraterrestrial irradiance on the
+ * horizontal). DNI is capped at the extraterrestrial normal irradiance; with the sun within
+ * ~0.6° of the horizon (cos Z ≤ 0.01) all of GHI is taken as diffuse.
  */
-export function pvCapacityFactor(irradiance: number, airTemperatureC: number, performanceRatio: number, temperatureCoefficientPerC: number): number {
+export function erbsSplit(ghi: number, pos: SolarPosition): { dni: number; dhi: number } {
+  if (!(ghi > 0)) return { dni: 0, dhi: 0 };
+  if (pos.cosZenith <= 0.01) return { dni: 0, dhi: ghi };
+  const extraNormal = SOLAR_CONSTANT * (1 + 0.033 * Math.cos((2 * Math.PI * pos.dayOfYear) / 365));
+  const kt = Math.min(1, ghi / (extraNormal * pos.cosZenith));
+  const dhi = ghi * erbsDiffuseFraction(kt);
+  const dni = Math.min(extraNormal, (ghi - dhi) / pos.cosZenith);
+  return { dni, dhi };
+}
+
+/**
+ * Irradiance on a plane with unit normal (nEast, nNorth, nUp) by the isotropic-sky (Liu–Jordan)
+ * transposition: POA = DNI·max(0, cos θ) + DHI·(1 + cos β)/2 + ρ·GHI·(1 − cos β)/2, with θ the
+ * angle of incidence, β the tilt (cos β = nUp) and ρ the ground albedo.
+ */
+export function planeIrradiance(
+  ghi: number,
+  pos: SolarPosition,
+  normal: { east: number; north: number; up: number },
+  albedo: number = ALBEDO,
+): PlaneIrradiance {
+  if (!(ghi > 0)) return { beam: 0, skyDiffuse: 0, ground: 0, total: 0 };
+  const { dni, dhi } = erbsSplit(ghi, pos);
+  const cosIncidence = Math.max(0, normal.east * pos.east + normal.north * pos.north + normal.up * pos.up);
+  const cosTilt = Math.min(1, Math.max(-1, normal.up));
+  const beam = dni * cosIncidence;
+  const skyDiffuse = (dhi * (1 + cosTilt)) / 2;
+  const ground = (albedo * ghi * (1 - cosTilt)) / 2;
+  return { beam, skyDiffuse, ground, total: beam + skyDiffuse + ground };
+}
+
+/** Unit normal (east, north, up) of a plane tilted `tiltDeg` from horizontal, facing `azimuthDeg` (clockwise from north). */
+export function planeNormal(tiltDeg: number, azimuthDeg: number): { east: number; north: number; up: number } {
+  const b = tiltDeg * DEG;
+  const a = azimuthDeg * DEG;
+  return { east: Math.sin(b) * Math.sin(a), north: Math.sin(b) * Math.cos(a), up: Math.cos(b) };
+}
+
+/** Largest default tilt of a fixed array, degrees (an assumption: steeper racks are rare). */
+export const MAX_DEFAULT_TILT_DEG = 40;
+
+/** Default fixed-array orientation at a latitude: tilt |latitude| capped at 40°, facing the equator. */
+export function defaultOrientation(latitudeDeg: number): { tiltDeg: number; azimuthDeg: number } {
+  return { tiltDeg: Math.min(Math.abs(latitudeDeg), MAX_DEFAULT_TILT_DEG), azimuthDeg: latitudeDeg >= 0 ? 180 : 0 };
+}
+
+/** Plane-of-array irradiance of a fixed array (tilt and azimuth in degrees), W/m². */
+export function fixedPoaIrradiance(ghi: number, pos: SolarPosition, tiltDeg: number, azimuthDeg: number): number {
+  return planeIrradiance(ghi, pos, planeNormal(tiltDeg, azimuthDeg)).total;
+}
+
+/**
+ * Plane-of-array irradiance of a horizontal north–south single-axis tracker (rotation limited to
+ * ±TRACKER_LIMIT_DEG, no backtracking): the module normal turns about the north–south axis
+ * towards the sun; beam, isotropic sky diffuse and ground reflection as in planeIrradiance.
+ */
+export function singleAxisPoaIrradiance(ghi: number, pos: SolarPosition): number {
+  if (!(ghi > 0)) return 0;
+  const limit = TRACKER_LIMIT_DEG * DEG;
+  const rot = pos.cosZenith > 0 ? Math.max(-limit, Math.min(limit, Math.atan2(pos.east, pos.up))) : 0;
+  return planeIrradiance(ghi, pos, { east: Math.sin(rot), north: 0, up: Math.cos(rot) }).total;
+}
+
+/**
+ * AC capacity factor of one step from plane irradiance and air temperature:
+ * min(1, dcAcRatio × G/1000 × PR × (1 + γ·(T_cell − 25))), T_cell = T_air + 25·G/800 (NOCT
+ * 45 °C form). The DC array is `dcAcRatio` times the AC (inverter) capacity; what the array
+ * makes above the AC capacity is clipped.
+ */
+export function pvCapacityFactor(
+  irradiance: number,
+  airTemperatureC: number,
+  performanceRatio: number,
+  temperatureCoefficientPerC: number,
+  dcAcRatio = 1,
+): number {
   if (irradiance <= 0) return 0;
   // A missing temperature leaves the cell at 25 °C: no correction.
   const tCell = Number.isFinite(airTemperatureC) ? airTemperatureC + (25 * irradiance) / 800 : 25;
-  const cf = (irradiance / 1000) * performanceRatio * (1 + temperatureCoefficientPerC * (tCell - 25));
+  const cf = dcAcRatio * (irradiance / 1000) * performanceRatio * (1 + temperatureCoefficientPerC * (tCell - 25));
   return Math.min(1, Math.max(0, cf));
 }
 
 /**
- * Solar capacity factor per step (output per unit of AC capacity, 0–1), evaluated at each step's
- * midpoint. Without cloud cover (or where it is missing) GHI = clear-sky × DEFAULT_CLEARNESS; a
- * missing temperature means no temperature correction.
+ * Solar AC capacity factor per step (output per unit of AC capacity, 0–1), evaluated at each
+ * step's midpoint. `fixed` arrays are tilted (default |latitude| ≤ 40°, facing the equator);
+ * `single-axis` trackers turn about a horizontal north–south axis. Without cloud cover (or where
+ * it is missing) GHI = clear-sky × DEFAULT_CLEARNESS; a missing temperature means no temperature
+ * correction.
  */
 export function solarCapacityFactor(
   grid: TimeGrid,
@@ -131,6 +203,8 @@ export function solarCapacityFactor(
   params: Partial<SolarParamsSpec> = {},
 ): Float64Array {
   const p = SolarParams.parse(params);
+  const orientation = defaultOrientation(latitude);
+  const normal = planeNormal(p.tiltDeg ?? orientation.tiltDeg, p.azimuthDeg ?? orientation.azimuthDeg);
   const out = new Float64Array(grid.steps);
   const halfStepMs = grid.stepMinutes * 30_000;
   for (let i = 0; i < grid.steps; i++) {
@@ -139,8 +213,8 @@ export function solarCapacityFactor(
     if (cs <= 0) continue;
     const cloud = weather.cloudCoverPct?.[i];
     const ghi = cloud !== undefined && Number.isFinite(cloud) ? kastenCzeplak(cs, cloud) : cs * DEFAULT_CLEARNESS;
-    const g = p.tracking === 'single-axis' ? singleAxisPoaIrradiance(ghi, pos) : ghi;
-    out[i] = pvCapacityFactor(g, weather.temperatureC[i] ?? Number.NaN, p.performanceRatio, p.temperatureCoefficientPerC);
+    const g = p.tracking === 'single-axis' ? singleAxisPoaIrradiance(ghi, pos) : planeIrradiance(ghi, pos, normal).total;
+    out[i] = pvCapacityFactor(g, weather.temperatureC[i] ?? Number.NaN, p.performanceRatio, p.temperatureCoefficientPerC, p.dcAcRatio);
   }
   return out;
 }

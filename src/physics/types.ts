@@ -25,10 +25,18 @@ export interface Accelerator {
   nodeOverheadIdleW: number;
   nodeOverheadMaxW: number;
   /**
-   * Curves by workload class (`training`, `inference`, `batch`) or named job profile, each the
-   * upper concave hull of its running points, sorted by power, throughput strictly increasing.
+   * Operating FRONTIER by workload class (`training`, `inference`, `batch`) or named job
+   * profile: the upper concave hull of the running points, sorted by power, throughput strictly
+   * increasing. Points between two listed caps are reached by alternating those caps over time
+   * (all GPUs of a job together), so this is the most work an average power can buy.
    */
   curves: Record<string, OperatingPoint[]>;
+  /**
+   * The listed points of each curve as measured (or assumed), before hulling: every point whose
+   * cap can be set (minCapW ≤ cap ≤ tdpW, drawing at most tdpW), sorted by cap. What a single
+   * steady cap gives: see throughputAtCap.
+   */
+  measured: Record<string, OperatingPoint[]>;
   /** Points removed from each curve while hulling, with the reason (for docs and audits). */
   droppedPoints: Record<string, DroppedPoint[]>;
   /** Tokens per second per GPU at full power, by workload class. */
