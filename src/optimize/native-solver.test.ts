@@ -70,7 +70,7 @@ describe('NativeSolver', () => {
 
   it('kills a binary that ignores its time limit (time-limit) and stops one on abort (aborted)', async () => {
     const sleeper = join(shim.dir, 'sleeper');
-    writeFileSync(sleeper, '#!/bin/sh\nsleep 30\n');
+    writeFileSync(sleeper, '#!/bin/sh\nexec sleep 30\n');
     chmodSync(sleeper, 0o755);
     const model = buildBatteryFlexModel({ hours: 24, sites: 1 }).model.compile();
     const slow = new NativeSolver({ binary: 'cbc', command: sleeper, killGraceSeconds: 0.2 });

@@ -206,13 +206,21 @@ export class NativeSolver implements Solver {
         if (timer) clearTimeout(timer);
         reject(e.name === 'AbortError' ? new Error('aborted') : new Error(`could not run ${this.command}: ${e.message}`));
       });
+      child.on('exit', (_code, sig) => {
+        if (!sig) return;
+        // settle at once: a process that was killed may leave children holding the pipes open,
+        // and 'close' would wait for them
+        if (timer) clearTimeout(timer);
+        child.stdout.destroy();
+        child.stderr.destroy();
+        if (killedOnTime) reject(new KilledOnTimeLimit(`${this.binary} ignored its time limit and was killed after the grace period`));
+        else reject(new Error(options.signal?.aborted ? 'aborted' : `${this.binary} was stopped by ${sig}`));
+      });
       child.on('close', (code, sig) => {
         if (timer) clearTimeout(timer);
-        if (sig && killedOnTime) reject(new KilledOnTimeLimit(`${this.binary} ignored its time limit and was killed after the grace period`));
-        else if (sig) reject(new Error(`${this.binary} was stopped by ${sig}`));
         // solvers exit non-zero on some outcomes (glpsol on a bad file, highs on errors); the
         // solution file, not the exit code, says what happened
-        else resolve(output + (code ? `\n[exit code ${code}]` : ''));
+        if (!sig) resolve(output + (code ? `\n[exit code ${code}]` : ''));
       });
     });
   }
