@@ -87,8 +87,11 @@ const QOS_WEIGHT = 1e6;
 /** Steps of the effective run window of a finite job (QoS floor stretches the full-speed duration). */
 export function effectiveDeadline(w: WorkloadModel, h: number, steps: number): number {
   if (w.type === 'inference' || w.continuous || w.qosFloor === undefined || w.qosFloor <= 0) return Math.min(steps, w.deadlineStep);
-  const fullSpeedSteps = Math.ceil(w.workGpuHours / (w.gpusMax * w.fullPower.throughput * h) - 1e-9);
-  return Math.min(steps, w.deadlineStep, w.releaseStep + Math.ceil(fullSpeedSteps / w.qosFloor - 1e-9));
+  // the longest run that still averages the floor: full-speed hours / floor, rounded down to whole steps
+  const fullSpeedHours = w.workGpuHours / (w.gpusMax * w.fullPower.throughput);
+  const fullSpeedSteps = Math.ceil(fullSpeedHours / h - 1e-9);
+  const stretched = Math.max(fullSpeedSteps, Math.floor(fullSpeedHours / (w.qosFloor * h) + 1e-9));
+  return Math.min(steps, w.deadlineStep, w.releaseStep + stretched);
 }
 
 function idleShare(site: SiteModel, acc: string): number {
@@ -233,6 +236,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
 
   // ---- balance rows: renewables + discharge + import − export − charge = facility
   const balanceRows: number[] = [];
+  const balanceAt: Array<[number, number]> = []; // row → (site, step), for explanations
   for (let t = from; t < to; t++) {
     const k = t - from;
     for (const site of sites) {
@@ -241,6 +245,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       const a = slope(s, t);
       const rhs = a * itConstant(s) + site.facility.fixedKW;
       balanceRows.push(lp.beginRow(rhs, rhs, `balance[${site.id},${when(t)}]`));
+      balanceAt.push([s, t]);
       lp.addTerm(L.g + k, 1);
       if (L.e >= 0) lp.addTerm(L.e + k, -1);
       for (const r of L.r) lp.addTerm(r + k, 1);
@@ -252,7 +257,8 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       lp.endRow();
     }
   }
-  layout.softRows.push({ group: 'power supply', rows: balanceRows, label: (row) => lp.rowName(row).replace(/^balance/, 'supply'), unit: 'kWh', scale: h });
+  const firstBalance = balanceRows[0] ?? 0;
+  layout.softRows.push({ group: 'power supply', rows: balanceRows, label: (row) => balanceAt[row - firstBalance]!.join('@'), unit: 'kWh', scale: h });
 
   // ---- GPU capacity per site, pool and step
   for (const site of sites) {

@@ -111,24 +111,51 @@ function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, 
   });
 }
 
+function energy(kWh: number): string {
+  return kWh >= 1e6 ? `${(kWh / 1e6).toFixed(2)} GWh` : kWh >= 1e3 ? `${(kWh / 1e3).toFixed(1)} MWh` : `${kWh.toFixed(1)} kWh`;
+}
+
 async function explain(compiled: CompiledModel, layout: FleetLpLayout, solver: Solver, model: FleetModel): Promise<never> {
   const report = await explainInfeasibility(compiled, layout.softRows, solver, { timeLimitSeconds: 120 });
-  const f = (x: number, unit: string) => (unit === 'kWh' ? (x >= 1e6 ? `${(x / 1e6).toFixed(2)} GWh` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} MWh` : `${x.toFixed(1)} kWh`) : `${x.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${unit}`);
-  const lines = report.violations.slice(0, 12).map((v) => {
-    const what = v.group === 'power supply' ? `${v.label}: the grid import limit and local supply fall short by` : `${v.label}: short by`;
-    return `${what} ${f(v.amount, v.unit)}${v.rows > 1 ? ` over ${v.rows} steps` : ''}`;
+  const h = stepHours(model.grid);
+  const lines: string[] = [];
+  const heads: string[] = [];
+  // supply shortfalls: merge consecutive steps of a site into windows
+  const supply = report.violations.filter((v) => v.group === 'power supply').map((v) => {
+    const [s, t] = v.label.split('@').map(Number) as [number, number];
+    return { s, t, kWh: v.amount };
   });
-  const bySite = new Map<string, number>();
-  for (const v of report.violations.filter((x) => x.group === 'power supply')) {
-    const site = /supply\[([^,\]]+)/.exec(v.label)?.[1] ?? v.label;
-    bySite.set(site, (bySite.get(site) ?? 0) + v.amount);
+  for (const site of model.sites) {
+    const steps = supply.filter((x) => x.s === site.index).sort((a, b) => a.t - b.t);
+    if (steps.length === 0) continue;
+    const total = steps.reduce((a, x) => a + x.kWh, 0);
+    heads.push(`site ${site.id} needs ${energy(total)} more than its grid connection and local supply can deliver`);
+    let i = 0;
+    while (i < steps.length) {
+      let j = i;
+      while (j + 1 < steps.length && steps[j + 1]!.t === steps[j]!.t + 1 && site.importLimitKW[steps[j + 1]!.t] === site.importLimitKW[steps[i]!.t]) j++;
+      const run = steps.slice(i, j + 1);
+      const kWh = run.reduce((a, x) => a + x.kWh, 0);
+      const limitKW = site.importLimitKW[run[0]!.t]!;
+      const cal = site.calendar;
+      const stamp = (t: number) => `${cal.dayKeys[cal.dayIndex[t]!]} ${String(cal.hour[t]).padStart(2, '0')}:${String(cal.minute[t]).padStart(2, '0')}`;
+      const endT = run[run.length - 1]!.t + 1;
+      const endStamp = endT < model.grid.steps ? stamp(endT).slice(-5) : 'end';
+      lines.push(
+        `site ${site.id}, ${stamp(run[0]!.t)}–${endStamp} (${site.timeZone}): import limit ${(limitKW / 1000).toFixed(2)} MW, but the least-cost plan that breaks only this limit draws ${((limitKW + kWh / (run.length * h)) / 1000).toFixed(2)} MW (idle GPUs, must-run work, cooling): short by ${energy(kWh)}`,
+      );
+      i = j + 1;
+    }
   }
-  const head = [...bySite].map(([s, a]) => `site ${s} needs ${f(a, 'kWh')} more than its grid connection and local supply can deliver`);
+  for (const v of report.violations.filter((x) => x.group !== 'power supply').slice(0, 10)) {
+    lines.push(`${v.label}: short by ${v.unit === 'kWh' ? energy(v.amount) : `${v.amount.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${v.unit}`}`);
+    heads.push(`${v.label} cannot be met`);
+  }
   throw new InputError(
     'PLAN_INFEASIBLE',
-    `no plan satisfies every limit of ${model.name}${head.length ? `: ${head.join('; ')}` : ''}${report.violations.length === 0 ? ' (the elastic re-solve found no single limit to relax; check conflicting caps)' : ''}`,
+    `no plan satisfies every limit of ${model.name}${heads.length ? `: ${heads.slice(0, 3).join('; ')}` : ' (the elastic re-solve found no single limit to relax; check conflicting caps)'}`,
     {},
-    lines,
+    lines.slice(0, 20),
   );
 }
 

@@ -9,6 +9,7 @@ import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options
 import { progressBar } from '../progress.ts';
 import { summaryText } from '../summary-text.ts';
 import { num } from '../format.ts';
+import { runEventReplay, type EventFlags } from './plan-event.ts';
 
 export function registerPlan(program: Command, io: Io): void {
   addPlanOptions(
@@ -20,15 +21,25 @@ export function registerPlan(program: Command, io: Io): void {
   )
     .option('--out <dir>', 'write summary.json, ledger.csv, bills.csv and report.html here')
     .option('--json', 'print only the summary as JSON')
+    .option('--event <start/hours>', 'replay a power-reduction event instead: maximise QoS-weighted job performance under the cap')
+    .option('--reduce <percent>', 'with --event: required reduction below normal power', '25')
+    .option('--measure <what>', 'with --event: gpu, it, facility or grid power', 'gpu')
+    .option('--qos-window <w>', 'with --event: measure job performance over the event or the whole horizon', 'horizon')
+    .option('--max-reduction', 'with --event: also find the deepest reduction holdable with every QoS floor met')
     .addHelpText(
       'after',
       `
 Examples:
   $ wattshift plan examples/texas-single-site.yaml --out out/texas-plan
   $ wattshift plan examples/global-fleet.yaml --policy rolling --lookahead 48 --commit 24 --forecast persistence
-  $ wattshift plan examples/texas-single-site.yaml --export-lp texas.lp     # check it with glpsol, cbc or highs`,
+  $ wattshift plan examples/texas-single-site.yaml --export-lp texas.lp     # check it with glpsol, cbc or highs
+  $ wattshift plan examples/phoenix-2025.yaml --event 2025-05-03T16:00/3 --reduce 25 --max-reduction`,
     )
-    .action(async (file: string, opts: PlanFlags & { policy: string; out?: string; json?: boolean }) => {
+    .action(async (file: string, opts: PlanFlags & EventFlags & { policy: string; out?: string; event?: string }) => {
+      if (opts.event !== undefined) {
+        await runEventReplay(buildModel(loadScenario(file)), opts as EventFlags, io);
+        return;
+      }
       if (!['optimal', 'rolling'].includes(opts.policy)) {
         const { InputError } = await import('../../errors/index.ts');
         throw new InputError('OPTION_INVALID', `plan --policy must be optimal or rolling (use simulate for naive), got "${opts.policy}"`, { path: '--policy' });

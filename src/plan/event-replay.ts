@@ -1,0 +1,182 @@
+/**
+ * Replays a grid event on a fleet: hold a group's power a given share below its normal level for
+ * a window, choosing GPU caps and pausing to maximise the QoS-weighted performance of the jobs
+ * (average throughput fraction over the event, weights as the scenario gives them). Outside the
+ * event the fleet runs as the naive policy would. Also finds the deepest reduction the fleet can
+ * hold with every QoS floor met.
+ */
+import type { FleetModel } from '../model/fleet-model.ts';
+import { HighsWasmSolver, type Solver } from '../optimize/index.ts';
+import { naiveDispatch } from '../policies/naive.ts';
+import type { Dispatch } from '../simulate/dispatch.ts';
+import { simulate } from '../simulate/engine.ts';
+import type { Ledger } from '../simulate/ledger.ts';
+import { stepHours } from '../time/grid.ts';
+import { extractWindow } from './extract.ts';
+import { buildFleetLp, type PowerCap } from './fleet-lp.ts';
+import { actualSignals } from './signals.ts';
+
+/** The event to replay. */
+export interface PowerEvent {
+  from: number;
+  to: number;
+  /** Required reduction below the normal level, as a fraction (0.25 = 25 %). */
+  reduction: number;
+  measure: PowerCap['measure'];
+  sites?: number[];
+  /** Steps over which job performance and QoS floors are measured (default: the event itself). */
+  window?: [number, number];
+}
+
+/** How one job fared in the event, and which levers it used. */
+export interface JobEventOutcome {
+  id: string;
+  /** Average throughput fraction over the measurement window. */
+  performance: number;
+  /** Average throughput fraction during the event alone. */
+  eventPerformance: number;
+  floor: number | null;
+  weight: number;
+  /** Average GPU power while running, W, and the cap that gives it. */
+  averageGpuPowerW: number;
+  /** Share of GPU-time paused during the event. */
+  pausedShare: number;
+  levers: string;
+}
+
+/** Outcome of an event replay. */
+export interface EventReplay {
+  normalKW: number;
+  limitKW: number;
+  achievedKW: number;
+  /** QoS-weighted performance over the measurement window. */
+  weightedPerformance: number;
+  /** QoS-weighted performance during the event alone. */
+  weightedEventPerformance: number;
+  floorsMet: boolean;
+  jobs: JobEventOutcome[];
+  dispatch: Dispatch;
+  ledger: Ledger;
+}
+
+/** Power of `measure` per step from a ledger, summed over sites, kW. */
+export function measuredPowerKW(model: FleetModel, ledger: Ledger, measure: PowerCap['measure'], sites: number[]): Float64Array {
+  const n = model.grid.steps;
+  const out = new Float64Array(n);
+  for (const s of sites) {
+    const L = ledger.sites[s]!;
+    const site = model.sites[s]!;
+    for (let t = 0; t < n; t++) {
+      if (measure === 'grid') out[t]! += L.gridImportKW[t]! - L.gridExportKW[t]!;
+      else if (measure === 'facility') out[t]! += L.facilityKW[t]!;
+      else if (measure === 'it') out[t]! += L.itKW[t]!;
+      else {
+        let used = 0, w = 0;
+        for (const f of L.workloads) {
+          used += f.gpus[t]!;
+          w += f.gpus[t]! * f.gpuPowerW[t]!;
+        }
+        const idle = site.idleGpus === 'off' ? 0 : site.pools.reduce((a, p) => a + p.gpus, 0) - used;
+        out[t]! += (w + Math.max(0, idle) * (site.pools[0]?.accelerator.idleW ?? 0)) / 1000;
+      }
+    }
+  }
+  return out;
+}
+
+async function solveEvent(model: FleetModel, ev: PowerEvent, limitKW: number, solver: Solver): Promise<{ dispatch: Dispatch; floorsMet: boolean }> {
+  const sites = ev.sites ?? model.sites.map((s) => s.index);
+  const dispatch = naiveDispatch(model);
+  const state = { socKWh: model.sites.map((s) => s.storage?.socInitialKWh ?? 0), doneGpuHours: model.workloads.map(() => 0), monthPeakKW: model.sites.map(() => new Map<number, number>()) };
+  const [a, b] = ev.window ?? [ev.from, ev.to];
+  const qosWindow = model.workloads.map((): [number, number] => [a, b]);
+  const { lp, layout } = buildFleetLp(model, a, b, actualSignals(model), state, {
+    objective: 'qos',
+    caps: [{ label: 'event', sites, from: ev.from, to: ev.to, maxKW: limitKW, measure: ev.measure }],
+    rolling: false,
+    maxPoints: 12,
+    qosWindow,
+    holdStorageEnd: false,
+  });
+  const result = await solver.solve(lp.compile());
+  if (result.status !== 'optimal') throw new Error(`event LP ended ${result.status}: ${result.message ?? ''}`);
+  // replace the naive decisions inside the event by the plan's
+  for (const j of dispatch.jobs) for (let t = a; t < b; t++) j.gpus[t] = 0;
+  for (const i of dispatch.inference) for (let t = a; t < b; t++) i.servedTokensPerSecond[t] = 0;
+  extractWindow(model, layout, result.columnValues, b, dispatch);
+  let floorsMet = true;
+  for (const col of layout.qosSlack.values()) if (result.columnValues[col]! > 1e-6) floorsMet = false;
+  return { dispatch, floorsMet };
+}
+
+/** Replays the event and measures each job over the event window. */
+export async function replayEvent(model: FleetModel, ev: PowerEvent): Promise<EventReplay> {
+  const sites = ev.sites ?? model.sites.map((s) => s.index);
+  const h = stepHours(model.grid);
+  const base = simulate(model, naiveDispatch(model));
+  const basePower = measuredPowerKW(model, base, ev.measure, sites);
+  let normalKW = 0;
+  for (let t = ev.from; t < ev.to; t++) normalKW += basePower[t]! / (ev.to - ev.from);
+  const limitKW = normalKW * (1 - ev.reduction);
+  const solver = new HighsWasmSolver();
+  try {
+    const { dispatch, floorsMet } = await solveEvent(model, ev, limitKW, solver);
+    const ledger = simulate(model, dispatch);
+    const power = measuredPowerKW(model, ledger, ev.measure, sites);
+    let achieved = 0;
+    for (let t = ev.from; t < ev.to; t++) achieved = Math.max(achieved, power[t]!);
+    const [wa, wb] = ev.window ?? [ev.from, ev.to];
+    const hours = (wb - wa) * h;
+    const jobs: JobEventOutcome[] = [];
+    for (const w of model.workloads) {
+      if (w.type === 'inference') continue;
+      let work = 0, eventWork = 0, gpuTime = 0, energyW = 0;
+      for (const L of ledger.sites) for (const f of L.workloads) {
+        if (f.workload !== w.index) continue;
+        for (let t = wa; t < wb; t++) {
+          work += f.workGpuHours[t]!;
+          if (t < ev.from || t >= ev.to) continue;
+          eventWork += f.workGpuHours[t]!;
+          gpuTime += f.gpus[t]! * h;
+          energyW += f.gpus[t]! * f.gpuPowerW[t]! * h;
+        }
+      }
+      const eventHours = (ev.to - ev.from) * h;
+      const performance = work / (w.gpusMax * w.fullPower.throughput * hours);
+      const eventPerformance = eventWork / (w.gpusMax * w.fullPower.throughput * eventHours);
+      const pausedShare = 1 - gpuTime / (w.gpusMax * eventHours);
+      const avgW = gpuTime > 0 ? energyW / gpuTime : 0;
+      const capped = avgW < w.fullPower.gpuPowerW - 1;
+      const levers = [capped ? `power cap to ${avgW.toFixed(0)} W average (full ${w.fullPower.gpuPowerW.toFixed(0)} W)` : '', pausedShare > 1e-3 ? `paused ${(pausedShare * 100).toFixed(0)} % of GPU-time` : ''].filter(Boolean).join('; ') || 'full power';
+      jobs.push({ id: w.id, performance, eventPerformance, floor: w.qosFloor ?? null, weight: w.qosWeight, averageGpuPowerW: avgW, pausedShare, levers });
+    }
+    const wsum = jobs.reduce((a, j) => a + j.weight, 0) || 1;
+    const weightedPerformance = jobs.reduce((a, j) => a + j.weight * j.performance, 0) / wsum;
+    const weightedEventPerformance = jobs.reduce((a, j) => a + j.weight * j.eventPerformance, 0) / wsum;
+    return { normalKW, limitKW, achievedKW: achieved, weightedPerformance, weightedEventPerformance, floorsMet, jobs, dispatch, ledger };
+  } finally {
+    await solver.close();
+  }
+}
+
+/** The deepest reduction (fraction) the group can hold over the event window with every QoS floor met. */
+export async function maxReduction(model: FleetModel, ev: Omit<PowerEvent, 'reduction'>, tolerance = 0.001): Promise<number> {
+  const sites = ev.sites ?? model.sites.map((s) => s.index);
+  const base = simulate(model, naiveDispatch(model));
+  const basePower = measuredPowerKW(model, base, ev.measure, sites);
+  let normalKW = 0;
+  for (let t = ev.from; t < ev.to; t++) normalKW += basePower[t]! / (ev.to - ev.from);
+  const solver = new HighsWasmSolver();
+  try {
+    let lo = 0, hi = 1;
+    while (hi - lo > tolerance) {
+      const mid = (lo + hi) / 2;
+      const { floorsMet } = await solveEvent(model, { ...ev, reduction: mid }, normalKW * (1 - mid), solver);
+      if (floorsMet) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  } finally {
+    await solver.close();
+  }
+}
