@@ -178,20 +178,20 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
   for (const o of ledger.outcomes) {
     const w = model.workloads[o.workload]!;
     if (w.type === 'inference') {
-      for (const L of ledger.sites) for (const f of L.workloads) {
-        if (f.workload !== w.index) continue;
-        let demand = 0, served = 0;
-        for (let t = 0; t < n; t++) {
-          demand += f.demandTokensPerSecond[t]! * 3600 * h;
-          served += f.tokens[t]!;
-        }
-        const ps = perSite[L.site]!;
-        ps.demand += demand;
-        ps.served += served;
-        const unserved = Math.max(0, demand - served);
+      // demand may be served away from where it arrives: unserved tokens are the service's
+      // total shortfall, attributed to sites by where the demand arrived
+      const served = o.tokens;
+      const demand = o.demandTokens;
+      const servedShare = demand > 0 ? Math.min(1, served / demand) : 1;
+      w.siteIndices.forEach((s, j) => {
+        const share = w.arrivalShares?.[j] ?? 0;
+        const ps = perSite[s]!;
+        ps.demand += demand * share;
+        ps.served += demand * share * servedShare;
+        const unserved = Math.max(0, demand - served) * share;
         ps.unservedTokens += unserved;
         ps.unservedWork += unserved / w.tokensPerGpuHour;
-      }
+      });
     } else {
       const ps = perSite[w.siteIndices[0]!]!;
       ps.unservedWork += o.remainingGpuHours;
