@@ -45,7 +45,7 @@ describe('simulate', () => {
       expect(s.sites[0]).toHaveProperty(k);
     }
     expect(s.sites[0].id).toBe('phoenix');
-    expect(s.horizon.steps).toBe(32);
+    expect(s.horizon.steps).toBe(26);
     expect(s.checks.maxEnergyBalanceErrorKWh).toBeLessThan(1e-6);
   });
 
@@ -55,7 +55,7 @@ describe('simulate', () => {
     expect(r.code).toBe(0);
     for (const f of ['summary.json', 'ledger.csv', 'bills.csv', 'report.html']) expect(existsSync(join(out, f))).toBe(true);
     const ledger = readFileSync(join(out, 'ledger.csv'), 'utf8').trim().split('\n');
-    expect(ledger).toHaveLength(1 + 32);
+    expect(ledger).toHaveLength(1 + 26);
     expect(ledger[0]).toContain('grid_import_kW');
     const out2 = join(tmp, 'run2');
     const bad = await runInProcess(['simulate', join(tmp, 'missing.yaml'), '--out', out2]);
