@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors/index.ts';
 import { registerFinance } from './commands/finance.ts';
+import { registerGridProgramCommands } from './commands/dr.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerSchema } from './commands/schema.ts';
@@ -48,6 +49,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input.`,
   registerCompare(program, io);
   registerSchema(program, io);
   registerFinance(program, io);
+  registerGridProgramCommands(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }

@@ -6,7 +6,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors/index.ts';
-import { cashflowsCsv, financeSection, sweepCsv, valueInvestment, type FinanceResult, type SweepResult } from '../../finance/index.ts';
+import { cashflowsCsv, financeSection, lineVerdict, sweepCsv, valueInvestment, type FinanceResult, type SweepResult } from '../../finance/index.ts';
+import { gridProgramRevenue } from '../../finance/grid-revenue.ts';
 import { prepareSweep, runSweep } from '../../finance/sweep.ts';
 import { run } from '../../pipeline.ts';
 import { policyNames } from '../../policies/index.ts';
@@ -32,6 +33,7 @@ export function registerFinance(program: Command, io: Io): void {
     .option('--policy <name>', `policy for the year and every sweep point (${policyNames().join(', ')})`, 'naive')
     .option('--workers <n>', 'worker threads for the sweep (default: available cores; 0 = this thread)')
     .option('--out <dir>', 'write finance.json, cashflows.csv, sweep.csv (with --sweep) and report.html here')
+    .option('--no-dr', "do not replay the scenario's grid programs for DR revenue")
     .option('--json', 'print only the result as JSON (no progress, no tables)')
     .addHelpText(
       'after',
@@ -44,7 +46,7 @@ Examples:
   $ wattshift finance examples/texas-single-site.yaml --out out/texas-sweep \\
       --sweep "storage.energyMWh=0,50,100;renewables.solar.capacityMW=0,30,60;cooling.archetype=air,cold-plate,immersion"`,
     )
-    .action(async (file: string, opts: { sweep?: string; policy: string; workers?: string; out?: string; json?: boolean }) => {
+    .action(async (file: string, opts: { sweep?: string; policy: string; workers?: string; out?: string; json?: boolean; dr?: boolean }) => {
       let workers: number | undefined;
       if (opts.workers !== undefined) {
         workers = Number(opts.workers);
@@ -55,7 +57,10 @@ Examples:
       const bar = progressBar('finance', !opts.json);
       const share = opts.sweep !== undefined ? 0.2 : 1;
       const result = await run(file, opts.policy, (f) => bar.update(f * share, 'base year'));
-      const fin = valueInvestment(result.model, result.summary, result.ledger);
+      // DR revenue from the scenario's grid programs, settled on the base year (when it has any)
+      const dr = opts.dr === false ? null : gridProgramRevenue(result.model, result.dispatch, result.ledger);
+      const fin = valueInvestment(result.model, result.summary, result.ledger, dr ? { gridProgramRevenuePerYear: dr.perYear } : {});
+      if (dr) fin.notes.push(...dr.notes);
       let sweep: SweepResult | undefined;
       if (opts.sweep !== undefined) {
         sweep = await runSweep(file, opts.sweep, { policy: opts.policy, workers, onProgress: (d, n) => bar.update(share + (1 - share) * (d / n), `point ${d}/${n}`) });
@@ -142,6 +147,8 @@ export function financeText(f: FinanceResult, sweep?: SweepResult): string {
     '\n',
   );
   out.push(`"none in range": no electricity price from 0 to 10× today, utilisation from 1 % to 100 %, PUE from 1.0 to 3.0 or price from 0 to 10× today flips the answer.\n`);
+  out.push('Lines bear capex and fixed opex by their share of GPU-hours at each site (idle GPUs included), energy by their IT energy (docs/finance.md §6).\n\n');
+  out.push(f.lines.map((l) => `  ${lineVerdict(l, cur, f.paybackTargetMonths)}`).join('\n'), '\n');
   if (f.tornado.length > 0) {
     out.push(`\nNPV sensitivity (${cur} M; base ${num(f.npv / 1e6, 1)})\n`);
     out.push(table([['input', 'low', 'NPV low', 'high', 'NPV high'], ...f.tornado.map((t) => [t.label, t.lowText, num(t.npvLow / 1e6, 1), t.highText, num(t.npvHigh / 1e6, 1)])], 1), '\n');

@@ -9,13 +9,17 @@ import { Fraction, Id, NonNegative, Positive } from './common.ts';
 export const CapexCategory = z
   .enum(['gpu-servers', 'network', 'cooling', 'power', 'building', 'storage', 'renewables', 'land-and-soft', 'other'])
   .describe('gpu-servers (per GPU), network (switches, NICs, 400G/800G optics; per GPU or port), cooling and power (per MW IT), building (shell, site, white space), storage (per kWh / kW), renewables (per MW), land-and-soft (land, design, permits, fees), other');
+/** A capex category (zod output). */
 export type CapexCategory = z.infer<typeof CapexCategory>;
 
+/** How an item is depreciated. */
 export const DepreciationMethod = z
   .enum(['straight-line', 'declining-balance', 'sum-of-years'])
   .describe('straight-line; declining-balance (factor × straight-line rate on book value, switching to straight-line when that is larger); sum-of-years-digits');
+/** A depreciation method (zod output). */
 export type DepreciationMethod = z.infer<typeof DepreciationMethod>;
 
+/** One capex item: quantity × unit cost, its life and the year it is bought. */
 export const CapexItem = z.strictObject({
   category: CapexCategory,
   name: z.string().optional().describe('Label shown in reports (default: the category)'),
@@ -26,8 +30,10 @@ export const CapexItem = z.strictObject({
   yearSpent: z.number().int().min(0).max(60).default(0).describe('Year the money is spent: 0 = before operations start (construction), k = end of operating year k'),
   depreciation: DepreciationMethod.optional().describe('Depreciation method for this item (default: finance.depreciation.method)'),
 });
+/** A capex item (zod output). */
 export type CapexItem = z.infer<typeof CapexItem>;
 
+/** Explicit capex items of one site. */
 export const SiteCapex = z.strictObject({
   site: Id.describe('Site id'),
   items: z.array(CapexItem).default([]).describe('Items at this site; an item of a category replaces the default items of that category here'),
@@ -49,6 +55,7 @@ export const UnitCostOverrides = z
   })
   .describe('Replace default unit costs (scenario currency)');
 
+/** Capex inputs: defaults, refresh, unit-cost and life overrides, explicit items per site. */
 export const Capex = z.strictObject({
   useDefaults: z.boolean().default(true).describe('Add default items, sized from each site (GPUs, MW of IT, storage, owned renewables), for categories not given'),
   refreshAtEndOfLife: z.boolean().default(true).describe('Buy items again when their life ends inside the horizon (GPU refresh)'),
@@ -58,6 +65,7 @@ export const Capex = z.strictObject({
   sites: z.array(SiteCapex).default([]).describe('Explicit items per site'),
 });
 
+/** Opex rates besides electricity (which comes from the simulated bill). */
 export const Opex = z.strictObject({
   maintenanceShareOfCapex: z.number().min(0).max(1).default(0.02).describe('Maintenance and spares per year as a share of installed capex'),
   insuranceShareOfCapex: z.number().min(0).max(1).default(0.005).describe('Property insurance per year as a share of installed capex'),
@@ -75,6 +83,7 @@ export const Opex = z.strictObject({
   otherFixedPerYear: NonNegative.default(0).describe('Other fixed costs per year for the fleet (spread over sites by IT MW)'),
 });
 
+/** A compute sales contract with a take-or-pay minimum. */
 export const Contract = z
   .strictObject({
     id: Id.describe('Contract id: an AI production line in reports'),
@@ -88,8 +97,10 @@ export const Contract = z
     escalation: z.number().min(-0.5).max(1).default(0).describe('Yearly price change'),
   })
   .describe('A compute sale: volume from the simulated workloads, billed monthly as max(volume, minimum) × price');
+/** A contract (zod output). */
 export type Contract = z.infer<typeof Contract>;
 
+/** Spot sales of uncontracted work and idle GPU-hours. */
 export const SpotCompute = z
   .strictObject({
     pricePerGpuHour: Positive.optional().describe('Spot price per GPU-hour'),
@@ -100,6 +111,7 @@ export const SpotCompute = z
   .refine((s) => s.idleUtilisation === 0 || s.pricePerGpuHour !== undefined, { message: 'selling idle GPU-hours needs pricePerGpuHour', path: ['pricePerGpuHour'] })
   .describe('Spot sales: uncontracted workloads and idle capacity');
 
+/** ± ranges of the NPV tornado. */
 export const Sensitivity = z.strictObject({
   energyPrice: z.number().min(0).max(1).default(0.2).describe('± share of the electricity cost'),
   gpuPrice: z.number().min(0).max(1).default(0.2).describe('± share of GPU server capex'),
@@ -109,6 +121,7 @@ export const Sensitivity = z.strictObject({
   discountRate: z.number().min(0).max(0.5).default(0.02).describe('± absolute discount rate'),
 });
 
+/** The scenario's `finance` section. */
 export const Finance = z
   .strictObject({
     horizonYears: z.number().int().min(1).max(40).default(5).describe('Operating years valued after construction (year 0)'),
@@ -143,5 +156,7 @@ export const Finance = z
     sensitivity: Sensitivity.default({ energyPrice: 0.2, gpuPrice: 0.2, utilisation: 0.1, pue: 0.1, contractPrice: 0.2, discountRate: 0.02 }),
   })
   .describe('Capex, opex, revenue, tax and discounting for `wattshift finance`');
+/** The finance section after defaults (zod output). */
 export type Finance = z.infer<typeof Finance>;
+/** The finance section as written (zod input). */
 export type FinanceInput = z.input<typeof Finance>;

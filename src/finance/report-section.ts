@@ -1,0 +1,329 @@
+/**
+ * The finance section of the HTML report: key figures, yearly cash flows, cumulative cash with
+ * the paybacks marked, the NPV tornado, production lines with their break-evens, capex items,
+ * and (when a sweep ran) its best points and a chart. Built with the report's helpers so it
+ * has the report's look.
+ */
+import {
+  axisStyle,
+  chartFigure,
+  COLORS,
+  dataTable,
+  details,
+  escapeHtml,
+  formatNumber,
+  formatPercent,
+  kpiTable,
+  svgChart,
+  textList,
+  type Cell,
+  type ChartOption,
+  type ExtraSection,
+  type KpiRow,
+} from '../report/index.ts';
+import type { SweepResult } from './sweep.ts';
+import type { FinanceResult, LineResult } from './value.ts';
+
+/** Money unit for charts: millions or billions so axes stay short. */
+function moneyScale(maxAbs: number): { factor: number; word: string } {
+  return maxAbs >= 5e9 ? { factor: 1e9, word: 'billion' } : maxAbs >= 5e6 ? { factor: 1e6, word: 'million' } : maxAbs >= 5e3 ? { factor: 1e3, word: 'thousand' } : { factor: 1, word: '' };
+}
+
+const LEGEND = { top: 6, right: 24, itemGap: 16, selectedMode: false, textStyle: { fontSize: 11 } };
+
+function cashFlowChart(f: FinanceResult): string {
+  const ys = f.years;
+  const maxAbs = Math.max(1, ...ys.map((y) => Math.max(Math.abs(y.revenue), y.opex + y.tax + y.capex)));
+  const sc = moneyScale(maxAbs);
+  const v = (x: number) => Math.round((x / sc.factor) * 1000) / 1000;
+  const series = [
+    { name: 'Revenue', color: COLORS.green, data: ys.map((y) => v(y.revenue)) },
+    { name: 'Residual value', color: COLORS.skyBlue, data: ys.map((y) => v(y.residualValue)) },
+    { name: 'Opex', color: COLORS.orange, data: ys.map((y) => v(-y.opex)) },
+    { name: 'Tax', color: COLORS.purple, data: ys.map((y) => v(-y.tax)) },
+    { name: 'Capex', color: COLORS.vermillion, data: ys.map((y) => v(-y.capex)) },
+  ];
+  const option: ChartOption = {
+    title: { text: 'Yearly cash flows', left: 64, top: 4, textStyle: { fontSize: 14 } },
+    legend: LEGEND,
+    grid: { left: 88, right: 32, top: 48, bottom: 56 },
+    xAxis: { type: 'category', data: ys.map((y) => `Year ${y.year}`), ...axisStyle, name: 'Year (0 = construction)', nameLocation: 'middle', nameGap: 32 },
+    yAxis: { type: 'value', ...axisStyle, name: `${f.currency} ${sc.word}`.trim(), nameLocation: 'middle', nameGap: 64 },
+    series: [
+      ...series.map((s) => ({ name: s.name, type: 'bar' as const, stack: 'cash', color: s.color, data: s.data, silent: true, barMaxWidth: 48 })),
+      { name: 'Net cash flow', type: 'line' as const, color: COLORS.black, symbol: 'circle', symbolSize: 7, data: ys.map((y) => v(y.cashFlow)), silent: true },
+    ],
+  };
+  return svgChart(option, 960, 340, 'Yearly cash flows: revenue, opex, tax, capex and net cash flow');
+}
+
+function cumulativeChart(f: FinanceResult): string {
+  const ys = f.years;
+  const maxAbs = Math.max(1, ...ys.map((y) => Math.max(Math.abs(y.cumulativeCashFlow), Math.abs(y.cumulativeDiscountedCashFlow))));
+  const sc = moneyScale(maxAbs);
+  const v = (x: number) => Math.round((x / sc.factor) * 1000) / 1000;
+  // operations accrue evenly through a year, so the cumulative line is drawn year-end to year-end
+  // and the residual value (a year-N lump) is left out, as in the payback itself
+  let cum = 0;
+  let cumD = 0;
+  const simple: Array<[number, number]> = [];
+  const disc: Array<[number, number]> = [];
+  for (const y of ys) {
+    cum += y.cashFlow - y.residualValue;
+    cumD += (y.cashFlow - y.residualValue) * y.discountFactor;
+    simple.push([y.year, v(cum)]);
+    disc.push([y.year, v(cumD)]);
+  }
+  const marks: Array<{ xAxis: number; name: string }> = [];
+  if (f.paybackYears !== null) marks.push({ xAxis: Math.round(f.paybackYears * 1000) / 1000, name: `payback ${formatNumber(f.paybackYears, 2)} y` });
+  if (f.discountedPaybackYears !== null) marks.push({ xAxis: Math.round(f.discountedPaybackYears * 1000) / 1000, name: `discounted ${formatNumber(f.discountedPaybackYears, 2)} y` });
+  const option: ChartOption = {
+    title: { text: 'Cumulative cash (before residual value)', left: 64, top: 4, textStyle: { fontSize: 14 } },
+    legend: LEGEND,
+    grid: { left: 88, right: 32, top: 48, bottom: 56 },
+    xAxis: { type: 'value', min: 0, max: f.horizonYears, interval: 1, ...axisStyle, name: 'Years from the start of construction', nameLocation: 'middle', nameGap: 32 },
+    yAxis: { type: 'value', ...axisStyle, name: `${f.currency} ${sc.word}`.trim(), nameLocation: 'middle', nameGap: 64 },
+    series: [
+      {
+        name: 'Cumulative cash', type: 'line', color: COLORS.blue, data: simple, symbol: 'circle', symbolSize: 6, silent: true, lineStyle: { width: 2 },
+        markLine: {
+          silent: true, symbol: 'none',
+          data: [
+            { yAxis: 0, lineStyle: { color: COLORS.grey, type: 'solid' }, label: { show: false } },
+            ...marks.map((m, i) => ({ xAxis: m.xAxis, lineStyle: { color: i === 0 ? COLORS.blue : COLORS.orange, type: 'dashed' as const }, label: { formatter: m.name, position: 'insideEndTop' as const, fontSize: 10, color: i === 0 ? COLORS.blue : COLORS.orange } })),
+          ],
+        },
+      },
+      { name: 'Cumulative discounted cash', type: 'line', color: COLORS.orange, data: disc, symbol: 'diamond', symbolSize: 6, silent: true, lineStyle: { width: 2, type: 'dashed' } },
+    ],
+  };
+  return svgChart(option, 960, 320, 'Cumulative cash and discounted cash with payback marked');
+}
+
+function tornadoChart(f: FinanceResult): string {
+  const bars = [...f.tornado].reverse(); // widest at the top
+  const maxAbs = Math.max(1, ...bars.map((b) => Math.max(Math.abs(b.npvLow - f.npv), Math.abs(b.npvHigh - f.npv))));
+  const sc = moneyScale(maxAbs);
+  const v = (x: number) => Math.round(((x - f.npv) / sc.factor) * 1000) / 1000;
+  const option: ChartOption = {
+    title: { text: `NPV sensitivity (base NPV ${formatNumber(f.npv / sc.factor, 1)} ${sc.word} ${f.currency})`, left: 64, top: 4, textStyle: { fontSize: 14 } },
+    legend: LEGEND,
+    grid: { left: 220, right: 64, top: 48, bottom: 56 },
+    // room beyond the longest bars for their end labels
+    xAxis: { type: 'value', boundaryGap: ['12%', '12%'], ...axisStyle, name: `Change of NPV, ${f.currency} ${sc.word}`.trim(), nameLocation: 'middle', nameGap: 32 },
+    yAxis: { type: 'category', data: bars.map((b) => b.label), ...axisStyle },
+    series: (['low', 'high'] as const).map((side) => ({
+      name: side === 'low' ? 'Low end of the range' : 'High end of the range',
+      type: 'bar' as const,
+      color: side === 'low' ? COLORS.skyBlue : COLORS.vermillion,
+      barGap: '-100%',
+      barMaxWidth: 28,
+      silent: true,
+      // labels sit just outside the bar end so short bars stay readable
+      data: bars.map((b) => {
+        const x = v(side === 'low' ? b.npvLow : b.npvHigh);
+        return { value: x, label: { show: true, position: x < 0 ? ('left' as const) : ('right' as const), fontSize: 10, formatter: side === 'low' ? b.lowText : b.highText } };
+      }),
+    })),
+  };
+  return svgChart(option, 960, 60 + 44 * bars.length + 60, 'Tornado: NPV change for each input at the low and high end of its range');
+}
+
+function breakEvenCell(l: LineResult, k: 'energyPrice' | 'utilisation' | 'pue' | 'price', decimals: number, asPercent = false): Cell {
+  const b = l.breakEven?.[k];
+  if (!b) return null;
+  if (b.value === null) return { value: null, text: 'none in range' };
+  return asPercent ? { value: null, text: formatPercent(b.value, 1) } : { value: b.value, decimals };
+}
+
+/**
+ * One sentence per line answering "does it pay back within the target, and what would change
+ * that?", from the break-evens.
+ */
+export function lineVerdict(l: LineResult, currency: string, targetMonths: number): string {
+  const t = formatNumber(targetMonths, 0);
+  const when = l.paybackMonths === null ? 'does not pay back within the horizon' : `pays back in ${formatNumber(l.paybackMonths, 1)} months`;
+  const yes = l.paysBackWithinTarget;
+  const head = `${l.id}: ${when}, ${yes ? 'within' : 'not within'} ${t} months.`;
+  const be = l.breakEven;
+  if (!be) return head;
+  const flips: string[] = [];
+  const holds: string[] = [];
+  const dir = (up: boolean) => (up === yes ? 'above' : 'below');
+  if (be.energyPrice.value !== null) flips.push(`electricity ${dir(true)} ${formatNumber(be.energyPrice.value, 1)} ${currency}/MWh (now ${formatNumber(be.energyPrice.base, 1)})`);
+  else holds.push(yes ? 'electricity at 10× today' : 'free electricity');
+  if (be.utilisation.value !== null) flips.push(`utilisation ${dir(false)} ${formatPercent(be.utilisation.value, 1)} (now ${formatPercent(be.utilisation.base, 1)})`);
+  else holds.push(yes ? '1 % utilisation' : '100 % utilisation');
+  if (be.pue.value !== null) flips.push(`PUE ${dir(true)} ${formatNumber(be.pue.value, 3)} (now ${formatNumber(be.pue.base, 3)})`);
+  else holds.push(yes ? 'PUE 3.0' : 'PUE 1.0');
+  if (l.price !== null) {
+    if (be.price.value !== null) flips.push(`a price ${dir(false)} ${formatNumber(be.price.value, 3)} ${currency} ${l.priceUnit ?? ''} (now ${formatNumber(l.price, 3)})`);
+    else holds.push(yes ? 'a zero price' : 'a price of 10× today');
+  }
+  const or = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
+  const flipText = flips.length > 0 ? ` It would ${yes ? 'miss' : 'meet'} the target with ${or(flips)}.` : ' No single lever in its range changes that.';
+  const holdText = holds.length > 0 ? ` ${or(holds).replace(/^./, (c) => c.toUpperCase())} alone would ${yes ? 'not stop it' : 'not be enough'}.` : '';
+  return `${head}${flipText}${holdText}`;
+}
+
+function linesTable(f: FinanceResult): string {
+  const cur = f.currency;
+  const target = f.paybackTargetMonths;
+  return dataTable(
+    [
+      { label: 'Line' }, { label: 'Kind' }, { label: 'Sites' },
+      { label: 'Capex share', unit: `${cur} M`, numeric: true, decimals: 1 },
+      { label: 'Revenue, year 1', unit: `${cur} M`, numeric: true, decimals: 1 },
+      { label: 'Opex, year 1', unit: `${cur} M`, numeric: true, decimals: 1 },
+      { label: 'Utilisation', unit: '%', numeric: true, decimals: 1 },
+      { label: 'Payback', unit: 'months', numeric: true, decimals: 1 },
+      { label: `< ${formatNumber(target, 0)} months` },
+      { label: 'Electricity now', unit: `${cur}/MWh`, numeric: true, decimals: 1 },
+      { label: 'Break-even electricity', unit: `${cur}/MWh`, numeric: true, decimals: 1 },
+      { label: 'Break-even utilisation', numeric: true },
+      { label: 'PUE now', numeric: true, decimals: 3 },
+      { label: 'Break-even PUE', numeric: true, decimals: 3 },
+      { label: 'Price now', numeric: true, decimals: 3 },
+      { label: 'Break-even price', numeric: true, decimals: 3 },
+    ],
+    f.lines.map((l) => ({
+      cells: [
+        l.id, l.kind, l.sites.join(', '), l.capex / 1e6, l.revenueYear1 / 1e6, l.opexYear1 / 1e6,
+        l.utilisation === null ? null : l.utilisation * 100,
+        l.paybackMonths,
+        { html: l.paysBackWithinTarget ? '<span class="badge ok">yes</span>' : '<span class="badge late">no</span>' },
+        l.energyPricePerMWh, breakEvenCell(l, 'energyPrice', 1), breakEvenCell(l, 'utilisation', 3, true),
+        l.pue, breakEvenCell(l, 'pue', 3),
+        l.price === null ? null : { value: l.price, decimals: 3, text: `${formatNumber(l.price, 3)} ${l.priceUnit ?? ''}` }, breakEvenCell(l, 'price', 3),
+      ] as Cell[],
+      className: l.paysBackWithinTarget ? undefined : 'warn',
+    })),
+    { caption: `AI production lines: pre-tax payback of each line's share of capex, and the value of each lever at which the answer to "payback under ${formatNumber(target, 0)} months" flips` },
+  );
+}
+
+function capexTable(f: FinanceResult): string {
+  const cur = f.currency;
+  return dataTable(
+    [
+      { label: 'Site' }, { label: 'Category' }, { label: 'Item' },
+      { label: 'Quantity', numeric: true, decimals: 2 }, { label: 'Unit' },
+      { label: 'Unit cost', unit: cur, numeric: true, decimals: 0 }, { label: 'Cost', unit: `${cur} M`, numeric: true, decimals: 2 },
+      { label: 'Life', unit: 'years', numeric: true, decimals: 0 }, { label: 'Year spent', numeric: true, decimals: 0 }, { label: 'Source' },
+    ],
+    f.capexItems.map((c) => [c.siteId, c.category, c.name, c.quantity, c.unit, c.unitCost, c.cost / 1e6, c.lifeYears, c.yearSpent, c.source === 'default' ? 'default (docs/finance.md)' : 'scenario']),
+  );
+}
+
+function yearsTable(f: FinanceResult): string {
+  const cur = f.currency;
+  const m = (x: number) => x / 1e6;
+  return dataTable(
+    [
+      { label: 'Year', numeric: true, decimals: 0 },
+      { label: 'Revenue', unit: `${cur} M`, numeric: true, decimals: 2 },
+      { label: 'of which contracted', unit: `${cur} M`, numeric: true, decimals: 2 },
+      { label: 'Opex', unit: `${cur} M`, numeric: true, decimals: 2 },
+      { label: 'of which electricity', unit: `${cur} M`, numeric: true, decimals: 2 },
+      { label: 'EBITDA', unit: `${cur} M`, numeric: true, decimals: 2 },
+      { label: 'Depreciation', unit: `${cur} M`, numeric: true, decimals: 2 },
+      { label: 'Tax', unit: `${cur} M`, numeric: true, decimals: 2 },
+      { label: 'Capex', unit: `${cur} M`, numeric: true, decimals: 2 },
+      { label: 'Residual', unit: `${cur} M`, numeric: true, decimals: 2 },
+      { label: 'Cash flow', unit: `${cur} M`, numeric: true, decimals: 2 },
+      { label: 'Cumulative', unit: `${cur} M`, numeric: true, decimals: 2 },
+      { label: 'Discounted', unit: `${cur} M`, numeric: true, decimals: 2 },
+    ],
+    f.years.map((y) => [y.year, m(y.revenue), m(y.revenueContracted), m(y.opex), m(y.opexEnergy), m(y.ebitda), m(y.depreciation), m(y.tax), m(y.capex), m(y.residualValue), m(y.cashFlow), m(y.cumulativeCashFlow), m(y.discountedCashFlow)]),
+  );
+}
+
+function sweepChart(s: SweepResult, currency: string): string {
+  const ok = s.points.filter((p) => p.metrics);
+  const d0 = s.dimensions[0]!;
+  const maxAbs = Math.max(1, ...ok.map((p) => Math.abs(p.metrics!.npv)));
+  const sc = moneyScale(maxAbs);
+  const v = (x: number) => Math.round((x / sc.factor) * 1000) / 1000;
+  // NPV against the first dimension, one line per value of the second, best over the rest
+  const groups = s.dimensions.length > 1 ? s.dimensions[1]!.values : [null];
+  const series = groups.map((g, gi) => ({
+    name: g === null ? 'NPV' : `${s.dimensions[1]!.key} = ${String(g)}`,
+    type: 'line' as const,
+    symbol: 'circle',
+    symbolSize: 7,
+    silent: true,
+    color: [COLORS.blue, COLORS.orange, COLORS.green, COLORS.vermillion, COLORS.skyBlue, COLORS.purple, COLORS.grey][gi % 7],
+    data: d0.values.map((x) => {
+      const pts = ok.filter((p) => p.values[0] === x && (g === null || p.values[1] === g));
+      return pts.length ? v(Math.max(...pts.map((p) => p.metrics!.npv))) : null;
+    }),
+  }));
+  const option: ChartOption = {
+    title: { text: `NPV over the sweep${s.dimensions.length > 2 ? ' (best over the other dimensions)' : ''}`, left: 64, top: 4, textStyle: { fontSize: 14 } },
+    legend: { ...LEGEND, top: 26 },
+    grid: { left: 88, right: 32, top: 64, bottom: 56 },
+    xAxis: { type: 'category', data: d0.values.map(String), ...axisStyle, name: d0.key, nameLocation: 'middle', nameGap: 32 },
+    yAxis: { type: 'value', scale: true, ...axisStyle, name: `NPV, ${currency} ${sc.word}`.trim(), nameLocation: 'middle', nameGap: 64 },
+    series,
+  };
+  return svgChart(option, 960, 340, 'NPV of the sweep points');
+}
+
+function sweepHtml(s: SweepResult, currency: string): string {
+  const ok = s.ranking.map((i) => s.points[i]!);
+  const failed = s.points.filter((p) => p.error);
+  const top = ok.slice(0, 10);
+  const table = dataTable(
+    [
+      { label: 'Rank', numeric: true, decimals: 0 }, { label: 'Point', numeric: true, decimals: 0 },
+      ...s.dimensions.map((d) => ({ label: d.key })),
+      { label: 'NPV', unit: `${currency} M`, numeric: true, decimals: 1 }, { label: 'IRR', unit: '%', numeric: true, decimals: 1 },
+      { label: 'Payback', unit: 'years', numeric: true, decimals: 2 }, { label: 'LCOC', unit: `${currency}/GPU-h`, numeric: true, decimals: 3 },
+      { label: 'Capex', unit: `${currency} M`, numeric: true, decimals: 1 }, { label: 'PUE', numeric: true, decimals: 3 }, { label: 'Direct green', unit: '%', numeric: true, decimals: 1 },
+    ],
+    top.map((p, i) => {
+      const m = p.metrics!;
+      return [i + 1, p.index + 1, ...p.values.map(String), m.npv / 1e6, m.irr === null ? null : m.irr * 100, m.paybackYears, m.lcocPerGpuHour, m.capexTotal / 1e6, m.pue, m.directGreenRatio * 100];
+    }),
+    { caption: `Best ${top.length} of ${s.points.length} points by NPV (${s.policy} policy, ${s.workers} worker threads, ${formatNumber(s.elapsedMs / 1000, 1)} s)` },
+  );
+  const fail = failed.length > 0 ? details(`${failed.length} points could not be evaluated`, textList(failed.map((p) => `point ${p.index + 1} (${p.values.join(', ')}): ${p.error}`))) : '';
+  const chart = ok.length > 0 ? chartFigure(sweepChart(s, currency), `Every point is a full simulation with the ${s.policy} policy, then valued. Spec: ${s.spec}`) : '<p class="muted">No point could be evaluated.</p>';
+  return `<h3>Design sweep</h3>${chart}<div class="scroll">${table}</div>${fail}`;
+}
+
+/** The finance section for `renderReportHtml(... extraSections)`. */
+export function financeSection(f: FinanceResult, sweep?: SweepResult): ExtraSection {
+  const cur = f.currency;
+  const rows: KpiRow[] = [
+    { group: 'Returns' },
+    { label: 'Net present value', value: f.npv / 1e6, unit: `${cur} M`, decimals: 1, key: 'npv', note: `at ${formatPercent(f.discountRate, 1)} over ${f.horizonYears} years` },
+    { label: 'Internal rate of return', value: f.irr === null ? { value: null, text: f.irrStatus === 'multiple' ? `several: ${f.irrs.map((r) => formatPercent(r, 1)).join(', ')}` : 'none' } : f.irr * 100, unit: '%', decimals: 1, key: 'irr' },
+    { label: 'Payback (after tax)', value: f.paybackYears === null ? { value: null, text: 'not within the horizon' } : f.paybackYears, unit: 'years', decimals: 2, key: 'payback' },
+    { label: 'Discounted payback', value: f.discountedPaybackYears === null ? { value: null, text: 'not within the horizon' } : f.discountedPaybackYears, unit: 'years', decimals: 2, key: 'discounted-payback' },
+    { label: 'Capex over the horizon', value: f.capexTotal / 1e6, unit: `${cur} M`, decimals: 1 },
+    { group: 'Cost of compute' },
+    { label: 'Levelised cost of compute', value: f.lcocPerGpuHour, unit: `${cur}/GPU-h`, decimals: 3, key: 'lcoc' },
+    { label: 'All-in cost per million tokens', value: f.costPerMillionTokens, unit: cur, decimals: 3, key: 'cost-per-million-tokens' },
+    { label: 'Tokens per kWh (facility)', value: f.tokensPerKWh, unit: 'tokens/kWh', decimals: 0 },
+    { label: 'Utilisation of installed GPUs', value: f.operatingYear.utilisation * 100, unit: '%', decimals: 1 },
+    { group: 'Contracts' },
+    { label: 'Contracted share of revenue', value: f.contractedRevenueShare * 100, unit: '%', decimals: 1, key: 'contracted-share' },
+    { label: 'Take-or-pay floor, year 1', value: f.contractFloorRevenueYear1 / 1e6, unit: `${cur} M`, decimals: 1 },
+    { label: 'Coverage of fixed opex by take-or-pay minimums', value: f.takeOrPayCoverage === null ? null : f.takeOrPayCoverage * 100, unit: '%', decimals: 0, key: 'take-or-pay-coverage' },
+  ];
+  const passing = f.lines.filter((l) => l.paysBackWithinTarget).length;
+  const parts = [
+    `<p>The simulated year (${escapeHtml(f.policy)} policy${f.operatingYear.annualised ? ', annualised' : ''}) repeated over ${f.horizonYears} operating years after construction, with escalation, take-or-pay contracts, tax and depreciation. ${passing} of ${f.lines.length} AI production lines pay back within ${formatNumber(f.paybackTargetMonths, 0)} months. Method and sources: docs/finance.md.</p>`,
+    kpiTable(rows, { caption: 'Investment case', id: 'kpi-finance' }),
+    chartFigure(cashFlowChart(f), 'Revenue, residual value (year N), opex, tax and capex per year; the line is the net cash flow.'),
+    chartFigure(cumulativeChart(f), 'Cumulative cash from operations, simple and discounted; dashed verticals mark the paybacks (linear within a year).'),
+  ];
+  if (f.tornado.length > 0) parts.push(chartFigure(tornadoChart(f), 'Each bar moves one input to the low or high end of its range (finance.sensitivity) and re-values without re-simulating; see docs/finance.md §5 for the approximations.'));
+  parts.push('<h3>AI production lines</h3>', textList(f.lines.map((l) => lineVerdict(l, cur, f.paybackTargetMonths))), `<div class="scroll">${linesTable(f)}</div>`);
+  parts.push(details('Yearly cash flows', `<div class="scroll">${yearsTable(f)}</div>`));
+  parts.push(details(`Capex items (${f.capexItems.length})`, `<div class="scroll">${capexTable(f)}</div>`));
+  if (sweep) parts.push(sweepHtml(sweep, cur));
+  parts.push(`<h3>Notes</h3>${textList(f.notes, 'No notes.')}`);
+  return { id: 'finance', title: 'Finance: investment case', html: parts.join('\n') };
+}

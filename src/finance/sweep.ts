@@ -1,0 +1,130 @@
+/**
+ * Design sweeps: every point of a `--sweep` spec simulated (or planned) and valued, in a pool of
+ * worker threads (one per available core by default), each of which loads the scenario once.
+ * Points that turn out to be impossible designs (bad input) are recorded and the sweep goes on;
+ * an internal error stops it.
+ */
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { InputError } from '../errors/index.ts';
+import { readScenarioFile } from '../scenario/source.ts';
+import { spawnTsWorker } from './spawn-worker.ts';
+import { PointEvaluator, type PointMetrics } from './sweep-point.ts';
+import type { FromWorker, ToWorker } from './sweep-protocol.ts';
+import { checkSweep, parseSweepSpec, sweepPoints, type SweepSpec, type SweepValue } from './sweep-spec.ts';
+
+/** One evaluated point. */
+export interface SweepPointResult {
+  index: number;
+  values: SweepValue[];
+  metrics: PointMetrics | null;
+  /** Why the point could not be evaluated (bad input for this design). */
+  error: string | null;
+}
+
+/** A finished sweep. */
+export interface SweepResult {
+  spec: string;
+  dimensions: Array<{ key: string; values: SweepValue[] }>;
+  policy: string;
+  points: SweepPointResult[];
+  /** Indices of evaluated points by NPV, best first. */
+  ranking: number[];
+  workers: number;
+  elapsedMs: number;
+}
+
+/** Options of a sweep run. */
+export interface SweepOptions {
+  policy?: string;
+  /** Worker threads (default: available cores); 0 evaluates in this thread. */
+  workers?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Parses and checks a spec against the scenario file (fails fast on bad specs). */
+export function prepareSweep(file: string, specText: string): SweepSpec {
+  const spec = parseSweepSpec(specText);
+  checkSweep(readScenarioFile(file).data, spec);
+  return spec;
+}
+
+/** Runs a sweep over a scenario file. */
+export async function runSweep(file: string, specText: string, options: SweepOptions = {}): Promise<SweepResult> {
+  const t0 = performance.now();
+  const spec = prepareSweep(file, specText);
+  const policy = options.policy ?? 'naive';
+  const points = sweepPoints(spec);
+  const results: SweepPointResult[] = points.map((values, index) => ({ index, values, metrics: null, error: null }));
+  const n = Math.max(0, Math.min(options.workers ?? availableParallelism(), points.length));
+  let done = 0;
+  const progress = () => options.onProgress?.(++done, points.length);
+  if (n === 0) {
+    const ev = new PointEvaluator(file, spec, policy);
+    for (const r of results) {
+      try {
+        r.metrics = await ev.evaluate(r.values);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        r.error = e.format();
+      }
+      progress();
+    }
+  } else {
+    await runPool(n, { type: 'init', file, spec: specText, policy }, results, progress);
+  }
+  const ranking = results.filter((r) => r.metrics).sort((a, b) => b.metrics!.npv - a.metrics!.npv).map((r) => r.index);
+  return {
+    spec: specText,
+    dimensions: spec.dimensions.map((d) => ({ key: d.key, values: d.values })),
+    policy,
+    points: results,
+    ranking,
+    workers: n,
+    elapsedMs: performance.now() - t0,
+  };
+}
+
+function runPool(n: number, init: ToWorker, results: SweepPointResult[], progress: () => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const workers: Worker[] = [];
+    let next = 0;
+    let finished = 0;
+    let failed = false;
+    const stop = (err?: Error) => {
+      if (failed) return;
+      if (err) failed = true;
+      for (const w of workers) void w.terminate();
+      if (err) reject(err);
+      else resolve();
+    };
+    const feed = (w: Worker) => {
+      if (next >= results.length) return;
+      const r = results[next++]!;
+      w.postMessage({ type: 'point', index: r.index, values: r.values } satisfies ToWorker);
+    };
+    for (let i = 0; i < n; i++) {
+      const w = spawnTsWorker(new URL('./sweep-worker.ts', import.meta.url));
+      workers.push(w);
+      w.on('message', (m: FromWorker) => {
+        if (failed) return;
+        if (m.type === 'ready') return feed(w);
+        if (m.type === 'error' && m.index < 0) {
+          return stop(m.input ? new InputError('OPTION_INVALID', `sweep worker could not load the scenario: ${m.message}`, { path: '--sweep' }) : new Error(`sweep worker failed to start: ${m.message}`));
+        }
+        if (m.type === 'error' && !m.input) return stop(new Error(`sweep point ${m.index + 1} failed: ${m.message}`));
+        const r = results[m.index]!;
+        if (m.type === 'result') r.metrics = m.metrics;
+        else r.error = m.message;
+        progress();
+        if (++finished === results.length) return stop();
+        feed(w);
+      });
+      w.on('error', (e) => stop(e));
+      w.on('exit', (code) => {
+        if (!failed && finished < results.length && code !== 0) stop(new Error(`sweep worker exited with code ${code}`));
+      });
+      w.postMessage(init);
+    }
+  });
+}
