@@ -59,6 +59,8 @@ export interface FleetLpOptions {
   holdStorageEnd: boolean;
   /** Plan only these sites (and the workloads and caps entirely within them); default all. */
   sites?: number[];
+  /** Rolling: work each job should have done in total by the end of the window (from the guide), GPU-h. */
+  progressTarget?: number[];
 }
 
 /** Where each decision lives in the model, for extraction and explanations. */
@@ -323,7 +325,8 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       } else {
         // progress needed now so that the rest still fits before the effective deadline
         const after = (effDeadline[w.index]! - to) * w.gpusMax * w.fullPower.throughput * h;
-        const need = Math.max(0, left - after);
+        const paced = (opts.progressTarget?.[w.index] ?? 0) - state.doneGpuHours[w.index]!;
+        const need = Math.min(left, Math.max(0, left - after, paced));
         lp.beginRow(-Infinity, left, `work-cap[${w.id}]`);
         workTerms();
         lp.endRow();

@@ -13,6 +13,7 @@ import { stepHours } from '../time/grid.ts';
 import { batchComponents, siteComponents } from './components.ts';
 import { extractWindow, emptyDispatch } from './extract.ts';
 import { buildFleetLp, effectiveDeadline, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
+import { buildGuide, type Guide } from './guide.ts';
 import { Forecaster, type ForecastOptions } from './signals.ts';
 
 /** How to plan. */
@@ -35,6 +36,8 @@ export interface PlanOptions {
   maxSitesPerModel: number;
   /** Write the (first window's) whole-fleet model here: CPLEX LP, or MPS when the name ends in .mps. */
   exportLp?: string;
+  /** Rolling: pace jobs and peaks with a coarse full-horizon guide (default true). */
+  guide?: boolean;
   progress?: Progress;
 }
 
@@ -191,10 +194,22 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
       if (o.exportLp.toLowerCase().endsWith('.mps')) await writeMpsFile(compiled, o.exportLp);
       else await writeLpFile(compiled, o.exportLp);
     }
+    let guide: Guide | undefined;
+    if (o.mode === 'rolling' && o.guide !== false) {
+      const t0 = performance.now();
+      guide = await buildGuide(model, forecaster.window(0, n), solvers[0]!);
+      stats.buildSeconds += (performance.now() - t0) / 1000;
+      if (guide) {
+        // a window pays for demand only above the month's peak the guide expects anyway
+        guide.monthPeakKW.forEach((peaks, s) => peaks.forEach((kW, m) => state.monthPeakKW[s]!.set(m, kW)));
+        dispatch.notes.push('rolling windows follow a seasonal guide (one day-block LP over the horizon) for job pacing and monthly peaks');
+      }
+    }
     let done = 0;
     for (const [from, to, commitTo] of windows) {
       const signals = forecaster.window(from, to);
       const lpOpts = lpOptions(o, model, from, to, signals, state);
+      if (guide) lpOpts.progressTarget = guide.cumulativeWork.map((c) => (c ? c[to - 1]! : 0));
       let next = 0;
       const results: Array<{ layout: FleetLpLayout; result: SolveResult } | undefined> = [];
       const work = async (solver: Solver) => {

@@ -1,0 +1,106 @@
+/**
+ * The seasonal guide of a rolling plan: one coarse LP over the whole horizon in day-long blocks
+ * (signals averaged per block, storage left out since it cycles within a day), solved once at
+ * the start. It paces the jobs (cumulative work each job should have done by each day) and sets
+ * each month's demand peak a window may use without paying again. Short windows then keep
+ * long-range decisions (finish the pre-training run by December; keep the peak flat all month)
+ * that a 48-hour view cannot see.
+ */
+import type { FleetModel, SiteModel, WorkloadModel } from '../model/fleet-model.ts';
+import type { Solver } from '../optimize/index.ts';
+import { calendarOf, stepHours, type TimeGrid } from '../time/grid.ts';
+import { buildFleetLp, type WindowSignals } from './fleet-lp.ts';
+
+/** What the guide tells each window. */
+export interface Guide {
+  /** Cumulative work (GPU-h) each workload should have done by the end of each grid step. */
+  cumulativeWork: Array<Float64Array | undefined>;
+  /** Demand peak per site and local month index of the fine grid, kW. */
+  monthPeakKW: Array<Map<number, number>>;
+  blockSteps: number;
+}
+
+const mean = (a: Float64Array, from: number, to: number) => {
+  let s = 0;
+  for (let t = from; t < to; t++) s += a[t]!;
+  return s / Math.max(1, to - from);
+};
+
+/** Averages a fine series into blocks. */
+function blocks(a: Float64Array, B: number, n: number, count: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let b = 0; b < count; b++) out[b] = mean(a, b * B, Math.min(n, (b + 1) * B));
+  return out;
+}
+
+/** Builds and solves the guide; returns undefined when the horizon is shorter than three blocks. */
+export async function buildGuide(model: FleetModel, signals: WindowSignals, solver: Solver, blockHours = 24): Promise<Guide | undefined> {
+  const n = model.grid.steps;
+  const h = stepHours(model.grid);
+  const B = Math.max(1, Math.round(blockHours / h));
+  const count = Math.ceil(n / B);
+  if (count < 3) return undefined;
+  const grid: TimeGrid = { startMs: model.grid.startMs, stepMinutes: model.grid.stepMinutes * B, steps: count, timeZone: model.grid.timeZone };
+  const sites: SiteModel[] = model.sites.map((s) => ({
+    ...s,
+    calendar: calendarOf(grid, s.timeZone),
+    facility: { ...s.facility, coolingSlope: blocks(s.facility.coolingSlope, B, n, count) },
+    renewables: s.renewables.map((r) => ({ ...r, availableKW: blocks(r.availableKW, B, n, count) })),
+    renewableAvailableKW: blocks(s.renewableAvailableKW, B, n, count),
+    storage: undefined,
+    importLimitKW: blocks(s.importLimitKW, B, n, count),
+    importPrice: blocks(signals.importPrice[s.index]!, B, n, count),
+    exportPrice: blocks(signals.exportPrice[s.index]!, B, n, count),
+  }));
+  const workloads: WorkloadModel[] = model.workloads.map((w) => ({
+    ...w,
+    releaseStep: Math.ceil(w.releaseStep / B),
+    deadlineStep: Math.floor(w.deadlineStep / B),
+    demandTokensPerSecond: w.demandTokensPerSecond ? blocks(signals.demand[w.index]!, B, n, count) : undefined,
+  }));
+  const coarse: FleetModel = { ...model, grid, sites, workloads };
+  const coarseSignals: WindowSignals = {
+    importPrice: sites.map((s) => s.importPrice),
+    exportPrice: sites.map((s) => s.exportPrice),
+    renewableKW: sites.map((s) => s.renewables.map((r) => r.availableKW)),
+    demand: workloads.map((w) => w.demandTokensPerSecond),
+  };
+  const state = { socKWh: model.sites.map(() => 0), doneGpuHours: model.workloads.map(() => 0), monthPeakKW: model.sites.map(() => new Map<number, number>()) };
+  const { lp, layout } = buildFleetLp(coarse, 0, count, coarseSignals, state, { objective: 'cost', caps: [], rolling: false, maxPoints: 4, holdStorageEnd: false });
+  const result = await solver.solve(lp.compile());
+  if (result.status !== 'optimal') return undefined; // the windows still plan on their own
+  const x = result.columnValues;
+  const hb = stepHours(grid);
+  const perBlock = model.workloads.map(() => new Float64Array(count));
+  for (const j of layout.jobs) {
+    const K = j.points.length;
+    for (let b = j.t0; b < j.t1; b++) {
+      const base = j.first + (b - j.t0) * K;
+      for (let k = 0; k < K; k++) perBlock[j.workload]![b]! += Math.max(0, x[base + k]!) * j.points[k]!.throughput * hb;
+    }
+  }
+  const cumulativeWork = model.workloads.map((w) => {
+    if (w.type === 'inference' || w.continuous) return undefined;
+    const out = new Float64Array(n);
+    let acc = 0;
+    for (let b = 0; b < count; b++) {
+      const start = acc;
+      acc += perBlock[w.index]![b]!;
+      const a = b * B;
+      const e = Math.min(n, a + B);
+      for (let t = a; t < e; t++) out[t] = start + ((acc - start) * (t + 1 - a)) / (e - a);
+    }
+    return out;
+  });
+  const monthPeakKW = model.sites.map((site) => {
+    const peaks = new Map<number, number>();
+    const L = layout.sites[site.index];
+    if (!L) return peaks;
+    for (let b = 0; b < count; b++) {
+      const m = site.calendar.monthIndex[Math.min(n - 1, b * B)]!;
+      peaks.set(m, Math.max(peaks.get(m) ?? 0, x[L.g + b]!));
+    }
+    return peaks;
+  });
+  return { cumulativeWork, monthPeakKW, blockSteps: B };
+}
