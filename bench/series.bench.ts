@@ -9,39 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadSeries, loadWeather } from '../src/series/index.ts';
 import type { TimeGrid } from '../src/time/grid.ts';
-
-/** One benchmark result row. */
-export interface BenchResult {
-  name: string;
-  size: string;
-  medianMs: number;
-  runs: number;
-  note?: string;
-}
+import { markdownTable, timeIt, type BenchResult } from './harness.ts';
 
 const DATA = fileURLToPath(new URL('../examples/data/', import.meta.url));
 const MARKETS = ['US-TEX-ERCO', 'US-CAL-CISO', 'US-MIDA-PJM', 'DE-LU', 'JP-TK', 'SG'];
-const RUNS = 5;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
-}
-
-function time(fn: () => void): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-}
-
-function bench(name: string, size: string, fn: () => void, note?: string): BenchResult {
-  const ms: number[] = [];
-  for (let i = 0; i < RUNS; i++) ms.push(time(fn));
-  const r: BenchResult = { name, size, medianMs: Math.round(median(ms) * 100) / 100, runs: RUNS };
-  if (note) r.note = note;
-  return r;
-}
+/** Median of 5 timed runs (the caller has warmed up). */
+const bench = (name: string, size: string, fn: () => void, note?: string): Promise<BenchResult> => timeIt(name, size, fn, { runs: 5, warmup: 0, note });
 
 const hourly2023 = (timeZone: string): TimeGrid => ({ startMs: Date.UTC(2023, 0, 1), stepMinutes: 60, steps: 8760, timeZone });
 
@@ -60,21 +34,21 @@ export async function run(): Promise<BenchResult[]> {
   // warm-up: JIT, and the zone caches a real process would also have after its first read
   for (const m of MARKETS) loadMarket(m, grid);
 
-  results.push(bench('six markets: price + carbon + weather, read + align', '6 × 3 files, 8760 h each', () => {
+  results.push(await bench('six markets: price + carbon + weather, read + align', '6 × 3 files, 8760 h each', () => {
     for (const m of MARKETS) loadMarket(m, grid);
   }, 'budget < 2000 ms'));
   const ctx = { baseDir: DATA, grid, name: 'bench', defaultTimeZone: 'UTC' };
-  results.push(bench('market-prices (ERCOT)', '8760 rows', () => {
+  results.push(await bench('market-prices (ERCOT)', '8760 rows', () => {
     loadSeries({ file: 'markets/US-TEX-ERCO/prices-2023.csv.gz', format: 'market-prices' }, { ...ctx, quantity: 'price' });
   }));
-  results.push(bench('electricity-maps (ERCOT)', '8760 rows × 11 cols', () => {
+  results.push(await bench('electricity-maps (ERCOT)', '8760 rows × 11 cols', () => {
     loadSeries({ file: 'markets/US-TEX-ERCO/carbon-2023.csv.gz', format: 'electricity-maps' }, { ...ctx, quantity: 'carbonIntensity' });
   }));
-  results.push(bench('open-meteo (ERCOT)', '8760 h × 4 vars', () => {
+  results.push(await bench('open-meteo (ERCOT)', '8760 h × 4 vars', () => {
     loadWeather({ file: 'markets/US-TEX-ERCO/weather-2023.json.gz', format: 'open-meteo' }, ctx);
   }));
   const grid2014: TimeGrid = { startMs: Date.UTC(2013, 11, 31, 16), stepMinutes: 60, steps: 8760, timeZone: 'Asia/Shanghai' };
-  results.push(bench('uci-pm25 (Shenyang 2014)', '8760 rows × 17 cols', () => {
+  results.push(await bench('uci-pm25 (Shenyang 2014)', '8760 rows × 17 cols', () => {
     loadWeather({ file: 'china-weather/ShenyangPM-2014.csv.gz', format: 'uci-pm25' }, { ...ctx, grid: grid2014 });
   }));
 
@@ -88,7 +62,7 @@ export async function run(): Promise<BenchResult[]> {
     for (let i = 0; i < n; i++) rows.push(`${fmt.format(new Date(start + i * 900_000))},${(1000 + (i % 96)).toFixed(1)}`);
     writeFileSync(join(dir, 'load.csv'), rows.join('\n'));
     const g: TimeGrid = { startMs: Date.UTC(2021, 0, 1), stepMinutes: 60, steps: 3 * 8760, timeZone: 'Europe/Berlin' };
-    results.push(bench('generic csv, local wall clock (Berlin), 15 min → 60 min', `${n} rows`, () => {
+    results.push(await bench('generic csv, local wall clock (Berlin), 15 min → 60 min', `${n} rows`, () => {
       loadSeries(
         { file: 'load.csv', format: 'csv', valueColumn: 'load_kw', unit: 'kW', timeZone: 'Europe/Berlin' },
         { baseDir: dir, grid: g, quantity: 'power', name: 'bench', defaultTimeZone: 'Europe/Berlin' },
@@ -101,6 +75,5 @@ export async function run(): Promise<BenchResult[]> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const results = await run();
-  console.table(results);
+  console.log(markdownTable(await run()));
 }

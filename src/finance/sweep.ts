@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { InputError } from '../errors/index.ts';
 import { readScenarioFile } from '../scenario/source.ts';
-import { spawnTsWorker } from './spawn-worker.ts';
+import { spawnTsWorker } from '../workers/spawn-ts-worker.ts';
 import { PointEvaluator, type PointMetrics } from './sweep-point.ts';
 import type { FromWorker, ToWorker } from './sweep-protocol.ts';
 import { checkSweep, parseSweepSpec, sweepPoints, type SweepSpec, type SweepValue } from './sweep-spec.ts';

@@ -9,11 +9,8 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnTsWorker } from '../workers/spawn-ts-worker.ts';
 import { isOutOfMemory, toWireModel, type SolveRequest, type WireOptions, type WorkerMessage } from './highs-protocol.ts';
 import type { CompiledModel } from './model-builder.ts';
 import { resultWithoutPoint, tooLargeMessage, type SizeBudget, type SolveOptions, type SolveResult, type Solver } from './solver.ts';
@@ -197,36 +194,7 @@ function crashResult(model: CompiledModel, message: string, outOfMemory: boolean
   return resultWithoutPoint('error', `HiGHS failed: ${message}`, 0, NAME);
 }
 
-/**
- * Starts the worker. Compiled (`.js`), the worker file sits next to this module and is loaded
- * directly. From TypeScript source (tsx, vitest), a worker does not inherit the parent's loader
- * hooks on Node 20 (and `execArgv: ['--import', 'tsx']` is ignored for workers), so a two-line
- * bootstrap registers tsx inside the worker and then imports the `.ts` entry.
- */
+/** Starts the HiGHS worker (from TypeScript source or compiled JavaScript alike). */
 function spawnHighsWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./highs-worker.js', here));
-  const entry = new URL('./highs-worker.ts', here).href;
-  const tsxApi = resolveTsxEsmApi();
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true });
-}
-
-/** URL of tsx's ESM API (`tsx/esm/api`), resolved from this module. */
-function resolveTsxEsmApi(): string {
-  const meta = import.meta as ImportMeta & { resolve?: (specifier: string) => string };
-  if (typeof meta.resolve === 'function') {
-    try {
-      return meta.resolve('tsx/esm/api');
-    } catch {
-      // fall through: some runners (vitest) do not provide import.meta.resolve
-    }
-  }
-  const require = createRequire(import.meta.url);
-  const pkgPath = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } } | string> };
-  const entry = pkg.exports?.['./esm/api'];
-  const rel = typeof entry === 'object' ? entry.import?.default : undefined;
-  if (!rel) throw new Error('cannot locate tsx/esm/api to run the HiGHS worker from TypeScript source; compile the project or install tsx');
-  return pathToFileURL(join(dirname(pkgPath), rel)).href;
+  return spawnTsWorker(new URL('./highs-worker.ts', import.meta.url));
 }

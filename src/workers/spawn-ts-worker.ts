@@ -1,5 +1,5 @@
 /**
- * Starts a worker thread from a `.ts` entry. Compiled (`.js`), the worker file sits next to this
+ * Starts a worker thread from a `.ts` entry (the HiGHS solver and the finance sweep use it). Compiled (`.js`), the worker file sits next to this
  * module and loads directly. From TypeScript source (tsx, vitest) a Node 20 worker does not
  * inherit the parent's loader hooks and ignores `execArgv: ['--import', 'tsx']`, so a two-line
  * bootstrap registers tsx inside the worker and then imports the `.ts` entry.
