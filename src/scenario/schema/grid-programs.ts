@@ -21,6 +21,7 @@ export const BaselineMethod = z
     'meter-before',
   ])
   .describe('Customer baseline load method');
+/** A baseline method name. */
 export type BaselineMethod = z.infer<typeof BaselineMethod>;
 
 /** A baseline method with its options. */
@@ -62,6 +63,7 @@ export const EventSpec = z
   .refine((e) => [e.targetMW, e.targetPercent, e.importLimitMW].filter((x) => x !== undefined).length <= 1, {
     message: 'give at most one of "targetMW", "targetPercent" or "importLimitMW"',
   });
+/** A scheduled event as written. */
 export type EventSpec = z.infer<typeof EventSpec>;
 
 /** Events generated from a grid-stress signal: the top N days or hours. */
@@ -118,11 +120,14 @@ export const DrProgram = z.strictObject({
     })
     .default({ schedule: [] }),
 });
+/** A program as written (defaults applied). */
 export type DrProgram = z.infer<typeof DrProgram>;
 
+/** The scenario's `gridPrograms` section. */
 export const GridPrograms = z
   .strictObject({
     programs: z.array(DrProgram).default([]),
   })
   .describe('Demand-response programs and events');
+/** The `gridPrograms` section as parsed. */
 export type GridPrograms = z.infer<typeof GridPrograms>;

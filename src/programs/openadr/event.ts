@@ -1,0 +1,235 @@
+/**
+ * OpenADR 3.1 events in and out. In: an `event` (or `eventRequest`) object, checked against
+ * the specification's schemas and payload enumerations, becomes a GridEvent. Out: the
+ * aggregator's per-site dispatch as one OpenADR `event` per site, with an
+ * IMPORT_CAPACITY_LIMIT interval per measurement interval. Every error names the JSON path.
+ */
+import { InputError } from '../../errors/index.ts';
+import { formatLocalIso, offsetMinutesAt } from '../../time/zone.ts';
+import type { Direction, GridEvent, TargetPiece } from '../types.ts';
+import { EVENT_PAYLOAD_SCHEMAS, OPENADR_SCHEMAS, UNITS_SCHEMA } from './schema.ts';
+import { isRfc3339, validateAgainst, validateOpenAdr, type SchemaIssue } from './validate.ts';
+
+/**
+ * Payload types a replay understands, and how each is read. LOAD_DISPATCH is not an
+ * OpenADR 3.1 enumeration: it is the OpenADR 2.0b signal name, accepted as a private payload
+ * type (valuesMap types may be private strings) with the meaning of DISPATCH_SETPOINT_RELATIVE.
+ */
+export const SUPPORTED_PAYLOADS = ['IMPORT_CAPACITY_LIMIT', 'DISPATCH_SETPOINT', 'DISPATCH_SETPOINT_RELATIVE', 'LOAD_DISPATCH'] as const;
+
+const LOAD_DISPATCH_SCHEMA = { type: 'array', minItems: 1, maxItems: 1, items: { type: 'number', minimum: 0 } } as const;
+
+const DURATION = /^(-?)P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?(?:T(?:(\d+)H)?(?:(\d+)M)?(\d+(?:\.\d+)?S)?)?$/;
+
+/**
+ * An ISO 8601 duration in milliseconds. Years and months (calendar-dependent), negative
+ * durations and P9999Y ("infinity" in OpenADR) are refused: a replay needs a definite length.
+ */
+export function parseIsoDuration(text: string): { ms: number } | { error: string } {
+  const m = DURATION.exec(text);
+  if (!m) return { error: `"${text}" is not an ISO 8601 duration; write e.g. PT3H, PT15M or P1D` };
+  if (m[1]) return { error: `"${text}" is negative; an event interval must have a positive length` };
+  if (m[2] !== undefined || m[3] !== undefined) return { error: `"${text}" uses years or months, whose length depends on the calendar (P9999Y means "until further notice"); give days, hours or minutes` };
+  let ms = 0;
+  if (m[4] !== undefined) ms += +m[4] * (m[5] === 'W' ? 7 : 1) * 86_400_000;
+  if (m[6] !== undefined) ms += +m[6] * 3_600_000;
+  if (m[7] !== undefined) ms += +m[7] * 60_000;
+  if (m[8] !== undefined) ms += parseFloat(m[8]) * 1000;
+  if (!(ms > 0)) return { error: `"${text}" is zero; an event interval must have a positive length` };
+  return { ms };
+}
+
+/** Where an OpenADR document came from. */
+export interface OpenAdrSource {
+  file?: string;
+  /** JSON path prefix of the event in the file ('' for a top-level event). */
+  path: string;
+}
+
+/** What reading an event needs to know about the fleet. */
+export interface OpenAdrContext {
+  direction: Direction;
+  siteIds: string[];
+  programIds: string[];
+}
+
+function fail(src: OpenAdrSource, path: string, message: string, details: string[] = []): never {
+  throw new InputError('EVENT_INVALID', message, { file: src.file, path: path || undefined }, details);
+}
+
+function join(prefix: string, path: string): string {
+  if (!prefix) return path;
+  if (!path) return prefix;
+  return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
+}
+
+function failIssues(src: OpenAdrSource, issues: SchemaIssue[], what: string): never {
+  const first = issues[0]!;
+  fail(
+    src,
+    join(src.path, first.path),
+    `${what}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : ''}`,
+    issues.length > 1 ? issues.slice(0, 20).map((i) => `${join(src.path, i.path) || '(top level)'}: ${i.message}`) : [],
+  );
+}
+
+interface RawInterval {
+  id: number;
+  intervalPeriod?: { start?: string; duration?: string };
+  payloads: Array<{ type: string; values: unknown[] }>;
+}
+
+/** True when a parsed JSON value looks like an OpenADR event (has programID or objectType EVENT). */
+export function looksLikeOpenAdrEvent(doc: unknown): boolean {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  const o = doc as Record<string, unknown>;
+  return 'programID' in o || o.objectType === 'EVENT' || 'intervals' in o;
+}
+
+/** Reads one OpenADR 3.1 event object into a GridEvent. */
+export function openAdrToEvent(doc: unknown, src: OpenAdrSource, ctx: OpenAdrContext): GridEvent {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail(src, src.path, `an OpenADR event must be a JSON object; found ${Array.isArray(doc) ? 'an array' : typeof doc}`);
+  const o = doc as Record<string, unknown>;
+  // a server-provided event carries metadata; a request does not
+  const component = 'objectType' in o || 'createdDateTime' in o ? 'event' : 'eventRequest';
+  const issues = validateOpenAdr(o, component);
+  if (issues.length > 0) failIssues(src, issues, `not a valid OpenADR ${OPENADR_SCHEMAS[component] ? '3.1 ' : ''}${component}`);
+  if (o.objectType !== undefined && o.objectType !== 'EVENT') fail(src, join(src.path, 'objectType'), `found objectType "${String(o.objectType)}"; an event has objectType "EVENT"`);
+
+  const intervals = (o.intervals ?? []) as RawInterval[];
+  if (intervals.length === 0) fail(src, join(src.path, 'intervals'), 'the event has no intervals; give at least one interval with a payload such as IMPORT_CAPACITY_LIMIT');
+
+  // units of each payload type, from the payload descriptors
+  const units = new Map<string, string>();
+  ((o.payloadDescriptors ?? []) as Array<{ payloadType: string; units?: string | null }>).forEach((d, i) => {
+    if (d.units === undefined || d.units === null) return;
+    const uIssues = validateAgainst(d.units, UNITS_SCHEMA);
+    if (uIssues.length > 0) fail(src, join(src.path, `payloadDescriptors[${i}].units`), `unknown units ${JSON.stringify(d.units)}; OpenADR units: ${(UNITS_SCHEMA.enum as string[]).join(', ')}`);
+    units.set(d.payloadType, d.units);
+  });
+
+  const eventPeriod = (o.intervalPeriod ?? undefined) as { start?: string; duration?: string } | undefined;
+  const parseStart = (text: string, path: string): number => {
+    if (text.startsWith('0001-01-01')) fail(src, path, `start "${text}" means "now" in OpenADR; a replay needs an explicit start time`);
+    if (!isRfc3339(text)) fail(src, path, `found ${JSON.stringify(text)}; expected an RFC 3339 date-time such as 2025-05-03T16:00:00-07:00`);
+    return Date.parse(text);
+  };
+  const parseDur = (text: string, path: string): number => {
+    const d = parseIsoDuration(text);
+    if ('error' in d) fail(src, path, d.error);
+    return d.ms;
+  };
+  const defaultStart = eventPeriod?.start !== undefined ? parseStart(eventPeriod.start, join(src.path, 'intervalPeriod.start')) : undefined;
+  const defaultDur = eventPeriod?.duration !== undefined ? parseDur(eventPeriod.duration, join(src.path, 'intervalPeriod.duration')) : undefined;
+
+  const pieces: TargetPiece[] = [];
+  let cursor = defaultStart;
+  const seenIds = new Set<number>();
+  intervals.forEach((iv, i) => {
+    const p = join(src.path, `intervals[${i}]`);
+    if (seenIds.has(iv.id)) fail(src, `${p}.id`, `interval id ${iv.id} is used twice in this event`);
+    seenIds.add(iv.id);
+    const own = iv.intervalPeriod;
+    const start = own?.start !== undefined ? parseStart(own.start, `${p}.intervalPeriod.start`) : cursor;
+    if (start === undefined) fail(src, `${p}.intervalPeriod.start`, 'no start time: give intervalPeriod.start on the event (or on this interval)');
+    const dur = own?.duration !== undefined ? parseDur(own.duration, `${p}.intervalPeriod.duration`) : defaultDur;
+    if (dur === undefined) fail(src, `${p}.intervalPeriod.duration`, 'no duration: give intervalPeriod.duration on the event (or on this interval)');
+    cursor = start + dur;
+
+    let piece: TargetPiece | undefined;
+    const unsupported: string[] = [];
+    iv.payloads.forEach((pl, j) => {
+      const pp = `${p}.payloads[${j}]`;
+      const def = pl.type === 'LOAD_DISPATCH' ? LOAD_DISPATCH_SCHEMA : EVENT_PAYLOAD_SCHEMAS[pl.type];
+      if (def) {
+        const vIssues = validateAgainst(pl.values, def, OPENADR_SCHEMAS, `${pp}.values`);
+        if (vIssues.length > 0) failIssues({ ...src, path: src.path }, vIssues, `values of ${pl.type} do not match the OpenADR payload definition`);
+      }
+      if (!(SUPPORTED_PAYLOADS as readonly string[]).includes(pl.type)) {
+        unsupported.push(pl.type);
+        return;
+      }
+      if (piece) fail(src, pp, `interval ${iv.id} has more than one dispatch payload (${pl.type} after another); give one per interval`);
+      const value = pl.values[0] as number;
+      const unit = units.get(pl.type) ?? 'KW';
+      const relative = pl.type === 'DISPATCH_SETPOINT_RELATIVE' || pl.type === 'LOAD_DISPATCH';
+      if (relative) {
+        if (unit === 'KW') piece = { startMs: start, endMs: start + dur, kind: 'kw', value };
+        else if (unit === 'PERCENT') {
+          if (value > 1) fail(src, `${pp}.values[0]`, `found ${value} with units PERCENT; OpenADR writes percentages as fractions between 0 and 1 (0.25 = 25 %)`);
+          piece = { startMs: start, endMs: start + dur, kind: 'fraction', value };
+        } else fail(src, join(src.path, 'payloadDescriptors'), `${pl.type} in units ${unit} is not supported; use KW or PERCENT`);
+      } else {
+        if (unit !== 'KW') fail(src, join(src.path, 'payloadDescriptors'), `${pl.type} in units ${unit} is not supported; use KW`);
+        piece = { startMs: start, endMs: start + dur, kind: 'limitKW', value };
+      }
+    });
+    if (!piece) {
+      fail(src, `${p}.payloads`, `interval ${iv.id} has no dispatch payload${unsupported.length ? ` (found ${unsupported.join(', ')})` : ''}; supported: ${SUPPORTED_PAYLOADS.join(', ')}`);
+    }
+    pieces.push(piece);
+  });
+
+  pieces.sort((a, b) => a.startMs - b.startMs);
+  for (let i = 1; i < pieces.length; i++) {
+    if (pieces[i]!.startMs < pieces[i - 1]!.endMs) fail(src, join(src.path, 'intervals'), 'two intervals of the event overlap; intervals must follow one another');
+  }
+  const startMs = pieces[0]!.startMs;
+  const endMs = pieces[pieces.length - 1]!.endMs;
+  if (typeof o.duration === 'string') {
+    const d = parseDur(o.duration, join(src.path, 'duration'));
+    if (Math.abs(d - (endMs - startMs)) > 1000) fail(src, join(src.path, 'duration'), `the event duration ${o.duration} does not match its intervals (${(endMs - startMs) / 3_600_000} h)`);
+  }
+  const targets = (o.targets ?? []) as string[];
+  const sites = targets.filter((t) => ctx.siteIds.includes(t));
+  const programID = o.programID as string;
+  const name = typeof o.eventName === 'string' && o.eventName ? o.eventName : undefined;
+  const rawId = typeof o.id === 'string' ? o.id : name ?? 'openadr-event';
+  return {
+    id: rawId.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 64) || 'openadr-event',
+    programId: ctx.programIds.includes(programID) ? programID : undefined,
+    direction: ctx.direction,
+    startMs,
+    endMs,
+    issuedMs: typeof o.createdDateTime === 'string' && isRfc3339(o.createdDateTime) ? Date.parse(o.createdDateTime) : undefined,
+    targets: pieces,
+    sites: sites.length > 0 ? sites : undefined,
+    source: `OpenADR 3.1 event${name ? ` "${name}"` : ''} (programID ${programID})`,
+    path: src.path,
+    file: src.file,
+  };
+}
+
+/** One site's planned import per interval, for the outgoing OpenADR event. */
+export interface SiteDispatchPlan {
+  site: string;
+  timeZone: string;
+  /** Interval starts, UTC ms. */
+  startMs: number[];
+  intervalMinutes: number;
+  /** Import limit per interval, kW. */
+  limitKW: number[];
+}
+
+/**
+ * The aggregator's dispatch to one site as an OpenADR 3.1 `event`: one interval per
+ * measurement interval, targeted at the site, with an IMPORT_CAPACITY_LIMIT (peak shaving:
+ * stay at or below) or DISPATCH_SETPOINT (valley filling: consume this much) payload in kW.
+ */
+export function siteDispatchEvent(plan: SiteDispatchPlan, eventId: string, programId: string, issuedMs: number, payloadType: 'IMPORT_CAPACITY_LIMIT' | 'DISPATCH_SETPOINT' = 'IMPORT_CAPACITY_LIMIT'): Record<string, unknown> {
+  const iso = (ms: number) => formatLocalIso(ms, offsetMinutesAt(plan.timeZone, ms));
+  const safe = (s: string) => s.replace(/[^a-zA-Z0-9_-]+/g, '-').slice(0, 128) || 'x';
+  return {
+    id: safe(`${eventId}-${plan.site}`),
+    createdDateTime: iso(issuedMs),
+    modificationDateTime: iso(issuedMs),
+    objectType: 'EVENT',
+    programID: safe(programId),
+    eventName: `${eventId}: dispatch to ${plan.site}`,
+    priority: 0,
+    targets: [plan.site],
+    payloadDescriptors: [{ objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType, units: 'KW' }],
+    intervalPeriod: { start: iso(plan.startMs[0]!), duration: `PT${plan.intervalMinutes}M` },
+    intervals: plan.limitKW.map((v, i) => ({ id: i, payloads: [{ type: payloadType, values: [Math.round(Math.max(0, v) * 1000) / 1000] }] })),
+  };
+}
