@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'coverage/**', '**/*.mjs'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'coverage/**', '.tmp/**', '**/*.mjs', '**/*.mts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

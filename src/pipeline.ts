@@ -4,7 +4,7 @@
  */
 import { buildFleetModel, type FleetModel } from './model/fleet-model.ts';
 import { summarise } from './metrics/summary.ts';
-import { getPolicy } from './policies/index.ts';
+import { getPolicy } from './plan/policies.ts';
 import { resolveScenario, type ResolvedScenario } from './scenario/resolve.ts';
 import { locateError, readScenarioFile, parseScenarioText } from './scenario/source.ts';
 import { validateScenario } from './scenario/validate.ts';

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors/index.ts';
+import { processIo, type Io } from './io.ts';
 import { registerFinance } from './commands/finance.ts';
 import { registerGridProgramCommands } from './commands/dr.ts';
 import { registerCompare } from './commands/compare.ts';
@@ -13,16 +14,6 @@ import { registerSchema } from './commands/schema.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerValidate } from './commands/validate.ts';
 
-/** Output streams, replaceable in tests. */
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const defaultIo: Io = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-};
 
 /** Builds the command tree. */
 export function buildProgram(io: Io): Command {
@@ -55,7 +46,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input.`,
 }
 
 /** Runs the CLI with `argv` (as in process.argv) and returns the exit code. */
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv);

@@ -1,6 +1,6 @@
 /** Writes a run's files (summary, ledger, bills, report) atomically into an output folder. */
 import type { FleetModel } from '../model/fleet-model.ts';
-import type { SiteBill } from '../market/bill.ts';
+import type { SiteBill } from '../billing/bill.ts';
 import type { Summary } from '../metrics/summary.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 

@@ -6,7 +6,7 @@
 import { InputError } from '../errors/index.ts';
 import { buildFleetModel } from '../model/fleet-model.ts';
 import { summarise } from '../metrics/summary.ts';
-import { getPolicy } from '../policies/index.ts';
+import { getPolicy } from '../plan/policies.ts';
 import { resolveScenario, type ResolvedScenario } from '../scenario/resolve.ts';
 import { Scenario } from '../scenario/schema/index.ts';
 import { locateError, readScenarioFile } from '../scenario/source.ts';

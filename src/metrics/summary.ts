@@ -3,7 +3,7 @@
  * tokens per joule, unserved work. `summary.json` is a contract for scripts: fields are only
  * ever added, never renamed.
  */
-import { billSite, type SiteBill } from '../market/bill.ts';
+import { billSite, type SiteBill } from '../billing/bill.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import type { Ledger, SiteLedger, WorkloadOutcome } from '../simulate/ledger.ts';
 import type { AlignReport } from '../series/types.ts';

@@ -3,11 +3,13 @@
  * for every site and workload. The optimiser and the simulator both read this one model, so a
  * plan and its simulated ledger rest on the same numbers.
  */
-import { priceSignals } from '../market/energy-price.ts';
+import { priceSignals } from '../tariff/energy-price.ts';
+import { InputError } from '../errors/index.ts';
 import {
   curveFor,
   facilityCoefficients,
   itPowerPerGpuW,
+  resolveAccelerators,
   solarCapacityFactor,
   storageModel,
   windCapacityFactor,
@@ -126,12 +128,19 @@ function pickTokensPerSecond(acc: Accelerator, w: Workload): number {
 /** Builds the fleet model: facility coefficients, renewable output, prices, workload curves. */
 export function buildFleetModel(r: ResolvedScenario): FleetModel {
   const { grid } = r;
+  const accelerators = resolveAccelerators(r.scenario.accelerators);
+  const known = () => [...accelerators.keys()].join(', ');
+  const unknown = (id: string, path: string): never => {
+    throw new InputError('SCENARIO_REFERENCE', `unknown accelerator "${id}"; known: ${known()}`, { file: r.file, path });
+  };
+  r.sites.forEach((s) => s.spec.it.forEach((inv, j) => accelerators.has(inv.accelerator) || unknown(inv.accelerator, `sites[${s.index}].it[${j}].accelerator`)));
+  r.workloads.forEach((w) => accelerators.has(w.spec.accelerator) || unknown(w.spec.accelerator, `workloads[${w.index}].accelerator`));
   const sites: SiteModel[] = r.sites.map((s) => {
     const spec = s.spec;
     const p = `sites[${s.index}]`;
     const calendar = calendarOf(grid, s.timeZone);
     const pools: GpuPool[] = spec.it.map((inv) => {
-      const acc = r.accelerators.get(inv.accelerator) as Accelerator;
+      const acc = accelerators.get(inv.accelerator) as Accelerator;
       return { acceleratorId: inv.accelerator, accelerator: acc, gpus: inv.gpus, idleItPowerW: itPowerPerGpuW(acc, acc.idleW) };
     });
     const installedItKW = pools.reduce((a, pool) => a + (pool.gpus * itPowerPerGpuW(pool.accelerator, pool.accelerator.tdpW)) / 1000, 0);
@@ -182,7 +191,7 @@ export function buildFleetModel(r: ResolvedScenario): FleetModel {
 
   const workloads: WorkloadModel[] = r.workloads.map((w) => {
     const spec = w.spec;
-    const acc = r.accelerators.get(spec.accelerator) as Accelerator;
+    const acc = accelerators.get(spec.accelerator) as Accelerator;
     const curve = curveFor(acc, spec.curve ?? spec.type, `workloads[${w.index}].curve`);
     const fullPower = curve[curve.length - 1] as OperatingPoint;
     const floorW = spec.minPowerFraction !== undefined ? spec.minPowerFraction * acc.tdpW : 0;

@@ -7,7 +7,7 @@
  */
 import type { FleetModel } from '../model/fleet-model.ts';
 import { HighsWasmSolver, type Solver } from '../optimize/index.ts';
-import { naiveDispatch } from '../policies/naive.ts';
+import { naiveDispatch } from './naive.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import { simulate } from '../simulate/engine.ts';
 import type { Ledger } from '../simulate/ledger.ts';

@@ -2,7 +2,7 @@
  * Bills as CSV: every line item of every site's monthly bill, in the order the bills list
  * them, so a spreadsheet can re-add the totals.
  */
-import type { SiteBill } from '../market/bill.ts';
+import type { SiteBill } from '../billing/bill.ts';
 import { csvField, csvNumber, currencyTag } from './format.ts';
 
 const quantity = csvNumber(4);

@@ -3,7 +3,7 @@
  * with the run's header, fleet and site key figures, power-flow and monthly charts, bills,
  * jobs and data notes, followed by any sections later stages add.
  */
-import type { SiteBill } from '../market/bill.ts';
+import type { SiteBill } from '../billing/bill.ts';
 import type { SiteSummary, Summary } from '../metrics/summary.ts';
 import type { Ledger, SiteLedger } from '../simulate/ledger.ts';
 import { offsetMinutesAt, formatLocalIso } from '../time/zone.ts';

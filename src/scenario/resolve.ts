@@ -1,12 +1,10 @@
 /**
- * Resolves a validated scenario: builds the time grid, checks every cross-reference, loads and
- * aligns every series file, and merges the accelerator catalogue. The result is plain data on
- * one time grid, ready for the physics stage.
+ * Resolves a validated scenario: builds the time grid, checks the cross-references between its
+ * own parts (sites, workloads, windows), loads and aligns every series file. The result is plain
+ * data on one time grid, ready for the physics stage (which adds the accelerator catalogue).
  */
 import { dirname, resolve as resolvePath } from 'node:path';
 import { InputError, type InputLocation } from '../errors/index.ts';
-import { resolveAccelerators } from '../physics/index.ts';
-import type { Accelerator } from '../physics/types.ts';
 import { loadSeries, loadWeather } from '../series/index.ts';
 import type { AlignReport, AlignedWeather, Quantity } from '../series/types.ts';
 import type { TimeGrid } from '../time/grid.ts';
@@ -55,7 +53,6 @@ export interface ResolvedScenario {
   file: string;
   baseDir: string;
   grid: TimeGrid;
-  accelerators: Map<string, Accelerator>;
   sites: ResolvedSite[];
   workloads: ResolvedWorkload[];
   seriesReports: AlignReport[];
@@ -85,7 +82,6 @@ export function resolveScenario(
   };
 
   const grid = horizonGrid(scenario.horizon);
-  const accelerators = resolveAccelerators(scenario.accelerators);
 
   for (const [what, ids, path] of [
     ['site', scenario.sites.map((s) => s.id), 'sites'],
@@ -118,11 +114,6 @@ export function resolveScenario(
     assertTimeZone(timeZone, `${p}.timeZone`);
     const dupRe = duplicates(spec.renewables.map((r) => r.id));
     if (dupRe.length) ref('SCENARIO_INVALID', `renewable id "${dupRe[0]}" is used more than once at site "${spec.id}"`, `${p}.renewables`);
-    for (const [j, inv] of spec.it.entries()) {
-      if (!accelerators.has(inv.accelerator)) {
-        ref('SCENARIO_REFERENCE', `unknown accelerator "${inv.accelerator}"; known: ${[...accelerators.keys()].join(', ')}`, `${p}.it[${j}].accelerator`);
-      }
-    }
     const series = spec.series;
     const price = series.price ? load(series.price, `${p}.series.price`, 'price', timeZone) : undefined;
     if (spec.tariff.energy.type === 'spot' && !price) {
@@ -187,8 +178,6 @@ export function resolveScenario(
 
   const workloads: ResolvedWorkload[] = scenario.workloads.map((spec, index) => {
     const p = `workloads[${index}]`;
-    const acc = accelerators.get(spec.accelerator);
-    if (!acc) ref('SCENARIO_REFERENCE', `unknown accelerator "${spec.accelerator}"; known: ${[...accelerators.keys()].join(', ')}`, `${p}.accelerator`);
     const siteIndices = spec.sites.map((id, j) => {
       const i = siteIndex.get(id);
       if (i === undefined) return ref('SCENARIO_REFERENCE', `unknown site "${id}"; sites in this scenario: ${[...siteIndex.keys()].join(', ')}`, `${p}.sites[${j}]`);
@@ -240,5 +229,5 @@ export function resolveScenario(
     return out;
   });
 
-  return { scenario, file, baseDir, grid, accelerators, sites, workloads, seriesReports: reports, warnings, locate };
+  return { scenario, file, baseDir, grid, sites, workloads, seriesReports: reports, warnings, locate };
 }

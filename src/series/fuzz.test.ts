@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SeriesRefInput } from '../scenario/schema/series.ts';
+import type { SeriesRefInput } from './schema.ts';
 import { InputError } from '../errors/index.ts';
 import type { TimeGrid } from '../time/grid.ts';
 import { parseTimestamp } from '../time/parse.ts';

@@ -4,7 +4,7 @@
  * alignment did. Files are read synchronously relative to the scenario's folder.
  */
 import type { z } from 'zod';
-import type { SeriesRefInput, WeatherRef } from '../scenario/schema/series.ts';
+import type { SeriesRefInput, WeatherRef } from './schema.ts';
 import type { TimeGrid } from '../time/grid.ts';
 import { isValidTimeZone } from '../time/zone.ts';
 import { alignSeries } from './align.ts';

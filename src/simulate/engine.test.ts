@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildModel, loadScenarioText, simulate, summarise } from '../pipeline.ts';
-import { naiveDispatch } from '../policies/naive.ts';
+import { naiveDispatch } from '../plan/naive.ts';
 
 /** A small one-site scenario with constant series (no files needed). */
 function scenario(extra: { storage?: string; workloads?: string; hours?: number; renewables?: string; importLimitMW?: number; tz?: string; start?: string } = {}): string {

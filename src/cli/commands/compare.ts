@@ -4,9 +4,9 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors/index.ts';
 import { comparePolicies, comparisonCsv } from '../../metrics/comparison.ts';
 import { buildModel, loadScenario, plan, simulate, summarise } from '../../pipeline.ts';
-import { policyNames } from '../../policies/index.ts';
+import { policyNames } from '../../plan/policies.ts';
 import { num, pct, table } from '../format.ts';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.ts';
 import { progressBar } from '../progress.ts';
 

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors/index.ts';
 import { summarise } from '../../metrics/summary.ts';
 import { buildModel, loadScenario, plan, simulate } from '../../pipeline.ts';
-import { policyNames } from '../../policies/index.ts';
+import { policyNames } from '../../plan/policies.ts';
 import { BASELINE_METHODS } from '../../programs/baselines/index.ts';
 import { isEventSpec, parseEventSpec, programEvents, readEventFile, type EventContext } from '../../programs/events.ts';
 import { resolveProgram, scenarioPrograms } from '../../programs/program.ts';
@@ -19,7 +19,7 @@ import type { GridEvent } from '../../programs/types.ts';
 import type { FleetModel } from '../../model/fleet-model.ts';
 import { renderReportHtml, writeOutputs } from '../../report/index.ts';
 import { num, pct, table } from '../format.ts';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 import { progressBar } from '../progress.ts';
 import { registerFlex } from './flex.ts';
 

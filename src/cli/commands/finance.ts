@@ -10,10 +10,10 @@ import { cashflowsCsv, financeSection, lineVerdict, sweepCsv, valueInvestment, t
 import { gridProgramRevenue } from '../../finance/grid-revenue.ts';
 import { prepareSweep, runSweep } from '../../finance/sweep.ts';
 import { run } from '../../pipeline.ts';
-import { policyNames } from '../../policies/index.ts';
+import { policyNames } from '../../plan/policies.ts';
 import { renderReportHtml, writeOutputs } from '../../report/index.ts';
 import { num, pct, table } from '../format.ts';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 import { progressBar } from '../progress.ts';
 
 const SWEEP_HELP = `

@@ -8,14 +8,14 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors/index.ts';
 import { summarise } from '../../metrics/summary.ts';
 import { buildModel, loadScenario, plan, simulate } from '../../pipeline.ts';
-import { policyNames } from '../../policies/index.ts';
+import { policyNames } from '../../plan/policies.ts';
 import { flexibilityEnvelope, type Envelope } from '../../programs/envelope.ts';
 import { flexContext } from '../../programs/levers.ts';
 import { envelopeCsv, envelopeJson, envelopeSection, isoLocal } from '../../programs/report.ts';
 import { renderReportHtml, writeOutputs } from '../../report/index.ts';
 import { calendarOf } from '../../time/grid.ts';
 import { num, table } from '../format.ts';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 import { progressBar } from '../progress.ts';
 
 interface FlexOptions {

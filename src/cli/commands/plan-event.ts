@@ -7,7 +7,7 @@ import { stepAtOrAfter } from '../../scenario/horizon.ts';
 import { formatUtcIso } from '../../time/parse.ts';
 import { stepStartMs } from '../../time/grid.ts';
 import { num, table } from '../format.ts';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 
 /** Options of an event replay. */
 export interface EventFlags {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { comparePolicies } from '../../metrics/comparison.ts';
 import { buildModel, loadScenario, plan, simulate, summarise } from '../../pipeline.ts';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 import { writeRunOutputs } from '../outputs.ts';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.ts';
 import { progressBar } from '../progress.ts';

@@ -1,7 +1,7 @@
 /** `wattshift schema`: prints the JSON Schema of the scenario format. */
 import type { Command } from 'commander';
 import { scenarioJsonSchema } from '../../scenario/schema/index.ts';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 
 export function registerSchema(program: Command, io: Io): void {
   program

@@ -2,10 +2,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { run } from '../../pipeline.ts';
-import { policyNames } from '../../policies/index.ts';
+import { policyNames } from '../../plan/policies.ts';
 import { writeRunOutputs } from '../outputs.ts';
 import { summaryText } from '../summary-text.ts';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 import { progressBar } from '../progress.ts';
 
 export function registerSimulate(program: Command, io: Io): void {

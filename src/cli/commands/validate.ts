@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { buildModel, loadScenario } from '../../pipeline.ts';
 import type { AlignReport } from '../../series/types.ts';
-import type { Io } from '../main.ts';
+import type { Io } from '../io.ts';
 
 function seriesLine(r: AlignReport): string {
   const notes: string[] = [];

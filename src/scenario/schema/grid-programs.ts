@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { Fraction, Id, NonNegative, Positive, TimeOfDay, Timestamp } from './common.ts';
-import { SeriesRef } from './series.ts';
+import { SeriesRef } from '../../series/schema.ts';
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
 

@@ -1,7 +1,7 @@
 /** A data-centre site: location, grid connection, IT, facility, renewables, storage, tariff. */
 import { z } from 'zod';
 import { Fraction, Id, NonNegative, Positive, Timestamp } from './common.ts';
-import { SeriesRef, WeatherRef } from './series.ts';
+import { SeriesRef, WeatherRef } from '../../series/schema.ts';
 import { Tariff } from './tariff.ts';
 
 export const GridConnection = z.strictObject({

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { Fraction, Id, NonNegative, Positive, Timestamp } from './common.ts';
-import { SeriesRef } from './series.ts';
+import { SeriesRef } from '../../series/schema.ts';
 
 const Common = {
   id: Id,

@@ -4,7 +4,8 @@
  * scenario is resolved.
  */
 import { z } from 'zod';
-import { NonNegative } from './common.ts';
+
+const NonNegative = z.number().nonnegative();
 
 export const FillRule = z
   .enum(['linear', 'previous', 'zero', 'error'])

@@ -4,7 +4,7 @@ import { Tariff } from '../scenario/schema/tariff.ts';
 import type { SiteLedger } from '../simulate/ledger.ts';
 import { calendarOf, type TimeGrid } from '../time/grid.ts';
 import { billSite } from './bill.ts';
-import { priceSignals } from './energy-price.ts';
+import { priceSignals } from '../tariff/energy-price.ts';
 
 // Two local days, 2014-07-01 (Tuesday) and 2014-07-02, hourly, in China Standard Time.
 const grid: TimeGrid = { startMs: Date.UTC(2014, 5, 30, 16), stepMinutes: 60, steps: 48, timeZone: 'Asia/Shanghai' };

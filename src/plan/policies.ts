@@ -1,7 +1,7 @@
 /** The policies wattshift can run, by name. */
 import { InputError } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
-import { planFleet, type PlanOptions } from '../plan/planner.ts';
+import { planFleet, type PlanOptions } from './planner.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Progress } from '../simulate/engine.ts';
 import { naiveDispatch } from './naive.ts';

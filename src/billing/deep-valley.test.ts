@@ -1,5 +1,5 @@
 /**
- * Cross-check of the tariff engine (src/market) for what grid programs lean on: a deep-valley
+ * Cross-check of the tariff engine for what grid programs lean on: a deep-valley
  * period (Shandong/Zhejiang-style Spring Festival deep valley, numbers.md §5b) is billed at its
  * own price, and holidays move workday-only bands. Worked by hand: 1 MW constant load for
  * 24 hours, deep valley 00:00–04:00 at 100/MWh, valley 04:00–08:00 at 200, flat 500 otherwise.
@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildModel, loadScenarioText, simulate } from '../pipeline.ts';
-import { billSite } from '../market/bill.ts';
+import { billSite } from './bill.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));

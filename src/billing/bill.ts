@@ -7,7 +7,7 @@
 import type { SiteModel } from '../model/fleet-model.ts';
 import type { SiteLedger } from '../simulate/ledger.ts';
 import { stepHours, type TimeGrid } from '../time/grid.ts';
-import { TOU_PERIODS } from './tou.ts';
+import { TOU_PERIODS } from '../tariff/tou.ts';
 
 /** One line of a bill. */
 export interface BillLine {
