@@ -116,6 +116,49 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   const workloads = model.workloads.filter((w) => w.siteIndices.every((s) => inModel.has(s)));
   const caps = opts.caps.filter((c) => c.sites.every((s) => inModel.has(s)));
 
+  // Row names are built only when asked for (exports, explanations): each row keeps a small tag.
+  const ROW_KINDS = ['balance', 'gpus', 'job-gpus', 'work', 'work-cap', 'work-progress', 'qos', 'demand', 'soc-balance', 'peak-def', 'green-target', 'certificates-def', 'pue-excess-def', 'cap'] as const;
+  type RowKind = (typeof ROW_KINDS)[number];
+  const tagKind: number[] = [];
+  const tagA: number[] = [];
+  const tagB: number[] = [];
+  const periodKeys: string[] = [];
+  const row = (lower: number, upper: number, kind: RowKind, a = -1, b = -1): number => {
+    tagKind.push(ROW_KINDS.indexOf(kind));
+    tagA.push(a);
+    tagB.push(b);
+    return lp.beginRow(lower, upper);
+  };
+  const describeRow = (i: number): string => {
+    const kind = ROW_KINDS[tagKind[i]!]!;
+    const a = tagA[i]!;
+    const b = tagB[i]!;
+    switch (kind) {
+      case 'balance':
+      case 'soc-balance':
+      case 'peak-def':
+        return `${kind}[${model.sites[a]!.id},${when(b)}]`;
+      case 'gpus': {
+        const site = model.sites[a >> 8]!;
+        return `gpus[${site.id},${site.pools[a & 255]!.acceleratorId},${when(b)}]`;
+      }
+      case 'job-gpus':
+      case 'demand':
+        return `${kind}[${model.workloads[a]!.id},${when(b)}]`;
+      case 'work':
+      case 'work-cap':
+      case 'work-progress':
+      case 'qos':
+        return `${kind}[${model.workloads[a]!.id}]`;
+      case 'green-target':
+      case 'certificates-def':
+      case 'pue-excess-def':
+        return `${kind}[${model.sites[a]!.id},${periodKeys[b]}]`;
+      case 'cap':
+        return `cap[${caps[a]!.label},${when(b)}]`;
+    }
+  };
+
   // ---- site columns: import, export, renewables used, storage
   for (const site of sites) {
     const s = site.index;
@@ -204,6 +247,9 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     else if (w.qosFloor !== undefined) layout.qosSlack.set(w.index, lp.addVariable({ name: `qos-shortfall[${w.id}]`, cost: w.unservedPenalty * 10 + (opts.objective === 'qos' ? QOS_WEIGHT * 10 : 0) }));
   }
 
+  // rows and non-zeros, estimated once so the builder does not grow its arrays step by step
+  lp.reserve(lp.numColumns + 16, T * (sites.length * 6 + workloads.length * 2) + 64, lp.numColumns * 5 + T * sites.length * 16);
+
   // index helpers
   const jobsAt = model.sites.map(() => [] as FleetLpLayout['jobs']);
   for (const j of layout.jobs) jobsAt[j.site]!.push(j);
@@ -246,7 +292,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       const L = layout.sites[s]!;
       const a = slope(s, t);
       const rhs = a * itConstant(s) + site.facility.fixedKW;
-      balanceRows.push(lp.beginRow(rhs, rhs, `balance[${site.id},${when(t)}]`));
+      balanceRows.push(row(rhs, rhs, 'balance', s, t));
       balanceAt.push([s, t]);
       lp.addTerm(L.g + k, 1);
       if (L.e >= 0) lp.addTerm(L.e + k, -1);
@@ -272,7 +318,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       const maxJobs = js.reduce((a, j) => a + model.workloads[j.workload]!.gpusMax, 0);
       for (let t = from; t < to; t++) {
         if (is.length === 0 && maxJobs <= pool.gpus) break; // cannot bind
-        lp.beginRow(-Infinity, pool.gpus, `gpus[${site.id},${pool.acceleratorId},${when(t)}]`);
+        row(-Infinity, pool.gpus, 'gpus', (s << 8) | site.pools.indexOf(pool), t);
         for (const j of js) {
           if (t < j.t0 || t >= j.t1) continue;
           const base = j.first + (t - j.t0) * j.points.length;
@@ -298,7 +344,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     for (let t = t0; t < t1; t++) {
       if (!fixedRun && js.length === 1 && pts.length === 1) continue; // the column bound suffices
       const lo = fixedRun ? w.gpusMax : -Infinity;
-      lp.beginRow(lo, w.gpusMax, `job-gpus[${w.id},${when(t)}]`);
+      row(lo, w.gpusMax, 'job-gpus', w.index, t);
       for (const j of js) {
         const base = j.first + (t - j.t0) * pts.length;
         for (let k = 0; k < pts.length; k++) lp.addTerm(base + k, 1);
@@ -317,21 +363,21 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       const u = layout.unfinished.get(w.index)!;
       if (!opts.rolling || effDeadline[w.index]! <= to) {
         // the whole remaining work must be done in this window (or counted as unfinished)
-        const row = lp.beginRow(left, left, `work[${w.id}]`);
+        const r = row(left, left, 'work', w.index);
         workTerms();
         lp.addTerm(u, 1);
         lp.endRow();
-        layout.softRows.push({ group: 'job deadlines', rows: [row], label: () => `job ${w.id} before its deadline`, unit: 'GPU-h', scale: 1 });
+        layout.softRows.push({ group: 'job deadlines', rows: [r], label: () => `job ${w.id} before its deadline`, unit: 'GPU-h', scale: 1 });
       } else {
         // progress needed now so that the rest still fits before the effective deadline
         const after = (effDeadline[w.index]! - to) * w.gpusMax * w.fullPower.throughput * h;
         const paced = (opts.progressTarget?.[w.index] ?? 0) - state.doneGpuHours[w.index]!;
         const need = Math.min(left, Math.max(0, left - after, paced));
-        lp.beginRow(-Infinity, left, `work-cap[${w.id}]`);
+        row(-Infinity, left, 'work-cap', w.index);
         workTerms();
         lp.endRow();
         if (need > 0) {
-          lp.beginRow(need, Infinity, `work-progress[${w.id}]`);
+          row(need, Infinity, 'work-progress', w.index);
           workTerms();
           lp.addTerm(u, 1);
           lp.endRow();
@@ -343,11 +389,11 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       const b = Math.min(qw[1], to);
       if (b > a) {
         const need = w.qosFloor * w.gpusMax * (b - a) * h;
-        const row = lp.beginRow(need, Infinity, `qos[${w.id}]`);
+        const r = row(need, Infinity, 'qos', w.index);
         workTerms((t) => t >= a && t < b);
         lp.addTerm(layout.qosSlack.get(w.index)!, 1);
         lp.endRow();
-        layout.softRows.push({ group: 'QoS floors', rows: [row], label: () => `job ${w.id} QoS floor ${w.qosFloor}`, unit: 'GPU-h', scale: 1 });
+        layout.softRows.push({ group: 'QoS floors', rows: [r], label: () => `job ${w.id} QoS floor ${w.qosFloor}`, unit: 'GPU-h', scale: 1 });
       }
     }
   }
@@ -360,7 +406,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     const q = layout.unserved.get(w.index)!;
     for (let t = from; t < to; t++) {
       const D = signals.demand[w.index]![t]!;
-      lp.beginRow(D, D, `demand[${w.id},${when(t)}]`);
+      row(D, D, 'demand', w.index, t);
       for (const i of is) {
         const base = i.first + (t - from) * i.points.length;
         i.points.forEach((p, k) => lp.addTerm(base + k, rate * p.throughput));
@@ -377,7 +423,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     const L = layout.sites[site.index]!;
     for (let k = 0; k < T; k++) {
       const rhs = k === 0 ? state.socKWh[site.index]! : 0;
-      lp.beginRow(rhs, rhs, `soc-balance[${site.id},${when(from + k)}]`);
+      row(rhs, rhs, 'soc-balance', site.index, from + k);
       lp.addTerm(L.soc + k, 1);
       if (k > 0) lp.addTerm(L.soc + k - 1, -1);
       lp.addTerm(L.c + k, -st.chargeEfficiency * h);
@@ -408,7 +454,10 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         lp.objectiveConstant -= prev * rate * share; // the peak already set is not a cost of this window
         months.set(m, pk);
       }
-      lp.addConstraint({ name: `peak-def[${site.id},${when(t)}]`, upper: 0, terms: { indices: [L.g + t - from, pk], coefficients: [1, -1] } });
+      row(-Infinity, 0, 'peak-def', site.index, t);
+      lp.addTerm(L.g + t - from, 1);
+      lp.addTerm(pk, -1);
+      lp.endRow();
     }
   }
 
@@ -424,30 +473,31 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       }
       return [...map];
     };
-    const greenRow = (share: number, steps: number[], lower: (rhs: number) => number, name: string, extraCol?: number) => {
+    const greenRow = (share: number, steps: number[], kind: 'green-target' | 'certificates-def', key: string, extraCol?: number) => {
       let rhs = 0;
       for (const t of steps) rhs += share * h * (slope(s, t) * itConstant(s) + site.facility.fixedKW);
-      const row = lp.beginRow(lower(rhs), Infinity, name);
+      periodKeys.push(key);
+      const r = row(rhs, Infinity, kind, s, periodKeys.length - 1);
       for (const t of steps) {
         for (const r of L.r) lp.addTerm(r + t - from, h);
         addItTerms(s, t, -share * slope(s, t) * h);
       }
       if (extraCol !== undefined) lp.addTerm(extraCol, 1);
       lp.endRow();
-      return row;
+      return r;
     };
     const gt = site.spec.greenTarget;
     if (gt && L.r.length > 0) {
       for (const [key, steps] of periods(gt.period)) {
-        const row = greenRow(gt.directGreenRatio, steps, (x) => x, `green-target[${site.id},${key}]`);
-        layout.softRows.push({ group: 'direct green target', rows: [row], label: () => `site ${site.id}: direct green ≥ ${(gt.directGreenRatio * 100).toFixed(0)} % of facility energy (${key})`, unit: 'kWh', scale: 1 });
+        const r = greenRow(gt.directGreenRatio, steps, 'green-target', key);
+        layout.softRows.push({ group: 'direct green target', rows: [r], label: () => `site ${site.id}: direct green ≥ ${(gt.directGreenRatio * 100).toFixed(0)} % of facility energy (${key})`, unit: 'kWh', scale: 1 });
       }
     }
     const gc = site.tariff.greenCertificates;
     if (gc) {
       for (const [key, steps] of periods('year')) {
         const cert = lp.addVariable({ name: `certificates[${site.id},${key}]`, cost: gc.pricePerMWh / 1000 });
-        greenRow(gc.targetGreenShare, steps, (x) => x, `certificates-def[${site.id},${key}]`, cert);
+        greenRow(gc.targetGreenShare, steps, 'certificates-def', key, cert);
       }
     }
     const pue = site.tariff.pueAdjustment;
@@ -457,7 +507,8 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         const ex = lp.addVariable({ name: `pue-excess[${site.id},${key}]`, cost: tier.surchargePerMWh / 1000 });
         let rhs = 0;
         for (const t of steps) rhs += h * ((slope(s, t) - pue.limit) * itConstant(s) + site.facility.fixedKW);
-        lp.beginRow(rhs, Infinity, `pue-excess-def[${site.id},${key}]`);
+        periodKeys.push(key);
+        row(rhs, Infinity, 'pue-excess-def', s, periodKeys.length - 1);
         lp.addTerm(ex, 1);
         for (const t of steps) addItTerms(s, t, -(slope(s, t) - pue.limit) * h);
         lp.endRow();
@@ -477,7 +528,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         else if (cap.measure === 'it') constant += itConstant(s);
         else if (cap.measure === 'facility') constant += slope(s, t) * itConstant(s) + model.sites[s]!.facility.fixedKW;
       }
-      rows.push(lp.beginRow(-Infinity, cap.maxKW - constant, `cap[${cap.label},${when(t)}]`));
+      rows.push(row(-Infinity, cap.maxKW - constant, 'cap', caps.indexOf(cap), t));
       for (const s of cap.sites) {
         const L = layout.sites[s]!;
         if (cap.measure === 'grid') {
@@ -491,5 +542,6 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     if (rows.length) layout.softRows.push({ group: `power cap ${cap.label}`, rows, label: (row) => lp.rowName(row), unit: 'kWh', scale: h });
   }
 
+  lp.nameRows(0, lp.numRows, describeRow);
   return { lp, layout };
 }
