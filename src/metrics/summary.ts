@@ -69,6 +69,8 @@ export interface SiteSummary extends Kpis {
   timeZone: string;
   designPue: number;
   installedItMW: number;
+  /** Direct-green target of the site (share of facility energy), when it has one. */
+  greenTarget?: number | null;
   months: MonthKpis[];
 }
 
@@ -227,7 +229,7 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
     const ps = perSite[s.index]!;
     const k = kpis(a, { ...bill.breakdown, total: bill.total }, peak, degradation, { unservedWork: ps.unservedWork, unservedTokens: ps.unservedTokens, lateJobs: ps.lateJobs, slo: ps.demand > 0 ? ps.served / ps.demand : 1 });
     const months: MonthKpis[] = s.calendar.monthKeys.map((month, m) => monthKpis(month, monthly[m]!, bill.months[m]?.total ?? 0));
-    return { id: s.id, name: s.name, timeZone: s.timeZone, designPue: r(s.facility.designPue), installedItMW: r(s.installedItKW / 1000), ...k, months };
+    return { id: s.id, name: s.name, timeZone: s.timeZone, designPue: r(s.facility.designPue), installedItMW: r(s.installedItKW / 1000), greenTarget: s.spec.greenTarget?.directGreenRatio ?? null, ...k, months };
   });
 
   let fleetPeak = 0;

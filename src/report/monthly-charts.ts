@@ -12,8 +12,10 @@ const LEGEND = { top: 6, right: 24, itemGap: 16, selectedMode: false, textStyle:
 /** Direct green share required of "wind-solar-storage + computing" bases; drawn as a reference line. */
 export const DIRECT_GREEN_REFERENCE = 0.6;
 
-/** Monthly PUE (bars above 1.0) and direct green ratio (line, %) with design PUE and the 60 % reference. */
-export function monthlyPueChart(months: MonthKpis[], designPue: number | null, title: string, width = 960, height = 320): string {
+/** Monthly PUE (bars above 1.0) and direct green ratio (line, %) with design PUE and the site's green target (or the 60 % reference). */
+export function monthlyPueChart(months: MonthKpis[], designPue: number | null, title: string, width = 960, height = 320, greenTarget: number | null = null): string {
+  const green = greenTarget ?? DIRECT_GREEN_REFERENCE;
+  const greenLabel = greenTarget !== null ? `site target ${formatNumber(green * 100, 0)} %` : `${DIRECT_GREEN_REFERENCE * 100} % reference`;
   const pues = months.map((m) => m.pue).filter((p) => p > 0);
   const top = Math.max(designPue ?? 0, ...pues, 1.05);
   // bars start at 1.0: PUE cannot be lower, so the bar length is the overhead
@@ -42,7 +44,7 @@ export function monthlyPueChart(months: MonthKpis[], designPue: number | null, t
         name: 'Direct green ratio', type: 'line', yAxisIndex: 1, color: COLORS.green, symbol: 'circle', symbolSize: 6, silent: true, emphasis: { disabled: true },
         lineStyle: { width: 2 },
         data: months.map((m) => Math.round(m.directGreenRatio * 1e4) / 1e2),
-        markLine: { silent: true, symbol: 'none', lineStyle: { color: COLORS.green, type: 'dotted' }, label: { formatter: `${DIRECT_GREEN_REFERENCE * 100} % reference`, position: 'insideEndBottom', color: COLORS.green, fontSize: 10, backgroundColor: 'rgba(255,255,255,0.85)', padding: [1, 3] }, data: [{ yAxis: DIRECT_GREEN_REFERENCE * 100 }] },
+        markLine: { silent: true, symbol: 'none', lineStyle: { color: COLORS.green, type: 'dotted' }, label: { formatter: greenLabel, position: 'insideEndBottom', color: COLORS.green, fontSize: 10, backgroundColor: 'rgba(255,255,255,0.85)', padding: [1, 3] }, data: [{ yAxis: green * 100 }] },
       },
     ],
   };

@@ -144,7 +144,7 @@ function siteSectionHtml(i: number, s: SiteSummary, L: SiteLedger | undefined, i
     parts.push('<p class="muted">The ledger has no flows for this site.</p>');
   }
   if (s.months.length > 0) {
-    parts.push(chartFigure(monthlyPueChart(s.months, s.designPue, `${name}: monthly PUE and direct green ratio`), `Monthly PUE (bars start at 1.0; dashed line: design PUE) and direct green ratio (line; dotted: 60 % reference) at ${name}.`));
+    parts.push(chartFigure(monthlyPueChart(s.months, s.designPue, `${name}: monthly PUE and direct green ratio`, 960, 320, s.greenTarget ?? null), `Monthly PUE (bars start at 1.0; dashed line: design PUE) and direct green ratio (line; dotted: ${s.greenTarget !== null && s.greenTarget !== undefined ? 'the site\'s direct-green target' : '60 % reference for wind-solar-storage computing bases'}) at ${name}.`));
   }
   parts.push(`<h3>Electricity bill</h3>${billHtml(input.bills.find((b) => b.site === s.id), cur)}`);
   return section(`site-${i + 1}`, `Site: ${name}`, parts.join('\n'));
