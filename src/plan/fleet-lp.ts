@@ -478,8 +478,12 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       for (const t of steps) rhs += share * h * (slope(s, t) * itConstant(s) + site.facility.fixedKW);
       periodKeys.push(key);
       const r = row(rhs, Infinity, kind, s, periodKeys.length - 1);
+      // direct green ≈ renewables taken − exported − lost in storage round trips
+      const loss = site.storage ? 1 - site.storage.chargeEfficiency * site.storage.dischargeEfficiency : 0;
       for (const t of steps) {
         for (const r of L.r) lp.addTerm(r + t - from, h);
+        if (L.e >= 0) lp.addTerm(L.e + t - from, -h);
+        if (L.c >= 0 && loss > 0) lp.addTerm(L.c + t - from, -loss * h);
         addItTerms(s, t, -share * slope(s, t) * h);
       }
       if (extraCol !== undefined) lp.addTerm(extraCol, 1);
