@@ -159,6 +159,8 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     }
   };
 
+  lp.reserve(T * (7 * sites.length + workloads.reduce((a, w) => a + 1 + w.siteIndices.length * opts.maxPoints, 0)) + 64, 0, 0);
+
   // ---- site columns: import, export, renewables used, storage
   for (const site of sites) {
     const s = site.index;

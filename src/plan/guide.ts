@@ -13,6 +13,8 @@ import { buildFleetLp, type WindowSignals } from './fleet-lp.ts';
 
 /** What the guide tells each window. */
 export interface Guide {
+  buildSeconds: number;
+  solveSeconds: number;
   /** Cumulative work (GPU-h) each workload should have done by the end of each grid step. */
   cumulativeWork: Array<Float64Array | undefined>;
   /** Demand peak per site and local month index of the fine grid, kW. */
@@ -33,8 +35,11 @@ function blocks(a: Float64Array, B: number, n: number, count: number): Float64Ar
   return out;
 }
 
-/** Builds and solves the guide; returns undefined when the horizon is shorter than three blocks. */
-export async function buildGuide(model: FleetModel, signals: WindowSignals, solver: Solver, blockHours = 24): Promise<Guide | undefined> {
+/**
+ * Builds and solves the guide, one model per group of sites that share nothing (`batches`);
+ * returns undefined when the horizon is shorter than three blocks or a guide model fails.
+ */
+export async function buildGuide(model: FleetModel, signals: WindowSignals, solver: Solver, batches: number[][], blockHours = 24): Promise<Guide | undefined> {
   const n = model.grid.steps;
   const h = stepHours(model.grid);
   const B = Math.max(1, Math.round(blockHours / h));
@@ -66,17 +71,37 @@ export async function buildGuide(model: FleetModel, signals: WindowSignals, solv
     demand: workloads.map((w) => w.demandTokensPerSecond),
   };
   const state = { socKWh: model.sites.map(() => 0), doneGpuHours: model.workloads.map(() => 0), monthPeakKW: model.sites.map(() => new Map<number, number>()) };
-  const { lp, layout } = buildFleetLp(coarse, 0, count, coarseSignals, state, { objective: 'cost', caps: [], rolling: false, maxPoints: 4, holdStorageEnd: false });
-  const result = await solver.solve(lp.compile());
-  if (result.status !== 'optimal') return undefined; // the windows still plan on their own
-  const x = result.columnValues;
   const hb = stepHours(grid);
   const perBlock = model.workloads.map(() => new Float64Array(count));
-  for (const j of layout.jobs) {
-    const K = j.points.length;
-    for (let b = j.t0; b < j.t1; b++) {
-      const base = j.first + (b - j.t0) * K;
-      for (let k = 0; k < K; k++) perBlock[j.workload]![b]! += Math.max(0, x[base + k]!) * j.points[k]!.throughput * hb;
+  const monthPeakKW = model.sites.map(() => new Map<number, number>());
+  let buildSeconds = 0;
+  let solveSeconds = 0;
+  for (const sitesOfBatch of batches) {
+    const t0 = performance.now();
+    const { lp, layout } = buildFleetLp(coarse, 0, count, coarseSignals, state, { objective: 'cost', caps: [], rolling: false, maxPoints: 4, holdStorageEnd: false, sites: sitesOfBatch });
+    const compiled = lp.compile();
+    buildSeconds += (performance.now() - t0) / 1000;
+    if (compiled.numColumns === 0) continue;
+    const result = await solver.solve(compiled);
+    solveSeconds += result.solveSeconds;
+    if (result.status !== 'optimal') return undefined; // the windows still plan on their own
+    const x = result.columnValues;
+    for (const j of layout.jobs) {
+      const K = j.points.length;
+      for (let b = j.t0; b < j.t1; b++) {
+        const base = j.first + (b - j.t0) * K;
+        for (let k = 0; k < K; k++) perBlock[j.workload]![b]! += Math.max(0, x[base + k]!) * j.points[k]!.throughput * hb;
+      }
+    }
+    for (const s of sitesOfBatch) {
+      const L = layout.sites[s];
+      if (!L) continue;
+      const peaks = monthPeakKW[s]!;
+      const cal = model.sites[s]!.calendar;
+      for (let b = 0; b < count; b++) {
+        const m = cal.monthIndex[Math.min(n - 1, b * B)]!;
+        peaks.set(m, Math.max(peaks.get(m) ?? 0, x[L.g + b]!));
+      }
     }
   }
   const cumulativeWork = model.workloads.map((w) => {
@@ -92,15 +117,5 @@ export async function buildGuide(model: FleetModel, signals: WindowSignals, solv
     }
     return out;
   });
-  const monthPeakKW = model.sites.map((site) => {
-    const peaks = new Map<number, number>();
-    const L = layout.sites[site.index];
-    if (!L) return peaks;
-    for (let b = 0; b < count; b++) {
-      const m = site.calendar.monthIndex[Math.min(n - 1, b * B)]!;
-      peaks.set(m, Math.max(peaks.get(m) ?? 0, x[L.g + b]!));
-    }
-    return peaks;
-  });
-  return { cumulativeWork, monthPeakKW, blockSteps: B };
+  return { cumulativeWork, monthPeakKW, blockSteps: B, buildSeconds, solveSeconds };
 }

@@ -196,10 +196,10 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     }
     let guide: Guide | undefined;
     if (o.mode === 'rolling' && o.guide !== false) {
-      const t0 = performance.now();
-      guide = await buildGuide(model, forecaster.window(0, n), solvers[0]!);
-      stats.buildSeconds += (performance.now() - t0) / 1000;
+      guide = await buildGuide(model, forecaster.window(0, n), solvers[0]!, batches);
       if (guide) {
+        stats.buildSeconds += guide.buildSeconds;
+        stats.solveSeconds += guide.solveSeconds;
         // a window pays for demand only above the month's peak the guide expects anyway
         guide.monthPeakKW.forEach((peaks, s) => peaks.forEach((kW, m) => state.monthPeakKW[s]!.set(m, kW)));
         dispatch.notes.push('rolling windows follow a seasonal guide (one day-block LP over the horizon) for job pacing and monthly peaks');
