@@ -112,3 +112,13 @@ describe('PUE-linked surcharge (Beijing 2024 rule, worked by hand)', () => {
     expect(billSite(site, L, grid).breakdown.pueAdjustment).toBe(0);
   });
 });
+
+describe('carbon price (worked by hand)', () => {
+  it('charges the location-based CO2 of grid imports at the carbon price', () => {
+    const t = Tariff.parse({ energy: { type: 'flat', pricePerMWh: 800 }, carbonPricePerTonne: 60 });
+    const { site, L } = fixture(t, 1000, 1000, 1000, new Float64Array(48));
+    (L as { carbonIntensity: Float64Array }).carbonIntensity = new Float64Array(48).fill(500);
+    // 48 MWh at 500 g/kWh = 24 t; × 60 per t = 1440
+    expect(billSite(site, L, grid).breakdown.carbon).toBeCloseTo(1440, 6);
+  });
+});

@@ -30,6 +30,7 @@ export interface BillBreakdown {
   pueAdjustment: number;
   certificates: number;
   renewableSupply: number;
+  carbon: number;
 }
 
 /** A site's bill over the horizon. */
@@ -77,7 +78,7 @@ export function billSite(site: SiteModel, L: SiteLedger, grid: TimeGrid): SiteBi
   const tariff = site.tariff;
   const months = cal.monthKeys.length;
   const lines: BillLine[] = [];
-  const b: BillBreakdown = { energy: 0, demand: 0, capacity: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0 };
+  const b: BillBreakdown = { energy: 0, demand: 0, capacity: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0, carbon: 0 };
   const add = (line: BillLine, kind: keyof BillBreakdown) => {
     if (line.quantity === 0 && line.amount === 0) return;
     lines.push({ ...line, quantity: round(line.quantity), amount: round(line.amount, 2), rate: round(line.rate, 4) });
@@ -89,6 +90,7 @@ export function billSite(site: SiteModel, L: SiteLedger, grid: TimeGrid): SiteBi
   const exportMWh = new Float64Array(months);
   const exportAmt = new Float64Array(months);
   const facilityMWh = new Float64Array(months);
+  const co2Tonnes = new Float64Array(months);
   const itMWh = new Float64Array(months);
   const greenMWh = new Float64Array(months);
   const stepsIn = new Float64Array(months);
@@ -107,6 +109,7 @@ export function billSite(site: SiteModel, L: SiteLedger, grid: TimeGrid): SiteBi
     exportMWh[m]! += ex;
     exportAmt[m]! += ex * L.exportPrice[t]!;
     facilityMWh[m]! += (L.facilityKW[t]! * h) / 1000;
+    if (tariff.carbonPricePerTonne > 0) co2Tonnes[m]! += (imp * L.carbonIntensity[t]!) / 1000; // MWh × g/kWh = kg; /1000 → t
     itMWh[m]! += (L.itKW[t]! * h) / 1000;
     greenMWh[m]! += (L.directGreenKW[t]! * h) / 1000;
     if (site.touPeriod) {
@@ -138,6 +141,9 @@ export function billSite(site: SiteModel, L: SiteLedger, grid: TimeGrid): SiteBi
     const kva = site.spec.grid.contractedCapacityKVA ?? 0;
     if (tariff.capacityChargePerKVAMonth > 0 && kva > 0) {
       add({ month, item: 'contracted capacity', quantity: kva, unit: 'kVA', rate: tariff.capacityChargePerKVAMonth * share, rateUnit: 'per kVA-month', amount: kva * tariff.capacityChargePerKVAMonth * share }, 'capacity');
+    }
+    if (tariff.carbonPricePerTonne > 0 && co2Tonnes[m]! > 0) {
+      add({ month, item: 'carbon price on grid CO2 (location-based)', quantity: co2Tonnes[m]!, unit: 't CO2', rate: tariff.carbonPricePerTonne, rateUnit: 'per t', amount: co2Tonnes[m]! * tariff.carbonPricePerTonne }, 'carbon');
     }
     if (exportMWh[m]! > 0) {
       add({ month, item: 'export credit', quantity: exportMWh[m]!, unit: 'MWh', rate: -exportAmt[m]! / exportMWh[m]!, rateUnit: 'per MWh', amount: -exportAmt[m]! }, 'exportCredit');

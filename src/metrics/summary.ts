@@ -149,7 +149,7 @@ function kpis(a: Acc, bill: SiteBill['breakdown'] & { total: number }, peakKW: n
     energyCost: r(bill.total, 2),
     energyCostBreakdown: {
       energy: r(bill.energy, 2), demand: r(bill.demand, 2), capacity: r(bill.capacity, 2), exportCredit: r(bill.exportCredit, 2),
-      pueAdjustment: r(bill.pueAdjustment, 2), certificates: r(bill.certificates, 2), renewableSupply: r(bill.renewableSupply, 2),
+      pueAdjustment: r(bill.pueAdjustment, 2), certificates: r(bill.certificates, 2), renewableSupply: r(bill.renewableSupply, 2), carbon: r(bill.carbon, 2),
     },
     storageDegradationCost: r(degradation, 2),
     storageThroughputMWh: r(a.discharge / 1000),
@@ -240,7 +240,7 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
       acc.total += b.total;
       return acc;
     },
-    { energy: 0, demand: 0, capacity: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0, total: 0 },
+    { energy: 0, demand: 0, capacity: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0, carbon: 0, total: 0 },
   );
   const totalDemand = perSite.reduce((s, p) => s + p.demand, 0);
   const totalServed = perSite.reduce((s, p) => s + p.served, 0);

@@ -167,7 +167,8 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     const g = lp.addVariables(T, {
       nameFn: (k) => `import[${site.id},${when(from + k)}]`,
       upper: (k) => site.importLimitKW[from + k]!,
-      cost: (k) => (signals.importPrice[s]![from + k]! * h) / 1000,
+      // energy price per MWh, plus the carbon price on the grid's location-based CO2 (g/kWh × €/t = €/MWh / 1000 × 1000)
+      cost: (k) => ((signals.importPrice[s]![from + k]! + (site.carbonIntensity[from + k]! * site.tariff.carbonPricePerTonne) / 1000) * h) / 1000,
     });
     let e = -1;
     if (site.exportLimitKW > 0) {

@@ -67,6 +67,7 @@ function allKpiRows(subjects: Array<Kpis & SiteExtras>, currency: string): KpiRo
     { key: 'cost.pueAdjustment', label: 'PUE surcharge or discount', value: b('pueAdjustment'), unit: currency, decimals: 0, indent: true },
     { key: 'cost.certificates', label: 'Green certificates', value: b('certificates'), unit: currency, decimals: 0, indent: true },
     { key: 'cost.renewableSupply', label: 'Direct renewable supply', value: b('renewableSupply'), unit: currency, decimals: 0, indent: true },
+    { key: 'cost.carbon', label: 'Carbon price', value: b('carbon'), unit: currency, decimals: 0, indent: true },
     { key: 'storageDegradationCost', label: 'Storage degradation', value: col((s) => s.storageDegradationCost), unit: currency, decimals: 0, note: 'not part of the bill' },
     { key: 'energyCostPerMillionTokens', label: 'Electricity cost per million tokens', value: col((s) => s.energyCostPerMillionTokens), unit: `${currency}/Mtoken`, decimals: 4 },
     { group: 'Work and service' },

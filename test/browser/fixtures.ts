@@ -4,7 +4,7 @@
  * at noon and discharges in the evening, and a price curve; plus a matching summary and
  * bills. Flows satisfy the ledger's energy balance at every step, like the simulator's.
  */
-import type { BillLine, SiteBill } from '../../src/market/bill.ts';
+import type { BillLine, SiteBill } from '../../src/billing/bill.ts';
 import type { Kpis, MonthKpis, SiteSummary, Summary } from '../../src/metrics/summary.ts';
 import type { Ledger, SiteLedger, WorkloadFlows, WorkloadOutcome } from '../../src/simulate/ledger.ts';
 import { calendarOf, gridEndMs, stepHours, stepStartMs, type TimeGrid } from '../../src/time/grid.ts';
@@ -140,7 +140,7 @@ function billOf(L: SiteLedger, grid: TimeGrid, zone: string): SiteBill {
   const h = stepHours(grid);
   const lines: BillLine[] = [];
   const months = cal.monthKeys.map((month) => ({ month, total: 0 }));
-  const breakdown = { energy: 0, demand: 0, capacity: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0 };
+  const breakdown = { energy: 0, demand: 0, capacity: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0, carbon: 0 };
   cal.monthKeys.forEach((month, m) => {
     let imp = 0, cost = 0, exp = 0, credit = 0, peak = 0;
     for (let t = 0; t < grid.steps; t++) {
@@ -181,7 +181,7 @@ function kpisOf(ls: SiteLedger[], bills: SiteBill[], grid: TimeGrid, lateJobs: n
   const b = bills.reduce((acc, x) => {
     for (const k of Object.keys(acc) as Array<keyof typeof acc>) acc[k] += x.breakdown[k];
     return acc;
-  }, { energy: 0, demand: 0, capacity: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0 });
+  }, { energy: 0, demand: 0, capacity: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0, carbon: 0 });
   const cost = bills.reduce((a, x) => a + x.total, 0);
   return {
     itEnergyMWh: it / 1000, coolingEnergyMWh: tot((L) => L.coolingKW) / 1000, lossesEnergyMWh: tot((L) => L.lossesKW) / 1000, fixedEnergyMWh: tot((L) => L.fixedKW) / 1000,

@@ -141,7 +141,7 @@ export const Site = z.strictObject({
   facility: Facility,
   renewables: z.array(Renewable).default([]),
   storage: Storage.optional(),
-  tariff: Tariff.default({ energy: { type: 'spot', adderPerMWh: 0, multiplier: 1 }, demandChargePerKWMonth: 0, demandIntervalMinutes: 60, capacityChargePerKVAMonth: 0, export: { type: 'none' } }),
+  tariff: Tariff.prefault({ energy: { type: 'spot' } }),
   series: SiteSeries.default({}),
   greenTarget: z
     .strictObject({

@@ -93,6 +93,7 @@ export const Tariff = z
       .default({ type: 'none' })
       .describe('What exported energy earns'),
     pueAdjustment: PueAdjustment.optional(),
+    carbonPricePerTonne: NonNegative.default(0).describe('Carbon price on the location-based CO2 of grid imports, currency per tonne (emissions trading or carbon tax)'),
     greenCertificates: z
       .strictObject({
         pricePerMWh: NonNegative.describe('Price of one certificate (1 certificate = 1 MWh)'),
