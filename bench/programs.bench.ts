@@ -6,7 +6,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildFleetModel } from '../src/model/fleet-model.ts';
 import { buildModel, loadScenario } from '../src/pipeline.ts';
-import { naiveDispatch } from '../src/policies/naive.ts';
+import { naiveDispatch } from '../src/plan/naive.ts';
 import { flexibilityEnvelope } from '../src/programs/envelope.ts';
 import { programEvents } from '../src/programs/events.ts';
 import { flexContext } from '../src/programs/levers.ts';

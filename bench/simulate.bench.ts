@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { buildFleetModel } from '../src/model/fleet-model.ts';
-import { naiveDispatch } from '../src/policies/naive.ts';
+import { naiveDispatch } from '../src/plan/naive.ts';
 import { resolveScenario } from '../src/scenario/resolve.ts';
 import { Scenario } from '../src/scenario/schema/index.ts';
 import { simulate } from '../src/simulate/engine.ts';
