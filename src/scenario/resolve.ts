@@ -6,7 +6,8 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import { InputError, type InputLocation } from '../errors/index.ts';
 import { loadSeries, loadWeather } from '../series/index.ts';
-import type { AlignReport, AlignedWeather, Quantity } from '../series/types.ts';
+import type { AlignReport, AlignedWeather, Quantity, RawSeries } from '../series/types.ts';
+import type { RawWeather } from '../series/index.ts';
 import type { TimeGrid } from '../time/grid.ts';
 import { assertTimeZone } from '../time/zone.ts';
 import { horizonGrid, stepAtOrAfter } from './horizon.ts';
@@ -93,7 +94,9 @@ export function resolveScenario(
   }
   const siteIndex = new Map(scenario.sites.map((s, i) => [s.id, i]));
 
+  const cache = new Map<string, RawSeries | RawWeather>();
   const seriesCtx = (name: string, quantity: Quantity, localTimeZone: string) => ({
+    cache,
     baseDir,
     grid,
     quantity,
@@ -134,7 +137,7 @@ export function resolveScenario(
     if (!series.gridRenewableShare) warnings.push(`site "${spec.id}" has no grid renewable share series: the grid is counted as 0 % renewable`);
     let weather: AlignedWeather | undefined;
     if (series.weather) {
-      weather = loadWeather(series.weather, { baseDir, grid, name: `${p}.series.weather`, defaultTimeZone: grid.timeZone });
+      weather = loadWeather(series.weather, { baseDir, grid, name: `${p}.series.weather`, defaultTimeZone: grid.timeZone, cache });
       reports.push(...weather.reports);
     }
     const renewableCapacityFactors = new Map<string, Float64Array>();

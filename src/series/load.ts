@@ -33,6 +33,11 @@ export interface SeriesContext {
   defaultTimeZone: string;
   /** Zone whose local day a daily profile follows (default: defaultTimeZone). */
   localTimeZone?: string;
+  /**
+   * Files already parsed while resolving one scenario, keyed by path and reading options: sites
+   * of one market share their price, carbon and weather files, which are then read only once.
+   */
+  cache?: Map<string, RawSeries | RawWeather>;
 }
 
 /** What loadWeather needs besides the reference. */
@@ -126,7 +131,12 @@ export function loadSeries(ref: SeriesRefInput, ctx: SeriesContext): AlignedSeri
   }
   const where: SeriesWhere = { file: ref.file, path: ctx.name };
   const opts = common(ref, where);
-  const raw = readRawSeries(ref, ctx);
+  const key = ctx.cache && `series|${ctx.baseDir}|${JSON.stringify({ ...ref, fill: undefined, maxGapHours: undefined, scale: undefined })}|${ctx.defaultTimeZone}`;
+  let raw = key ? (ctx.cache!.get(key) as RawSeries | undefined) : undefined;
+  if (!raw) {
+    raw = readRawSeries(ref, ctx);
+    if (key) ctx.cache!.set(key, raw);
+  }
   return alignSeries(raw, {
     grid: ctx.grid,
     quantity: ctx.quantity,
@@ -162,7 +172,12 @@ export function readRawWeather(ref: WeatherRefInput, ctx: Pick<WeatherContext, '
 export function loadWeather(ref: WeatherRefInput, ctx: WeatherContext): AlignedWeather {
   const where: SeriesWhere = { file: ref.file, path: ctx.name };
   const opts = common(ref, where);
-  const raw = readRawWeather(ref, ctx);
+  const key = ctx.cache && `weather|${ctx.baseDir}|${JSON.stringify({ ...ref, fill: undefined, maxGapHours: undefined })}`;
+  let raw = key ? (ctx.cache!.get(key) as RawWeather | undefined) : undefined;
+  if (!raw) {
+    raw = readRawWeather(ref, ctx);
+    if (key) ctx.cache!.set(key, raw);
+  }
   const align = (r: RawSeries, quantity: Quantity, field: string): AlignedSeries =>
     alignSeries(r, {
       grid: ctx.grid,

@@ -69,12 +69,21 @@ interface CurveTable {
 
 function curveTable(w: WorkloadModel): CurveTable {
   const acc = w.accelerator;
+  // plans hold a job's power for many steps: remember the last lookup
+  let lastP = NaN, lastF = 0, lastIt = 0;
+  const at = (p: number) => {
+    if (p !== lastP) {
+      lastP = p;
+      lastF = throughputAtPower(w.curve, p);
+      lastIt = itPowerPerGpuW(acc, p);
+    }
+  };
   return {
     curve: w.curve,
     minW: w.minGpuPowerW,
     maxW: w.fullPower.gpuPowerW,
-    throughput: (p) => throughputAtPower(w.curve, p),
-    itPowerW: (p) => itPowerPerGpuW(acc, p),
+    throughput: (p) => (at(p), lastF),
+    itPowerW: (p) => (at(p), lastIt),
   };
 }
 
@@ -133,6 +142,8 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
   const poolDemand = model.sites.map((s) => new Float64Array(s.pools.length));
   const poolScale = model.sites.map((s) => new Float64Array(s.pools.length));
   const infServed = new Float64Array(model.workloads.length);
+  const infScale = new Float64Array(model.workloads.length).fill(1);
+  const inferenceWorkloads = model.workloads.filter((w) => w.type === 'inference');
 
   const reportEvery = Math.max(1, Math.floor(n / 50));
   for (let t = 0; t < n; t++) {
@@ -140,9 +151,8 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
     for (const d of poolDemand) d.fill(0);
     infServed.fill(0);
     for (const j of infs) infServed[j.a.workload]! += Math.max(0, j.a.servedTokensPerSecond[t]!);
-    const infScale = new Float64Array(model.workloads.length).fill(1);
-    for (const w of model.workloads) {
-      if (w.type !== 'inference') continue;
+    for (const w of inferenceWorkloads) {
+      infScale[w.index] = 1;
       const demand = w.demandTokensPerSecond![t]!;
       if (infServed[w.index]! > demand * (1 + 1e-9) + 1e-9) {
         infScale[w.index] = demand / infServed[w.index]!;
