@@ -181,3 +181,28 @@ describe('LP export', () => {
     expect(Math.abs(glpk - highs) / Math.max(1, Math.abs(highs))).toBeLessThan(1e-6);
   });
 });
+
+describe('greedy rule policy', () => {
+  it('finishes jobs before their deadline in cheaper hours than naive, and cycles storage cheap → dear', async () => {
+    const text = scenario({ deadlineHour: 60, floor: 0.5 });
+    const naive = await runPolicy(text, 'naive');
+    const greedy = await runPolicy(text, 'greedy');
+    const job = greedy.summary.jobs.find((j) => j.id === 'train')!;
+    expect(job.remainingGpuHours).toBe(0);
+    expect(job.late).toBe(false);
+    const price = greedy.model.sites[0]!.importPrice;
+    const avgPrice = (r: typeof greedy) => {
+      const f = r.ledger.sites[0]!.workloads.find((w) => w.id === 'train')!;
+      let e = 0, c = 0;
+      f.itKW.forEach((kw, t) => ((e += kw), (c += kw * price[t]!)));
+      return c / e;
+    };
+    expect(avgPrice(greedy)).toBeLessThan(avgPrice(naive));
+    const st = greedy.dispatch.storageKW[0]!;
+    for (let t = 0; t < st.length; t++) {
+      if (st[t]! > 0) expect(price[t]).toBeLessThan(40);
+      if (st[t]! < 0) expect(price[t]).toBeGreaterThan(50);
+    }
+    expect(greedy.summary.checks.maxEnergyBalanceErrorKWh).toBeLessThan(1e-6);
+  });
+});

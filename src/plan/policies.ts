@@ -4,6 +4,7 @@ import type { FleetModel } from '../model/fleet-model.ts';
 import { planFleet, type PlanOptions } from './planner.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Progress } from '../simulate/engine.ts';
+import { greedyDispatch } from './greedy.ts';
 import { naiveDispatch } from './naive.ts';
 
 /** A named way of deciding a dispatch. */
@@ -18,6 +19,11 @@ const POLICIES: readonly PolicyEntry[] = [
     name: 'naive',
     description: 'inference where it arrives, jobs at release at full power until done, storage idle, surplus curtailed',
     dispatch: (m) => naiveDispatch(m),
+  },
+  {
+    name: 'greedy',
+    description: 'rules: jobs in the cheapest hours of their windows, storage charges cheap and discharges dear each day',
+    dispatch: (m) => greedyDispatch(m),
   },
   {
     name: 'optimal',
