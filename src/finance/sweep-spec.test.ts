@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../errors/index.ts';
 import { applyPoint, checkSweep, parseSweepSpec, reusesResolution, sweepPoints } from './sweep-spec.ts';
+import { thrown } from '../../test/helpers/input-error.ts';
 
 const scenario = {
   name: 't',
@@ -16,15 +16,7 @@ const scenario = {
   ],
 };
 
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
+const inputError = thrown;
 
 describe('sweep grammar', () => {
   it('parses lists, ranges and the cooling alias into a Cartesian product', () => {

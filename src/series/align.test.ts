@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../errors/index.ts';
 import type { TimeGrid } from '../time/grid.ts';
 import { alignSeries, medianSpacing, type AlignOptions } from './align.ts';
 import type { FillRuleName } from './fill.ts';
 import type { Quantity, RawSeries } from './types.ts';
+import { thrown } from '../../test/helpers/input-error.ts';
 
 const where = { file: 'series.csv', path: 'sites[0].series.x' };
 const T0 = Date.UTC(2023, 5, 1);
@@ -29,15 +29,6 @@ function align(r: RawSeries, g: TimeGrid, quantity: Quantity, more: Partial<Alig
   return alignSeries(r, { grid: g, quantity, where, fill: 'linear', maxGapHours: 72, ...more });
 }
 
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('resampling', () => {
   it('15-minute prices → hourly means', () => {

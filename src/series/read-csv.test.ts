@@ -1,24 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../errors/index.ts';
 import type { TimeGrid } from '../time/grid.ts';
 import { alignSeries } from './align.ts';
 import { loadSeries } from './load.ts';
 import { readCsvSeries } from './read-csv.ts';
+import { thrown } from '../../test/helpers/input-error.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/series/', import.meta.url));
 const where = { file: 'test.csv', path: 'sites[0].series.price' };
 
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('generic CSV across daylight-saving changes (Europe/Berlin)', () => {
   // The fixture holds 2023-03-26 (no 02:00 label: 23 rows) and 2023-10-29 (02:00 twice: 25

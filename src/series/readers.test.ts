@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../errors/index.ts';
 import type { TimeGrid } from '../time/grid.ts';
 import { loadSeries, loadWeather, readRawSeries, readRawWeather } from './load.ts';
 import { readElectricityMaps } from './read-electricity-maps.ts';
 import { readMarketPrices } from './read-market-prices.ts';
 import { readOpenMeteo } from './read-open-meteo.ts';
 import { readUci } from './read-uci.ts';
+import { thrown } from '../../test/helpers/input-error.ts';
 
 const DATA = fileURLToPath(new URL('../../examples/data/', import.meta.url));
 const H = 3_600_000;
@@ -14,15 +14,6 @@ const year2023: TimeGrid = { startMs: Date.UTC(2023, 0, 1), stepMinutes: 60, ste
 const ctx = { baseDir: DATA, grid: year2023, name: 'sites[0].series.x', defaultTimeZone: 'UTC' };
 const where = { file: 'x', path: 'p' };
 
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('market-prices (shared market CSV)', () => {
   it('ERCOT 2023: 8760 hourly prices, first 10.42 USD/MWh at 2023-01-01T00:00Z', () => {

@@ -193,7 +193,7 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
       }
       const left = remaining[w.index]!;
       if (left <= 0) {
-        if (g * h > 1e-6 * w.gpusMax * h) correct(`${w.id} scheduled after it finished; removed`);
+        if (g * h > 1e-6 * w.gpusMax * h) correct(`${w.id} finished earlier than its dispatch expected; its later allocations were dropped`);
         continue;
       }
       let p = j.a.gpuPowerW[t]!;
