@@ -29,6 +29,8 @@ export interface WireModel {
 export interface WireOptions {
   timeLimitSeconds?: number;
   mipRelGap?: number;
+  /** LP algorithm: HiGHS's 'simplex' (default), 'ipm' (interior point) or 'pdlp'. */
+  method?: 'simplex' | 'ipm' | 'pdlp';
   /** Test-only: make the worker fail as if the WebAssembly heap were exhausted. */
   fault?: 'wasm-abort';
 }

@@ -34,6 +34,7 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions): 
     m.options.set({ output_flag: false });
     if (options.timeLimitSeconds !== undefined) m.options.set('time_limit', options.timeLimitSeconds);
     if (options.mipRelGap !== undefined) m.options.set('mip_rel_gap', options.mipRelGap);
+    if (options.method !== undefined) m.options.set('solver', options.method);
     m.run();
     let code: ModelStatusCode = m.getModelStatus();
     if (code === ms.unboundedOrInfeasible) {

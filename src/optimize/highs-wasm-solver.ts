@@ -113,6 +113,7 @@ export class HighsWasmSolver implements Solver {
       signal?.addEventListener('abort', onAbort, { once: true });
       const wireOptions: WireOptions = {};
       if (options.timeLimitSeconds !== undefined) wireOptions.timeLimitSeconds = options.timeLimitSeconds;
+      if (options.method !== undefined) wireOptions.method = options.method;
       if (options.mipRelGap !== undefined) wireOptions.mipRelGap = options.mipRelGap;
       if (this.fault) wireOptions.fault = this.fault;
       this.fault = undefined;

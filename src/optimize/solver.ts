@@ -16,6 +16,8 @@ export interface SolveOptions {
   timeLimitSeconds?: number;
   /** Relative MIP gap at which a MILP counts as solved (HiGHS default 1e-4). */
   mipRelGap?: number;
+  /** LP algorithm for backends that offer a choice (HiGHS: simplex, ipm, pdlp). */
+  method?: 'simplex' | 'ipm' | 'pdlp';
   /** Threads for backends that can use them (the WebAssembly build is single-threaded). */
   threads?: number;
   /** Cancels the solve; the result then has status 'error' and message 'aborted'. */

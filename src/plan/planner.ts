@@ -181,7 +181,8 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     doneGpuHours: model.workloads.map(() => 0),
     monthPeakKW: model.sites.map(() => new Map()),
   };
-  const batches = batchComponents(siteComponents(model, o.caps), o.maxSitesPerModel);
+  // a full-horizon model is already large: solve every independent group on its own (in parallel)
+  const batches = batchComponents(siteComponents(model, o.caps), o.mode === 'optimal' ? 1 : o.maxSitesPerModel);
   const forecaster = new Forecaster(model, o.forecast);
   const solvers = Array.from({ length: Math.max(1, Math.min(o.workers, batches.length)) }, () => makeSolver(o.solver));
   const stats: SolverStats = { solver: solvers[0]!.name, status: 'optimal', objective: 0, rows: 0, columns: 0, nonzeros: 0, buildSeconds: 0, solveSeconds: 0, mipGap: null, solves: 0, windows: windows.length, largestColumns: 0 };
