@@ -15,6 +15,7 @@ export interface PlanFlags {
   exportLp?: string;
   points: string;
   workers: string;
+  lpMethod: string;
 }
 
 /** Adds the planning options to a command. */
@@ -29,6 +30,7 @@ export function addPlanOptions(cmd: Command): Command {
     .option('--time-limit <seconds>', 'solver time limit per model')
     .option('--export-lp <file>', 'write the (first) model in CPLEX LP format, or MPS if the name ends in .mps')
     .option('--points <n>', 'operating points per throughput curve in the model', '4')
+    .option('--lp-method <m>', 'LP algorithm: auto (simplex up to 250k columns, interior point above), simplex or ipm', 'auto')
     .option('--workers <n>', 'parallel solver workers', '2');
 }
 
@@ -48,7 +50,11 @@ export function planOptionsFrom(f: PlanFlags): Partial<PlanOptions> {
   const lookaheadHours = positive('--lookahead', f.lookahead);
   const commitHours = positive('--commit', f.commit);
   if (commitHours > lookaheadHours) throw new InputError('OPTION_INVALID', `--commit (${commitHours} h) cannot exceed --lookahead (${lookaheadHours} h)`, { path: '--commit' });
+  if (!['auto', 'simplex', 'ipm'].includes(f.lpMethod)) {
+    throw new InputError('OPTION_INVALID', `--lp-method must be auto, simplex or ipm, got "${f.lpMethod}"`, { path: '--lp-method' });
+  }
   const o: Partial<PlanOptions> = {
+    lpMethod: f.lpMethod as PlanOptions['lpMethod'],
     lookaheadHours,
     commitHours,
     forecast: { kind: f.forecast as 'perfect' | 'persistence' | 'noise', noise: positive('--noise', f.noise), seed: positive('--seed', f.seed, true) },

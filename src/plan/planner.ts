@@ -29,6 +29,12 @@ export interface PlanOptions {
   /** 'highs' (WebAssembly, default) or a native binary on PATH: 'native', 'native-highs', 'native-cbc', 'native-glpsol'. */
   solver: string;
   timeLimitSeconds?: number;
+  /**
+   * LP algorithm: 'auto' uses dual simplex for models up to 250,000 columns and the interior-point
+   * method above (measured: 7 s vs 18 s on the 144k-column Texas year, 10+ min vs 98 s on a
+   * 433k-column four-site year).
+   */
+  lpMethod: 'auto' | 'simplex' | 'ipm';
   maxPoints: number;
   /** Parallel solver workers. */
   workers: number;
@@ -49,6 +55,7 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   objective: 'cost',
   caps: [],
   solver: 'highs',
+  lpMethod: 'auto',
   maxPoints: 4,
   workers: 2,
   maxSitesPerModel: 8,
@@ -221,7 +228,8 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
           const compiled = lp.compile();
           stats.buildSeconds += (performance.now() - t0) / 1000;
           if (compiled.numColumns === 0) continue;
-          const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds });
+          const method = o.lpMethod === 'auto' ? (compiled.numColumns > 250_000 ? 'ipm' : 'simplex') : o.lpMethod;
+          const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method });
           stats.solves++;
           stats.solveSeconds += result.solveSeconds;
           stats.rows += compiled.numRows;
