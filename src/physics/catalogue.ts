@@ -7,22 +7,11 @@ import { InputError } from '../errors/index.ts';
 import type { AcceleratorSpec, CurvePoint } from '../scenario/schema/accelerator.ts';
 import { hullCurve, itPowerPerGpuW } from './gpu.ts';
 import { PHOENIX_A100_DVFS, PHOENIX_INFERENCE, PHOENIX_PRETRAINING } from './phoenix-a100.ts';
-import type { Accelerator, DroppedPoint, OperatingPoint } from './types.ts';
+import type { Accelerator, AcceleratorFigures, DroppedPoint, OperatingPoint } from './types.ts';
 
 /** A complete accelerator specification (every field known), before hulling. */
-export interface AcceleratorDefinition {
-  id: string;
-  vendor: string;
-  tdpW: number;
-  idleW: number;
-  minCapW: number;
-  nodeOverheadIdleW: number;
-  nodeOverheadMaxW: number;
+export interface AcceleratorDefinition extends AcceleratorFigures {
   curves: Record<string, readonly CurvePoint[]>;
-  tokensPerSecondPerGpu: Record<string, number>;
-  priceUsd?: number;
-  source: string;
-  verified: boolean;
   /**
    * Class curves come from the TDP-relative laws below (no measurement), so they are derived
    * again when a scenario changes tdpW or minCapW.

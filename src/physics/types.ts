@@ -15,8 +15,8 @@ export interface OperatingPoint {
   throughput: number;
 }
 
-/** A resolved accelerator model. */
-export interface Accelerator {
+/** What every accelerator description has, before and after its curves are resolved. */
+export interface AcceleratorFigures {
   id: string;
   vendor: string;
   tdpW: number;
@@ -24,6 +24,17 @@ export interface Accelerator {
   minCapW: number;
   nodeOverheadIdleW: number;
   nodeOverheadMaxW: number;
+  /** Tokens per second per GPU at full power, by workload class. */
+  tokensPerSecondPerGpu: Record<string, number>;
+  priceUsd?: number;
+  /** Where the defaults come from (for docs and reports). */
+  source: string;
+  /** False when key figures (TDP, idle, overhead, curves) are assumptions, not sourced values. */
+  verified: boolean;
+}
+
+/** A resolved accelerator model. */
+export interface Accelerator extends AcceleratorFigures {
   /**
    * Operating FRONTIER by workload class (`training`, `inference`, `batch`) or named job
    * profile: the upper concave hull of the running points, sorted by power, throughput strictly
@@ -39,13 +50,6 @@ export interface Accelerator {
   measured: Record<string, OperatingPoint[]>;
   /** Points removed from each curve while hulling, with the reason (for docs and audits). */
   droppedPoints: Record<string, DroppedPoint[]>;
-  /** Tokens per second per GPU at full power, by workload class. */
-  tokensPerSecondPerGpu: Record<string, number>;
-  priceUsd?: number;
-  /** Where the defaults come from (for docs and reports). */
-  source: string;
-  /** False when key figures (TDP, idle, overhead, curves) are assumptions, not sourced values. */
-  verified: boolean;
 }
 
 /** A curve point removed by the hull rule, and why. */
