@@ -6,7 +6,7 @@
  */
 import { InputError } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
-import { HighsWasmSolver, NativeSolver, explainInfeasibility, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver } from '../optimize/index.ts';
+import { HighsWasmSolver, NativeSolver, SolverUnavailableError, explainInfeasibility, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver } from '../optimize/index.ts';
 import type { Dispatch, SolverStats } from '../simulate/dispatch.ts';
 import type { Progress } from '../simulate/engine.ts';
 import { stepHours } from '../time/grid.ts';
@@ -63,11 +63,17 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
 
 function makeSolver(name: string): Solver {
   if (name === 'highs') return new HighsWasmSolver();
-  if (name === 'native' || name.startsWith('native-')) {
-    const binary = name === 'native' ? undefined : name.slice('native-'.length);
-    return new NativeSolver(binary ? { binary: binary as 'highs' | 'cbc' | 'glpsol' } : {});
+  const binaries = ['highs', 'cbc', 'glpsol'] as const;
+  const binary = name === 'native' ? undefined : name.startsWith('native-') ? name.slice('native-'.length) : null;
+  if (binary === null || (binary !== undefined && !(binaries as readonly string[]).includes(binary))) {
+    throw new InputError('OPTION_INVALID', `unknown solver "${name}"; use highs (built in) or native, native-highs, native-cbc, native-glpsol (a binary on PATH)`, { path: '--solver' });
   }
-  throw new InputError('OPTION_INVALID', `unknown solver "${name}"; use highs (built in) or native, native-highs, native-cbc, native-glpsol (a binary on PATH)`, { path: '--solver' });
+  try {
+    return new NativeSolver(binary ? { binary: binary as (typeof binaries)[number] } : {});
+  } catch (e) {
+    if (e instanceof SolverUnavailableError) throw new InputError('OPTION_INVALID', e.message, { path: '--solver' });
+    throw e;
+  }
 }
 
 /** Value of one more GPU-hour of progress now: the energy cost of a GPU-hour at the price below which the rest of the job fits. */

@@ -74,3 +74,28 @@ describe('schema', () => {
     expect(JSON.stringify(schema)).toContain('importLimitMW');
   });
 });
+
+describe('bad planning options end in exit code 2 with the option named', () => {
+  const phoenix = join(ROOT, 'examples/phoenix-2025.yaml');
+  for (const [args, option] of [
+    [['--solver', 'native-foo'], '--solver'],
+    [['--forecast', 'crystal-ball'], '--forecast'],
+    [['--lp-method', 'magic'], '--lp-method'],
+    [['--policy', 'rolling', '--lookahead', '24', '--commit', '48'], '--commit'],
+    [['--points', '-3'], '--points'],
+    [['--event', '2025-05-03T23:00/3'], '--event'],
+    [['--event', '2025-05-03T16:00/3', '--reduce', '150'], '--reduce'],
+  ] as const) {
+    it(`plan ${args.join(' ')}`, async () => {
+      const r = await runInProcess(['plan', phoenix, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(option);
+      expect(r.err).not.toContain('internal error');
+    });
+  }
+  it('compare with an unknown policy', async () => {
+    const r = await runInProcess(['compare', phoenix, '--policies', 'naive,clairvoyant']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('clairvoyant');
+  });
+});
