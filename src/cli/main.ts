@@ -15,6 +15,9 @@ import { registerSimulate } from './commands/simulate.ts';
 import { registerValidate } from './commands/validate.ts';
 
 
+/** File-system errors that mean "this output location cannot be written". */
+const OUTPUT_ERRNO = new Set(['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOSPC', 'EEXIST', 'ENOENT', 'ENAMETOOLONG']);
+
 /** Builds the command tree. */
 export function buildProgram(io: Io): Command {
   const program = new Command('wattshift')
@@ -58,6 +61,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     if (e instanceof InputError) {
       io.err(`error [${e.code}]: ${e.format()}\n`);
+      return 2;
+    }
+    const fsError = e as NodeJS.ErrnoException;
+    if (fsError?.syscall !== undefined && OUTPUT_ERRNO.has(fsError.code ?? '')) {
+      // a folder the user named (--out) that cannot be written: their input to fix
+      io.err(`error [OUTPUT_UNWRITABLE]: cannot ${fsError.syscall} ${fsError.path ?? ''}: ${fsError.code}; choose a writable folder for --out\n`);
       return 2;
     }
     io.err(`internal error: ${(e as Error)?.stack ?? String(e)}\nPlease report this with the scenario that caused it.\n`);

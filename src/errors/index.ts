@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   PLAN_INFEASIBLE: 'no schedule satisfies every constraint',
   SOLVER_LIMIT: 'the model is too large for the solver',
   EVENT_INVALID: 'a grid event or program definition is not valid',
+  OUTPUT_UNWRITABLE: 'an output folder or file cannot be written',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -4,7 +4,7 @@
  * content generator (or a full disk) leaves the previous outputs untouched and no temp files.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 /** One output file: its name relative to the output directory and its text. */
@@ -27,6 +27,36 @@ function destination(dir: string, name: string): string {
 }
 
 /**
+ * Creates `dir` and its missing parents one level at a time. (Node's recursive mkdir loops for
+ * ever on some special file systems, such as /proc, instead of failing.)
+ */
+export async function ensureDir(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  for (;;) {
+    try {
+      if (!(await stat(d)).isDirectory()) {
+        throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${d}'`), { code: 'ENOTDIR', path: d });
+      }
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      missing.push(d);
+      const up = path.dirname(d);
+      if (up === d) break;
+      d = up;
+    }
+  }
+  for (const m of missing.reverse()) {
+    try {
+      await mkdir(m);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
+/**
  * Writes every file to a temporary name in `dir` (created recursively), then renames them all
  * into place once all were written. On any error the temporaries are removed and the error is
  * rethrown, so no destination is left half-written.
@@ -34,13 +64,13 @@ function destination(dir: string, name: string): string {
 export async function writeOutputs(dir: string, files: OutputFile[]): Promise<string[]> {
   const targets = files.map((f) => destination(dir, f.name));
   if (new Set(targets).size !== targets.length) throw new RangeError('writeOutputs: two outputs have the same name');
-  await mkdir(dir, { recursive: true });
+  await ensureDir(dir);
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const temps: string[] = [];
   try {
     for (let i = 0; i < files.length; i++) {
       const target = targets[i]!;
-      await mkdir(path.dirname(target), { recursive: true });
+      await ensureDir(path.dirname(target));
       const temp = path.join(path.dirname(target), `.${path.basename(target)}.${tag}.tmp`);
       temps.push(temp);
       const fh = await open(temp, 'wx');

@@ -99,3 +99,13 @@ describe('bad planning options end in exit code 2 with the option named', () => 
     expect(r.err).toContain('clairvoyant');
   });
 });
+
+describe('an output folder that cannot be written', () => {
+  it('ends in exit code 2 naming the folder, not an internal error', async () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'x');
+    const r = await runInProcess(['simulate', join(ROOT, 'examples/phoenix-2025.yaml'), '--out', join(file, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error \[OUTPUT_UNWRITABLE\]: cannot \w+ .*a-file/);
+  });
+});
