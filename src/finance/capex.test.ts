@@ -3,7 +3,7 @@ import { InputError } from '../errors/index.ts';
 import { Finance } from '../scenario/schema/finance.ts';
 import { buildCapex, depreciationOf, purchases } from './capex.ts';
 import { CNY_PER_USD, resolveDefaults, USD_UNIT_COSTS } from './defaults.ts';
-import { flatSite, flatWorkload, yearOf } from './test-fixtures.ts';
+import { flatSite, flatWorkload, yearOf } from '../../test/helpers/finance-fixtures.ts';
 
 function year() {
   const s = flatSite({ gpus: 8192, itMW: 10, facilityMWh: 1, energyCost: 1, workloads: [flatWorkload(0, 1, 1)] });

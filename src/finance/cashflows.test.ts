@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { project, NEUTRAL_LEVERS } from './cashflows.ts';
 import { paybackPeriods } from './payback.ts';
 import { lineVerdict } from './report-section.ts';
-import { flatSite, flatWorkload, inputOf, yearOf } from './test-fixtures.ts';
+import { flatSite, flatWorkload, inputOf, yearOf } from '../../test/helpers/finance-fixtures.ts';
 import { valueFromInput } from './value.ts';
 
 /**

@@ -109,14 +109,19 @@ async function solveEvent(model: FleetModel, ev: PowerEvent, limitKW: number, so
   return { dispatch, floorsMet };
 }
 
+/** The group's power over the event window with every job at full power (naive), mean kW. */
+function normalLevelKW(model: FleetModel, ev: Pick<PowerEvent, 'from' | 'to' | 'measure'>, sites: number[]): number {
+  const power = measuredPowerKW(model, simulate(model, naiveDispatch(model)), ev.measure, sites);
+  let sum = 0;
+  for (let t = ev.from; t < ev.to; t++) sum += power[t]!;
+  return sum / (ev.to - ev.from);
+}
+
 /** Replays the event and measures each job over the event window. */
 export async function replayEvent(model: FleetModel, ev: PowerEvent): Promise<EventReplay> {
   const sites = ev.sites ?? model.sites.map((s) => s.index);
   const h = stepHours(model.grid);
-  const base = simulate(model, naiveDispatch(model));
-  const basePower = measuredPowerKW(model, base, ev.measure, sites);
-  let normalKW = 0;
-  for (let t = ev.from; t < ev.to; t++) normalKW += basePower[t]! / (ev.to - ev.from);
+  const normalKW = normalLevelKW(model, ev, sites);
   const limitKW = normalKW * (1 - ev.reduction);
   const solver = new HighsWasmSolver();
   try {
@@ -162,10 +167,7 @@ export async function replayEvent(model: FleetModel, ev: PowerEvent): Promise<Ev
 /** The deepest reduction (fraction) the group can hold over the event window with every QoS floor met. */
 export async function maxReduction(model: FleetModel, ev: Omit<PowerEvent, 'reduction'>, tolerance = 0.001): Promise<number> {
   const sites = ev.sites ?? model.sites.map((s) => s.index);
-  const base = simulate(model, naiveDispatch(model));
-  const basePower = measuredPowerKW(model, base, ev.measure, sites);
-  let normalKW = 0;
-  for (let t = ev.from; t < ev.to; t++) normalKW += basePower[t]! / (ev.to - ev.from);
+  const normalKW = normalLevelKW(model, ev, sites);
   const solver = new HighsWasmSolver();
   try {
     let lo = 0, hi = 1;

@@ -8,9 +8,8 @@
 import { LinearModel } from '../optimize/index.ts';
 import type { OperatingPoint } from '../physics/types.ts';
 import type { FleetModel, SiteModel, WorkloadModel } from '../model/fleet-model.ts';
-import { stepHours } from '../time/grid.ts';
+import { stepHours, stepStartMs } from '../time/grid.ts';
 import { formatLocalIso } from '../time/zone.ts';
-import { stepStartMs } from '../time/grid.ts';
 import { planPoints } from './operating-points.ts';
 
 /** A limit on the power of a group of sites over a window (a grid event, a DR commitment). */
@@ -107,10 +106,8 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   const h = stepHours(grid);
   const T = to - from;
   const lp = new LinearModel('minimize');
-  const tz = grid.timeZone;
   const when = (t: number) => formatLocalIso(stepStartMs(grid, t), model.sites[0]?.calendar.offsetMinutes[t] ?? 0).slice(0, 16);
   const layout: FleetLpLayout = { from, to, sites: model.sites.map(() => undefined), jobs: [], inference: [], unserved: new Map(), unfinished: new Map(), qosSlack: new Map(), softRows: [] };
-  void tz;
   const inModel = new Set(opts.sites ?? model.sites.map((s) => s.index));
   const sites = model.sites.filter((s) => inModel.has(s.index));
   const workloads = model.workloads.filter((w) => w.siteIndices.every((s) => inModel.has(s)));

@@ -154,6 +154,8 @@ ${programs}`;
     const { events } = programEvents(m, r.program, scenarioPrograms(m)[0]);
     expect(events.length).toBe(2);
     expect(events.find((e) => e.source.includes('schedule'))!.targets[0]).toMatchObject({ kind: 'kw', value: 100 });
-    expect(events.find((e) => e.source.startsWith('generated'))!.issuedMs).toBeDefined();
+    const generated = events.find((e) => e.source.startsWith('generated'))!;
+    // generated events are issued exactly the program's notice ahead of their start
+    expect(generated.issuedMs).toBe(generated.startMs - r.program.noticeHours * 3_600_000);
   });
 });

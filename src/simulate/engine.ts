@@ -1,7 +1,8 @@
 /**
- * The step engine: applies a dispatch to the fleet model and writes the ledger. It owns the
- * physics of every step (GPU power and throughput, facility power, renewables first, storage,
- * grid limits) and corrects dispatches that break a physical limit, saying so in the ledger.
+ * The step engine: applies a dispatch to the fleet model and writes the ledger. This file owns
+ * the demand side of every step (GPU power and throughput, work and tokens, GPU capacity, job
+ * windows, idle GPUs); supply.ts the supply side (facility power, renewables, storage, grid).
+ * Dispatches that break a physical limit are corrected, and the ledger says so.
  */
 import { itPowerPerGpuW, throughputAtPower } from '../physics/index.ts';
 import type { OperatingPoint } from '../physics/types.ts';
@@ -9,6 +10,7 @@ import type { FleetModel, SiteModel, WorkloadModel } from '../model/fleet-model.
 import { stepHours } from '../time/grid.ts';
 import type { Dispatch } from './dispatch.ts';
 import type { Ledger, SiteLedger, WorkloadFlows, WorkloadOutcome } from './ledger.ts';
+import { settleSupply } from './supply.ts';
 
 /** Progress callback: fraction done, 0–1. */
 export type Progress = (fraction: number) => void;
@@ -329,101 +331,4 @@ function lastActiveStep(ledgers: SiteLedger[], workload: number): number {
     for (let t = f.gpus.length - 1; t > last; t--) if (f.gpus[t]! > 0) { last = t; break; }
   }
   return last;
-}
-
-/**
- * Facility power, renewables first, storage as dispatched (within its limits), then the grid
- * up to its import limit; the rest is shortfall. Returns the largest energy balance error, kWh.
- */
-function settleSupply(site: SiteModel, L: SiteLedger, dispatch: Dispatch, h: number, correct: (what: string) => void): number {
-  const storageKW = dispatch.storageKW[site.index];
-  const allowExport = dispatch.allowExport[site.index] ?? false;
-  const take = dispatch.renewableTakeKW?.[site.index];
-  const plannedExport = dispatch.exportKW?.[site.index];
-  const n = L.itKW.length;
-  const fc = site.facility;
-  const st = site.storage;
-  let soc = st ? st.socInitialKWh : 0;
-  let green = st ? 0 : 0; // kWh of the state of charge that came from renewables
-  const exportCap = allowExport ? site.exportLimitKW : 0;
-  let maxErr = 0;
-  for (let t = 0; t < n; t++) {
-    const it = L.itKW[t]!;
-    const cooling = it * fc.coolingSlope[t]!;
-    const losses = it * fc.lossSlope;
-    const facility = it + cooling + losses + fc.fixedKW;
-    L.coolingKW[t] = cooling;
-    L.lossesKW[t] = losses;
-    L.fixedKW[t] = fc.fixedKW;
-    L.facilityKW[t] = facility;
-
-    let c = 0, d = 0;
-    if (st && storageKW) {
-      const r = storageKW[t]!;
-      if (r > 0) {
-        c = Math.min(r, st.powerKW, Math.max(0, (st.socMaxKWh - soc) / (st.chargeEfficiency * h)));
-        if (c < r - 1e-6) correct(`storage charge at ${site.id} limited by power or state of charge`);
-      } else if (r < 0) {
-        d = Math.min(-r, st.powerKW, Math.max(0, ((soc - st.socMinKWh) * st.dischargeEfficiency) / h));
-        if (d < -r - 1e-6) correct(`storage discharge at ${site.id} limited by power or state of charge`);
-      }
-    }
-    const avail = L.renewableAvailableKW[t]!;
-    const R = take ? Math.min(avail, Math.max(0, take[t]!)) : avail;
-    const reToLoad = Math.min(R, facility);
-    let restR = R - reToLoad;
-    let load = facility - reToLoad;
-    const battToLoad = Math.min(d, load);
-    load -= battToLoad;
-    let battSurplus = d - battToLoad;
-    const reToBatt = Math.min(restR, c);
-    restR -= reToBatt;
-    let gridToBatt = c - reToBatt;
-    const cap = plannedExport ? Math.min(exportCap, Math.max(0, plannedExport[t]!)) : exportCap;
-    const reExport = Math.min(restR, cap);
-    const battExport = Math.min(battSurplus, cap - reExport);
-    const curtailed = avail - R + restR - reExport;
-    if (battSurplus - battExport > 1e-9) {
-      d -= battSurplus - battExport; // discharge nobody can take
-      battSurplus = battExport;
-    }
-    let imp = load + gridToBatt;
-    const lim = site.importLimitKW[t]!;
-    let shortfall = 0;
-    if (imp > lim) {
-      const cut = Math.min(gridToBatt, imp - lim);
-      gridToBatt -= cut;
-      c -= cut;
-      imp -= cut;
-      if (imp > lim) {
-        shortfall = imp - lim;
-        imp = lim;
-      }
-    }
-    // state of charge and its green content
-    if (st) {
-      const inKWh = c * st.chargeEfficiency * h;
-      const outKWh = (d / st.dischargeEfficiency) * h;
-      const gFrac = soc > 1e-12 ? green / soc : 0;
-      green = Math.max(0, green - outKWh * gFrac + reToBatt * st.chargeEfficiency * h);
-      soc = soc + inKWh - outKWh;
-      if (green > soc) green = soc;
-      L.directGreenKW[t] = reToLoad + battToLoad * gFrac;
-    } else L.directGreenKW[t] = reToLoad;
-    L.socKWh[t] = soc;
-    L.storageChargeKW[t] = c;
-    L.storageDischargeKW[t] = d;
-    L.renewableUsedKW[t] = reToLoad + reToBatt;
-    L.renewableExportKW[t] = reExport;
-    L.renewableCurtailedKW[t] = curtailed;
-    L.gridImportKW[t] = imp;
-    L.gridExportKW[t] = reExport + battExport;
-    L.shortfallKW[t] = shortfall;
-    if (shortfall > 1e-6) correct(`load above the import limit at ${site.id} (shortfall)`);
-    const sources = avail - curtailed + d + imp + shortfall;
-    const sinks = facility + c + reExport + battExport;
-    const e = Math.abs(sources - sinks) * h;
-    if (e > maxErr) maxErr = e;
-  }
-  return maxErr;
 }

@@ -1,6 +1,7 @@
 /** `wattshift plan FILE`: optimises the fleet, simulates the plan and reports savings against naive. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { InputError } from '../../errors/index.ts';
 import { comparePolicies } from '../../metrics/comparison.ts';
 import { buildModel, loadScenario, plan, simulate, summarise } from '../../pipeline.ts';
 import type { Io } from '../io.ts';
@@ -41,7 +42,6 @@ Examples:
         return;
       }
       if (!['optimal', 'rolling'].includes(opts.policy)) {
-        const { InputError } = await import('../../errors/index.ts');
         throw new InputError('OPTION_INVALID', `plan --policy must be optimal or rolling (use simulate for naive), got "${opts.policy}"`, { path: '--policy' });
       }
       const planOpts = planOptionsFrom(opts);

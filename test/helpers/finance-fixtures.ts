@@ -1,10 +1,10 @@
 /** Small hand-built operating years for the finance tests (not used by the library). */
-import { Finance, type FinanceInput } from '../scenario/schema/finance.ts';
-import { buildCapex } from './capex.ts';
-import type { ValuationInput } from './cashflows.ts';
-import { resolveDefaults } from './defaults.ts';
-import { allocationShares, defineLines } from './lines.ts';
-import type { OperatingYear, SiteYear, WorkloadMonths } from './operating-year.ts';
+import { Finance, type FinanceInput } from '../../src/scenario/schema/finance.ts';
+import { buildCapex } from '../../src/finance/capex.ts';
+import type { ValuationInput } from '../../src/finance/cashflows.ts';
+import { resolveDefaults } from '../../src/finance/defaults.ts';
+import { allocationShares, defineLines } from '../../src/finance/lines.ts';
+import type { OperatingYear, SiteYear, WorkloadMonths } from '../../src/finance/operating-year.ts';
 
 const twelve = (x: number) => new Array<number>(12).fill(x);
 
