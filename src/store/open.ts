@@ -105,6 +105,7 @@ export async function openStore(location: string, opts: OpenOptions = {}): Promi
     try {
       db = openSqlite(where.file);
     } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw new StoreError('URL_INVALID', `${where.file} is not a SQLite database`, { file: where.file });
       throw new StoreError('URL_INVALID', `cannot open SQLite database ${where.file}: ${(e as Error).message}`, { file: where.file });
     }
     shown = where.file;
@@ -118,9 +119,6 @@ export async function openStore(location: string, opts: OpenOptions = {}): Promi
     return new SqlStore(db, where.dialect, shown, report, now);
   } catch (e) {
     await db.destroy().catch(() => undefined);
-    if (where.dialect === 'sqlite' && (e as { code?: string }).code === 'SQLITE_NOTADB') {
-      throw new StoreError('URL_INVALID', `${where.file} is not a SQLite database`, { file: where.file });
-    }
     throw e;
   }
 }

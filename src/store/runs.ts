@@ -167,7 +167,7 @@ export class SqlRunRepository implements RunRepository {
     if (existing.status === 'succeeded') return { run: existing, written: false };
     // The slow part (hashing, compressing) happens before the write transaction.
     const { shas, blobs } = await prepareBlobs(this.ctx.db, results.map((r) => r.content));
-    const ledger = c.ledger ? await encodeLedger(c.ledger.ledger, c.ledger.siteTimeZones) : undefined;
+    const ledger = c.ledger ? await encodeLedger(c.ledger.ledger, c.ledger.siteTimeZones, c.ledger.chunkSteps) : undefined;
     return this.ctx.transaction(async (trx) => {
       const t = this.ctx.now();
       const set: Partial<RunsTable> = { status: 'succeeded', progress: 1, finished_at_ms: t, heartbeat_at_ms: t };

@@ -133,8 +133,11 @@ export interface EncodedResult extends StoredResult {
 /** Everything a finished run wrote, committed together with the status change. */
 export interface Completion {
   results: ResultInput[];
-  /** The simulator's ledger and each site's IANA time zone (same order as `ledger.sites`). */
-  ledger?: { ledger: Ledger; siteTimeZones: string[] };
+  /**
+   * The simulator's ledger and each site's IANA time zone (same order as `ledger.sites`);
+   * `chunkSteps` (default 8784, a leap year of hours) sets the steps per stored chunk.
+   */
+  ledger?: { ledger: Ledger; siteTimeZones: string[]; chunkSteps?: number };
   timings?: Record<string, number>;
   note?: string;
 }
