@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors/index.ts';
+import { StoreError } from '../store/errors.ts';
 import { processIo, type Io } from './io.ts';
 import { registerFinance } from './commands/finance.ts';
 import { registerGridProgramCommands } from './commands/dr.ts';
@@ -12,6 +13,7 @@ import { registerCompare } from './commands/compare.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerToken } from './commands/token.ts';
 import { registerValidate } from './commands/validate.ts';
 
 
@@ -44,6 +46,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input.`,
   registerSchema(program, io);
   registerFinance(program, io);
   registerGridProgramCommands(program, io);
+  registerToken(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }
@@ -62,6 +65,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (e instanceof InputError) {
       io.err(`error [${e.code}]: ${e.format()}\n`);
       return 2;
+    }
+    if (e instanceof StoreError) {
+      // a database the user named that cannot be used, or an id that does not exist: their input
+      io.err(`error [${e.code}]: ${e.message}\n`);
+      return e.httpStatus < 500 ? 2 : 1;
     }
     const fsError = e as NodeJS.ErrnoException;
     if (fsError?.syscall !== undefined && OUTPUT_ERRNO.has(fsError.code ?? '')) {
