@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompress, constants } from 'node:zlib';
 import type { Db } from './database.ts';
 import { StoreError } from './errors.ts';
+import { COMPRESS_CONCURRENCY, mapLimit } from './map-limit.ts';
 
 const brotli = promisify(brotliCompress);
 const unbrotli = promisify(brotliDecompress);
@@ -78,7 +79,7 @@ export async function prepareBlobs(q: Db, contents: Uint8Array[]): Promise<{ sha
     const s = shas[i] as string;
     if (!have.has(s) && !todo.has(s)) todo.set(s, c);
   });
-  const blobs = await Promise.all([...todo].map(([s, c]) => prepareBlob(c, s)));
+  const blobs = await mapLimit([...todo], COMPRESS_CONCURRENCY, ([s, c]) => prepareBlob(c, s));
   return { shas, blobs };
 }
 

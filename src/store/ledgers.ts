@@ -15,6 +15,7 @@ import { sha256Hex } from './blobs.ts';
 import type { Db } from './database.ts';
 import { StoreError } from './errors.ts';
 import { decodeColumn, encodeColumn } from './ledger-codec.ts';
+import { COMPRESS_CONCURRENCY, mapLimit } from './map-limit.ts';
 import type { LedgerInfo, LedgerPage, LedgerQuery, LedgerRow } from './types.ts';
 
 /** Steps per stored chunk: a whole hourly year (leap years too) in one chunk. */
@@ -103,7 +104,7 @@ export async function encodeLedger(ledger: Ledger, siteTimeZones: string[], chun
       workloads_json: JSON.stringify(s.workloads.map((w) => ({ workload: w.workload, id: w.id, type: w.type }))),
     };
   });
-  const chunks = await Promise.all(jobs.map(async (j) => ({ site_index: j.site_index, column_name: j.column_name, chunk: j.chunk, data: await encodeColumn(j.values) })));
+  const chunks = await mapLimit(jobs, COMPRESS_CONCURRENCY, async (j) => ({ site_index: j.site_index, column_name: j.column_name, chunk: j.chunk, data: await encodeColumn(j.values) }));
   const meta: LedgerMeta = { outcomes: ledger.outcomes, corrections: ledger.corrections, notes: ledger.notes, maxEnergyBalanceErrorKWh: ledger.maxEnergyBalanceErrorKWh };
   if (ledger.solver) meta.solver = ledger.solver;
   return {
@@ -142,6 +143,20 @@ export async function ledgerInfo(q: Db, runId: string): Promise<LedgerInfo | und
     siteColumns: [...SITE_COLUMNS],
     workloadColumns: ordered.flatMap((id) => WORKLOAD_FIELD_NAMES.map((f) => workloadColumn(id, f))),
   };
+}
+
+/** Zone offset tables by zone and grid span: building one probes the zone every 6 hours. */
+const zoneCache = new Map<string, ZoneOffsets>();
+const ZONE_CACHE_MAX = 128;
+
+function zoneOffsets(timeZone: string, grid: TimeGrid): ZoneOffsets {
+  const key = `${timeZone}|${grid.startMs}|${gridEndMs(grid)}`;
+  let z = zoneCache.get(key);
+  if (!z) {
+    if (zoneCache.size >= ZONE_CACHE_MAX) zoneCache.delete(zoneCache.keys().next().value as string);
+    zoneCache.set(key, (z = new ZoneOffsets(timeZone, grid.startMs, gridEndMs(grid))));
+  }
+  return z;
 }
 
 function invalid(message: string, details: Record<string, unknown> = {}): never {
@@ -239,11 +254,8 @@ export async function readLedger(q: Db, runId: string, query: LedgerQuery = {}):
   }
 
   const out: LedgerRow[] = [];
-  const zones = new Map<string, ZoneOffsets>();
   for (const span of spans) {
-    const tz = span.site.timeZone;
-    let zone = zones.get(tz);
-    if (!zone) zones.set(tz, (zone = new ZoneOffsets(tz, grid.startMs, gridEndMs(grid))));
+    const zone = zoneOffsets(span.site.timeZone, grid);
     const present = new Set(span.site.workloads.map((w) => w.id));
     const getters = columns.map((c) => {
       if (c.startsWith('workload:') && !present.has(c.slice(9, c.lastIndexOf(':')))) return () => 0; // the workload does not run here

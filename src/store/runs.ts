@@ -16,7 +16,7 @@ import { StoreError } from './errors.ts';
 import { newId } from './ids.ts';
 import { encodeLedger, insertLedger } from './ledgers.ts';
 import type { RunRepository } from './store.ts';
-import { RUN_STATUSES, type Completion, type CompletionOutcome, type JsonObject, type NewRun, type ResultKind, type Run, type RunError, type RunPage, type RunQuery, type RunStatus } from './types.ts';
+import { RUN_STATUSES, type Completion, type CompletionOutcome, type JsonObject, type NewRun, type ResultInput, type ResultKind, type Run, type RunError, type RunPage, type RunQuery, type RunStatus } from './types.ts';
 
 /** Code recorded on runs found unfinished at start-up. */
 export const INTERRUPTED_CODE = 'RUN_INTERRUPTED';
@@ -50,6 +50,15 @@ export function rowToRun(r: Selectable<RunsTable>): Run {
 export function defaultKind(name: string, mediaType: string): ResultKind {
   if (name === 'summary.json') return 'summary';
   return /^application\/([\w.+-]+\+)?json\b/.test(mediaType) ? 'document' : 'artefact';
+}
+
+/** A result's content as bytes (text as UTF-8; pieces of text joined). */
+async function contentBytes(content: ResultInput['content']): Promise<Uint8Array> {
+  if (typeof content === 'string') return Buffer.from(content, 'utf8');
+  if (content instanceof Uint8Array) return content;
+  const parts: Buffer[] = [];
+  for await (const piece of content) parts.push(Buffer.from(piece, 'utf8'));
+  return Buffer.concat(parts);
 }
 
 function checkStatus(s: string): RunStatus {
@@ -154,14 +163,14 @@ export class SqlRunRepository implements RunRepository {
 
   async complete(id: string, c: Completion): Promise<CompletionOutcome> {
     const names = new Set<string>();
-    const results = c.results.map((r) => {
+    const results: Array<{ name: string; mediaType: string; kind: ResultKind; content: Uint8Array }> = [];
+    for (const r of c.results) {
       const name = bundlePath(r.name, 'result name');
       if (names.has(name)) throw new StoreError('CONFLICT', `result "${name}" is given twice`, { name });
       names.add(name);
       if (!r.mediaType) throw new RangeError(`result "${name}" needs a media type`);
-      const content = typeof r.content === 'string' ? Buffer.from(r.content, 'utf8') : r.content;
-      return { name, mediaType: r.mediaType, kind: r.kind ?? defaultKind(name, r.mediaType), content };
-    });
+      results.push({ name, mediaType: r.mediaType, kind: r.kind ?? defaultKind(name, r.mediaType), content: await contentBytes(r.content) });
+    }
     const existing = await this.get(id);
     if (!existing) throw new StoreError('NOT_FOUND', `run ${id} does not exist`, { runId: id });
     if (existing.status === 'succeeded') return { run: existing, written: false };

@@ -101,8 +101,8 @@ export interface ResultInput {
   name: string;
   /** e.g. application/json, text/csv, text/html. */
   mediaType: string;
-  /** Text is stored as UTF-8. */
-  content: string | Uint8Array;
+  /** Text is stored as UTF-8; text in pieces (as report writers stream it) is joined first. */
+  content: string | Uint8Array | Iterable<string> | AsyncIterable<string>;
   /** Default: summary for summary.json, document for JSON media types, artefact otherwise. */
   kind?: ResultKind;
 }

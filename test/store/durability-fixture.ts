@@ -15,7 +15,7 @@ function bytes(seed: string, n: number): Buffer {
 }
 
 /** The results a run stores: a summary, a compressible report and incompressible bytes. */
-export function expectedResults(runId: string): ResultInput[] {
+export function expectedResults(runId: string): Array<ResultInput & { content: string | Buffer }> {
   const hex = createHash('sha256').update(runId).digest('hex');
   return [
     { name: 'summary.json', mediaType: 'application/json', content: `${JSON.stringify({ runId, hex })}\n` },
