@@ -1,0 +1,22 @@
+import { openStore, makeBundle } from './src/store/index.ts';
+import { buildFleetModel } from './src/model/fleet-model.ts';
+import { naiveDispatch } from './src/plan/naive.ts';
+import { resolveScenario } from './src/scenario/resolve.ts';
+import { Scenario } from './src/scenario/schema/index.ts';
+import { simulate } from './src/simulate/engine.ts';
+import { FLEET_BASE_DIR, generateFleet } from './bench/fleet.ts';
+const model = buildFleetModel(resolveScenario(Scenario.parse(generateFleet(100)), 'g.yaml', FLEET_BASE_DIR));
+const ledger = simulate(model, naiveDispatch(model));
+const store = await openStore('/tmp/storex/rd.db');
+const { scenario } = await store.scenarios.put(makeBundle('s.yaml', { 's.yaml': 'x' }), { name: 'x' });
+const run = await store.runs.create({ scenarioId: scenario.id, command: 'x', softwareVersion: 'x' });
+await store.runs.start(run.id);
+let t = performance.now();
+await store.runs.complete(run.id, { results: [], ledger: { ledger, siteTimeZones: model.sites.map((s) => s.timeZone) } });
+console.log('complete', (performance.now() - t).toFixed(0));
+for (let i = 0; i < 4; i++) { t = performance.now(); await store.ledgers.read(run.id, { sites: ['s042'], fromMs: Date.UTC(2023, 6, 1), toMs: Date.UTC(2023, 7, 1), limit: 744 }); console.log('site-month', (performance.now() - t).toFixed(1)); }
+t = performance.now(); let cursor: string | undefined; let n = 0;
+do { const p = await store.ledgers.read(run.id, { columns: ['itKW', 'facilityKW', 'gridImportKW', 'importPrice'], limit: 10000, ...(cursor ? { cursor } : {}) }); n += p.rows.length; cursor = p.next ?? undefined; } while (cursor);
+console.log('all rows', n, (performance.now() - t).toFixed(0));
+t = performance.now(); await store.ledgers.load(run.id); console.log('load', (performance.now() - t).toFixed(0));
+await store.close();
