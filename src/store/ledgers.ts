@@ -257,18 +257,24 @@ export async function readLedger(q: Db, runId: string, query: LedgerQuery = {}):
   for (const span of spans) {
     const zone = zoneOffsets(span.site.timeZone, grid);
     const present = new Set(span.site.workloads.map((w) => w.id));
-    const getters = columns.map((c) => {
-      if (c.startsWith('workload:') && !present.has(c.slice(9, c.lastIndexOf(':')))) return () => 0; // the workload does not run here
-      return (s: number): number => {
-        const chunk = Math.floor(s / cs);
+    // each column's values over the span, copied out of its chunks (zeros for a workload absent here)
+    const spanValues = columns.map((c) => {
+      const v = new Float64Array(span.b - span.a);
+      if (c.startsWith('workload:') && !present.has(c.slice(9, c.lastIndexOf(':')))) return v;
+      for (let chunk = Math.floor(span.a / cs); chunk * cs < span.b; chunk++) {
         const col = decoded.get(`${span.site.index}|${c}|${chunk}`);
         if (!col) throw new StoreError('CORRUPT', `ledger of run ${runId} lacks chunk ${chunk} of column ${c} at site ${span.site.id}`);
-        return col[s - chunk * cs] as number;
-      };
+        const from = Math.max(span.a, chunk * cs), to = Math.min(span.b, (chunk + 1) * cs);
+        v.set(col.subarray(from - chunk * cs, to - chunk * cs), from - span.a);
+      }
+      return v;
     });
+    const n = columns.length;
     for (let s = span.a; s < span.b; s++) {
       const timeMs = grid.startMs + s * stepMs;
-      out.push({ site: span.site.id, step: s, timeMs, localTime: formatLocalIso(timeMs, zone.at(timeMs)), values: getters.map((g) => g(s)) });
+      const values = new Array<number>(n);
+      for (let k = 0; k < n; k++) values[k] = (spanValues[k] as Float64Array)[s - span.a] as number;
+      out.push({ site: span.site.id, step: s, timeMs, localTime: formatLocalIso(timeMs, zone.at(timeMs)), values });
     }
   }
   return { columns: [...columns], rows: out, next };
