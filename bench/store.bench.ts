@@ -148,9 +148,9 @@ async function rowPerStep(dbs: ScratchDatabases, ledger: Ledger): Promise<BenchR
     }, { runs: 1, warmup: 0 });
     db.pragma('wal_checkpoint(TRUNCATE)');
     w.note = `${w.note}; ${mb(statSync(location).size)} on disk`;
-    const read = db.prepare('select * from rows where run_id = ? and site = ? and step >= ? and step < ?');
+    const read = db.prepare('select * from rows where run_id = ? and site = ? and step >= ? and step < ?').raw(true);
     const r = await timeCpu('SQLite: read one site-month from it', '744 rows × 35 cols', () => read.all('r0', 42, 4344, 5088), { runs: 9 });
-    const all = await timeCpu('SQLite: read it all back', size, () => db.prepare('select * from rows where run_id = ?').all('r0'), { runs: 1, warmup: 0 });
+    const all = await timeCpu('SQLite: read it all back (rows as arrays)', size, () => db.prepare('select * from rows where run_id = ?').raw(true).all('r0'), { runs: 1, warmup: 0 });
     db.close();
     return [w, r, all];
   }
