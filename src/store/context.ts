@@ -1,3 +1,5 @@
+import { StoreError } from './errors.ts';
+
 /** What every repository of one store shares: the database handle, its dialect and a clock. */
 import type { Db, DialectName } from './database.ts';
 
@@ -14,6 +16,6 @@ export interface StoreContext {
 /** Checks a page size. */
 export function pageLimit(limit: number | undefined, fallback: number, max: number, what: string): number {
   const n = limit ?? fallback;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new RangeError(`${what} limit must be an integer from 1 to ${max}, got ${String(limit)}`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new StoreError('QUERY_INVALID', `${what} limit must be an integer from 1 to ${max}, got ${String(limit)}`, { limit });
   return n;
 }

@@ -1,8 +1,8 @@
 /**
  * Ledgers stored by column: one row per (run, site, column, chunk of `chunkSteps` steps) holding
- * the encoded Float64 values (ledger-codec.ts). A 100-site hourly year is about 3,500 rows and
- * 31 MB instead of 876,000 rows and 245 MB of numbers (docs/benchmarks.md). Reads decode only
- * the chunks a page needs.
+ * the encoded Float64 values (ledger-codec.ts). A 100-site hourly year is 42,000 chunk rows and
+ * 36 MB instead of 876,000 rows and 177–315 MB (docs/benchmarks.md). Reads decode only the
+ * chunks a page needs.
  *
  * Column names are the ledger's own field names: site columns such as `gridImportKW`, and
  * workload columns `workload:<workload id>:<field>` such as `workload:s001-train:itKW`.
@@ -18,8 +18,12 @@ import { decodeColumn, encodeColumn } from './ledger-codec.ts';
 import { COMPRESS_CONCURRENCY, mapLimit } from './map-limit.ts';
 import type { LedgerInfo, LedgerPage, LedgerQuery, LedgerRow } from './types.ts';
 
-/** Steps per stored chunk: a whole hourly year (leap years too) in one chunk. */
-export const DEFAULT_CHUNK_STEPS = 8784;
+/**
+ * Steps per stored chunk: 744 (31 days of hours). Against whole-year chunks, a site-month read
+ * costs 1.5× (SQLite) to 4.5× (PostgreSQL) less CPU, for 1.6× the CPU once at write and 16 %
+ * more bytes (docs/benchmarks.md): reads are the frequent side.
+ */
+export const DEFAULT_CHUNK_STEPS = 744;
 /** Default and largest page sizes of `read`, rows. */
 export const LEDGER_PAGE_DEFAULT = 1000;
 export const LEDGER_PAGE_MAX = 100_000;
@@ -160,7 +164,7 @@ function zoneOffsets(timeZone: string, grid: TimeGrid): ZoneOffsets {
 }
 
 function invalid(message: string, details: Record<string, unknown> = {}): never {
-  throw new StoreError('LEDGER_QUERY_INVALID', message, details);
+  throw new StoreError('QUERY_INVALID', message, details);
 }
 
 /** A short list for messages. */

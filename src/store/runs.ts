@@ -62,7 +62,7 @@ async function contentBytes(content: ResultInput['content']): Promise<Uint8Array
 }
 
 function checkStatus(s: string): RunStatus {
-  if (!(RUN_STATUSES as readonly string[]).includes(s)) throw new RangeError(`unknown run status "${s}"; valid: ${RUN_STATUSES.join(', ')}`);
+  if (!(RUN_STATUSES as readonly string[]).includes(s)) throw new StoreError('QUERY_INVALID', `unknown run status "${s}"; valid: ${RUN_STATUSES.join(', ')}`, { status: s });
   return s as RunStatus;
 }
 
@@ -174,6 +174,7 @@ export class SqlRunRepository implements RunRepository {
     const existing = await this.get(id);
     if (!existing) throw new StoreError('NOT_FOUND', `run ${id} does not exist`, { runId: id });
     if (existing.status === 'succeeded') return { run: existing, written: false };
+    if (existing.status !== 'running') throw new StoreError('CONFLICT', `run ${id} is ${existing.status}; cannot succeed (only a running run can)`, { runId: id, status: existing.status });
     // The slow part (hashing, compressing) happens before the write transaction.
     const { shas, blobs } = await prepareBlobs(this.ctx.db, results.map((r) => r.content));
     const ledger = c.ledger ? await encodeLedger(c.ledger.ledger, c.ledger.siteTimeZones, c.ledger.chunkSteps) : undefined;

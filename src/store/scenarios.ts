@@ -57,7 +57,7 @@ export class SqlScenarioRepository implements ScenarioRepository {
     let qb = this.ctx.db.selectFrom('scenarios').selectAll();
     if (query.cursor !== undefined) {
       const m = /^(\d+)\.([0-9a-f]{64})$/.exec(Buffer.from(query.cursor, 'base64url').toString('utf8'));
-      if (!m) throw new RangeError(`scenario cursor "${query.cursor}" is not one this store returned`);
+      if (!m) throw new StoreError('QUERY_INVALID', `scenario cursor "${query.cursor}" is not one this store returned`, { cursor: query.cursor });
       const at = Number(m[1]), id = m[2] as string;
       qb = qb.where((eb) => eb.or([eb('created_at_ms', '<', at), eb.and([eb('created_at_ms', '=', at), eb('id', '<', id)])]));
     }

@@ -302,7 +302,10 @@ export function runStoreCases(dialect: DialectName, make: () => Promise<ScratchD
       expect(seen).toEqual(made.map((r) => r.id).reverse());
       expect((await store.runs.list({ scenarioId, command: 'plan' })).runs.map((r) => r.id)).toEqual([made[5]!.id, made[3]!.id, made[1]!.id]);
       expect((await store.runs.list({ scenarioId, status: 'running' })).runs.map((r) => r.id)).toEqual([made[2]!.id]);
-      await expect(store.runs.list({ status: 'done' as RunStatus })).rejects.toThrow(/unknown run status "done"/);
+      await expect(store.runs.list({ status: 'done' as RunStatus })).rejects.toThrow(/unknown run status "done"; valid: queued, running/);
+      expect(await codeOf(() => store.runs.list({ status: 'done' as RunStatus }))).toBe('QUERY_INVALID');
+      expect(await codeOf(() => store.runs.list({ limit: 501 }))).toBe('QUERY_INVALID');
+      expect(await codeOf(() => store.scenarios.list({ cursor: 'x' }))).toBe('QUERY_INVALID');
     });
   });
 
@@ -507,14 +510,14 @@ export function runStoreCases(dialect: DialectName, make: () => Promise<ScratchD
     });
 
     it('explains bad queries', async () => {
-      expect(await codeOf(() => store.ledgers.read(runId, { sites: ['nope'] }))).toBe('LEDGER_QUERY_INVALID');
+      expect(await codeOf(() => store.ledgers.read(runId, { sites: ['nope'] }))).toBe('QUERY_INVALID');
       const err = await store.ledgers.read(runId, { columns: ['gridImportMW'] }).catch((e: Error) => e);
       expect((err as Error).message).toMatch(/unknown column "gridImportMW"; valid columns: itKW, idleItKW/);
-      expect(await codeOf(() => store.ledgers.read(runId, { limit: 0 }))).toBe('LEDGER_QUERY_INVALID');
-      expect(await codeOf(() => store.ledgers.read(runId, { fromMs: NaN }))).toBe('LEDGER_QUERY_INVALID');
-      expect(await codeOf(() => store.ledgers.read(runId, { cursor: 'garbage' }))).toBe('LEDGER_QUERY_INVALID');
+      expect(await codeOf(() => store.ledgers.read(runId, { limit: 0 }))).toBe('QUERY_INVALID');
+      expect(await codeOf(() => store.ledgers.read(runId, { fromMs: NaN }))).toBe('QUERY_INVALID');
+      expect(await codeOf(() => store.ledgers.read(runId, { cursor: 'garbage' }))).toBe('QUERY_INVALID');
       const first = await store.ledgers.read(runId, { limit: 5 });
-      expect(await codeOf(() => store.ledgers.read(runId, { limit: 5, sites: ['site-1'], cursor: first.next! }))).toBe('LEDGER_QUERY_INVALID');
+      expect(await codeOf(() => store.ledgers.read(runId, { limit: 5, sites: ['site-1'], cursor: first.next! }))).toBe('QUERY_INVALID');
       expect(await codeOf(() => store.ledgers.read('01ARZ3NDEKTSV4RRFFQ69G5FAV'))).toBe('NOT_FOUND');
     });
   });

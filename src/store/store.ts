@@ -84,7 +84,7 @@ export interface ResultRepository {
 /** Stored ledgers: columnar, compressed, read by page. */
 export interface LedgerRepository {
   info(runId: string): Promise<LedgerInfo | undefined>;
-  /** A page of rows. Throws NOT_FOUND (no ledger) or LEDGER_QUERY_INVALID. */
+  /** A page of rows. Throws NOT_FOUND (no ledger) or QUERY_INVALID. */
   read(runId: string, query?: LedgerQuery): Promise<LedgerPage>;
   /** The whole ledger as the simulator returned it (bit-exact). Throws NOT_FOUND. */
   load(runId: string): Promise<Ledger>;
