@@ -16,7 +16,7 @@ import { expectedLedger, expectedResults } from './durability-fixture.ts';
 
 const WRITER = fileURLToPath(new URL('./durability-writer.ts', import.meta.url));
 /** Kill points, as fractions of a typical completion's duration. */
-const KILL_FRACTIONS = [0.5, 0.8, 0.9, 0.97];
+const KILL_FRACTIONS = [0.6, 0.85, 0.97];
 
 /**
  * Starts the writer and kills it during its next completion once `minCommits` runs are
