@@ -12,6 +12,7 @@ export const STORE_ERROR_CODES = {
   SCHEMA_TOO_NEW: 'the database was migrated by a newer wattshift than this one',
   SCHEMA_MISMATCH: 'the database records a migration this wattshift does not know under that number',
   URL_INVALID: 'the database location is neither a SQLite file path nor a postgres:// URL',
+  UNAVAILABLE: 'the database server cannot be reached, or refuses the login or the database name',
   CORRUPT: 'stored bytes do not match their recorded hash or encoding',
 } as const;
 
@@ -27,6 +28,7 @@ export const STORE_ERROR_STATUS: Record<StoreErrorCode, number> = {
   SCHEMA_TOO_NEW: 500,
   SCHEMA_MISMATCH: 500,
   URL_INVALID: 400,
+  UNAVAILABLE: 503,
   CORRUPT: 500,
 };
 

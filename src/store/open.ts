@@ -23,6 +23,13 @@ import type { Store } from './store.ts';
 import { SqlTokenRepository } from './tokens.ts';
 import type { StoreContext } from './context.ts';
 
+/**
+ * Errors meaning the server is not there or will not let us in: refused, unknown host, timeout,
+ * unknown database (3D000), bad password (28P01), login not allowed (28000), too many
+ * connections (53300), starting up or shutting down (57P03).
+ */
+const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', '3D000', '28P01', '28000', '53300', '57P03']);
+
 /** Options of openStore. */
 export interface OpenOptions {
   /** Clock (UTC epoch ms); tests pass a fake one. */
@@ -119,6 +126,10 @@ export async function openStore(location: string, opts: OpenOptions = {}): Promi
     return new SqlStore(db, where.dialect, shown, report, now);
   } catch (e) {
     await db.destroy().catch(() => undefined);
+    const code = (e as { code?: string }).code ?? '';
+    if (where.dialect === 'postgres' && !(e instanceof StoreError) && PG_UNAVAILABLE.has(code)) {
+      throw new StoreError('UNAVAILABLE', `cannot use PostgreSQL at ${shown}: ${(e as Error).message} (${code})`, { code });
+    }
     throw e;
   }
 }
