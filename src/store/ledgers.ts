@@ -1,7 +1,7 @@
 /**
  * Ledgers stored by column: one row per (run, site, column, chunk of `chunkSteps` steps) holding
- * the encoded Float64 values (ledger-codec.ts). A 100-site hourly year is 3,500 chunk rows and
- * 31 MB instead of 876,000 rows and 177–315 MB (docs/benchmarks.md). Reads decode only the
+ * the encoded Float64 values (ledger-codec.ts). A 100-site hourly year is 42,000 chunk rows and
+ * 36 MB instead of 876,000 rows and 177–315 MB (docs/benchmarks.md). Reads decode only the
  * chunks a page needs.
  *
  * Column names are the ledger's own field names: site columns such as `gridImportKW`, and
@@ -19,12 +19,13 @@ import { COMPRESS_CONCURRENCY, mapLimit } from './map-limit.ts';
 import type { LedgerInfo, LedgerPage, LedgerQuery, LedgerRow } from './types.ts';
 
 /**
- * Steps per stored chunk: 8784, a whole hourly year (leap years too). Against 744-step (monthly)
- * chunks this writes with less than half the CPU and 14 % fewer bytes, while a site-month read
- * costs about 2 ms more CPU (5 ms against 3 ms; docs/benchmarks.md): a zlib call per chunk
- * costs ~60 µs whatever its size, and monthly chunks are 12 times as many.
+ * Steps per stored chunk: 744 (31 days of hours). A site-month page then decodes a month, not a
+ * year, per column: 2–3 ms of CPU against 6–9 ms with whole-year chunks, about what a
+ * row-per-step table costs (docs/benchmarks.md); on SQLite that time blocks the event loop.
+ * The price is paid once per run: about twice the CPU to write (a zlib call per chunk costs
+ * ~60 µs whatever its size) and 16 % more bytes.
  */
-export const DEFAULT_CHUNK_STEPS = 8784;
+export const DEFAULT_CHUNK_STEPS = 744;
 /** Default and largest page sizes of `read`, rows. */
 export const LEDGER_PAGE_DEFAULT = 1000;
 export const LEDGER_PAGE_MAX = 100_000;

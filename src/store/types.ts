@@ -135,7 +135,7 @@ export interface Completion {
   results: ResultInput[];
   /**
    * The simulator's ledger and each site's IANA time zone (same order as `ledger.sites`);
-   * `chunkSteps` (default 8784, a leap year of hours) sets the steps per stored chunk.
+   * `chunkSteps` (default 744, 31 days of hours) sets the steps per stored chunk.
    */
   ledger?: { ledger: Ledger; siteTimeZones: string[]; chunkSteps?: number };
   timings?: Record<string, number>;
