@@ -5,7 +5,7 @@
  * event the fleet runs as the naive policy would. Also finds the deepest reduction the fleet can
  * hold with every QoS floor met.
  */
-import { throwIfCancelled } from '../errors/index.ts';
+import { InputError, throwIfCancelled } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { defaultSolverFactory, solveOutcomeError, type Solver, type SolverFactory } from '../optimize/index.ts';
 import { naiveDispatch } from './naive.ts';
@@ -111,6 +111,13 @@ async function solveEvent(model: FleetModel, ev: PowerEvent, limitKW: number, so
     holdStorageEnd: false,
   });
   const result = await solver.solve(lp.compile(), { signal });
+  if (result.status === 'infeasible' && !signal?.aborted) {
+    throw new InputError(
+      'PLAN_INFEASIBLE',
+      `${ev.measure} power cannot be held ${(ev.reduction * 100).toFixed(1)} % below normal (at most ${limitKW.toFixed(1)} kW) over the event, even with every job paused: what must keep running (inference, idle GPUs, cooling, fixed loads) draws more; ask for a smaller reduction`,
+      { path: '--reduce' },
+    );
+  }
   if (result.status !== 'optimal') throw solveOutcomeError(result, { what: `the event model (${(ev.reduction * 100).toFixed(1)} % below normal ${ev.measure} power)`, signal, sizeOption: '--event' });
   // replace the naive decisions inside the event by the plan's
   for (const j of dispatch.jobs) for (let t = a; t < b; t++) j.gpus[t] = 0;
@@ -185,7 +192,14 @@ export async function maxReduction(model: FleetModel, ev: Omit<PowerEvent, 'redu
     let lo = 0, hi = 1;
     while (hi - lo > tolerance) {
       const mid = (lo + hi) / 2;
-      const { floorsMet } = await solveEvent(model, { ...ev, reduction: mid }, normalKW * (1 - mid), solver, options.signal);
+      let floorsMet: boolean;
+      try {
+        ({ floorsMet } = await solveEvent(model, { ...ev, reduction: mid }, normalKW * (1 - mid), solver, options.signal));
+      } catch (e) {
+        // a cap nothing can hold is deeper than any reduction with the floors met
+        if (!(e instanceof InputError && e.code === 'PLAN_INFEASIBLE')) throw e;
+        floorsMet = false;
+      }
       if (floorsMet) lo = mid;
       else hi = mid;
     }
