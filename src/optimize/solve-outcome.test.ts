@@ -1,13 +1,14 @@
 /**
  * Every solver outcome other than an optimum becomes a typed error: real HiGHS solves of small
- * models that end infeasible, unbounded, over a time limit, over a size budget or aborted, and
- * the one outcome HiGHS cannot be made to produce on purpose (an internal failure) as a value.
+ * models that end infeasible, unbounded, over a time limit, over a size budget or aborted, a
+ * solver process that dies, and an internal failure as HiGHS would report it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { CancelledError, InputError, SolverError } from '../errors/index.ts';
 import { buildBatteryFlexModel } from './battery-flex-model.ts';
 import { HighsWasmSolver } from './highs-wasm-solver.ts';
 import { LinearModel } from './model-builder.ts';
+import { NativeSolver } from './native-solver.ts';
 import { solveOutcomeError } from './solve-outcome.ts';
 import { resultWithoutPoint } from './solver.ts';
 
@@ -70,6 +71,16 @@ describe('solveOutcomeError', () => {
     const e = solveOutcomeError(r, { what: 'the plan', signal: controller.signal });
     expect(e).toBeInstanceOf(CancelledError);
     expect(e.code).toBe('CANCELLED');
+  });
+
+  it('SOLVER_FAILED: a solver binary that dies without a solution', async () => {
+    const broken = new NativeSolver({ binary: 'cbc', command: '/bin/false' });
+    const r = await broken.solve(buildBatteryFlexModel({ hours: 24, sites: 1 }).model.compile());
+    expect(r.status).toBe('error');
+    const e = solveOutcomeError(r, { what: 'the plan' });
+    expect(e).toBeInstanceOf(SolverError);
+    expect(e.code).toBe('SOLVER_FAILED');
+    expect(e.message).toMatch(/^the solver failed on the plan \(native-cbc\)/);
   });
 
   it('SOLVER_FAILED: any other error is internal, not the input’s fault', () => {
