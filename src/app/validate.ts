@@ -2,7 +2,8 @@
 import { scenarioJsonSchema } from '../scenario/schema/index.ts';
 import type { AlignReport } from '../series/types.ts';
 import { loadScenarioInput, type LoadedScenario, type ScenarioInput } from './scenario-input.ts';
-import type { UseCaseOutput } from './types.ts';
+import { checkpoint } from './progress.ts';
+import type { UseCaseDeps, UseCaseOutput } from './types.ts';
 
 /** Input of {@link runValidate}. */
 export interface ValidateInput {
@@ -37,8 +38,9 @@ function seriesLine(r: AlignReport): string {
   return `  ${r.name}: ${r.samplesInHorizon} samples${conv}${r.resample !== 'none' ? `, ${r.resample}` : ''}${notes.length ? `; ${notes.join('; ')}` : ''}`;
 }
 
-/** Loads the scenario (physics checks included) and reports its series' alignment. */
-export async function runValidate(input: ValidateInput): Promise<ValidateOutput> {
+/** Loads the scenario (physics checks included) and reports its series' alignment. Solves nothing: `deps` is optional. */
+export async function runValidate(input: ValidateInput, deps: Partial<UseCaseDeps> = {}): Promise<ValidateOutput> {
+  checkpoint(deps, 'before loading the scenario');
   const scenario = loadScenarioInput(input.scenario);
   const { resolved, model } = scenario;
   const s = resolved.scenario;
