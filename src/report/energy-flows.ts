@@ -80,8 +80,8 @@ export interface EnergyFlowOptions {
 }
 
 /**
- * The energy-flow graph of a site over steps [from, to): flows below a billionth of the
- * largest are left out; MWh, or kWh when the largest flow is under 1 MWh.
+ * The energy-flow graph of a site over steps [from, to): flows of no energy are left out;
+ * MWh, or kWh when the largest flow is under 1 MWh.
  */
 export function siteEnergyFlows(L: SiteLedger, o: EnergyFlowOptions): EnergyFlowGraph {
   const from = o.from ?? 0;
@@ -93,8 +93,9 @@ export function siteEnergyFlows(L: SiteLedger, o: EnergyFlowOptions): EnergyFlow
   const scale = unit === 'MWh' ? 1e-3 : 1;
   const links: EnergyLink[] = [];
   rules.forEach((r, i) => {
-    const e = kwh[i]!;
-    if (e > largest * 1e-9) links.push({ source: r.from, target: r.to, value: e * scale });
+    const value = kwh[i]! * scale;
+    // a difference of columns (battery export) can come out a rounding error below zero
+    if (value > 0) links.push({ source: r.from, target: r.to, value });
   });
   const names: string[] = [];
   for (const l of links) for (const name of [l.source, l.target]) if (!names.includes(name)) names.push(name);

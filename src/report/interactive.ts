@@ -68,11 +68,14 @@ export function rangeChoices(grid: TimeGrid, timeZone: string): { months: RangeC
   return { months, weeks };
 }
 
+/** Horizons up to this many days are shown whole; longer ones get the month/week picker. */
+export const PICKER_AFTER_DAYS = 8;
+
 /** The picker above a power chart: whole horizon, highest-demand week, each month and week. */
 export function rangePickerHtml(grid: TimeGrid, timeZone: string, peak: RangeChoice | null): string {
   const { months, weeks } = rangeChoices(grid, timeZone);
   const option = (c: RangeChoice) => `<option value="${c.from}:${c.to}">${escapeHtml(c.label)}</option>`;
-  const picker = months.length + weeks.length > 2
+  const picker = grid.steps * grid.stepMinutes > PICKER_AFTER_DAYS * 1440
     ? `<label>Show <select class="range-picker" aria-label="Time range of the chart"><option value="">Whole horizon</option>${peak ? option({ ...peak, label: `Highest-demand week (${peak.label})` }) : ''}<optgroup label="Months (local time)">${months.map(option).join('')}</optgroup><optgroup label="Weeks, Monday to Sunday (local time)">${weeks.map(option).join('')}</optgroup></select></label>`
     : '';
   return `<div class="chart-controls">${picker}<span class="chart-status" aria-live="polite"></span></div>`;

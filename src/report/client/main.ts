@@ -145,6 +145,8 @@ function hydratePower(fig: HTMLElement, overview: PowerFlowData, full: PowerFull
 
   draw(overview, false);
   chart.on('datazoom', schedule);
+  // a horizon short enough is drawn at full resolution from the start
+  schedule();
   const picker = fig.querySelector<HTMLSelectElement>('select.range-picker');
   picker?.addEventListener('change', () => {
     const [from, to] = picker.value.split(':').map(Number);
