@@ -1,7 +1,8 @@
 /**
  * HTML report benchmarks: generation time and page size for the six-site global fleet and a
  * generated 100-site fleet, each over a full year of hourly steps, simulated with the naive
- * policy (real prices, carbon and weather).
+ * policy (real prices, carbon and weather); the interactive page (chart script, chart data and
+ * full-resolution flows inlined) against the static one (SVG only) in the same run.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildFleetModel } from '../src/model/fleet-model.ts';
@@ -32,12 +33,20 @@ export async function run(): Promise<BenchResult[]> {
   for (const [label, make] of fleets) {
     const input = await make();
     const size = `${input.summary.sites.length} sites × ${input.summary.horizon.steps} h`;
-    let bytes = 0;
-    const r = await timeIt(`renderReportHtml, ${label}`, size, () => {
-      bytes = Buffer.byteLength(renderReportHtml(input));
-    }, { runs: input.summary.sites.length > 10 ? 3 : 5 });
-    r.note = `page ${mb(bytes)}`;
-    results.push(r);
+    const runs = input.summary.sites.length > 10 ? 3 : 5;
+    const rows: BenchResult[] = [];
+    for (const interactive of [false, true]) {
+      let html = '';
+      const r = await timeIt(`renderReportHtml, ${label}, ${interactive ? 'interactive' : 'static'}`, size, () => {
+        html = renderReportHtml({ ...input, interactive });
+      }, { runs });
+      const part = (re: RegExp) => [...html.matchAll(re)].reduce((a, m) => a + m[0].length, 0);
+      r.note = interactive
+        ? `page ${mb(Buffer.byteLength(html))}: SVG ${mb(part(/<svg[\s\S]*?<\/svg>/g))}, chart data ${mb(part(/<script type="application\/json">[\s\S]*?<\/script>/g))}, full-resolution flows ${mb(part(/<script type="text\/plain"[\s\S]*?<\/script>/g))}, chart script ${mb(part(/<script>[\s\S]*?<\/script>/g))}; ×${(r.medianMs / rows[0]!.medianMs).toFixed(2)} the static time`
+        : `page ${mb(Buffer.byteLength(html))}`;
+      rows.push(r);
+    }
+    results.push(...rows);
   }
   return results;
 }

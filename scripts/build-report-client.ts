@@ -3,7 +3,7 @@
  * uses) into one minified browser file, dist/report-client.js, which the HTML report inlines.
  * Run by `npm run build:report`, by npm after install (`prepare`) and before the tests.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -23,6 +23,25 @@ export function inlineSafe(code: string): string {
   return code.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
+/**
+ * Licence notices of the bundled libraries, as the first comment of the script: ECharts'
+ * Apache-2.0 header and NOTICE (as in its own echarts.min.js) and ZRender's BSD-3-Clause text.
+ */
+function licenceBanner(): string {
+  const read = (p: string) => readFileSync(path.join(ROOT, 'node_modules', p), 'utf8').trim().replace(/\*\//g, '* /');
+  const version = (p: string) => (JSON.parse(readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')) as { version: string }).version;
+  return [
+    '/*! wattshift report charts. Bundles:',
+    `Apache ECharts ${version('echarts')}, licensed under the Apache License, Version 2.0 (http://www.apache.org/licenses/LICENSE-2.0);`,
+    'distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.',
+    read('echarts/NOTICE'),
+    '',
+    `ZRender ${version('zrender')}:`,
+    read('zrender/LICENSE'),
+    '*/',
+  ].join('\n');
+}
+
 /** Bundles and minifies the page script for browsers; returns its size in bytes. */
 export async function buildReportClient(outfile = CLIENT_BUNDLE): Promise<number> {
   const result = await build({
@@ -34,6 +53,7 @@ export async function buildReportClient(outfile = CLIENT_BUNDLE): Promise<number
     platform: 'browser',
     target: ['es2020', 'chrome90', 'firefox90', 'safari15'],
     legalComments: 'eof',
+    banner: { js: licenceBanner() },
     charset: 'utf8',
     write: false,
     logLevel: 'warning',

@@ -49,6 +49,8 @@ figcaption { color: var(--muted); font-size: 0.85rem; }
 .chart-controls select { font: inherit; color: var(--ink); padding: 2px 4px; max-width: 100%; }
 .chart-live { width: 100%; }
 figure.chart.live > svg.chart { display: none; }
+.chart-tooltip table { margin: 0; font-size: 12px; }
+.chart-tooltip th, .chart-tooltip td { border: 0; padding: 1px 4px; background: none; }
 details { margin: 4px 0; }
 details > summary { cursor: pointer; color: var(--accent); }
 ul.notes li { margin: 2px 0; overflow-wrap: anywhere; }
