@@ -143,6 +143,12 @@ function horizonDays(ledger: Ledger): number {
   return (ledger.grid.steps * ledger.grid.stepMinutes) / 1440;
 }
 
+/** "365 days", "6.5 hours". */
+function horizonText(ledger: Ledger): string {
+  const days = horizonDays(ledger);
+  return days >= 2 ? `${formatNumber(days, 1)} days` : `${formatNumber(days * 24, 2)} hours`;
+}
+
 function siteSectionHtml(i: number, s: SiteSummary, L: SiteLedger | undefined, input: ReportInput): string {
   const { summary, ledger } = input;
   const interactive = input.interactive !== false;
@@ -172,10 +178,11 @@ function siteSectionHtml(i: number, s: SiteSummary, L: SiteLedger | undefined, i
       const zoom = powerChart(L, grid, tz, { title: `${name}: highest-demand week, ${week.firstDay} to ${week.lastDay}`, currency: cur, from: week.from, to: week.to });
       parts.push(liveFigure(zoom.svg, `The 7 local days with the most facility energy at ${name}, ${zoom.resolution}.`, live({ kind: 'power', data: zoom.data })));
     }
-    const graph = siteEnergyFlows(L, { title: `${name}: energy flows over the horizon (${horizonDays(ledger) >= 2 ? `${formatNumber(horizonDays(ledger), 0)} days` : `${formatNumber(horizonDays(ledger) * 24, 0)} hours`})`, stepHours: stepHours(grid) });
+    const graph = siteEnergyFlows(L, { title: `${name}: energy flows over the horizon (${horizonText(ledger)})`, stepHours: stepHours(grid) });
     if (graph.links.length > 0) {
       const svg = svgChart(energySankeyOption(graph), SANKEY_CHART_SIZE.width, SANKEY_CHART_SIZE.height, `${name}: energy flows over the horizon, ${graph.unit}`);
-      parts.push(liveFigure(svg, `Energy over the horizon at ${name}, ${graph.unit}: sources on the left, through the site bus and the facility to its uses on the right. Every inner node passes on what it receives (the ledger's energy balance). Storage discharge and charge are drawn apart; their difference is storage losses and the change of stored energy.`, live({ kind: 'sankey', data: graph })));
+      const storage = graph.nodes.some((n) => n.name === 'Storage charge' || n.name === 'Storage discharge') ? ' Storage discharge and charge are drawn apart; their difference is storage losses and the change of stored energy.' : '';
+      parts.push(liveFigure(svg, `Energy over the horizon at ${name}, ${graph.unit}: sources on the left, through the site bus and the facility to its uses on the right. Every inner node passes on what it receives (the ledger's energy balance).${storage}`, live({ kind: 'sankey', data: graph })));
     }
   } else {
     parts.push('<p class="muted">The ledger has no flows for this site.</p>');
@@ -274,7 +281,7 @@ function fleetMonthlyHtml(input: ReportInput): string {
   const { summary, ledger } = input;
   const days = horizonDays(ledger);
   if (summary.fleet.months.length === 0) return '';
-  if (!drawMonthlyCharts(days)) return `<p class="muted">Month-by-month charts are drawn for horizons of a month or longer; this one is ${days >= 2 ? `${formatNumber(days, 1)} days` : `${formatNumber(days * 24, 1)} hours`} (the key figures above cover it).</p>`;
+  if (!drawMonthlyCharts(days)) return `<p class="muted">Month-by-month charts are drawn for horizons of a month or longer; this one is ${horizonText(ledger)} (the key figures above cover it).</p>`;
   const data = monthlyEnergyData(summary.fleet.months, summary.currency, 'Fleet: monthly energy and electricity cost');
   const svg = svgChart(monthlyEnergyCostOption(data), MONTHLY_CHART_SIZE.width, MONTHLY_CHART_SIZE.height, `${data.title}: monthly energy and electricity cost`);
   return liveFigure(svg, `Months in the horizon time zone (${summary.horizon.timeZone}).`, input.interactive !== false ? { kind: 'monthly-energy', data } : null);

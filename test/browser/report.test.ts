@@ -193,6 +193,11 @@ describe.skipIf(!haveChromium)('HTML report in chromium', () => {
       await sankeyTip.waitFor({ state: 'visible' });
       expect(await sankeyTip.innerText()).toMatch(/ → [\s\S]*[\d.,]+ MWh/);
 
+      // a narrower window lays the charts out again
+      await page.setViewportSize({ width: 900, height: 900 });
+      await expect.poll(async () => (await power.locator('.chart-live canvas').first().boundingBox())?.width ?? 0).toBeLessThan(900);
+      expect(await power.locator('.chart-live').getAttribute('aria-label')).toMatch(/power flows over the horizon/);
+
       // printing shows the static charts
       await page.emulateMedia({ media: 'print' });
       expect(await power.locator('svg.chart').isVisible()).toBe(true);

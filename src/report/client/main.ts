@@ -43,6 +43,9 @@ function mount(fig: HTMLElement, height: number): { el: HTMLDivElement; chart: E
   el.className = 'chart-live';
   el.style.height = `${height}px`;
   const anchor = fig.querySelector('svg.chart');
+  // the canvas says what the static chart it replaces said
+  el.setAttribute('role', 'img');
+  el.setAttribute('aria-label', anchor?.getAttribute('aria-label') ?? 'chart');
   fig.insertBefore(el, anchor ?? fig.firstChild);
   const width = widthOf(el);
   const chart = echarts.init(el, null, { renderer: 'canvas', width, height });
