@@ -1,23 +1,12 @@
 /**
- * Errors the store raises on purpose. Each has a stable `code` and the HTTP status an API
- * should answer with, so the server maps them to problem details without guessing.
+ * Errors the store raises on purpose. Each has a stable `code` from the one registry
+ * (src/errors, documented in docs/errors.md) and the HTTP status an API should answer with, so
+ * the server maps them to problem details without guessing.
  */
+import { WattshiftError, type StoreErrorCode } from '../errors/index.ts';
 
-/** Codes of store errors and what each means. */
-export const STORE_ERROR_CODES = {
-  NOT_FOUND: 'the run, scenario, result or token does not exist',
-  CONFLICT: 'the change is not allowed in the current state (e.g. a finished run cannot start again)',
-  BUNDLE_INVALID: 'a scenario bundle has a bad path, a duplicate file or no scenario file',
-  QUERY_INVALID: 'a read names an unknown site, column or status, or has a bad range, page size or cursor',
-  SCHEMA_TOO_NEW: 'the database was migrated by a newer wattshift than this one',
-  SCHEMA_MISMATCH: 'the database records a migration this wattshift does not know under that number',
-  URL_INVALID: 'the database location is neither a SQLite file path nor a postgres:// URL',
-  UNAVAILABLE: 'the database server cannot be reached, or refuses the login or the database name',
-  CORRUPT: 'stored bytes do not match their recorded hash or encoding',
-} as const;
-
-/** A store error code. */
-export type StoreErrorCode = keyof typeof STORE_ERROR_CODES;
+/** A store error code (registered with every other code in src/errors). */
+export type { StoreErrorCode };
 
 /** HTTP status for each code (the server returns RFC 9457 problem details with it). */
 export const STORE_ERROR_STATUS: Record<StoreErrorCode, number> = {
@@ -32,8 +21,8 @@ export const STORE_ERROR_STATUS: Record<StoreErrorCode, number> = {
   CORRUPT: 500,
 };
 
-/** An error from the store with a stable code. */
-export class StoreError extends Error {
+/** An error from the store with a stable code. The CLI exits with 2 for a 4xx status, else 1. */
+export class StoreError extends WattshiftError {
   override readonly name = 'StoreError';
   readonly code: StoreErrorCode;
   /** Suggested HTTP status for an API answer. */

@@ -11,7 +11,7 @@
 export { openStore, parseLocation, type OpenOptions, type StoreLocation } from './open.ts';
 export type { Store, ScenarioRepository, RunRepository, ResultRepository, LedgerRepository, TokenRepository } from './store.ts';
 export * from './types.ts';
-export { StoreError, isStoreError, STORE_ERROR_CODES, STORE_ERROR_STATUS, type StoreErrorCode } from './errors.ts';
+export { StoreError, isStoreError, STORE_ERROR_STATUS, type StoreErrorCode } from './errors.ts';
 export { makeBundle, bundleId, listBundle, bundlePath, readFromBundle, materialiseBundle } from './bundle.ts';
 export { roleAllows, isRole, TOKEN_PREFIX } from './tokens.ts';
 export { INTERRUPTED_CODE, defaultKind } from './runs.ts';
