@@ -20,7 +20,7 @@ import type { LedgerInfo, LedgerPage, LedgerQuery, LedgerRow } from './types.ts'
 
 /**
  * Steps per stored chunk: 744 (31 days of hours). A site-month page then decodes a month, not a
- * year, per column: 2–3 ms of CPU against 6–9 ms with whole-year chunks, about what a
+ * year, per column: about 3 ms of CPU against 5–5.5 ms with whole-year chunks, close to what a
  * row-per-step table costs (docs/benchmarks.md); on SQLite that time blocks the event loop.
  * The price is paid once per run: about twice the CPU to write (a zlib call per chunk costs
  * ~60 µs whatever its size) and 16 % more bytes.
