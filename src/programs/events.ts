@@ -5,10 +5,9 @@
  * respecting notice and the program window). `checkEvents` refuses overlapping events,
  * windows outside the horizon or off the meter grid, short notice, and targets above capacity.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError } from '../errors/index.ts';
+import { InputFileError, readInputText, type PathPolicy } from '../files/input-file.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { EventSpec as EventSpecSchema, type DrProgram, type EventSpec } from '../scenario/schema/grid-programs.ts';
 import { loadSeries } from '../series/index.ts';
@@ -28,6 +27,8 @@ export interface EventContext {
   programIds: string[];
   /** Folder relative file names are read from. */
   baseDir?: string;
+  /** Where files may be read from (default: any regular file). */
+  policy?: PathPolicy;
 }
 
 const H = 3_600_000;
@@ -196,13 +197,12 @@ export function parseEventText(text: string, file: string, ctx: EventContext): G
 
 /** Reads an event file (relative to ctx.baseDir when given). */
 export function readEventFile(file: string, ctx: EventContext): GridEvent[] {
-  const full = ctx.baseDir ? resolvePath(ctx.baseDir, file) : file;
   let text: string;
   try {
-    if (statSync(full).isDirectory()) throw new Error('is a directory');
-    text = readFileSync(full, 'utf8');
+    text = readInputText(file, { baseDir: ctx.baseDir, policy: ctx.policy });
   } catch (e) {
-    throw new InputError('FILE_NOT_FOUND', `cannot read event file: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`, { file });
+    if (!(e instanceof InputFileError)) throw e;
+    throw new InputError(e.notFound ? 'FILE_NOT_FOUND' : 'EVENT_INVALID', `event file "${file}" ${e.message}`, { file });
   }
   return parseEventText(text, file, ctx);
 }
@@ -436,6 +436,7 @@ export function programEvents(model: FleetModel, program: ResolvedProgram, spec:
     siteIds: model.sites.map((s) => s.id),
     programIds: scenarioProgramIds(model),
     baseDir: model.resolved.baseDir,
+    ...(model.resolved.pathPolicy ? { policy: model.resolved.pathPolicy } : {}),
   };
   const events: GridEvent[] = [];
   const notes: string[] = [];
@@ -452,7 +453,7 @@ export function programEvents(model: FleetModel, program: ResolvedProgram, spec:
     let what: string;
     if (g.signal === 'series') {
       signal = loadSeries(g.series!, {
-        baseDir: model.resolved.baseDir, grid: model.grid, quantity: g.seriesQuantity, name: `${gp}.series`,
+        baseDir: model.resolved.baseDir, policy: model.resolved.pathPolicy, grid: model.grid, quantity: g.seriesQuantity, name: `${gp}.series`,
         currency: model.currency, defaultTimeZone: model.grid.timeZone,
       }).values;
       what = 'the stress series';

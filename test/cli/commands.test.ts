@@ -28,7 +28,7 @@ describe('wattshift as a process', () => {
     expect(runProcess(['simulate', 'examples/texas-single-site.yaml', '--frobnicate']).code).toBe(2);
     const r = runProcess(['validate', join(tmp, 'nope.yaml')]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('cannot read scenario file');
+    expect(r.err).toMatch(/scenario file ".*nope.yaml" does not exist/);
   });
 });
 

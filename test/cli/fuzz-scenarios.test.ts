@@ -3,9 +3,11 @@
  * in exit code 2 with a message (never an internal error, never a stack trace).
  */
 import fc from 'fast-check';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runInProcess } from './run-cli.ts';
@@ -204,4 +206,80 @@ describe('fuzzed bad scenarios and series files', () => {
     );
     expect(checked).toBeGreaterThanOrEqual(1000);
   }, 120_000);
+});
+
+/** Runs `validate` (or another command) and expects a located input error without a stack trace. */
+async function expectBadInput(args: string[], message: RegExp): Promise<string> {
+  const r = await runInProcess(args);
+  expect(r.err, args.join(' ')).not.toContain('internal error');
+  expect(r.code, r.err).toBe(2);
+  expect(r.err).toMatch(/^error \[[A-Z_]+\]: /);
+  expect(r.err).toMatch(message);
+  expect(r.err).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
+  return r.err;
+}
+
+/** Writes the base scenario with its price series pointing at `file`; returns the scenario path. */
+function withPriceFile(file: string, format: 'csv' | 'market-prices' = 'csv'): string {
+  const s = base();
+  const price = at(s, ['sites', 0, 'series', 'price']);
+  price.file = file;
+  if (format !== 'csv') {
+    price.format = format;
+    for (const k of ['timeColumn', 'valueColumn', 'unit']) delete price[k];
+  }
+  const out = join(dir, `hostile${counter++}.yaml`);
+  writeFileSync(out, stringify(s));
+  return out;
+}
+
+describe('hostile inputs end in exit code 2 quickly, without hanging or a stack trace', () => {
+  it('series files that are devices or never end: /dev/zero, /dev/urandom', async () => {
+    for (const dev of ['/dev/zero', '/dev/urandom']) {
+      await expectBadInput(['validate', withPriceFile(dev)], new RegExp(`series file "${dev}" is a character device; only regular files are read`));
+    }
+  });
+
+  it.skipIf(spawnSync('mkfifo', ['--version']).status !== 0)('a series file that is a FIFO with a writer that never closes', async () => {
+    const fifo = join(dir, 'prices.fifo');
+    spawnSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `cat /dev/zero > '${fifo}'`], { stdio: 'ignore' });
+    try {
+      await expectBadInput(['validate', withPriceFile('prices.fifo')], /named pipe \(FIFO\)/);
+    } finally {
+      writer.kill('SIGKILL');
+    }
+  });
+
+  it.skipIf(process.platform !== 'linux')('/proc/self/environ is refused and nothing of it is echoed', async () => {
+    process.env.WATTSHIFT_FUZZ_SECRET = 'do-not-print-me';
+    try {
+      for (const format of ['csv', 'market-prices'] as const) {
+        const err = await expectBadInput(['validate', withPriceFile('/proc/self/environ', format)], /proc file system, not a data file/);
+        expect(err).not.toMatch(/PATH=|HOME=|do-not-print-me/);
+      }
+    } finally {
+      delete process.env.WATTSHIFT_FUZZ_SECRET;
+    }
+  });
+
+  it('a binary file in a CSV slot: no line of it is quoted', async () => {
+    writeFileSync(join(dir, 'binary.csv'), `SECRET_TOKEN=abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\u0000HOME=/root\u0000\n`);
+    for (const format of ['csv', 'market-prices'] as const) {
+      const err = await expectBadInput(['validate', withPriceFile('binary.csv', format)], /not a header row/);
+      expect(err).not.toContain('SECRET_TOKEN');
+    }
+  });
+
+  it('a gzip bomb and a CSV above the input cap (WATTSHIFT_MAX_INPUT_MB)', async () => {
+    writeFileSync(join(dir, 'bomb.csv.gz'), gzipSync(Buffer.alloc(48 << 20, 0x20), { level: 9 }));
+    writeFileSync(join(dir, 'large.csv'), priceCsv(HOURS) + '#'.repeat(3 << 20));
+    process.env.WATTSHIFT_MAX_INPUT_MB = '2';
+    try {
+      await expectBadInput(['validate', withPriceFile('bomb.csv.gz')], /expands to more than 2\.0 MB when decompressed; the limit is 2\.0 MB; set WATTSHIFT_MAX_INPUT_MB/);
+      await expectBadInput(['validate', withPriceFile('large.csv')], /is 3\.0 MB; the limit is 2\.0 MB/);
+    } finally {
+      delete process.env.WATTSHIFT_MAX_INPUT_MB;
+    }
+  });
 });

@@ -61,7 +61,7 @@ export const LIMITS = {
   /** Multipliers and dimensionless factors. */
   factor: 1_000,
   /** A generic ceiling for counts and quantities without a narrower physical range. */
-  generic: 1e12,
+  generic: 1e15,
 } as const;
 
 /** A finite number in [min, max]. */
