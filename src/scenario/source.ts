@@ -68,7 +68,20 @@ export function parseScenarioText(text: string, file: string): ScenarioSource {
       }),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // the yaml library refuses documents whose aliases would expand past the count ("billion laughs")
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+      throw new InputError(
+        'SCENARIO_SYNTAX',
+        `the file's aliases (*name) would expand it more than ${MAX_ALIAS_COUNT} times over; write the repeated values out, or reference each anchor fewer times`,
+        { file },
+      );
+    }
+    throw e;
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError('SCENARIO_INVALID', 'a scenario must be a mapping (YAML) or an object (JSON) at the top level', { file, line: 1, column: 1 });
   }

@@ -234,6 +234,14 @@ function withPriceFile(file: string, format: 'csv' | 'market-prices' = 'csv'): s
 }
 
 describe('hostile inputs end in exit code 2 quickly, without hanging or a stack trace', () => {
+  it('a YAML alias bomb', async () => {
+    let text = 'a: &a [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++) text += `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]\n`;
+    const file = join(dir, 'alias-bomb.yaml');
+    writeFileSync(file, text);
+    await expectBadInput(['validate', file], /alias-bomb\.yaml.*aliases/);
+  });
+
   it('series files that are devices or never end: /dev/zero, /dev/urandom', async () => {
     for (const dev of ['/dev/zero', '/dev/urandom']) {
       await expectBadInput(['validate', withPriceFile(dev)], new RegExp(`series file "${dev}" is a character device; only regular files are read`));
