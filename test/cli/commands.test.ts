@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, runInProcess, runProcess } from './run-cli.ts';
+import { spawnSync } from 'node:child_process';
+import { BIN, ROOT, runInProcess, runProcess } from './run-cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wattshift-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -29,6 +30,16 @@ describe('wattshift as a process', () => {
     const r = runProcess(['validate', join(tmp, 'nope.yaml')]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/scenario file ".*nope.yaml" does not exist/);
+  });
+});
+
+describe('a reader that closes the pipe early', () => {
+  it('ends the program quietly: no EPIPE stack trace, exit code 0 (wattshift --help | head -1, wattshift schema | head -1)', () => {
+    for (const args of ['--help', 'schema']) {
+      const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ${args} | head -c 1 >/dev/null; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+      expect(r.stderr, args).toBe('');
+      expect(r.status, args).toBe(0);
+    }
   });
 });
 
