@@ -291,3 +291,15 @@ describe('hostile inputs end in exit code 2 quickly, without hanging or a stack 
     }
   });
 });
+
+describe('user paths cannot reach Object.prototype', () => {
+  it('finance --sweep with __proto__, constructor or prototype is bad input and pollutes nothing', async () => {
+    const file = join(dir, 'sweep.yaml');
+    writeFileSync(file, stringify(base()));
+    for (const spec of ['finance.__proto__.x=1,2', 'finance.constructor.prototype.polluted=1', 'storage.__proto__.y=2']) {
+      await expectBadInput(['finance', file, '--sweep', spec, '--workers', '0'], /--sweep: .*is not a scenario field or site/);
+    }
+    expect(Object.prototype).not.toHaveProperty('x');
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+});
