@@ -10,11 +10,14 @@ import { GridPrograms } from './grid-programs.ts';
 import { Site } from './site.ts';
 import { Workload } from './workload.ts';
 
+/** Longest horizon, hours (five years of 366 days): ledgers and plans grow with the step count. */
+export const MAX_HORIZON_HOURS = 24 * 366 * 5;
+
 export const Horizon = z
   .strictObject({
     start: Timestamp.describe('First step, local wall clock in timeZone (or with an offset)'),
-    end: Timestamp.optional().describe('End of the horizon (exclusive); give end or hours'),
-    hours: z.number().positive().max(24 * 366 * 5).optional().describe('Length in hours; give end or hours'),
+    end: Timestamp.optional().describe('End of the horizon (exclusive); give end or hours; at most five years after start'),
+    hours: z.number().positive().max(MAX_HORIZON_HOURS).optional().describe('Length in hours; give end or hours (at most five years)'),
     stepMinutes: z.union([z.literal(15), z.literal(30), z.literal(60)]).default(60),
     timeZone: z.string().default('UTC').describe('IANA zone for wall-clock times'),
   })
