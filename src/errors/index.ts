@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   OPTION_INVALID: 'a command-line option is not valid',
   PLAN_INFEASIBLE: 'no schedule satisfies every constraint',
   SOLVER_LIMIT: 'the model is too large for the solver',
+  PROBLEM_TOO_LARGE: 'the run is larger than the stated size limits',
   EVENT_INVALID: 'a grid event or program definition is not valid',
   OUTPUT_UNWRITABLE: 'an output folder or file cannot be written',
 } as const;

@@ -26,11 +26,34 @@ export const DEFAULT_MAX_INPUT_MB = 256;
 /** Environment variable that changes the cap (MB). */
 export const MAX_INPUT_ENV = 'WATTSHIFT_MAX_INPUT_MB';
 
+/**
+ * Default cap on a scenario file, MB. Scenarios are a few KB; big data belongs in series files.
+ * (Parsing and validating YAML costs about 1.5 s and 100 MB of memory per MB of scenario.)
+ */
+export const DEFAULT_MAX_SCENARIO_MB = 8;
+/** Environment variable that changes the scenario cap (MB). */
+export const MAX_SCENARIO_ENV = 'WATTSHIFT_MAX_SCENARIO_MB';
+
+/** A byte cap and the environment variable that sets it. */
+export interface ByteLimit {
+  bytes: number;
+  env: string;
+}
+
+function limitFrom(env: NodeJS.ProcessEnv, name: string, fallbackMb: number): ByteLimit {
+  const raw = env[name];
+  const mb = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return { bytes: Math.floor((Number.isFinite(mb) && mb > 0 ? mb : fallbackMb) * 1024 * 1024), env: name };
+}
+
 /** The input cap in bytes: `WATTSHIFT_MAX_INPUT_MB` when it is a positive number, else 256 MB. */
 export function maxInputBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[MAX_INPUT_ENV];
-  const mb = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
-  return Math.floor((Number.isFinite(mb) && mb > 0 ? mb : DEFAULT_MAX_INPUT_MB) * 1024 * 1024);
+  return limitFrom(env, MAX_INPUT_ENV, DEFAULT_MAX_INPUT_MB).bytes;
+}
+
+/** The scenario-file cap: `WATTSHIFT_MAX_SCENARIO_MB` when it is a positive number, else 8 MB. */
+export function scenarioLimit(env: NodeJS.ProcessEnv = process.env): ByteLimit {
+  return limitFrom(env, MAX_SCENARIO_ENV, DEFAULT_MAX_SCENARIO_MB);
 }
 
 /** Why a file was refused; `message` completes "file "x" …". */
@@ -38,9 +61,12 @@ export class InputFileError extends Error {
   override readonly name = 'InputFileError';
   /** True when the file is missing or unreadable (as opposed to refused for what it is). */
   readonly notFound: boolean;
-  constructor(message: string, notFound = false) {
+  /** True when the file (or what it expands to) is above the size cap. */
+  readonly tooLarge: boolean;
+  constructor(message: string, notFound = false, tooLarge = false) {
     super(message);
     this.notFound = notFound;
+    this.tooLarge = tooLarge;
   }
 }
 
@@ -51,6 +77,8 @@ export interface ReadInputOptions {
   policy?: PathPolicy;
   /** Cap in bytes (default: maxInputBytes()). */
   maxBytes?: number;
+  /** Cap with the variable that raises it (default: WATTSHIFT_MAX_INPUT_MB); overrides maxBytes. */
+  limit?: ByteLimit;
   /** Decompress gzip (by `.gz` ending or magic bytes). Default true. */
   gunzip?: boolean;
 }
@@ -72,8 +100,8 @@ function mb(bytes: number): string {
   return `${m >= 10 ? Math.round(m) : m.toFixed(1)} MB`;
 }
 
-function raiseHint(maxBytes: number): string {
-  return `the limit is ${mb(maxBytes)}; set ${MAX_INPUT_ENV} to a larger number of MB to raise it`;
+function raiseHint(limit: ByteLimit): string {
+  return `the limit is ${mb(limit.bytes)}; set ${limit.env} to a larger number of MB to raise it`;
 }
 
 function kindOf(s: Stats): string {
@@ -139,7 +167,8 @@ function assertRegular(s: Stats, full: string): void {
  * Throws InputFileError (the caller adds the file's role and location).
  */
 export function readInputBytes(file: string, opts: ReadInputOptions = {}): Buffer {
-  const maxBytes = opts.maxBytes ?? maxInputBytes();
+  const limit: ByteLimit = opts.limit ?? { bytes: opts.maxBytes ?? maxInputBytes(), env: MAX_INPUT_ENV };
+  const maxBytes = limit.bytes;
   const full = resolveUnderPolicy(file, opts.baseDir, opts.policy);
   let before: Stats;
   try {
@@ -149,7 +178,7 @@ export function readInputBytes(file: string, opts: ReadInputOptions = {}): Buffe
   }
   // checked before opening: opening a FIFO for reading waits for a writer
   assertRegular(before, full);
-  if (before.size > maxBytes) throw new InputFileError(`is ${mb(before.size)}; ${raiseHint(maxBytes)}`);
+  if (before.size > maxBytes) throw new InputFileError(`is ${mb(before.size)}; ${raiseHint(limit)}`, false, true);
   let fd: number;
   try {
     fd = openSync(full, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOCTTY ?? 0));
@@ -168,7 +197,7 @@ export function readInputBytes(file: string, opts: ReadInputOptions = {}): Buffe
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       total += n;
-      if (total > maxBytes) throw new InputFileError(`is larger than ${mb(maxBytes)} (it grew while it was read); ${raiseHint(maxBytes)}`);
+      if (total > maxBytes) throw new InputFileError(`is larger than ${mb(maxBytes)} (it grew while it was read); ${raiseHint(limit)}`, false, true);
       chunks.push(Buffer.from(chunk.subarray(0, n)));
     }
     bytes = Buffer.concat(chunks, total);
@@ -184,7 +213,7 @@ export function readInputBytes(file: string, opts: ReadInputOptions = {}): Buffe
     return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new InputFileError(`expands to more than ${mb(maxBytes)} when decompressed; ${raiseHint(maxBytes)}`);
+      throw new InputFileError(`expands to more than ${mb(maxBytes)} when decompressed; ${raiseHint(limit)}`, false, true);
     }
     throw new InputFileError(`is not a valid gzip file (${(e as Error).message}); decompress it or remove the .gz ending`);
   }

@@ -4,6 +4,7 @@
  * groups of sites, solved in parallel HiGHS workers, and read back into one dispatch. Infeasible
  * windows are explained by an elastic re-solve, never answered with a bare "infeasible".
  */
+import { checkLpSize } from './lp-size.ts';
 import { InputError } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { HighsWasmSolver, NativeSolver, SolverUnavailableError, explainInfeasibility, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver } from '../optimize/index.ts';
@@ -196,6 +197,7 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
   };
   // a full-horizon model is already large: solve every independent group on its own (in parallel)
   const batches = batchComponents(siteComponents(model, o.caps), o.mode === 'optimal' ? 1 : o.maxSitesPerModel);
+  checkLpSize(model, batches, windows.reduce((a, [from, to]) => Math.max(a, to - from), 0), o.maxPoints);
   const forecaster = new Forecaster(model, o.forecast);
   const solvers = Array.from({ length: Math.max(1, Math.min(o.workers, batches.length)) }, () => makeSolver(o.solver));
   const stats: SolverStats = { solver: solvers[0]!.name, status: 'optimal', objective: 0, rows: 0, columns: 0, nonzeros: 0, buildSeconds: 0, solveSeconds: 0, mipGap: null, solves: 0, windows: windows.length, largestColumns: 0 };

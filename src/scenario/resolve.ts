@@ -11,6 +11,7 @@ import type { AlignReport, AlignedWeather, Quantity, RawSeries } from '../series
 import type { RawWeather } from '../series/index.ts';
 import type { TimeGrid } from '../time/grid.ts';
 import { assertTimeZone } from '../time/zone.ts';
+import { checkProblemSize } from './problem-size.ts';
 import { horizonGrid, stepAtOrAfter } from './horizon.ts';
 import type { Scenario, SeriesRef, Site, Workload } from './schema/index.ts';
 
@@ -87,6 +88,7 @@ export function resolveScenario(
   };
 
   const grid = horizonGrid(scenario.horizon);
+  checkProblemSize(grid, { sites: scenario.sites.length, placements: scenario.workloads.reduce((a, w) => a + new Set(w.sites).size, 0) });
 
   for (const [what, ids, path] of [
     ['site', scenario.sites.map((s) => s.id), 'sites'],

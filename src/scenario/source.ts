@@ -4,7 +4,7 @@
  */
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { InputError, type InputLocation } from '../errors/index.ts';
-import { InputFileError, readInputText, type PathPolicy } from '../files/input-file.ts';
+import { InputFileError, readInputText, scenarioLimit, type PathPolicy } from '../files/input-file.ts';
 
 /** A parsed scenario file: its data and a way to locate any path in it. */
 export interface ScenarioSource {
@@ -119,10 +119,10 @@ export function parseScenarioText(text: string, file: string): ScenarioSource {
 export function readScenarioFile(file: string, policy?: PathPolicy): ScenarioSource {
   let text: string;
   try {
-    text = readInputText(file, { policy, gunzip: false });
+    text = readInputText(file, { policy, gunzip: false, limit: scenarioLimit() });
   } catch (e) {
     if (!(e instanceof InputFileError)) throw e;
-    throw new InputError(e.notFound ? 'FILE_NOT_FOUND' : 'SCENARIO_SYNTAX', `scenario file "${file}" ${e.message}`, { file });
+    throw new InputError(e.notFound ? 'FILE_NOT_FOUND' : e.tooLarge ? 'PROBLEM_TOO_LARGE' : 'SCENARIO_SYNTAX', `scenario file "${file}" ${e.message}`, { file });
   }
   return parseScenarioText(text, file);
 }

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { InputError } from '../errors/index.ts';
+import { checkRawCounts } from './problem-size.ts';
 import { Scenario } from './schema/index.ts';
 import { formatPath, type ScenarioSource } from './source.ts';
 
@@ -147,6 +148,7 @@ export function describeIssue(issue: Issue, data: unknown, schema: z.ZodType): {
 
 /** Validates a parsed scenario, throwing one InputError that lists every problem found. */
 export function validateScenario(source: ScenarioSource): Scenario {
+  checkRawCounts(source.data, source.file);
   const result = Scenario.safeParse(source.data);
   if (result.success) return result.data;
   const described = result.error.issues.map((i) => describeIssue(i, source.data, Scenario));

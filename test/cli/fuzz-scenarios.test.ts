@@ -303,3 +303,34 @@ describe('user paths cannot reach Object.prototype', () => {
     expect(Object.prototype).not.toHaveProperty('polluted');
   });
 });
+
+describe('runs too large to start are refused up front with their size and the limit', () => {
+  it('a scenario file above the scenario cap, 500 000 workloads, a decade-long or 9 999-year horizon, too many ledger cells', async () => {
+    const big = join(dir, 'big-scenario.json');
+    const s = base();
+    s.workloads = Array.from({ length: 30_000 }, (_, i) => ({ ...at(s, ['workloads', 1]), id: `j${i}` }));
+    writeFileSync(big, JSON.stringify(s));
+    process.env.WATTSHIFT_MAX_SCENARIO_MB = '1';
+    try {
+      await expectBadInput(['validate', big], /error \[PROBLEM_TOO_LARGE\]: .*scenario file ".*big-scenario\.json" is \d+(\.\d)? MB; the limit is 1\.0 MB; set WATTSHIFT_MAX_SCENARIO_MB/);
+    } finally {
+      delete process.env.WATTSHIFT_MAX_SCENARIO_MB;
+    }
+    const many = base();
+    many.workloads = Array.from({ length: 100_001 }, () => 0);
+    writeFileSync(big, JSON.stringify(many));
+    await expectBadInput(['validate', big], /100,001 workloads; at most 100,000/);
+    const long = base();
+    (long.horizon as Obj).hours = undefined;
+    (long.horizon as Obj).end = '9999-01-01T00:00Z';
+    writeFileSync(big, JSON.stringify(long));
+    await expectBadInput(['validate', big], /at most 43,920 hours \(five years\)/);
+    const cells = base();
+    cells.horizon = { start: '2023-01-01T00:00Z', hours: 43_920, stepMinutes: 15, timeZone: 'UTC' };
+    cells.workloads = Array.from({ length: 120 }, (_, i) => ({ ...at(s, ['workloads', 1]), id: `j${i}` }));
+    writeFileSync(big, JSON.stringify(cells));
+    const t0 = performance.now();
+    await expectBadInput(['validate', big], /175,680 steps × \(1 site \+ 120 workload placements\) = 21,257,280 ledger cells/);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});

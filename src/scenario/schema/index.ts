@@ -7,6 +7,7 @@ import { AcceleratorSpec } from './accelerator.ts';
 import { Id, Timestamp } from './common.ts';
 import { Finance } from './finance.ts';
 import { GridPrograms } from './grid-programs.ts';
+import { MAX_SITES, MAX_WORKLOADS } from '../problem-size.ts';
 import { Site } from './site.ts';
 import { Workload } from './workload.ts';
 
@@ -34,8 +35,8 @@ export const Scenario = z
     currency: z.string().regex(/^[A-Z]{3}$/, 'use an ISO 4217 code such as USD, CNY, EUR').default('USD'),
     horizon: Horizon,
     accelerators: z.array(AcceleratorSpec).default([]).describe('Overrides of, or additions to, the built-in accelerator catalogue'),
-    sites: z.array(Site).min(1),
-    workloads: z.array(Workload).default([]),
+    sites: z.array(Site).min(1).max(MAX_SITES),
+    workloads: z.array(Workload).max(MAX_WORKLOADS).default([]),
     gridPrograms: GridPrograms.optional().describe('Demand-response programs and grid events'),
     finance: Finance.optional().describe('Investment case: capex, opex, revenue, tax, discounting'),
   })
