@@ -21,7 +21,9 @@ function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
+  // JSON has no NaN or Infinity and would print them as null (YAML .nan, .inf)
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
   if (s === undefined) return String(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

@@ -60,14 +60,26 @@ function del(o: Obj, path: Array<string | number>): void {
   delete at(o, path.slice(0, -1))[path[path.length - 1] as string];
 }
 
+/** Magnitudes that once passed the schema and came out of the pipeline as NaN or a silent 0. */
+const ABSURD = [1e308, -1e308, Number.NaN, Number.POSITIVE_INFINITY, 1e20];
 const NUMERIC: Array<[Array<string | number>, unknown[]]> = [
-  [['sites', 0, 'grid', 'importLimitMW'], [-1, 0, 'ten', null, [], {}]],
+  [['sites', 0, 'grid', 'importLimitMW'], [-1, 0, 'ten', null, [], {}, ...ABSURD]],
+  [['sites', 0, 'grid', 'exportLimitMW'], [-1, ...ABSURD]],
+  [['sites', 0, 'tariff', 'energy', 'adderPerMWh'], ABSURD],
+  [['sites', 0, 'renewables', 0, 'pricePerMWh'], ABSURD],
+  [['sites', 0, 'storage', 'degradationCostPerMWh'], [-1, ...ABSURD]],
+  [['sites', 0, 'storage', 'powerMW'], [-1, ...ABSURD]],
+  [['sites', 0, 'facility', 'fixedOverheadKW'], [-1, ...ABSURD]],
+  [['sites', 0, 'series', 'carbonIntensity', 'constant'], ABSURD],
+  [['workloads', 0, 'demandTokensPerSecond', 'constant'], ABSURD],
+  [['workloads', 0, 'unservedPenaltyPerMillionTokens'], [-1, ...ABSURD]],
+  [['workloads', 1, 'unfinishedPenaltyPerGpuHour'], [-1, ...ABSURD]],
   [['sites', 0, 'it', 0, 'gpus'], [0, -8, 1.5, '8', null]],
   [['sites', 0, 'latitude'], [91, -200, 'north', null]],
-  [['sites', 0, 'renewables', 0, 'capacityMW'], [-5, 'big', null]],
-  [['sites', 0, 'storage', 'energyMWh'], [-1, 'x', null]],
+  [['sites', 0, 'renewables', 0, 'capacityMW'], [-5, 'big', null, ...ABSURD]],
+  [['sites', 0, 'storage', 'energyMWh'], [-1, 'x', null, ...ABSURD]],
   [['sites', 0, 'storage', 'chargeEfficiency'], [0, 1.5, -0.1]],
-  [['workloads', 1, 'workGpuHours'], [0, -10, 'lots', null]],
+  [['workloads', 1, 'workGpuHours'], [0, -10, 'lots', null, ...ABSURD]],
   [['workloads', 1, 'gpus', 'max'], [0, -1, 2.5, 999999]],
   [['horizon', 'stepMinutes'], [7, 0, 45, '60']],
   [['horizon', 'hours'], [0, -1, 'day']],

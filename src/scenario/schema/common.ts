@@ -25,6 +25,9 @@ export const Timestamp = z
   .max(MAX_TIMESTAMP_CHARS)
   .describe('ISO 8601 time: local wall clock in the horizon time zone (2023-07-14T19:00) or with an offset (2023-07-14T19:00-05:00)');
 
+/** Longest horizon, hours (five years of 366 days): ledgers and plans grow with the step count. */
+export const MAX_HORIZON_HOURS = 24 * 366 * 5;
+
 /**
  * Physical ranges of scenario numbers. Sources of the scale: the largest AI campuses announced
  * are a few GW (so 100 GW per site is a generous ceiling); wholesale price caps are at most a few

@@ -4,15 +4,12 @@
  */
 import { z } from 'zod';
 import { AcceleratorSpec } from './accelerator.ts';
-import { Id, Timestamp } from './common.ts';
+import { Id, MAX_HORIZON_HOURS, Timestamp } from './common.ts';
 import { Finance } from './finance.ts';
 import { GridPrograms } from './grid-programs.ts';
 import { MAX_SITES, MAX_WORKLOADS } from '../problem-size.ts';
 import { Site } from './site.ts';
 import { Workload } from './workload.ts';
-
-/** Longest horizon, hours (five years of 366 days): ledgers and plans grow with the step count. */
-export const MAX_HORIZON_HOURS = 24 * 366 * 5;
 
 export const Horizon = z
   .strictObject({
@@ -51,9 +48,42 @@ export type { SeriesRef, WeatherRef } from '../../series/schema.ts';
 export type { AcceleratorSpec, CurvePoint } from './accelerator.ts';
 export type { Storage, Renewable, Cooling, CoolingArchetype } from './site.ts';
 
-/** JSON Schema (draft 2020-12) of the scenario input format. */
+/** JSON Schema (draft 2020-12) of the scenario input format; every number's range is in its description. */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(Scenario, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(Scenario, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  describeRanges(schema);
+  return schema;
 }
 
-export { Id, Timestamp };
+function showNumber(n: number): string {
+  return Number.isInteger(n) && Math.abs(n) < 1e7 ? String(n) : n.toExponential().replace('e+', 'e');
+}
+
+/** The range of a number schema in words, e.g. "more than 0, at most 100000". */
+export function rangeText(node: Record<string, unknown>): string | undefined {
+  const lo = node.exclusiveMinimum !== undefined ? `more than ${showNumber(node.exclusiveMinimum as number)}` : node.minimum !== undefined ? `at least ${showNumber(node.minimum as number)}` : undefined;
+  const hi = node.exclusiveMaximum !== undefined ? `less than ${showNumber(node.exclusiveMaximum as number)}` : node.maximum !== undefined ? `at most ${showNumber(node.maximum as number)}` : undefined;
+  if (lo === undefined && hi === undefined) return undefined;
+  if (node.minimum !== undefined && node.maximum !== undefined) return `${showNumber(node.minimum as number)} to ${showNumber(node.maximum as number)}`;
+  return [lo, hi].filter(Boolean).join(', ');
+}
+
+/** Appends "Range: …" to the description of every number in a JSON Schema (in place). */
+function describeRanges(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const x of node) describeRanges(x);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const n = node as Record<string, unknown>;
+  if (n.type === 'number' || n.type === 'integer') {
+    const range = rangeText(n);
+    if (range !== undefined && !(typeof n.description === 'string' && n.description.includes('Range: '))) {
+      const d = typeof n.description === 'string' ? n.description.replace(/\.?\s*$/, '. ') : '';
+      n.description = `${d}Range: ${range}${n.type === 'integer' ? ' (whole number)' : ''}`;
+    }
+  }
+  for (const v of Object.values(n)) describeRanges(v);
+}
+
+export { Id, MAX_HORIZON_HOURS, Timestamp };
