@@ -291,6 +291,13 @@ describe('hostile inputs end in exit code 2 quickly, without hanging or a stack 
     }
   });
 
+  it('a series cell of 1e308 or 1e20 is refused with its line (it used to come out as NaN, printed as 0)', async () => {
+    for (const v of ['1e308', '-1e308', '1e20']) {
+      writeFileSync(join(dir, 'absurd.csv'), priceCsv(HOURS, (l) => (l[7] = `${l[7]!.split(',')[0]},${v}`)));
+      await expectBadInput(['validate', withPriceFile('absurd.csv')], /absurd\.csv:8 \(at sites\[0\]\.series\.price\): value .* is outside the physical range of price, -1000000 to 1000000/);
+    }
+  });
+
   it('a gzip bomb and a CSV above the input cap (WATTSHIFT_MAX_INPUT_MB)', async () => {
     writeFileSync(join(dir, 'bomb.csv.gz'), gzipSync(Buffer.alloc(48 << 20, 0x20), { level: 9 }));
     writeFileSync(join(dir, 'large.csv'), priceCsv(HOURS) + '#'.repeat(3 << 20));
