@@ -66,3 +66,32 @@ export function formatLocation(loc: InputLocation): string {
 export function isInputError(e: unknown): e is InputError {
   return e instanceof InputError;
 }
+
+/** Where a non-finite number was found: the stage, and what is known of site, step and quantity. */
+export interface NonFiniteOrigin {
+  /** Pipeline stage that produced or met the value: simulate, bill, summary, ledger… */
+  stage: string;
+  quantity: string;
+  site?: string;
+  /** Step index on the horizon grid. */
+  step?: number;
+  /** The step's start as ISO text, when known. */
+  time?: string;
+  value: number;
+}
+
+/**
+ * An internal fault: a number computed by a stage is NaN or infinite. Inputs are bounded by the
+ * schema, so this is a bug to report; it is never written out as 0 or an empty cell. Exit code 1.
+ */
+export class NonFiniteError extends Error {
+  override readonly name = 'NonFiniteError';
+  readonly origin: NonFiniteOrigin;
+  constructor(origin: NonFiniteOrigin) {
+    const where = [origin.site !== undefined ? `site ${origin.site}` : '', origin.step !== undefined ? `step ${origin.step}${origin.time ? ` (${origin.time})` : ''}` : '']
+      .filter(Boolean)
+      .join(', ');
+    super(`${origin.stage}: ${origin.quantity} is ${origin.value}${where ? ` at ${where}` : ''}`);
+    this.origin = origin;
+  }
+}

@@ -10,6 +10,7 @@ import type { FleetModel, SiteModel, WorkloadModel } from '../model/fleet-model.
 import { stepHours } from '../time/grid.ts';
 import type { Dispatch } from './dispatch.ts';
 import type { Ledger, SiteLedger, WorkloadFlows, WorkloadOutcome } from './ledger.ts';
+import { assertLedgerFinite } from './finite.ts';
 import { settleSupply } from './supply.ts';
 
 /** Progress callback: fraction done, 0–1. */
@@ -312,7 +313,7 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
     };
   });
 
-  return {
+  const ledger: Ledger = {
     policy: dispatch.policy,
     grid,
     sites: ledgers,
@@ -322,6 +323,8 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
     solver: dispatch.solver,
     notes: dispatch.notes,
   };
+  assertLedgerFinite(ledger);
+  return ledger;
 }
 
 function lastActiveStep(ledgers: SiteLedger[], workload: number): number {
