@@ -192,6 +192,13 @@ describe('NaN and infinity are internal errors with their origin, never a silent
     expect((err as NonFiniteError).origin).toMatchObject({ stage: 'simulate (energy balance)', site: 'a', step: 3, quantity: 'facility power (kW)' });
   });
 
+  it('a NaN decision of a plan (a solver that returned NaN) is named, not read as "run nothing"', () => {
+    const model = buildModel(loadScenarioText(text, '.'));
+    const d = naiveDispatch(model);
+    d.jobs[0]!.gpus[4] = NaN;
+    expect(() => simulate(model, d)).toThrow(/plan \(naive\): GPUs of workload job is NaN at site a, step 4/);
+  });
+
   it('a NaN price is named by the ledger check; a NaN in the summary or the ledger CSV by its path', () => {
     const model = buildModel(loadScenarioText(text, '.'));
     model.sites[0]!.importPrice[2] = NaN;

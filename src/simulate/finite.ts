@@ -7,6 +7,7 @@
 import { NonFiniteError } from '../errors/index.ts';
 import { stepStartMs, type TimeGrid } from '../time/grid.ts';
 import { formatUtcIso } from '../time/parse.ts';
+import type { Dispatch } from './dispatch.ts';
 import type { Ledger, SiteLedger, WorkloadFlows } from './ledger.ts';
 
 const SITE_FLOWS = [
@@ -48,4 +49,26 @@ export function assertTreeFinite(value: unknown, stage: string, path = ''): void
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
   if (Array.isArray(value)) value.forEach((v, i) => assertTreeFinite(v, stage, `${path}[${i}]`));
   else for (const [k, v] of Object.entries(value)) assertTreeFinite(v, stage, path ? `${path}.${k}` : k);
+}
+
+/**
+ * Throws NonFiniteError at the first NaN or infinite decision of a dispatch (a solver that
+ * returned NaN): the engine would otherwise read a NaN allocation as "nothing to run".
+ */
+export function assertDispatchFinite(dispatch: Dispatch, grid: TimeGrid, siteIds: readonly string[], workloadIds: readonly string[]): void {
+  const stage = `plan (${dispatch.policy})`;
+  for (const j of dispatch.jobs) {
+    check(j.gpus, stage, grid, siteIds[j.site] ?? String(j.site), `GPUs of workload ${workloadIds[j.workload]}`);
+    check(j.gpuPowerW, stage, grid, siteIds[j.site] ?? String(j.site), `GPU power of workload ${workloadIds[j.workload]}`);
+  }
+  for (const i of dispatch.inference) {
+    check(i.servedTokensPerSecond, stage, grid, siteIds[i.site] ?? String(i.site), `tokens/s served of workload ${workloadIds[i.workload]}`);
+    check(i.gpuPowerW, stage, grid, siteIds[i.site] ?? String(i.site), `GPU power of workload ${workloadIds[i.workload]}`);
+  }
+  const perSite: Array<[string, Array<Float64Array | undefined> | undefined]> = [
+    ['storage setpoint', dispatch.storageKW],
+    ['renewable power taken', dispatch.renewableTakeKW],
+    ['planned export', dispatch.exportKW],
+  ];
+  for (const [quantity, arrays] of perSite) arrays?.forEach((a, s) => a && check(a, stage, grid, siteIds[s] ?? String(s), quantity));
 }
