@@ -3,7 +3,7 @@
  * exit code 2 and a message naming the file, line or JSON path; anything else is an internal
  * error (exit code 1).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, type Option } from 'commander';
 import { InputError } from '../errors/index.ts';
 import { processIo, type Io } from './io.ts';
 import { registerFinance } from './commands/finance.ts';
@@ -17,6 +17,18 @@ import { registerValidate } from './commands/validate.ts';
 
 /** File-system errors that mean "this output location cannot be written". */
 const OUTPUT_ERRNO = new Set(['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOSPC', 'EEXIST', 'ENOENT', 'ENAMETOOLONG']);
+
+/**
+ * An empty path (`--out ""`) is refused: commands read it as "no output folder" and would
+ * write nothing without a word.
+ */
+function refuseEmpty(option: Option): void {
+  const inner = option.parseArg;
+  option.argParser((value: string, previous: unknown) => {
+    if (value.trim() === '') throw new InvalidArgumentError('it is empty; name a folder for the output files');
+    return inner ? (inner as (v: string, p: unknown) => unknown)(value, previous) : value;
+  });
+}
 
 /** Builds the command tree. */
 export function buildProgram(io: Io): Command {
@@ -44,7 +56,10 @@ Exit codes: 0 ok, 1 internal error, 2 bad input.`,
   registerSchema(program, io);
   registerFinance(program, io);
   registerGridProgramCommands(program, io);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  for (const c of program.commands) {
+    c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+    for (const o of c.options) if (o.long === '--out') refuseEmpty(o);
+  }
   return program;
 }
 
