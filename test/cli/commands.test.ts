@@ -112,11 +112,24 @@ describe('bad planning options end in exit code 2 with the option named', () => 
 });
 
 describe('an output folder that cannot be written', () => {
+  it('--out naming an existing file, /dev/null or /dev/full, or an empty --out, is bad input (exit 2)', async () => {
+    const file = join(tmp, 'not-a-folder');
+    writeFileSync(file, 'x');
+    for (const out of [file, '/dev/null', '/dev/full']) {
+      const r = await runInProcess(['simulate', join(ROOT, 'examples/phoenix-2025.yaml'), '--out', out]);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toMatch(/^error \[OUTPUT_UNWRITABLE\]: .*which is a (file|device), not a folder/);
+    }
+    const r = await runInProcess(['simulate', join(ROOT, 'examples/phoenix-2025.yaml'), '--out', '']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out <dir>' argument '' is invalid\. it is empty/);
+  });
+
   it('ends in exit code 2 naming the folder, not an internal error', async () => {
     const file = join(tmp, 'a-file');
     writeFileSync(file, 'x');
     const r = await runInProcess(['simulate', join(ROOT, 'examples/phoenix-2025.yaml'), '--out', join(file, 'out')]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^error \[OUTPUT_UNWRITABLE\]: cannot \w+ .*a-file/);
+    expect(r.err).toMatch(/^error \[OUTPUT_UNWRITABLE\]: at --out: cannot \w+ .*a-file/);
   });
 });
