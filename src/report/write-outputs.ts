@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors/index.ts';
+import { trackTempPath } from '../shutdown/cleanup.ts';
 
 /** One output file: its name relative to the output directory and its text. */
 export interface OutputFile {
@@ -194,9 +195,6 @@ async function writeOne(file: string, content: OutputFile['content']): Promise<v
   }
 }
 
-/** Temporary folders of the runs in this process, removed if the process is interrupted. */
-export const pendingOutputFolders = new Set<string>();
-
 /**
  * Writes every file into a new folder beside `dir`, then swaps that folder in for `dir` with a
  * rename. On any error the new folder is removed and the error is rethrown, so `dir` is either
@@ -225,7 +223,7 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const temp = path.join(parent, `.${base}${TEMP_TAG}${tag}.tmp`);
   const old = path.join(parent, `.${base}${TEMP_TAG}${tag}.old`);
-  pendingOutputFolders.add(temp);
+  const untrack = trackTempPath(temp);
   try {
     try {
       await mkdir(temp);
@@ -248,7 +246,7 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
     await rm(temp, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   } finally {
-    pendingOutputFolders.delete(temp);
+    untrack();
   }
   return files.map((f) => path.join(target, f.name));
 }
