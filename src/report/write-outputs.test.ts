@@ -135,7 +135,11 @@ describe('writeOutputs: one folder, one run', () => {
     await writeFile(path.join(root, `.run.wattshift-${dead}-ef01.old`, 'a.csv'), 'previous');
     await writeFile(path.join(root, `.run.wattshift-${dead}-ef01.old`, OUTPUT_MARKER), '');
     // the next run fails: the previous outputs are back in place, and nothing else is left
-    await expect(writeOutputs(out, [{ name: 'b.csv', content: (function* () { throw new Error('stop'); })() }])).rejects.toThrow('stop');
+    function* stop() {
+      yield '';
+      throw new Error('stop');
+    }
+    await expect(writeOutputs(out, [{ name: 'b.csv', content: stop() }])).rejects.toThrow('stop');
     expect(await readFile(path.join(out, 'a.csv'), 'utf8')).toBe('previous');
     expect((await readdir(root)).sort()).toEqual(['run']);
   });
