@@ -16,7 +16,7 @@ import type { Calendar, TimeGrid } from '../time/grid.ts';
 import { calendarOf, gridEndMs, stepStartMs } from '../time/grid.ts';
 import { parseTimestamp } from '../time/parse.ts';
 import { formatLocalIso, offsetMinutesAt } from '../time/zone.ts';
-import { looksLikeOpenAdrEvent, openAdrToEvent, parseIsoDuration } from './openadr/event.ts';
+import { looksLikeOpenAdrEvent, MAX_EVENT_MS, openAdrToEvent, parseIsoDuration } from './openadr/event.ts';
 import type { Direction, GridEvent, ResolvedProgram, TargetPiece } from './types.ts';
 
 /** What reading events needs to know. */
@@ -237,8 +237,11 @@ export function parseEventSpec(text: string, ctx: EventContext, cal: Calendar, i
     startMs = at(text.slice(0, slash));
     const d = text.slice(slash + 1).trim();
     const short = /^(\d+(?:\.\d+)?)\s*(h|m|min)$/i.exec(d);
-    if (short) endMs = startMs + parseFloat(short[1]!) * (short[2]!.toLowerCase() === 'h' ? H : 60_000);
-    else {
+    if (short) {
+      const ms = parseFloat(short[1]!) * (short[2]!.toLowerCase() === 'h' ? H : 60_000);
+      if (!(ms <= MAX_EVENT_MS)) throw eventError(`duration "${d.slice(0, 24)}" is longer than the longest horizon (${MAX_EVENT_MS / H} hours)`, where);
+      endMs = startMs + ms;
+    } else {
       const iso = parseIsoDuration(d.toUpperCase());
       if ('error' in iso) throw eventError(`duration ${iso.error.replace(/^"[^"]*" /, `"${d}" `)}; or write 3h, 90m`, where);
       endMs = startMs + iso.ms;
