@@ -139,7 +139,7 @@ describe('hostile event input ends in an input error, not a RangeError from the 
     adr('400-digit seconds', (d) => (d.intervalPeriod.duration = `PT${huge}.5S`)),
     adr('273 790 years in days', (d) => (d.intervalPeriod.duration = 'P99999999D')),
     adr('event duration', (d) => (d.duration = `P${huge}W`)),
-    adr('interval duration', (d) => (d.intervals[0]!.intervalPeriod = { duration: `PT${huge}M` })),
+    adr('interval duration', (d) => Object.assign(d.intervals[0]!, { intervalPeriod: { duration: `PT${huge}M` } })),
     adr('year 9999', (d) => (d.intervalPeriod.start = '9999-12-31T23:00:00Z')),
     { name: 'e.yaml', text: `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${Array(10).fill('*a').join(', ')}]\nc: [${Array(10).fill('*b').join(', ')}]\n`, why: 'alias bomb' },
     { name: 'e.csv', text: `start,durationHours\n2025-05-03T16:00,${huge}\n`, why: 'huge CSV duration' },
