@@ -115,3 +115,24 @@ describe('path policy with a root folder', () => {
     expect(readInputText('out-link.csv', { baseDir: root })).toBe('secret\n');
   });
 });
+
+describe('a scenario loaded under a path policy', () => {
+  it('reads its series inside the root and refuses one that names a file outside it', async () => {
+    const { loadScenarioText } = await import('../pipeline.ts');
+    const root = join(dir, 'served');
+    mkdirSync(root, { recursive: true });
+    const rows = ['time,price', ...Array.from({ length: 24 }, (_, i) => `2023-01-01T${String(i).padStart(2, '0')}:00Z,${30 + i}`)];
+    writeFileSync(join(root, 'p.csv'), `${rows.join('\n')}\n`);
+    writeFileSync(join(dir, 'outside.csv'), `${rows.join('\n')}\n`);
+    const text = (file: string) => `name: s
+horizon: { start: 2023-01-01T00:00Z, hours: 24 }
+sites:
+  - { id: a, latitude: 30, longitude: -97, grid: { importLimitMW: 20 }, it: [{ accelerator: H100, gpus: 8 }], facility: { cooling: { archetype: air } },
+      series: { price: { file: ${JSON.stringify(file)}, format: csv, timeColumn: time, valueColumn: price, unit: USD/MWh } } }
+`;
+    expect(loadScenarioText(text('p.csv'), root, 'api', { root }).sites[0]!.price![3]).toBe(33);
+    for (const file of ['../outside.csv', join(dir, 'outside.csv'), '/proc/self/environ', '/dev/zero']) {
+      expect(() => loadScenarioText(text(file), root, 'api', { root })).toThrow(/absolute path|outside the folder/);
+    }
+  });
+});
