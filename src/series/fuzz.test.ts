@@ -3,6 +3,7 @@
  * names the file (never a TypeError or RangeError), and valid random series must align to
  * finite values on every grid step.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -279,6 +280,39 @@ describe('malformed series files always end in an InputError naming the file', (
       const file = write([head.join(','), ...lines.map((l) => l.join(','))].join('\n'));
       expectInputError(() => loadWeather({ file, format: 'uci-pm25' }, ctx()), file);
     }), { numRuns: 80 });
+  });
+
+  it('hostile files: devices, a FIFO, /proc, a gzip bomb, absurd magnitudes, a 300 KB timestamp', () => {
+    const ref = (file: string, over: Record<string, unknown> = {}) => ({ file, format: 'csv', valueColumn: 'value', unit: 'USD/MWh', ...over }) as SeriesRefInput;
+    const t0 = performance.now();
+    for (const dev of ['/dev/zero', '/dev/urandom']) expectInputError(() => loadSeries(ref(dev), ctx()), dev);
+    if (process.platform === 'linux') expectInputError(() => loadSeries(ref('/proc/self/status'), ctx()), '/proc/self/status');
+    const fifo = join(dir, 'pipe.csv');
+    if (spawnSync('mkfifo', [fifo]).status === 0) expectInputError(() => loadSeries(ref('pipe.csv'), ctx()), 'pipe.csv');
+    const bomb = write(gzipSync(Buffer.alloc(32 << 20, 0x30), { level: 9 }), 'csv.gz');
+    process.env.WATTSHIFT_MAX_INPUT_MB = '1';
+    try {
+      expectInputError(() => loadSeries(ref(bomb), ctx()), bomb);
+    } finally {
+      delete process.env.WATTSHIFT_MAX_INPUT_MB;
+    }
+    for (const [v, q, unit] of [['1e308', 'price', 'USD/MWh'], ['-1e300', 'power', 'kW'], ['1e6', 'temperature', 'degC'], ['250', 'share', '%'], ['9e15', 'carbonIntensity', 'gCO2/kWh']] as const) {
+      const f = write(csv(rows(48, (i) => (i === 7 ? v : '1'))));
+      expectInputError(() => loadSeries(ref(f, { unit }), ctx(q)), `${f}:9`);
+    }
+    const long = write(csv([`${iso(START)}${' '.repeat(300_000)}x,1`, ...rows(48).slice(1)]));
+    expectInputError(() => loadSeries(ref(long), ctx()), long);
+    for (const [value, q] of [[1e308, 'price'], [-1e20, 'power'], [200, 'temperature']] as const) {
+      let err: unknown;
+      try {
+        loadSeries({ constant: value }, ctx(q));
+      } catch (e) {
+        err = e;
+      }
+      expect(err, `constant ${value} ${q}`).toBeInstanceOf(InputError);
+      expect((err as InputError).message).toMatch(/outside the physical range/);
+    }
+    expect(performance.now() - t0).toBeLessThan(5000);
   });
 
   it('generated at least 1000 malformed files', () => {
