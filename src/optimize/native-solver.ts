@@ -191,6 +191,18 @@ export class NativeSolver implements Solver {
       // its own process group: on SIGINT/SIGTERM of wattshift the whole group is killed
       const child = spawn(this.command, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
       const untrack = child.pid !== undefined ? trackProcessGroup(child.pid) : () => false;
+      // a cancelled run stops the solver's whole process group, not only its first process
+      const killGroup = () => {
+        if (child.pid !== undefined && child.exitCode === null) {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      };
+      options.signal?.addEventListener('abort', killGroup, { once: true });
+      child.on('exit', () => options.signal?.removeEventListener('abort', killGroup));
       let output = '';
       const keep = (b: Buffer): void => {
         // the log of a big solve can be long; the tail is what explains a failure

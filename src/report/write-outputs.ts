@@ -15,10 +15,10 @@ import path from 'node:path';
 import { InputError } from '../errors/index.ts';
 import { trackTempPath } from '../shutdown/cleanup.ts';
 
-/** One output file: its name relative to the output directory and its text. */
+/** One output file: its name relative to the output directory and its text (or bytes). */
 export interface OutputFile {
   name: string;
-  content: string | Iterable<string> | AsyncIterable<string>;
+  content: string | Uint8Array | Iterable<string> | AsyncIterable<string>;
 }
 
 /** Bytes buffered before a write call; keeps syscalls few when content comes in small chunks. */
@@ -178,6 +178,8 @@ async function writeOne(file: string, content: OutputFile['content']): Promise<v
   try {
     if (typeof content === 'string') {
       await fh.writeFile(content, 'utf8');
+    } else if (content instanceof Uint8Array) {
+      await fh.writeFile(content);
     } else {
       let buffer = '';
       for await (const chunk of content) {

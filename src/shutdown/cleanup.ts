@@ -5,7 +5,9 @@
  *
  * Child processes are started in their own process group and the whole group is killed, so a
  * solver's own children go too. The handlers are installed on first use; after cleaning up they
- * re-raise the signal, so the process ends with the status the signal gives.
+ * re-raise the signal, so the process ends with the status the signal gives. Where another
+ * handler takes the signal (the CLI's first Ctrl-C cancels the run gracefully), this one waits
+ * for the signal that ends the process.
  */
 import { rmSync } from 'node:fs';
 
@@ -37,6 +39,9 @@ export function cleanUpNow(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
+  // someone else handles this signal (the CLI cancels a run on its first Ctrl-C, which stops
+  // solvers and removes files through the run's own cleanup): leave it to them
+  if (process.listenerCount(signal) > 1) return;
   cleanUpNow();
   for (const s of SIGNALS) process.removeListener(s, onSignal);
   process.kill(process.pid, signal);
