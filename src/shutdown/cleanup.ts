@@ -50,7 +50,8 @@ function onSignal(signal: NodeJS.Signals): void {
 function install(): void {
   if (installed) return;
   installed = true;
-  for (const s of SIGNALS) process.on(s, onSignal);
+  // first in line: a once-listener of the CLI is still registered while this one runs
+  for (const s of SIGNALS) process.prependListener(s, onSignal);
   // a normal exit (or process.exit) with a solver still running: do not leave it behind
   process.on('exit', () => {
     for (const g of groups) killGroup(g);
