@@ -47,7 +47,9 @@ Examples:
   $ wattshift simulate examples/global-fleet.yaml --json > summary.json
   $ wattshift schema > scenario.schema.json
 
-Exit codes: 0 ok, 1 internal error, 2 bad input.`,
+Exit codes: 0 ok, 1 internal error, 2 bad input.
+Limits (docs/limits.md): input files up to WATTSHIFT_MAX_INPUT_MB (256), scenario files up to
+WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million ledger cells (20).`,
     );
   registerValidate(program, io);
   registerSimulate(program, io);
