@@ -17,7 +17,7 @@ export class SqlLedgerRepository implements LedgerRepository {
     return readLedger(this.ctx.db, runId, query);
   }
 
-  load(runId: string): Promise<Ledger> {
-    return loadLedger(this.ctx.db, runId);
+  load(runId: string, opts?: { sites?: string[] }): Promise<Ledger> {
+    return loadLedger(this.ctx.db, runId, opts);
   }
 }
