@@ -28,6 +28,6 @@ describe('power-flow chart data', () => {
     const small = { ...L, socKWh: L.socKWh.map((v) => v / 10_000) };
     const d = powerFlowData(small, grid, zone, { title: 't', currency: 'USD', soc: true });
     expect(d.soc!.unit).toBe('kWh');
-    expect(Math.max(...d.soc!.values)).toBeCloseTo(Math.max(...small.socKWh), 3);
+    expect(Math.max(...Array.from(d.soc!.values))).toBeCloseTo(Math.max(...small.socKWh), 3);
   });
 });

@@ -6,7 +6,7 @@
  * the store). Browsers' EventSource cannot send headers, so the event stream also takes a
  * `ticket` query parameter: a short-lived (60 s), HMAC-signed grant for one run's events,
  * issued to a token holder by `POST /api/v1/tickets`, so the long-lived token never appears in
- * a URL. Failed authentications are counted per client address and limited.
+ * a URL (the all-runs stream takes a ticket for ALL_RUNS). Failed authentications are counted per client address and limited.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/rate-limit';
@@ -40,6 +40,9 @@ declare module 'fastify' {
 
 /** The realm in WWW-Authenticate challenges. */
 const REALM = 'wattshift';
+
+/** What a ticket for the all-runs event stream grants instead of one run id. */
+export const ALL_RUNS = '*';
 
 /** Lifetime of an event-stream ticket, seconds. */
 export const TICKET_TTL_SECONDS = 60;
@@ -147,8 +150,9 @@ async function authenticate(request: FastifyRequest, o: AuthOptions, ticketAllow
   }
   const ticket = ticketAllowed ? (request.query as Record<string, unknown> | undefined)?.ticket : undefined;
   if (typeof ticket === 'string') {
+    // a route with a run in its path takes that run's tickets; the all-runs stream takes ALL_RUNS tickets
     const runId = (request.params as Record<string, unknown> | undefined)?.id;
-    const grant = typeof runId === 'string' ? o.tickets.check(ticket, runId) : null;
+    const grant = o.tickets.check(ticket, typeof runId === 'string' ? runId : ALL_RUNS);
     if (!grant) throw unauthorized('the ticket is invalid, expired or for another run; get a new one with POST /api/v1/tickets', true);
     // a ticket lives no longer than the token that asked for it
     const token = await o.store.tokens.get(grant.tokenId);

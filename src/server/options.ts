@@ -15,7 +15,7 @@ export interface ServerOptions {
   dataRoot?: string;
   /** Folder of the bundled examples (runs may name them: `{"example": "texas-single-site"}`). */
   examplesDir: string;
-  /** Folder of the dashboard (`index.html` and its assets), served at `/` when it exists. */
+  /** Folder of the built dashboard (`index.html` and `assets/`), served at `/` when it exists (default dist/web). */
   webDir?: string;
   /** Largest JSON request body, bytes (default 10 MB). */
   bodyLimitBytes: number;
@@ -38,15 +38,24 @@ export interface ServerOptions {
 /** The package version (package.json). */
 export const PACKAGE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-/** The dashboard folder shipped with the package, if present. */
-const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+/**
+ * The built dashboard (dist/web, made by `npm run build`): beside the compiled server when
+ * running from dist/, or in dist/ when running from the sources.
+ */
+function builtWebDir(): string | undefined {
+  for (const rel of ['../web/', '../../dist/web/']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(`${dir}index.html`)) return dir;
+  }
+  return undefined;
+}
 
 /** Defaults of {@link ServerOptions}. */
 export function defaultServerOptions(): ServerOptions {
   return {
     version: PACKAGE_VERSION,
     examplesDir: EXAMPLES_DIR,
-    ...(existsSync(`${WEB_DIR}index.html`) ? { webDir: WEB_DIR } : {}),
+    ...(builtWebDir() ? { webDir: builtWebDir() } : {}),
     bodyLimitBytes: 10 * 2 ** 20,
     uploadLimitBytes: 100 * 2 ** 20,
     rateLimitPerMinute: 1200,

@@ -142,7 +142,23 @@ export async function buildServer(deps: ServerDeps, options: BuildOptions = {}):
   // the upload parsers (YAML text, archives) only apply to the scenario routes
   await app.register(async (scope) => registerScenarioRoutes(scope as unknown as App, ctx));
 
-  if (o.webDir) await app.register(fastifyStatic, { root: o.webDir, prefix: '/', index: 'index.html', decorateReply: false, wildcard: true });
+  if (o.webDir) {
+    await app.register(fastifyStatic, {
+      root: o.webDir,
+      prefix: '/',
+      index: 'index.html',
+      decorateReply: false,
+      wildcard: true,
+      // the build writes .br and .gz beside each file; browsers that accept them get those
+      preCompressed: true,
+      cacheControl: false,
+      allowedPath: (path) => !path.endsWith('/build.json'),
+      setHeaders: (res, path) => {
+        // assets carry a hash of their content in their name, so they never change; the page itself is checked each time
+        res.setHeader('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
   else app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(placeholderPage(o.version)));
 
   return app as unknown as App;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Summary } from '../../metrics/summary.ts';
-import { monthlyEnergyData, monthlyPueData, powerFlowData, siteEnergyFlows } from '../../report/index.ts';
+import { monthlyEnergyData, monthlyPueData, powerFlowData, siteEnergyFlows, timeBuckets } from '../../report/index.ts';
 import type { Ledger } from '../../simulate/ledger.ts';
 import { stepHours } from '../../time/grid.ts';
 import { parseTimestamp } from '../../time/parse.ts';
@@ -66,9 +66,16 @@ export function registerChartRoutes(app: App, ctx: RouteContext): void {
       schema: {
         tags,
         summary: "A site's power flows over a window, for powerFlowOption (src/report/charts)",
-        description: 'Uses (IT by workload, cooling, losses, storage charge, export) stacked up, sources (renewables, storage discharge, grid import) stacked down, prices; bucket means of at most maxPoints points (daily means beyond 60 days). x is local wall-clock time written as UTC milliseconds (draw with useUTC).',
+        description:
+          'Uses (IT by workload, cooling, losses, storage charge, export) stacked up, sources (renewables, storage discharge, grid import) stacked down, prices, and the stored energy (`soc`, kWh or MWh) of a site with storage; bucket means of at most maxPoints points (daily means beyond 60 days). x is local wall-clock time written as UTC milliseconds (draw with useUTC). `window` gives the steps drawn and `pointSteps` the first ledger step of each point, so a client can ask for a finer window (step s starts at startMs + s × stepMinutes minutes, UTC).',
         params,
-        querystring: z.object({ ...Window, maxPoints: z.coerce.number().int().min(10).max(5000).optional().describe('points per series (default 400)') }).strict(),
+        querystring: z
+          .object({
+            ...Window,
+            maxPoints: z.coerce.number().int().min(10).max(5000).optional().describe('points per series (default 400)'),
+            soc: z.enum(['true', 'false']).optional().describe('include the stored energy of a site with storage (default true)'),
+          })
+          .strict(),
         response: { 200: JsonDocument, 409: ProblemView, ...PROBLEM_RESPONSES },
       },
     },
@@ -77,8 +84,17 @@ export function registerChartRoutes(app: App, ctx: RouteContext): void {
       const { ledger, timeZone } = await siteLedger(ctx, request.params.id, q.site);
       const [from, to] = stepRange(ledger, q.from, q.to);
       const { currency } = await resultJson<Summary>(ctx, request.params.id, 'summary.json').catch(() => ({ currency: '' }));
-      const data = powerFlowData(ledger.sites[0]!, ledger.grid, timeZone, { from, to, maxPoints: q.maxPoints ?? 400, title: `${q.site}: power flows`, currency });
-      return { ...data, x: Array.from(data.x) } as never;
+      const maxPoints = q.maxPoints ?? 400;
+      const data = powerFlowData(ledger.sites[0]!, ledger.grid, timeZone, { from, to, maxPoints, title: `${q.site}: power flows`, currency, soc: q.soc !== 'false' });
+      const buckets = timeBuckets(ledger.grid, timeZone, from, to, maxPoints);
+      const pointSteps: number[] = [];
+      for (let i = 0; i < buckets.bucketOf.length; i++) if (i === 0 || buckets.bucketOf[i] !== buckets.bucketOf[i - 1]) pointSteps.push(from + i);
+      return {
+        ...data,
+        x: Array.from(data.x),
+        window: { fromStep: from, toStep: to, steps: ledger.grid.steps, startMs: ledger.grid.startMs, stepMinutes: ledger.grid.stepMinutes },
+        pointSteps,
+      } as never;
     },
   );
 

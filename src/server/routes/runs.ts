@@ -9,9 +9,10 @@ import { QueueFullError } from '../../runs/executor.ts';
 import { RUN_STATUSES, TERMINAL_STATUSES, type Run, type RunStatus } from '../../store/index.ts';
 import { exampleBundle } from '../bundles.ts';
 import { API, getRun, runLinks, runView, type App, type RouteContext } from '../context.ts';
+import { ALL_RUNS } from '../auth.ts';
 import { HttpError } from '../http-error.ts';
 import { PROBLEM_RESPONSES, ProblemView, RunAccepted, RunId, RunPageView, RunView, StartRun } from '../schemas.ts';
-import { openEventStream } from '../sse.ts';
+import { openEventStream, openRunsStream } from '../sse.ts';
 
 /** `--lp-method` → `lpMethod`. */
 function fieldOfFlag(flag: string): string {
@@ -187,20 +188,41 @@ export function registerRunRoutes(app: App, ctx: RouteContext): void {
     },
   );
 
+  app.get(
+    `${API}/runs/events`,
+    {
+      config: { role: 'viewer', ticket: true },
+      schema: {
+        tags,
+        summary: 'Follow every run live (server-sent events)',
+        description:
+          'text/event-stream: `hello` on connecting (read the runs list after it), `status` (a run, whenever one is created, starts or ends), `progress` ({runId, fraction, phase}, at most every 250 ms per run). Comments keep the connection alive. Authenticate with the Authorization header, or (browsers\' EventSource) with `?ticket=` from POST /api/v1/tickets without a runId.',
+        querystring: z.object({ ticket: z.string().max(1024).optional() }).strict(),
+      },
+    },
+    async (request, reply) => {
+      openRunsStream(ctx, request, reply);
+    },
+  );
+
   app.post(
     `${API}/tickets`,
     {
       config: { role: 'viewer' },
       schema: {
         tags,
-        summary: 'A short-lived ticket for one run\'s event stream',
-        description: 'For browsers, whose EventSource cannot send headers: `new EventSource(eventsUrl)`. Valid 60 s, for that run only; it never carries the token itself.',
-        body: z.object({ runId: RunId }).strict(),
+        summary: 'A short-lived ticket for one run\'s event stream, or for every run\'s',
+        description: 'For browsers, whose EventSource cannot send headers: `new EventSource(eventsUrl)`. With `runId`, for that run\'s events only; without, for the all-runs stream (/runs/events). Valid 60 s to connect; it never carries the token itself.',
+        body: z.object({ runId: RunId.optional() }).strict(),
         response: { 200: z.object({ ticket: z.string(), expiresAt: z.string(), eventsUrl: z.string() }), ...PROBLEM_RESPONSES },
       },
     },
     async (request) => {
       if (!request.auth || request.auth.via !== 'token') throw new HttpError('UNAUTHORIZED', 'tickets are issued to requests with a token (Authorization: Bearer …)');
+      if (request.body.runId === undefined) {
+        const t = ctx.tickets.issue(request.auth, ALL_RUNS);
+        return { ticket: t.ticket, expiresAt: new Date(t.expiresAtMs).toISOString(), eventsUrl: `${API}/runs/events?ticket=${encodeURIComponent(t.ticket)}` };
+      }
       const run = await getRun(ctx, request.body.runId);
       const t = ctx.tickets.issue(request.auth, run.id);
       return { ticket: t.ticket, expiresAt: new Date(t.expiresAtMs).toISOString(), eventsUrl: `${API}/runs/${run.id}/events?ticket=${encodeURIComponent(t.ticket)}` };
