@@ -12,6 +12,7 @@ import { registerGridProgramCommands } from './commands/dr.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerSchema } from './commands/schema.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerToken } from './commands/token.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -48,6 +49,7 @@ Examples:
   $ wattshift simulate examples/texas-single-site.yaml --out out/texas
   $ wattshift simulate examples/global-fleet.yaml --json > summary.json
   $ wattshift schema > scenario.schema.json
+  $ wattshift serve --port 8080 --db wattshift.db
 
 Exit codes: 0 ok, 1 internal error, 2 bad input.
 Limits (docs/limits.md): input files up to WATTSHIFT_MAX_INPUT_MB (256), scenario files up to
@@ -60,6 +62,7 @@ WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million l
   registerSchema(program, io);
   registerFinance(program, io);
   registerGridProgramCommands(program, io);
+  registerServe(program, io);
   registerToken(program, io);
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });

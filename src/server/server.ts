@@ -16,7 +16,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { ScenarioValidator } from '../runs/pool-executor.ts';
 import type { RunExecutor } from '../runs/executor.ts';
 import type { Store } from '../store/index.ts';
-import { registerAuth, TicketSigner } from './auth.ts';
+import { registerAuth, TicketSigner, type RouteRole } from './auth.ts';
 import { API, LruCache, type App, type RouteContext } from './context.ts';
 import { defaultServerOptions, type ServerOptions } from './options.ts';
 import { registerProblemDetails } from './problem-details.ts';
@@ -27,6 +27,22 @@ import { registerResultRoutes } from './routes/results.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerScenarioRoutes } from './routes/scenarios.ts';
 import { placeholderPage } from './web.ts';
+
+/** One route of the API: what the role × route tests and docs/api.md are generated from. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  role: RouteRole;
+  /** Also takes an event-stream ticket. */
+  ticket: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api/v1 route with the role it needs, in registration order. */
+    routeTable: RouteEntry[];
+  }
+}
 
 /** What the server is built from. */
 export interface ServerDeps {
@@ -80,6 +96,13 @@ export async function buildServer(deps: ServerDeps, options: BuildOptions = {}):
     timeWindow: 60_000,
     keyGenerator: (request) => (request.auth ? `token:${request.auth.tokenId}` : `ip:${request.ip}`),
     errorResponseBuilder: (_request, c) => ({ statusCode: 429, code: 'FST_RATE_LIMITED', message: `rate limit of ${c.max} requests per minute reached; retry in ${Math.ceil(c.ttl / 1000)} s`, retryAfter: Math.ceil(c.ttl / 1000) }),
+  });
+
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(API) || route.method === 'HEAD') return;
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url, role: route.config?.role ?? 'admin', ticket: route.config?.ticket === true });
   });
 
   const tickets = new TicketSigner();
