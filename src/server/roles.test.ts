@@ -4,6 +4,7 @@
  * the route's is refused (403); a role at or above it gets past authentication. Every refusal
  * is a problem document. Also: event-stream tickets, and the limit on failed authentications.
  */
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleAllows, ROLES, type Role } from '../store/index.ts';
 import { startTestServer, smallScenarioUpload, type TestServer } from '../../test/helpers/server.ts';
@@ -26,6 +27,8 @@ beforeAll(async () => {
   const t = await s.store.tokens.create('admin', 'to revoke');
   await s.store.tokens.revoke(t.id);
   revoked = t.secret;
+  // for the routes that stream open-ended
+  await s.app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(() => s.close());
 
@@ -40,9 +43,28 @@ function urlOf(r: RouteEntry): string {
 /** A body that cannot start anything (so an allowed request ends in 400 or 404, not in a side effect). */
 const BAD_BODY = { nothing: true };
 
-async function call(r: RouteEntry, headers: Record<string, string>) {
-  const res = await s.app.inject({ method: r.method as 'GET', url: urlOf(r), headers, ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { payload: BAD_BODY }) });
-  return res;
+/** Routes that stream until the client leaves (every run's events): called over a socket and left once the answer's head is read. */
+const OPEN_ENDED = new Set(['GET /api/v1/runs/events']);
+
+/** What the matrix reads of an answer. */
+interface Answer {
+  statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: string;
+  json(): unknown;
+}
+
+async function call(r: RouteEntry, headers: Record<string, string>): Promise<Answer> {
+  if (OPEN_ENDED.has(`${r.method} ${r.url}`)) {
+    const { port } = s.app.server.address() as AddressInfo;
+    const ac = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${port}${urlOf(r)}`, { headers, signal: ac.signal });
+    // a stream that was granted is left open-ended: read only its head
+    const body = res.ok ? '' : await res.text();
+    ac.abort();
+    return { statusCode: res.status, headers: Object.fromEntries(res.headers), body, json: () => JSON.parse(body) as unknown };
+  }
+  return s.app.inject({ method: r.method as 'GET', url: urlOf(r), headers, ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { payload: BAD_BODY }) });
 }
 
 describe('role × route matrix', () => {

@@ -169,7 +169,8 @@ export async function buildServer(deps: ServerDeps, options: BuildOptions = {}):
     await app.register(fastifyStatic, {
       root: o.webDir,
       prefix: '/',
-      index: 'index.html',
+      // an array: with preCompressed, @fastify/static only finds a directory's index from a list
+      index: ['index.html'],
       decorateReply: false,
       wildcard: true,
       // the build writes .br and .gz beside each file; browsers that accept them get those

@@ -20,7 +20,15 @@ const MORE_IS_BETTER = new Set(['directGreenRatio', 'renewableShare', 'tokens', 
 /** KPIs that are neither better nor worse when they change (sizes of the work done). */
 const NEUTRAL = new Set(['itEnergyMWh', 'facilityEnergyMWh', 'coolingEnergyMWh', 'lossesEnergyMWh', 'fixedEnergyMWh', 'storageThroughputMWh', 'gridExportMWh', 'renewableAvailableMWh']);
 
-const label = (kpi: string) => KPI_DEFS.find((d) => d.key === kpi)?.label ?? kpi.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
+/** A KPI's label: the KPI table's, else its name in words without the unit (shown in its own column). */
+const label = (kpi: string) =>
+  KPI_DEFS.find((d) => d.key === kpi)?.label ??
+  kpi
+    .replace(/(MWh|MW|KWh|KW|Tonnes)$/, '')
+    .replace(/([A-Z])/g, ' $1')
+    .toLowerCase()
+    .trim()
+    .replace(/^./, (c) => c.toUpperCase());
 
 function decimals(unit: string, v: number | null): number {
   if (unit === 'ratio') return 4;
