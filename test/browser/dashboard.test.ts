@@ -74,7 +74,8 @@ async function waitForStatus(status: string): Promise<void> {
 
 /** Waits until at least `n` charts are drawn under `selector`. */
 async function chartsDrawn(selector: string, n: number): Promise<void> {
-  await page.waitForFunction(`document.querySelectorAll(${JSON.stringify(`${selector} .chart canvas`)}).length >= ${n}`, null, { timeout: WAIT_MS });
+  // (no function evaluated from a string: the dashboard's CSP forbids it)
+  await page.locator(`${selector} .chart canvas`).nth(n - 1).waitFor({ timeout: WAIT_MS });
 }
 
 /**
