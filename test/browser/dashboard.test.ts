@@ -187,6 +187,15 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium against wattshift serv
     const text = await page.locator('.results').textContent();
     expect(text).toMatch(/Electricity bill/);
     expect(text).toMatch(/MWh|kW/);
+    // picking a month zooms the power chart, which asks the server for that window in finer detail
+    const power = page.locator('figure.power').first();
+    const overview = await power.getAttribute('data-resolution');
+    expect(overview).toMatch(/daily/);
+    await power.getByLabel('Time window of the power chart').selectOption({ label: '2023-07' });
+    await page.waitForFunction((el) => el.getAttribute('data-resolution') !== 'daily means' && el.getAttribute('aria-busy') === null, await power.elementHandle(), { timeout: WAIT_MS });
+    expect(await power.getAttribute('data-resolution')).not.toBe(overview);
+    expect(await power.getAttribute('data-visible-from')).toMatch(/^2023-0[67]/);
+    expect(requested.some((u) => /\/charts\/power\?.*from=2023-0[4-7]/.test(decodeURIComponent(u)))).toBe(true);
     await snap('run-detail');
   });
 

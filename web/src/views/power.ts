@@ -14,6 +14,8 @@ import type { PowerChartView } from '../types.ts';
 import { select } from '../ui.ts';
 import type { PowerFlowData, FlowSeries } from '../../../src/report/charts/power-flow.ts';
 
+/** Windows longer than this many days come back as daily means (src/report/time-buckets.ts), so the chart asks for no longer ones. */
+const DAILY_AFTER_DAYS = 60;
 /** Below this share of the horizon visible, the chart asks for finer data. */
 const REFINE_BELOW = 0.6;
 /** Points asked for a window (the visible part gets about a third). */
@@ -141,14 +143,21 @@ export async function powerPanel(scope: Scope, host: HTMLElement, runId: string,
       if (shown !== overview) draw(overview);
       return;
     }
-    // the steps under the visible points, and one window-width either side
+    // the steps under the visible points, and up to one window-width either side, as long as
+    // the whole stays short enough for the server to send finer than daily means
     const ia = floorIndex(overview.x, a);
     const ib = floorIndex(overview.x, b) + 1;
     const sA = overview.pointSteps[ia] ?? overview.window.fromStep;
     const sB = overview.pointSteps[ib] ?? overview.window.toStep;
     const span = Math.max(1, sB - sA);
-    const from = Math.max(0, sA - span);
-    const to = Math.min(overview.window.steps, sB + span);
+    const finest = Math.floor((DAILY_AFTER_DAYS * 1440) / overview.window.stepMinutes);
+    if (span > finest) {
+      if (shown !== overview) draw(overview);
+      return;
+    }
+    const margin = Math.min(span, Math.floor((finest - span) / 2));
+    const from = Math.max(0, sA - margin);
+    const to = Math.min(overview.window.steps, sB + margin);
     figure.setAttribute('aria-busy', 'true');
     try {
       const win = await windowData(from, to);
