@@ -16,7 +16,8 @@ export function placeholderPage(version: string): string {
 </head>
 <body>
 <h1>wattshift ${escapeHtml(version)}</h1>
-<p>The API is running. The dashboard is not installed in this build; the API and its
+<p>The API is running. The dashboard is not built in this installation (build it with
+<code>npm run build</code> in the package folder, then restart the server); the API and its
 documentation are:</p>
 <ul>
 <li><a href="/docs">/docs</a>: the interactive API reference</li>
