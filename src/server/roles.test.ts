@@ -157,6 +157,23 @@ describe('event-stream tickets', () => {
   });
 });
 
+describe('requests are limited per token', () => {
+  it('answers 429 with Retry-After past the limit; another token keeps its own count', async () => {
+    const t = await startTestServer({ rateLimitPerMinute: 5 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 7; i++) codes.push((await t.app.inject({ url: '/api/v1/runs', headers: t.as('viewer') })).statusCode);
+      expect(codes).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      const r = await t.app.inject({ url: '/api/v1/runs', headers: t.as('viewer') });
+      expect(r.headers['retry-after']).toMatch(/^\d+$/);
+      expect(r.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+      expect((await t.app.inject({ url: '/api/v1/runs', headers: t.as('operator') })).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('failed authentications are limited per address', () => {
   it('answers 429 with Retry-After after the allowed failures', async () => {
     const t = await startTestServer({ authFailuresPerMinute: 3 });
