@@ -154,6 +154,7 @@ export async function buildServer(deps: ServerDeps, options: BuildOptions = {}):
     tickets,
     documents: new LruCache<Buffer>(64 * 2 ** 20, (b) => b.length),
     siteLedgers: new LruCache(16),
+    currencies: new LruCache(1024),
     exampleIds: new Map(),
   };
 
