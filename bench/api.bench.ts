@@ -9,11 +9,13 @@
  * - 20 runs submitted at once (the small 48-hour scenario): all accepted, all finished, none
  *   lost, and how long until the last one ends.
  * Each row's median is the p50 latency (or the time until the last run ends); the note has
- * the throughput and the tail. The machine is shared: compare rows of the same run.
+ * the throughput and the tail. The baseline is the health check (no token, one database ping):
+ * what the HTTP stack and the load generator manage on this machine in the same run. The
+ * machine is shared: compare rows of the same run (the note gives the load average).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
@@ -87,7 +89,7 @@ async function load(name: string, url: string, token: string, connections: numbe
     size: `${connections} connections, ${SECONDS} s`,
     medianMs: r.latency.p50,
     runs: r.requests.total,
-    note: `${Math.round(r.requests.average).toLocaleString('en-US')} req/s; p99 ${r.latency.p99} ms${bad ? `; ${bad} errors or non-2xx` : ''}`,
+    note: `${Math.round(r.requests.average).toLocaleString('en-US')} req/s; p99 ${r.latency.p99} ms${bad ? `; ${bad} errors or non-2xx` : ''}; load ${loadavg()[0]!.toFixed(1)}`,
   };
 }
 
@@ -103,6 +105,7 @@ async function rows(kind: string, db: string): Promise<BenchResult[]> {
     const id = started.json.id as string;
     const status = await waitAll(s.url, token, [id]);
     if (status[id] !== 'succeeded') throw new Error(`the Texas run ${status[id]}`);
+    for (const c of [10, 100]) out.push(await load(`baseline: health check (no token), ${kind}`, `${s.url}/api/v1/health`, token, c));
     for (const c of [10, 100]) out.push(await load(`summary read, ${kind}`, `${s.url}/api/v1/runs/${id}/summary`, token, c));
     const page = `${s.url}/api/v1/runs/${id}/ledger?site=dallas&from=2023-07-01T00:00&to=2023-08-01T00:00&limit=744&columns=itKW,coolingKW,gridImportKW,importPrice`;
     for (const c of [10, 100]) out.push(await load(`ledger page (one site-month, 744 rows × 4 columns), ${kind}`, page, token, c));

@@ -4,6 +4,7 @@
  * the route's is refused (403); a role at or above it gets past authentication. Every refusal
  * is a problem document. Also: event-stream tickets, and the limit on failed authentications.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleAllows, ROLES, type Role } from '../store/index.ts';
 import { startTestServer, smallScenarioUpload, type TestServer } from '../../test/helpers/server.ts';
@@ -52,6 +53,13 @@ describe('role × route matrix', () => {
     for (const r of table) expect(['public', ...ROLES], `${r.method} ${r.url}`).toContain(r.role);
     const urls = table.map((r) => `${r.method} ${r.url}`);
     for (const needed of ['POST /api/v1/runs', 'GET /api/v1/runs/:id', 'GET /api/v1/runs/:id/summary', 'GET /api/v1/runs/:id/events', 'POST /api/v1/scenarios', 'POST /api/v1/tokens', 'GET /api/v1/fleet', 'GET /api/v1/compare']) expect(urls).toContain(needed);
+  });
+
+  it('docs/api.md lists exactly the routes of the route table, each with its role', () => {
+    const doc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+    const documented = [...doc.matchAll(/^\| (GET|POST|DELETE|PUT|PATCH) \| `([^`]+)` \| (\w+) \|/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+    const served = s.app.routeTable.map((r) => `${r.method} ${r.url} ${r.role}`);
+    expect([...documented].sort()).toEqual([...served].sort());
   });
 
   it('refuses missing, malformed, unknown and revoked credentials on every non-public route (401 problem with a challenge)', async () => {
