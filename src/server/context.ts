@@ -27,6 +27,8 @@ export interface RouteContext {
   documents: LruCache<Buffer>;
   /** One site's ledger by `runId|siteId` (a finished run's ledger never changes). */
   siteLedgers: LruCache<Promise<Ledger>>;
+  /** Currency of a run with stored results, by run id (results never change once stored). */
+  currencies: LruCache<string>;
   /** Scenario ids of the bundled examples, once stored. */
   exampleIds: Map<string, string>;
 }

@@ -4,6 +4,7 @@
  * the route's is refused (403); a role at or above it gets past authentication. Every refusal
  * is a problem document. Also: event-stream tickets, and the limit on failed authentications.
  */
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleAllows, ROLES, type Role } from '../store/index.ts';
@@ -74,6 +75,13 @@ describe('role × route matrix', () => {
     for (const r of table) expect(['public', ...ROLES], `${r.method} ${r.url}`).toContain(r.role);
     const urls = table.map((r) => `${r.method} ${r.url}`);
     for (const needed of ['POST /api/v1/runs', 'GET /api/v1/runs/:id', 'GET /api/v1/runs/:id/summary', 'GET /api/v1/runs/:id/events', 'POST /api/v1/scenarios', 'POST /api/v1/tokens', 'GET /api/v1/fleet', 'GET /api/v1/compare']) expect(urls).toContain(needed);
+  });
+
+  it('docs/api.md lists exactly the routes of the route table, each with its role', () => {
+    const doc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+    const documented = [...doc.matchAll(/^\| (GET|POST|DELETE|PUT|PATCH) \| `([^`]+)` \| (\w+) \|/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+    const served = s.app.routeTable.map((r) => `${r.method} ${r.url} ${r.role}`);
+    expect([...documented].sort()).toEqual([...served].sort());
   });
 
   it('refuses missing, malformed, unknown and revoked credentials on every non-public route (401 problem with a challenge)', async () => {
@@ -176,6 +184,23 @@ describe('event-stream tickets', () => {
     expect((await s.app.inject({ url: eventsUrl })).statusCode).toBe(401);
     const again = await s.app.inject({ method: 'POST', url: `/api/v1/tickets?ticket=${encodeURIComponent(ticket)}`, payload: { runId } });
     expect(again.statusCode).toBe(401);
+  });
+});
+
+describe('requests are limited per token', () => {
+  it('answers 429 with Retry-After past the limit; another token keeps its own count', async () => {
+    const t = await startTestServer({ rateLimitPerMinute: 5 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 7; i++) codes.push((await t.app.inject({ url: '/api/v1/runs', headers: t.as('viewer') })).statusCode);
+      expect(codes).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      const r = await t.app.inject({ url: '/api/v1/runs', headers: t.as('viewer') });
+      expect(r.headers['retry-after']).toMatch(/^\d+$/);
+      expect(r.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+      expect((await t.app.inject({ url: '/api/v1/runs', headers: t.as('operator') })).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
   });
 });
 

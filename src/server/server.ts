@@ -88,11 +88,12 @@ export async function buildServer(deps: ServerDeps, options: BuildOptions = {}):
     crossOriginEmbedderPolicy: false,
   });
   if (o.corsOrigins.length > 0) await app.register(fastifyCors, { origin: o.corsOrigins, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'], maxAge: 600 });
+  // registered even when off: the failed-authentication limit is built on it
   await app.register(fastifyRateLimit, {
-    global: true,
+    global: o.rateLimitPerMinute > 0,
     // after authentication: a token's requests count together wherever they come from
     hook: 'preHandler',
-    max: o.rateLimitPerMinute > 0 ? o.rateLimitPerMinute : Number.MAX_SAFE_INTEGER,
+    max: o.rateLimitPerMinute,
     timeWindow: 60_000,
     keyGenerator: (request) => (request.auth ? `token:${request.auth.tokenId}` : `ip:${request.ip}`),
     errorResponseBuilder: (_request, c) => ({ statusCode: 429, code: 'FST_RATE_LIMITED', message: `rate limit of ${c.max} requests per minute reached; retry in ${Math.ceil(c.ttl / 1000)} s`, retryAfter: Math.ceil(c.ttl / 1000) }),
@@ -153,6 +154,7 @@ export async function buildServer(deps: ServerDeps, options: BuildOptions = {}):
     tickets,
     documents: new LruCache<Buffer>(64 * 2 ** 20, (b) => b.length),
     siteLedgers: new LruCache(16),
+    currencies: new LruCache(1024),
     exampleIds: new Map(),
   };
 

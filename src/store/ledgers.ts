@@ -195,9 +195,9 @@ function decodeCursor(text: string, key: string): Cursor {
   return { p: Number(m[1]), step: Number(m[2]) };
 }
 
-/** Reads one page of a ledger. */
-export async function readLedger(q: Db, runId: string, query: LedgerQuery = {}): Promise<LedgerPage> {
-  const info = await ledgerInfo(q, runId);
+/** Reads one page of a ledger (`shape`: its info, when the caller has it). */
+export async function readLedger(q: Db, runId: string, query: LedgerQuery = {}, shape?: LedgerInfo): Promise<LedgerPage> {
+  const info = shape ?? (await ledgerInfo(q, runId));
   if (!info) throw new StoreError('NOT_FOUND', `run ${runId} has no stored ledger`, { runId });
   const { grid } = info;
   const stepMs = grid.stepMinutes * 60_000;

@@ -50,12 +50,16 @@ function queryTime(text: string | undefined, name: string, timeZone: string): nu
 
 const list = (s: string | undefined): string[] | undefined => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
 
-/** The currency of a run (from its summary, or the result document). */
+/** The currency of a run (from its summary, or the result document; kept once found). */
 async function currencyOf(ctx: RouteContext, runId: string): Promise<string> {
-  const r = await ctx.store.results.getEncoded(runId, 'summary.json');
-  if (r) return (await resultJson<Summary>(ctx, runId, 'summary.json')).currency;
-  const doc = await resultJson<{ currency?: string }>(ctx, runId, 'result.json').catch(() => ({}) as { currency?: string });
-  return doc.currency ?? '';
+  const kept = ctx.currencies.get(runId);
+  if (kept !== undefined) return kept;
+  let currency: string | undefined;
+  if (await ctx.store.results.getEncoded(runId, 'summary.json')) currency = (await resultJson<Summary>(ctx, runId, 'summary.json')).currency;
+  else currency = (await resultJson<{ currency?: string }>(ctx, runId, 'result.json').catch(() => ({}) as { currency?: string })).currency;
+  if (currency === undefined) return '';
+  ctx.currencies.set(runId, currency);
+  return currency;
 }
 
 async function ledgerInfoOrWhy(ctx: RouteContext, runId: string): Promise<LedgerInfo> {
