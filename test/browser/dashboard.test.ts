@@ -3,7 +3,7 @@
  * `wattshift serve` (the compiled command, on 127.0.0.1, a random port, a temp SQLite file):
  * a wrong token is refused with the server's reason; an operator logs in and sees an empty
  * fleet; uploads the Texas example with its data files (a folder, as a user picks it), starts a
- * simulation and follows it to the end; opens its charts (drawn, with units on the axes) and
+ * plan and follows it to the end; opens its charts (drawn, with units on the axes) and
  * bills; starts a second run of the bundled example and compares the two; sees the site with
  * its KPIs on the fleet page; and a viewer is told it cannot start runs. Throughout, the page
  * logs no errors and requests nothing outside the server.
@@ -27,6 +27,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
 
 /** Longest wait for a run or a page to get somewhere, ms. */
 const WAIT_MS = 45_000;
+/** Longest wait for the year-long plan of the Texas example (about 20 s here), ms. */
+const PLAN_WAIT_MS = 150_000;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wattshift-dashboard-'));
 let server: ServeProcess | undefined;
@@ -68,8 +70,8 @@ async function logIn(t: string): Promise<void> {
 }
 
 /** Waits until the run page shows `status` (it follows the run live, then draws the results). */
-async function waitForStatus(status: string): Promise<void> {
-  await page.locator('#run-status').getByText(status, { exact: true }).waitFor({ timeout: WAIT_MS });
+async function waitForStatus(status: string, timeout = WAIT_MS): Promise<void> {
+  await page.locator('#run-status').getByText(status, { exact: true }).waitFor({ timeout });
 }
 
 /** Waits until at least `n` charts are drawn under `selector`. */
@@ -148,7 +150,7 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium against wattshift serv
     await snap('fleet-empty');
   });
 
-  it('uploads a scenario folder, starts a simulation and follows it to the end', async () => {
+  it('uploads a scenario folder, starts a plan and follows it to the end', async () => {
     await page.getByRole('link', { name: 'New run' }).first().click();
     await page.getByRole('heading', { name: 'New run' }).waitFor();
     await page.locator('#source-upload').check();
@@ -156,17 +158,21 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium against wattshift serv
     const ok = page.locator('#upload-ok');
     await ok.waitFor({ timeout: WAIT_MS });
     await expect(ok.textContent()).resolves.toMatch(/Scenario checked and stored: .*texas-single-site\.yaml, 4 files/);
-    await page.locator('#command').selectOption('simulate');
-    await page.locator('#opt-policy').selectOption('greedy');
+    await page.locator('#command').selectOption('plan');
     await snap('new-run');
     await page.locator('#start-run').click();
     await page.waitForURL(/#\/runs\/[^/?]+$/);
     firstRun = page.url().split('#/runs/')[1]!;
-    await waitForStatus('succeeded');
+    // a year-long plan (one LP with HiGHS) takes a while: the page shows it running, with progress
+    await waitForStatus('running');
+    await page.locator('.progress-text').first().getByText(/\d+ %/).waitFor({ timeout: WAIT_MS });
+    await expect.poll(() => page.locator('#run-duration').textContent(), { timeout: WAIT_MS }).toMatch(/\d/);
+    await snap('run-running');
+    await waitForStatus('succeeded', PLAN_WAIT_MS);
     // the page followed the run by its event stream, opened with a short-lived ticket
     expect(requested.some((u) => u.includes(`/api/v1/runs/${firstRun}/events?ticket=`))).toBe(true);
     await expect(page.locator('.progress-text').first().textContent()).resolves.toMatch(/100/);
-  });
+  }, PLAN_WAIT_MS + 30_000);
 
   it('draws the run\'s charts with units on their axes, and its bills', async () => {
     // the KPIs and the site's charts appear once the finished run is drawn

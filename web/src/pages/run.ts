@@ -107,7 +107,14 @@ export async function runPage(ctx: PageContext): Promise<void> {
   if (operator && active) actions.push(h('button', { type: 'button', onclick: () => void act('cancel') }, 'Cancel run'));
   if (operator && !active) actions.push(h('button', { type: 'button', onclick: () => void act('rerun') }, 'Run again'));
   if (run.status === 'succeeded' && WITH_SUMMARY.has(run.command)) actions.push(h('a', { class: 'button', href: href('/compare', { a: id }) }, 'Compare with another run…'));
-  const started = run.startedAt ? Date.parse(run.startedAt) : null;
+  // how long it ran (or has been running: kept up to date while the page follows the run)
+  let started = run.startedAt ? Date.parse(run.startedAt) : null;
+  let finished = run.finishedAt ? Date.parse(run.finishedAt) : null;
+  const ranFor = h('dd', { id: 'run-duration' });
+  const showDuration = () => {
+    ranFor.textContent = started ? duration((finished ?? Date.now()) - started) : 'not started';
+  };
+  showDuration();
   const facts = h(
     'dl',
     { class: 'facts' },
@@ -115,7 +122,7 @@ export async function runPage(ctx: PageContext): Promise<void> {
     h('dt', null, 'Command'), h('dd', null, runTitle(run), Object.keys(run.options).length ? h('code', { class: 'options' }, JSON.stringify(run.options)) : null),
     h('dt', null, 'Status'), h('dd', null, statusEl, ' ', bar.el),
     h('dt', null, 'Created'), h('dd', null, localTime(run.createdAt)),
-    h('dt', null, 'Ran for'), h('dd', null, started ? duration((run.finishedAt ? Date.parse(run.finishedAt) : Date.now()) - started) : 'not started'),
+    h('dt', null, 'Ran for'), ranFor,
     run.rerunOf ? [h('dt', null, 'Rerun of'), h('dd', null, h('a', { href: href(`/runs/${run.rerunOf}`) }, run.rerunOf))] : null,
     run.note ? [h('dt', null, 'Note'), h('dd', null, run.note)] : null,
   );
@@ -131,6 +138,8 @@ export async function runPage(ctx: PageContext): Promise<void> {
 
   if (active) {
     results.appendChild(note('Results appear here when the run has finished; this page follows it live.'));
+    const tick = window.setInterval(showDuration, 1000);
+    ctx.scope.onEnd(() => window.clearInterval(tick));
     follow(
       ctx.scope,
       {
@@ -138,6 +147,9 @@ export async function runPage(ctx: PageContext): Promise<void> {
           const r = d as RunView;
           replace(statusEl, statusBadge(r.status));
           bar.set(r.progress, r.phase, r.status);
+          started = r.startedAt ? Date.parse(r.startedAt) : started;
+          finished = r.finishedAt ? Date.parse(r.finishedAt) : finished;
+          showDuration();
         },
         progress: (d) => {
           const p = d as { fraction: number; phase: string | null };
