@@ -5,8 +5,9 @@
  * fleet; uploads the Texas example with its data files (a folder, as a user picks it), starts a
  * plan and follows it to the end; opens its charts (drawn, with units on the axes) and
  * bills; starts a second run of the bundled example and compares the two; sees the site with
- * its KPIs on the fleet page; and a viewer is told it cannot start runs. Throughout, the page
- * logs no errors and requests nothing outside the server.
+ * its KPIs on the fleet page; reads a DR statement and an investment case on their pages; and
+ * a viewer is told it cannot start runs. Throughout, the page logs no errors, requests nothing
+ * outside the server and never puts a token in a URL.
  */
 import { existsSync, mkdirSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -244,6 +245,39 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium against wattshift serv
     await chartsDrawn('main', 1);
     await snap('fleet');
   });
+
+  it('shows a DR statement and an investment case on their pages', async () => {
+    // started through the API, as a script would; the pages list the succeeded runs of their command
+    const start = async (body: object): Promise<string> => {
+      const r = await fetch(`${server!.url}/api/v1/runs`, { method: 'POST', headers: { authorization: `Bearer ${tokens.operator}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(r.status).toBe(202);
+      return ((await r.json()) as { id: string }).id;
+    };
+    const ids = [await start({ example: 'phoenix-2025', command: 'dr' }), await start({ example: 'texas-single-site', command: 'finance' })];
+    for (const id of ids) {
+      await expect
+        .poll(async () => ((await (await fetch(`${server!.url}/api/v1/runs/${id}`, { headers: { authorization: `Bearer ${tokens.operator}` } })).json()) as { status: string }).status, { timeout: PLAN_WAIT_MS, intervals: [500] })
+        .toBe('succeeded');
+    }
+
+    await page.getByRole('link', { name: 'DR events' }).click();
+    await page.getByRole('heading', { name: 'Demand-response events and statements' }).waitFor();
+    await chartsDrawn('main', 1);
+    const dr = await page.locator('main').textContent();
+    expect(dr).toMatch(/Delivered/);
+    expect(dr).toMatch(/Statement/);
+    expect(dr).toMatch(/srp-2025-05-03/);
+    await snap('dr');
+
+    await page.getByRole('link', { name: 'Finance' }).click();
+    await page.getByRole('heading', { name: 'Finance: investment cases' }).waitFor();
+    await chartsDrawn('main', 3);
+    const finance = await page.locator('main').textContent();
+    expect(finance).toMatch(/Net present value/);
+    expect(finance).toMatch(/Payback per AI production line/);
+    for (const c of await drawnCharts('main')) expect(c.painted).toBeGreaterThan(0.01);
+    await snap('finance');
+  }, PLAN_WAIT_MS + 30_000);
 
   it('tells a viewer that starting runs needs an operator', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
