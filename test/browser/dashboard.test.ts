@@ -256,7 +256,7 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium against wattshift serv
     const ids = [await start({ example: 'phoenix-2025', command: 'dr' }), await start({ example: 'texas-single-site', command: 'finance' })];
     for (const id of ids) {
       await expect
-        .poll(async () => ((await (await fetch(`${server!.url}/api/v1/runs/${id}`, { headers: { authorization: `Bearer ${tokens.operator}` } })).json()) as { status: string }).status, { timeout: PLAN_WAIT_MS, intervals: [500] })
+        .poll(async () => ((await (await fetch(`${server!.url}/api/v1/runs/${id}`, { headers: { authorization: `Bearer ${tokens.operator}` } })).json()) as { status: string }).status, { timeout: PLAN_WAIT_MS, interval: 500 })
         .toBe('succeeded');
     }
 
