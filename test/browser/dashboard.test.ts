@@ -224,6 +224,8 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium against wattshift serv
       await row.getByRole('checkbox').check();
     }
     expect(requested.some((u) => u.includes('/api/v1/runs/events?ticket='))).toBe(true);
+    // two runs fit one page: no older ones to ask for
+    expect(await page.getByRole('button', { name: 'Older runs' }).isVisible()).toBe(false);
     await snap('runs');
     await page.getByRole('button', { name: 'Compare the two selected runs' }).click();
     await page.waitForURL(/#\/compare\?/);
