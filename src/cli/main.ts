@@ -6,6 +6,8 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors/index.ts';
 import { processIo, type Io } from './io.ts';
+import { registerBacktest } from './commands/backtest.ts';
+import { registerBid } from './commands/bid.ts';
 import { registerFinance } from './commands/finance.ts';
 import { registerGridProgramCommands } from './commands/dr.ts';
 import { registerCompare } from './commands/compare.ts';
@@ -34,6 +36,8 @@ Examples:
   $ wattshift simulate examples/texas-single-site.yaml --out out/texas
   $ wattshift simulate examples/global-fleet.yaml --json > summary.json
   $ wattshift schema > scenario.schema.json
+  $ wattshift bid examples/ercot-2021.yaml --day 2021-02-16
+  $ wattshift backtest examples/ercot-2021.yaml --from 2021-02-10 --days 14
 
 Exit codes: 0 ok, 1 internal error, 2 bad input.`,
     );
@@ -44,6 +48,8 @@ Exit codes: 0 ok, 1 internal error, 2 bad input.`,
   registerSchema(program, io);
   registerFinance(program, io);
   registerGridProgramCommands(program, io);
+  registerBid(program, io);
+  registerBacktest(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }

@@ -151,3 +151,9 @@ export function roundQuantities(q: readonly number[], stepMW: number): number[] 
     return Math.abs(r) < 1e-12 ? 0 : Number(r.toFixed(6));
   });
 }
+
+/** Rounds a non-negative quantity down to the market's resolution (an offer never exceeds what was planned). */
+export function floorTo(x: number, stepMW: number): number {
+  const r = Math.floor(x / stepMW + 1e-9) * stepMW;
+  return r > 0 ? Number(r.toFixed(6)) : 0;
+}

@@ -10,8 +10,8 @@ import { actualSignals } from '../plan/signals.ts';
 import { effectiveDeadline, type FleetLpOptions, type WindowSignals, type WindowState } from '../plan/fleet-lp.ts';
 import { terminalValues } from '../plan/planner.ts';
 import { stepHours, stepStartMs } from '../time/grid.ts';
-import { marketPoints, roundQuantities, segmentPrices, type CurvePoint, type ProductBid, type Segmentation } from './bid-curve.ts';
-import { buildMarketLp, type Product, type WindowScenario } from './market-lp.ts';
+import { floorTo, marketPoints, roundQuantities, segmentPrices, type CurvePoint, type ProductBid, type Segmentation } from './bid-curve.ts';
+import { buildMarketLp, solveMarketLp, type Product, type WindowScenario } from './market-lp.ts';
 import type { MarketData, MarketDay } from './market-data.ts';
 import { priceScenarios, type PriceScenarios } from './price-scenarios.ts';
 
@@ -35,7 +35,8 @@ export interface BidModelStats {
   columns: number;
   rows: number;
   nonzeros: number;
-  integerColumns: number;
+  /** LP solves (two when an offer had to be closed for being below a product's minimum). */
+  solves: number;
   scenarios: number;
   buildSeconds: number;
   solveSeconds: number;
@@ -138,7 +139,7 @@ export async function bidDay(model: FleetModel, md: MarketData, day: MarketDay, 
   });
   const compiled = built.lp.compile();
   const buildSeconds = (performance.now() - t0) / 1000;
-  const result = await solver.solve(compiled, { timeLimitSeconds: opts.timeLimitSeconds ?? 300, mipRelGap: 1e-4 });
+  const result = await solveMarketLp(built, md, solver, opts.timeLimitSeconds ?? 300);
   if (result.status !== 'optimal' && !(result.status === 'time-limit' && result.columnValues.length)) {
     throw new InputError('PLAN_INFEASIBLE', `no bid for ${day.key}: the solver returned ${result.status}${result.message ? ` (${result.message})` : ''}; check that the sites can meet every QoS floor and deadline on that day`, { path: `markets[${md.index}]` });
   }
@@ -150,14 +151,15 @@ export async function bidDay(model: FleetModel, md: MarketData, day: MarketDay, 
   });
   const reserveOffersMW: Record<string, number[]> = {};
   md.reserves.forEach((r, k) => {
-    reserveOffersMW[r.spec.id] = products.map((_, i) => (built.offers[k]![i]! >= 0 ? roundQuantities([x[built.offers[k]![i]!]! / 1000], md.rules.quantityStepMW)[0]! : 0));
+    // offers are rounded down to the market's resolution: never more than the plan can hold
+    reserveOffersMW[r.spec.id] = products.map((_, i) => (built.offers[k]![i]! >= 0 ? floorTo(x[built.offers[k]![i]!]! / 1000, md.rules.quantityStepMW) : 0));
   });
   return {
     day, sites, scenarios: scen, curves, reserveOffersMW,
     expectedObjective: result.objective,
     stats: {
       columns: compiled.numColumns, rows: compiled.numRows, nonzeros: compiled.numNonzeros,
-      integerColumns: compiled.integrality ? compiled.integrality.reduce((a, v) => a + v, 0) : 0,
+      solves: result.solves,
       scenarios: scen.probability.length, buildSeconds, solveSeconds: result.solveSeconds, status: result.status,
     },
     notes: [...scen.notes],

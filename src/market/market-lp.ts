@@ -19,7 +19,7 @@
  * The same builder serves the intraday re-optimisation (one scenario, the award and reserve
  * offers fixed, calls to honour) and the price-taker plans (one scenario, no position).
  */
-import { appendCompiled, LinearModel, type BlockPlacement } from '../optimize/index.ts';
+import { appendCompiled, LinearModel, type BlockPlacement, type SolveResult, type Solver } from '../optimize/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { buildFleetLp, type FleetLpLayout, type FleetLpOptions, type WindowSignals, type WindowState } from '../plan/fleet-lp.ts';
 import { stepHours } from '../time/grid.ts';
@@ -90,10 +90,14 @@ export interface MarketLp {
   shortfall: number[];
   /** Penalised deviation beyond the band, per scenario and product (kWh columns, above and below). */
   bandExcess: Array<Array<[number, number]>>;
+  /** Fixed offers the dispatch could not hold: (reserve product, window step, column in kW). */
+  unheld: Array<{ reserve: number; step: number; column: number }>;
 }
 
 /** Penalty per kWh of a reserve call not delivered in the plan (large: delivering is not optional). */
 const CALL_SHORTFALL_PER_KWH = 20;
+/** Penalty per kW and hour of sold reserve capacity the plan cannot hold (large: it was sold). */
+const UNHELD_PER_KWH = 10;
 
 /** Work lost per kWh of IT power taken from a job by capping and by pausing, full-speed GPU-hours (upper bounds). */
 function lossRates(points: { itPowerW: number; throughput: number }[], idleW: number): { cap: number; pause: number } {
@@ -147,14 +151,8 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
       const slow = (p.direction !== 'down' && eligible[r]!.up.length === 0) || (p.direction !== 'up' && eligible[r]!.down.length === 0);
       if (slow) return;
       for (let i = 0; i < products_; i++) {
-        const col = lp.addVariable({ name: `offer[${p.id},h${i}]`, upper: qMax });
-        offers[r]![i] = col;
-        const min = p.qualification.minOfferMW * 1000;
-        if (min > 0) {
-          const on = lp.addVariable({ name: `offered[${p.id},h${i}]`, upper: 1, integer: true });
-          lp.addRow(0, Infinity, [col, on], [1, -min], 2);
-          lp.addRow(-Infinity, 0, [col, on], [1, -qMax], 2);
-        }
+        // the minimum offer size (an offer is 0 or at least the minimum) is enforced by solveMarketLp
+        offers[r]![i] = lp.addVariable({ name: `offer[${p.id},h${i}]`, upper: qMax });
       }
     });
   } else if (input.reserves.kind === 'fixed') {
@@ -169,6 +167,7 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
   const blocks: MarketLp['blocks'] = [];
   const shortfall: number[] = [];
   const bandExcess: MarketLp['bandExcess'] = [];
+  const unheld: MarketLp['unheld'] = [];
   const offerTerm = (r: number, i: number): [number, number] | undefined => (offers[r]![i]! >= 0 ? [offers[r]![i]!, 1] : undefined);
 
   scenarios.forEach((sc, si) => {
@@ -443,7 +442,14 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
         for (const dir of ['up', 'down'] as const) {
           if ((dir === 'up' && p.direction === 'down') || (dir === 'down' && p.direction === 'up')) continue;
           const classes = (dir === 'up' ? eligible[r]!.up : eligible[r]!.down).map((c) => classKey(c, dir));
+          let slack = -1;
+          if (fixed > 0) {
+            // capacity already sold: holding it is a soft row, and what cannot be held is recorded
+            slack = lp.addVariable({ name: `unheld[${p.id},${dir},${from + k}]{s${si}}`, upper: fixed, cost: pi * UNHELD_PER_KWH * h });
+            unheld.push({ reserve: r, step: from + k, column: slack });
+          }
           lp.beginRow(fixed, Infinity);
+          if (slack >= 0) lp.addTerm(slack, 1);
           for (const c of classes) {
             const v = lp.addVariable({ name: `hold[${p.id},${c},${from + k}]{s${si}}` });
             lp.addTerm(v, 1);
@@ -475,5 +481,35 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
       }
     });
   }
-  return { lp, blocks, curve, offers, shortfall, bandExcess };
+  return { lp, blocks, curve, offers, shortfall, bandExcess, unheld };
+}
+
+/**
+ * Solves a programme whose reserve offers are free, honouring each product's minimum offer.
+ * Offers are "0 or at least the minimum", a discrete rule; rather than a mixed-integer model
+ * (minutes per day with ten scenarios), the LP is solved, offers below the minimum are closed
+ * and those at or above it are held at least at it, and the LP is solved again. Closing offers
+ * only frees capacity, so the second solve is feasible whenever the first was.
+ */
+export async function solveMarketLp(built: MarketLp, md: MarketData, solver: Solver, timeLimitSeconds = 300): Promise<SolveResult & { solves: number }> {
+  let result = await solver.solve(built.lp.compile(), { timeLimitSeconds });
+  const mins = md.reserves.map((r) => r.spec.qualification.minOfferMW * 1000);
+  if (!result.columnValues.length || !mins.some((m) => m > 0)) return { ...result, solves: 1 };
+  let changed = false;
+  built.offers.forEach((row, r) => {
+    const min = mins[r]!;
+    if (min <= 0) return;
+    for (const c of row) {
+      if (c < 0) continue;
+      const v = result.columnValues[c]!;
+      if (v < min - 1e-6) {
+        if (v > 1e-9) changed = true;
+        built.lp.setBounds(c, 0, 0);
+      } else built.lp.setBounds(c, min, Infinity);
+    }
+  });
+  if (!changed) return { ...result, solves: 1 };
+  const first = result.solveSeconds;
+  result = await solver.solve(built.lp.compile(), { timeLimitSeconds });
+  return { ...result, solveSeconds: result.solveSeconds + first, solves: 2 };
 }
