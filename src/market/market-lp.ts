@@ -348,7 +348,9 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
           const idle = site.idleGpus === 'off' ? 0 : pool.idleItPowerW;
           const pts = j.points;
           const base = col(j.first + (t - j.t0) * pts.length);
-          const frozen = noReserve.has(w.index);
+          // a job that must finish in the window, or a continuous job with no floor to spend (the
+          // flexibility envelope counts its budget as nil), holds no reserve
+          const frozen = noReserve.has(w.index) || (w.continuous && w.qosFloor === undefined);
           const rates = lossRates(pts, idle);
           const held: Array<[number, number]> = [];
           let yc = -1;
