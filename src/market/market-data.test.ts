@@ -7,7 +7,6 @@ import type { RawSeries } from '../series/types.ts';
 import type { TimeGrid } from '../time/grid.ts';
 import { coverageMask, knownShare, loadMarket, marketDays, pickMarket } from './market-data.ts';
 
-const H = 3_600_000;
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/market/one-site.yaml', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 

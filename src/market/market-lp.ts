@@ -94,10 +94,17 @@ export interface MarketLp {
   unheld: Array<{ reserve: number; step: number; column: number }>;
 }
 
-/** Penalty per kWh of a reserve call not delivered in the plan (large: delivering is not optional). */
-const CALL_SHORTFALL_PER_KWH = 20;
-/** Penalty per kW and hour of sold reserve capacity the plan cannot hold (large: it was sold). */
-const UNHELD_PER_KWH = 10;
+/**
+ * Penalty per kWh of a reserve call not delivered in the plan: above what reducing costs in
+ * energy and lost work value, below what breaking a QoS floor or serving less inference costs,
+ * so a plan gives up delivery (and its capacity pay) before it gives up a floor.
+ */
+const CALL_SHORTFALL_PER_KWH = 2;
+/** Levers in order of response, fastest first (the order products are served in). */
+const UP_ORDER: LeverClass[] = ['storage', 'gpuCap', 'jobPause'];
+const DOWN_ORDER: LeverClass[] = ['storage', 'jobRaise'];
+/** Penalty per kW and hour of sold reserve capacity the plan cannot hold (as for a call not delivered). */
+const UNHELD_PER_KWH = 2;
 
 /** Work lost per kWh of IT power taken from a job by capping and by pausing, full-speed GPU-hours (upper bounds). */
 function lossRates(points: { itPowerW: number; throughput: number }[], idleW: number): { cap: number; pause: number } {
@@ -432,42 +439,51 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
       });
     }
 
-    // ---- each product's offer is held on the levers fast enough for it, step by step
-    const alloc = new Map<string, number[]>();
-    for (let k = 0; k < T; k++) {
-      const i = productOf[k]!;
-      if (i < 0) continue;
-      reserveSpecs.forEach((p, r) => {
-        const offer = offerTerm(r, i);
-        const fixed = offerFixed[r]![i]!;
-        if (!offer && fixed <= 0) return;
-        for (const dir of ['up', 'down'] as const) {
-          if ((dir === 'up' && p.direction === 'down') || (dir === 'down' && p.direction === 'up')) continue;
-          const classes = (dir === 'up' ? eligible[r]!.up : eligible[r]!.down).map((c) => classKey(c, dir));
-          let slack = -1;
-          if (fixed > 0) {
-            // capacity already sold: holding it is a soft row, and what cannot be held is recorded
-            slack = lp.addVariable({ name: `unheld[${p.id},${dir},${from + k}]{s${si}}`, upper: fixed, cost: pi * UNHELD_PER_KWH * h });
+    // ---- each product's offer is held on the levers fast enough for it, step by step. A product
+    // may use every lever at least as fast as its activation time, so the sets of levers are
+    // nested (fastest first); by Hall's theorem the offers fit the levers exactly when, for every
+    // k, the products limited to the k fastest levers need no more than those levers hold. One
+    // row per k replaces an allocation of each product to each lever (same feasible set, no
+    // zero-cost allocation columns to make the LP degenerate).
+    for (const dir of ['up', 'down'] as const) {
+      const order = (dir === 'up' ? UP_ORDER : DOWN_ORDER).filter((c) => (dir === 'up' ? usedUp : usedDown).has(c));
+      const served = reserveSpecs.map((p, r) => (p.direction === (dir === 'up' ? 'down' : 'up') ? -1 : Math.max(-1, ...(dir === 'up' ? eligible[r]!.up : eligible[r]!.down).map((c) => order.indexOf(c)))));
+      for (let k = 0; k < T; k++) {
+        const i = productOf[k]!;
+        if (i < 0) continue;
+        const slacks = new Map<number, number>();
+        reserveSpecs.forEach((p, r) => {
+          const fixed = offerFixed[r]![i]!;
+          if (fixed > 0 && served[r]! >= 0) {
+            // capacity already sold: holding it is a soft requirement, and what cannot be held is recorded
+            const slack = lp.addVariable({ name: `unheld[${p.id},${dir},${from + k}]{s${si}}`, upper: fixed, cost: pi * UNHELD_PER_KWH * h });
             unheld.push({ reserve: r, step: from + k, column: slack });
+            slacks.set(r, slack);
           }
-          lp.beginRow(fixed, Infinity);
-          if (slack >= 0) lp.addTerm(slack, 1);
-          for (const c of classes) {
-            const v = lp.addVariable({ name: `hold[${p.id},${c},${from + k}]{s${si}}` });
-            lp.addTerm(v, 1);
-            const key = `${c}|${k}`;
-            alloc.set(key, [...(alloc.get(key) ?? []), v]);
+        });
+        for (let level = 0; level < order.length; level++) {
+          const needs = reserveSpecs.map((_, r) => r).filter((r) => served[r]! >= 0 && served[r]! <= level && (offerTerm(r, i) || offerFixed[r]![i]! > 0));
+          if (needs.length === 0) continue;
+          // Σ offers of products limited to the `level + 1` fastest levers ≤ what those levers hold
+          const fixedSum = needs.reduce((a, r) => a + offerFixed[r]![i]!, 0);
+          lp.beginRow(-Infinity, -fixedSum);
+          for (const r of needs) {
+            const offer = offerTerm(r, i);
+            if (offer) lp.addTerm(offer[0], 1);
+            const slack = slacks.get(r);
+            if (slack !== undefined) lp.addTerm(slack, -1);
           }
-          if (offer) lp.addTerm(offer[0], -1);
+          for (let c = 0; c <= level; c++) for (const [col, f] of classCols.get(`${classKey(order[c]!, dir)}|${k}`) ?? []) lp.addTerm(col, -f);
           lp.endRow();
         }
-      });
-    }
-    for (const [key, vs] of alloc) {
-      lp.beginRow(-Infinity, 0);
-      for (const v of vs) lp.addTerm(v, 1);
-      for (const [c, f] of classCols.get(key) ?? []) lp.addTerm(c, -f);
-      lp.endRow();
+        // a product that no lever can serve holds nothing
+        reserveSpecs.forEach((_, r) => {
+          if (served[r]! < 0 && reserveSpecs[r]!.direction !== (dir === 'up' ? 'down' : 'up')) {
+            const offer = offerTerm(r, i);
+            if (offer) lp.setBounds(offer[0], 0, 0);
+          }
+        });
+      }
     }
   });
 
@@ -494,8 +510,12 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
  * only frees capacity, so the second solve is feasible whenever the first was.
  */
 export async function solveMarketLp(built: MarketLp, md: MarketData, solver: Solver, timeLimitSeconds = 300): Promise<SolveResult & { solves: number }> {
-  let result = await solver.solve(built.lp.compile(), { timeLimitSeconds });
-  const mins = md.reserves.map((r) => r.spec.qualification.minOfferMW * 1000);
+  const compiled = built.lp.compile();
+  // as the planner does: dual simplex for small models, interior point above 250,000 columns
+  const method = compiled.numColumns > 250_000 ? 'ipm' : 'simplex';
+  let result = await solver.solve(compiled, { timeLimitSeconds, method });
+  // a minimum no larger than the market's quantity step needs no second solve: offers are rounded down to that step anyway
+  const mins = md.reserves.map((r) => (r.spec.qualification.minOfferMW > md.rules.quantityStepMW + 1e-9 ? r.spec.qualification.minOfferMW * 1000 : 0));
   if (!result.columnValues.length || !mins.some((m) => m > 0)) return { ...result, solves: 1 };
   let changed = false;
   built.offers.forEach((row, r) => {
@@ -512,6 +532,6 @@ export async function solveMarketLp(built: MarketLp, md: MarketData, solver: Sol
   });
   if (!changed) return { ...result, solves: 1 };
   const first = result.solveSeconds;
-  result = await solver.solve(built.lp.compile(), { timeLimitSeconds });
+  result = await solver.solve(built.lp.compile(), { timeLimitSeconds, method });
   return { ...result, solveSeconds: result.solveSeconds + first, solves: 2 };
 }
