@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildModel, loadScenario } from '../pipeline.ts';
+import { buildModel, loadScenario, loadScenarioText } from '../pipeline.ts';
 import { HighsWasmSolver } from '../optimize/index.ts';
 import { actualSignals } from '../plan/signals.ts';
 import { awardFromPoints, isMonotone, marketPoints, segmentPrices } from './bid-curve.ts';
@@ -92,5 +93,33 @@ describe('the bidding programme', () => {
     ).finally(() => {
       job.qosFloor = floor;
     });
+  });
+});
+
+describe('the deviation band (China provincial form)', () => {
+  it('with a fixed award and a costly band, the intraday plan deviates only up to the tolerance', async () => {
+    const text = readFileSync(FIXTURE, 'utf8').replace('    limits: { quantityStepMW: 0.001 }\n', '    limits: { quantityStepMW: 0.001 }\n    deviation: { toleranceFraction: 0.1, penaltyPerMWh: 1000 }\n');
+    const m = buildModel(loadScenarioText(text, fileURLToPath(new URL('../../test/fixtures/market/', import.meta.url)), 'band.yaml'));
+    const mdb = loadMarket(m, 0);
+    const state = pacedState(m, 0);
+    const signals = actualSignals(m);
+    const awardMW = 0.05; // 50 kW: at 20 USD/MWh the job would rather draw ~117 kW
+    const run = async (penalty: boolean) => {
+      const built = buildMarketLp({
+        model: m, md: penalty ? mdb : { ...mdb, spec: { ...mdb.spec, deviation: undefined } }, from: 0, to: 1, products: [{ from: 0, to: 1 }], state, signals,
+        scenarios: [{ probability: 1, realTime: Float64Array.of(20), reservePrice: [new Float64Array(1)] }],
+        energy: { kind: 'fixed', awardMW: [awardMW] }, reserves: { kind: 'none' },
+        lp: marketLpOptions(m, 0, 1, signals, state),
+      });
+      const r = await solveMarketLp(built, mdb, solver);
+      const L = built.blocks[0]!.layout.sites[0]!;
+      return { netKW: r.columnValues[built.blocks[0]!.placement.columnOffset + L.g]!, excess: built.bandExcess[0]?.[0] ? r.columnValues[built.bandExcess[0][0][0]]! : 0 };
+    };
+    const free = await run(false);
+    expect(free.netKW).toBeGreaterThan(awardMW * 1000 * 1.5); // without a band, cheap real-time power is simply used
+    const banded = await run(true);
+    // 1,000 USD/MWh beyond ±10 % of 50 kW: the plan stays at 55 kW, where the penalty starts
+    expect(banded.netKW).toBeCloseTo(awardMW * 1000 * 1.1, 4);
+    expect(banded.excess).toBeCloseTo(0, 6);
   });
 });
