@@ -35,7 +35,7 @@ export const POLICY_LABELS: Record<PolicyId, string> = {
   priceTakerDayAhead: 'price-taker plan on the cleared day-ahead prices, bought as a fixed bid',
   priceTakerForecast: 'price-taker plan on the bidder\'s point forecast, bought as a fixed bid',
   bidding: 'bidding: stochastic curves, award at the real price, intraday re-optimisation, reserves',
-  perfectForesight: 'perfect knowledge of real-time and reserve prices, all energy in real time (upper bound)',
+  perfectForesight: 'perfect knowledge of the day\'s real-time, day-ahead and reserve prices: plans on the cheaper market each hour and buys there (upper bound)',
 };
 
 /** QoS of a policy over the back-test days. */
@@ -141,8 +141,20 @@ export async function runBacktest(model: FleetModel, md: MarketData, opts: Backt
       const products = dayProducts(md, d);
       const T = d.to - d.from;
       let view: Float64Array;
-      if (id === 'perfectForesight') view = Float64Array.from({ length: T }, (_, k) => rt(d.from + k));
-      else if (id === 'priceTakerDayAhead' && hasDayAhead(d)) view = Float64Array.from({ length: T }, (_, k) => da(d.from + k));
+      // perfect foresight settles each hour in the cheaper market: day-ahead when its price is below
+      // the hour's mean real-time price (and the day has an auction), real time otherwise
+      const dayAheadCheaper = products.map((p) => {
+        if (id !== 'perfectForesight' || !hasDayAhead(d)) return false;
+        let mean = 0;
+        for (let t = p.from; t < p.to; t++) mean += rt(t) / (p.to - p.from);
+        return da(p.from) < mean;
+      });
+      if (id === 'perfectForesight') {
+        view = Float64Array.from({ length: T }, (_, k) => {
+          const i = products.findIndex((p) => d.from + k >= p.from && d.from + k < p.to);
+          return dayAheadCheaper[i] ? da(d.from + k) : rt(d.from + k);
+        });
+      } else if (id === 'priceTakerDayAhead' && hasDayAhead(d)) view = Float64Array.from({ length: T }, (_, k) => da(d.from + k));
       else view = priceScenarios(md, d, md.spec.bidding.scenarios, md.spec.bidding.historyDays).forecast;
       let offersMW: number[][] = md.reserves.map(() => products.map(() => 0));
       if (id === 'perfectForesight' && md.reserves.length) {
@@ -163,7 +175,8 @@ export async function runBacktest(model: FleetModel, md: MarketData, opts: Backt
         maxPoints: opts.maxPoints,
       });
       executions[id].set(d.key, ex);
-      const award = id === 'perfectForesight' || !hasDayAhead(d) ? null : hourlyMeanKW(ex.plannedNetKW, d, products);
+      let award = !hasDayAhead(d) ? null : hourlyMeanKW(ex.plannedNetKW, d, products);
+      if (id === 'perfectForesight' && award) award = award.map((q, i) => (dayAheadCheaper[i] ? q : 0));
       positions[id].set(d.key, { awardMW: award, offersMW });
       tick(id);
     }
