@@ -1,14 +1,13 @@
 /**
  * Market benchmarks (issue 11): bid generation for one site-day (ERCOT, energy only; DK2 with
- * three reserve products) and for a 100-site portfolio-day, with model sizes; and full-year
- * back-tests of both bundled examples. Bid rows are medians over several days; a back-test is
- * one run (a year is the unit of work).
+ * three reserve products) and for a 100-site portfolio-day, with model sizes. Bid rows are
+ * medians over seven days of 2021; the portfolio is one run per scenario count. Full-year
+ * back-tests: market-backtest.bench.ts.
  */
 import { fileURLToPath } from 'node:url';
 import { buildFleetModel } from '../src/model/fleet-model.ts';
 import { HighsWasmSolver } from '../src/optimize/index.ts';
 import { buildModel, loadScenario } from '../src/pipeline.ts';
-import { runMarketBacktest } from '../src/market/use-cases.ts';
 import { bidDay, pacedState, type DayBid } from '../src/market/day-bid.ts';
 import { loadMarket } from '../src/market/market-data.ts';
 import { resolveScenario } from '../src/scenario/resolve.ts';
@@ -18,7 +17,7 @@ import { median, type BenchResult } from './harness.ts';
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
 
 /** The ERCOT example's site and workloads copied to `n` sites of varied size, all bidding as one portfolio. */
-function portfolio(n: number): ScenarioInput {
+export function portfolio(n: number): ScenarioInput {
   const base = loadScenario(`${EXAMPLES}ercot-2021.yaml`).scenario;
   const sites: ScenarioInput['sites'] = [];
   const workloads: NonNullable<ScenarioInput['workloads']> = [];
@@ -64,12 +63,13 @@ async function bidRows(name: string, file: string, dayKeys: string[]): Promise<B
 
 /** Runs the market benchmarks. */
 export async function run(): Promise<BenchResult[]> {
+  const only = process.env.MARKET_BENCH;
   const rows: BenchResult[] = [];
   const days = ['2021-01-20', '2021-03-10', '2021-05-12', '2021-07-14', '2021-09-15', '2021-11-10', '2021-12-08'];
-  rows.push(await bidRows('bid, ERCOT North (energy only)', `${EXAMPLES}ercot-2021.yaml`, days));
-  rows.push(await bidRows('bid, DK2 (energy + mFRR, FCR-N, FCR-D)', `${EXAMPLES}denmark-dk2-2021.yaml`, days));
+  if (only !== 'portfolio') rows.push(await bidRows('bid, ERCOT North (energy only)', `${EXAMPLES}ercot-2021.yaml`, days));
+  if (only !== 'portfolio') rows.push(await bidRows('bid, DK2 (energy + mFRR, FCR-N, FCR-D)', `${EXAMPLES}denmark-dk2-2021.yaml`, days));
 
-  for (const n of [100]) {
+  for (const n of only === 'days' ? [] : [100]) {
     const scenario = Scenario.parse(portfolio(n));
     const model = buildFleetModel(resolveScenario(scenario, 'portfolio.yaml', EXAMPLES));
     const md = loadMarket(model, 0);
@@ -89,13 +89,5 @@ export async function run(): Promise<BenchResult[]> {
     }
   }
 
-  for (const [name, file] of [['back-test, ERCOT North 2021', 'ercot-2021.yaml'], ['back-test, DK2 2021 (with reserves)', 'denmark-dk2-2021.yaml']] as const) {
-    const t0 = performance.now();
-    const r = await runMarketBacktest({ file: `${EXAMPLES}${file}`, year: 2021 }, { solverFactory: () => new HighsWasmSolver() });
-    const ms = performance.now() - t0;
-    const res = r.result;
-    const solves = Object.values(res.policies).reduce((a, p) => a + p.solves, 0) + res.bids.length;
-    rows.push({ name, size: `${res.days} days × 5 policies`, medianMs: Math.round(ms), runs: 1, note: `${solves.toLocaleString('en-US')} LP solves; captured share ${res.capturedShare === null ? '–' : `${(res.capturedShare * 100).toFixed(1)} %`}; bidding cost ${Math.round(res.policies.bidding.cost).toLocaleString('en-US')} ${res.currency}` });
-  }
   return rows;
 }

@@ -7,6 +7,7 @@
  * what the curve adds over a deterministic bid. Every policy's dispatch goes through the
  * simulator; costs come from settling the simulated meter readings, never from LP objectives.
  */
+import { throwIfCancelled } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import type { Solver } from '../optimize/index.ts';
 import { emptyDispatch } from '../plan/extract.ts';
@@ -101,6 +102,8 @@ export interface BacktestOptions {
   /** Solvers: the bidding chain runs on the first, the price-taker chains on the second (may be the same). */
   solvers: [Solver, Solver];
   progress?: (fraction: number, label: string) => void;
+  /** Aborting it stops the run between days (and cancels a solve in progress). */
+  signal?: AbortSignal;
   maxPoints?: number;
 }
 
@@ -138,6 +141,7 @@ export async function runBacktest(model: FleetModel, md: MarketData, opts: Backt
     dispatches[id] = dispatch;
     const state = initial();
     for (const d of days) {
+      throwIfCancelled(opts.signal, `before ${id} planned ${d.key}`);
       const products = dayProducts(md, d);
       const T = d.to - d.from;
       let view: Float64Array;
@@ -166,13 +170,14 @@ export async function runBacktest(model: FleetModel, md: MarketData, opts: Backt
           energy: { kind: 'none' }, reserves: { kind: 'free' },
           lp: marketLpOptions(model, d.from, d.to, signals, state, opts.maxPoints),
         });
-        const res = await solveMarketLp(built, md, opts.solvers[1]);
+        const res = await solveMarketLp(built, md, opts.solvers[1], 300, opts.signal);
         if (res.columnValues.length) offersMW = built.offers.map((row) => row.map((c) => (c >= 0 ? floorTo(res.columnValues[c]! / 1000, md.rules.quantityStepMW) : 0)));
       }
       const ex = await executeDay(model, md, d, products, { awardMW: null, offersMW }, state, dispatch, opts.solvers[1], {
         priceView: (t0) => view.subarray(t0 - d.from),
         reoptimiseEveryHours: 24,
         maxPoints: opts.maxPoints,
+        signal: opts.signal,
       });
       executions[id].set(d.key, ex);
       let award = !hasDayAhead(d) ? null : hourlyMeanKW(ex.plannedNetKW, d, products);
@@ -188,8 +193,9 @@ export async function runBacktest(model: FleetModel, md: MarketData, opts: Backt
     dispatches.bidding = dispatch;
     const state = initial();
     for (const d of days) {
+      throwIfCancelled(opts.signal, `before bidding for ${d.key}`);
       const products = dayProducts(md, d);
-      const bid = await bidDay(model, md, d, state, opts.solvers[0], { maxPoints: opts.maxPoints });
+      const bid = await bidDay(model, md, d, state, opts.solvers[0], { maxPoints: opts.maxPoints, signal: opts.signal });
       bids.push(bid);
       const award = hasDayAhead(d) ? bid.curves.map((c) => awardFromPoints(c.points, da(c.from), md.rules.curveStyle)) : null;
       const offersMW = md.reserves.map((r) => bid.reserveOffersMW[r.spec.id] ?? products.map(() => 0));
@@ -204,6 +210,7 @@ export async function runBacktest(model: FleetModel, md: MarketData, opts: Backt
         },
         reoptimiseEveryHours: md.spec.bidding.reoptimiseEveryHours,
         maxPoints: opts.maxPoints,
+        signal: opts.signal,
       });
       executions.bidding.set(d.key, ex);
       positions.bidding.set(d.key, { awardMW: award, offersMW });

@@ -3,9 +3,8 @@
  * resulting day-ahead curves (in the market's format) and reserve offers. Solving is the
  * caller's solver; nothing here reads files or prints.
  */
-import { InputError } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
-import type { Solver } from '../optimize/index.ts';
+import { solveOutcomeError, type Solver } from '../optimize/index.ts';
 import { actualSignals } from '../plan/signals.ts';
 import { effectiveDeadline, type FleetLpOptions, type WindowSignals, type WindowState } from '../plan/fleet-lp.ts';
 import { terminalValues } from '../plan/planner.ts';
@@ -23,6 +22,8 @@ export interface BidOptions {
   reserves?: boolean;
   maxPoints?: number;
   timeLimitSeconds?: number;
+  /** Aborting it cancels the solve. */
+  signal?: AbortSignal;
 }
 
 /** A product's curve, in the programme's segments and in the market's format. */
@@ -139,9 +140,9 @@ export async function bidDay(model: FleetModel, md: MarketData, day: MarketDay, 
   });
   const compiled = built.lp.compile();
   const buildSeconds = (performance.now() - t0) / 1000;
-  const result = await solveMarketLp(built, md, solver, opts.timeLimitSeconds ?? 300);
+  const result = await solveMarketLp(built, md, solver, opts.timeLimitSeconds ?? 300, opts.signal);
   if (result.status !== 'optimal' && !(result.status === 'time-limit' && result.columnValues.length)) {
-    throw new InputError('PLAN_INFEASIBLE', `no bid for ${day.key}: the solver returned ${result.status}${result.message ? ` (${result.message})` : ''}; check that the sites can meet every QoS floor and deadline on that day`, { path: `markets[${md.index}]` });
+    throw solveOutcomeError(result, { what: `the bid for ${day.key}`, signal: opts.signal, sizeOption: '--day' });
   }
   const x = result.columnValues;
   const curves: ProductCurve[] = products.map((p, i) => {

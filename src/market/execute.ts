@@ -7,7 +7,7 @@
  * recorded and withheld from the capacity payment.
  */
 import type { FleetModel } from '../model/fleet-model.ts';
-import type { Solver } from '../optimize/index.ts';
+import { solveOutcomeError, type Solver } from '../optimize/index.ts';
 import { extractWindow } from '../plan/extract.ts';
 import type { WindowState } from '../plan/fleet-lp.ts';
 import { updateState } from '../plan/planner.ts';
@@ -34,6 +34,8 @@ export interface ExecuteOptions {
   reoptimiseEveryHours: number;
   maxPoints?: number;
   timeLimitSeconds?: number;
+  /** Aborting it cancels the solves. */
+  signal?: AbortSignal;
 }
 
 /** What happened during the day. */
@@ -143,12 +145,12 @@ export async function executeDay(
       lp: marketLpOptions(model, t0, day.to, signals, state, opts.maxPoints),
     });
     const compiled = built.lp.compile();
-    const r = await solver.solve(compiled, { timeLimitSeconds: opts.timeLimitSeconds ?? 120 });
+    const r = await solver.solve(compiled, { timeLimitSeconds: opts.timeLimitSeconds ?? 120, signal: opts.signal });
     solves++;
     solveSeconds += r.solveSeconds;
     columns = Math.max(columns, compiled.numColumns);
     if (r.status !== 'optimal' && !(r.status === 'time-limit' && r.columnValues.length)) {
-      throw new Error(`the intraday plan of ${day.key} from step ${t0} could not be solved (${r.status}${r.message ? `: ${r.message}` : ''})`);
+      throw solveOutcomeError(r, { what: `the intraday plan of ${day.key} from step ${t0}`, signal: opts.signal });
     }
     return { built, x: r.columnValues };
   };

@@ -509,11 +509,11 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
  * and those at or above it are held at least at it, and the LP is solved again. Closing offers
  * only frees capacity, so the second solve is feasible whenever the first was.
  */
-export async function solveMarketLp(built: MarketLp, md: MarketData, solver: Solver, timeLimitSeconds = 300): Promise<SolveResult & { solves: number }> {
+export async function solveMarketLp(built: MarketLp, md: MarketData, solver: Solver, timeLimitSeconds = 300, signal?: AbortSignal): Promise<SolveResult & { solves: number }> {
   const compiled = built.lp.compile();
   // as the planner does: dual simplex for small models, interior point above 250,000 columns
   const method = compiled.numColumns > 250_000 ? 'ipm' : 'simplex';
-  let result = await solver.solve(compiled, { timeLimitSeconds, method });
+  let result = await solver.solve(compiled, { timeLimitSeconds, method, signal });
   // a minimum no larger than the market's quantity step needs no second solve: offers are rounded down to that step anyway
   const mins = md.reserves.map((r) => (r.spec.qualification.minOfferMW > md.rules.quantityStepMW + 1e-9 ? r.spec.qualification.minOfferMW * 1000 : 0));
   if (!result.columnValues.length || !mins.some((m) => m > 0)) return { ...result, solves: 1 };
@@ -532,6 +532,6 @@ export async function solveMarketLp(built: MarketLp, md: MarketData, solver: Sol
   });
   if (!changed) return { ...result, solves: 1 };
   const first = result.solveSeconds;
-  result = await solver.solve(built.lp.compile(), { timeLimitSeconds, method });
+  result = await solver.solve(built.lp.compile(), { timeLimitSeconds, method, signal });
   return { ...result, solveSeconds: result.solveSeconds + first, solves: 2 };
 }

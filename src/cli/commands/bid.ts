@@ -1,12 +1,21 @@
 /** `wattshift bid FILE --day D`: the day-ahead bid curves (and reserve offers) of one market day. */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runBid } from '../../market/use-cases.ts';
-import { makeSolver } from '../../plan/planner.ts';
-import { writeOutputs } from '../../report/write-outputs.ts';
+import { runBid } from '../../app/index.ts';
 import type { Io } from '../io.ts';
 import { progressBar } from '../progress.ts';
+import { cliDeps, finish } from '../run.ts';
 
+interface BidFlags {
+  day: string;
+  market?: string;
+  perSite?: boolean;
+  reserves: boolean;
+  solver: string;
+  out?: string;
+  json?: boolean;
+}
+
+/** Registers `bid`. */
 export function registerBid(program: Command, io: Io): void {
   program
     .command('bid')
@@ -23,20 +32,13 @@ export function registerBid(program: Command, io: Io): void {
       'after',
       `
 Examples:
-  $ wattshift bid examples/ercot-2021.yaml --day 2021-02-16 --out out/uri-bid
+  $ wattshift bid examples/ercot-2021.yaml --day 2021-02-12 --out out/bid
   $ wattshift bid examples/denmark-dk2-2021.yaml --day 2021-09-15 --json | jq '.products[0].points'`,
     )
-    .action(async (file: string, opts: { day: string; market?: string; perSite?: boolean; reserves: boolean; solver: string; out?: string; json?: boolean }) => {
+    .action(async (file: string, opts: BidFlags) => {
       const bar = progressBar('bid', !opts.json);
-      const r = await runBid({ file, day: opts.day, market: opts.market, perSite: opts.perSite, noReserves: !opts.reserves }, { solverFactory: () => makeSolver(opts.solver), progress: (f, p) => bar.update(f, p) });
+      const r = await runBid({ scenario: { file }, day: opts.day, market: opts.market, perSite: opts.perSite, reserves: opts.reserves, solver: opts.solver }, cliDeps(io, bar));
       bar.done();
-      let written: string[] = [];
-      if (opts.out) written = await writeOutputs(opts.out, await r.files());
-      if (opts.json) {
-        io.out(`${JSON.stringify(r.json, null, 2)}\n`);
-        return;
-      }
-      io.out(r.text);
-      if (opts.out) io.out(`\nwrote ${written.map((w) => resolve(opts.out!, w)).join('\n      ')}\n`);
+      await finish(io, r, opts);
     });
 }
