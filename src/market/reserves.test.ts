@@ -7,6 +7,7 @@ import { envelopeCell } from '../programs/envelope.ts';
 import { flexContext } from '../programs/levers.ts';
 import { simulate } from '../simulate/engine.ts';
 import { bidDay, dayProducts, pacedState } from './day-bid.ts';
+import { runBacktest } from './backtest.ts';
 import { executeDay } from './execute.ts';
 import { loadMarket } from './market-data.ts';
 import { eligibleLevers, qualificationReport } from './qualification.ts';
@@ -35,6 +36,29 @@ describe('reserves', () => {
       const cell = envelopeCell(ctx, 0, p.from, 1, 'reduce');
       expect(offers[i]! * 1000).toBeLessThanOrEqual(cell.kw + 1e-6);
     });
+  });
+
+  it('QoS floors and inference hold when the reserve is called in every hour of the day', async () => {
+    const model = buildModel(loadScenario(FIXTURE));
+    model.workloads[0]!.qosFloor = 0.5;
+    const md = loadMarket(model, 0);
+    md.reserves[0]!.deployedShare.fill(1);
+    md.reserves[0]!.spec.deploymentBudgetHoursPerDay = 24;
+    const other = new HighsWasmSolver();
+    try {
+      const r = await runBacktest(model, md, { days: [md.days[0]!], solvers: [solver, other] });
+      const bidding = r.policies.bidding;
+      expect(bidding.reserveRevenue).toBeGreaterThan(0);
+      expect(bidding.calledMWh).toBeGreaterThan(0);
+      // every call was honoured or given up; neither a floor nor a token of inference was
+      expect(bidding.qos.floorsMet).toBe(true);
+      expect(bidding.qos.jobs[0]!.minDailyPerformance).toBeGreaterThanOrEqual(0.5 - 1e-6);
+      expect(bidding.qos.inferenceServedShare).toBe(1);
+      // the meter saw the calls: the called hours import less than the same hours without reserves
+      expect(bidding.meteredMWh).toBeLessThan(r.policies.priceTakerDayAhead.meteredMWh + 1e-6);
+    } finally {
+      await other.close();
+    }
   });
 
   it('qualification: a product is open only to levers fast enough for it, and to offers above its minimum', () => {
