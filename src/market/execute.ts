@@ -15,7 +15,7 @@ import { actualSignals } from '../plan/signals.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import { stepHours } from '../time/grid.ts';
 import { forecastSignals, marketLpOptions } from './day-bid.ts';
-import { buildMarketLp, type MarketLp, type Product, type ReserveCall } from './market-lp.ts';
+import { buildMarketLp, solveRobustly, type MarketLp, type Product, type ReserveCall } from './market-lp.ts';
 import type { MarketData, MarketDay } from './market-data.ts';
 
 /** What the policy holds for the day. */
@@ -145,7 +145,7 @@ export async function executeDay(
       lp: marketLpOptions(model, t0, day.to, signals, state, opts.maxPoints),
     });
     const compiled = built.lp.compile();
-    const r = await solver.solve(compiled, { timeLimitSeconds: opts.timeLimitSeconds ?? 120, signal: opts.signal });
+    const r = await solveRobustly(solver, compiled, opts.timeLimitSeconds ?? 120, opts.signal);
     solves++;
     solveSeconds += r.solveSeconds;
     columns = Math.max(columns, compiled.numColumns);
