@@ -54,7 +54,8 @@ export interface DayExecution {
   columns: number;
 }
 
-function netOf(model: FleetModel, md: MarketData, built: MarketLp, x: Float64Array, t: number): number {
+/** Planned net import of the bidding sites at step t in a solved window, kW. */
+function netOf(md: MarketData, built: MarketLp, x: Float64Array, t: number): number {
   const { placement, layout } = built.blocks[0]!;
   let net = 0;
   for (const s of md.siteIndices) {
@@ -62,7 +63,6 @@ function netOf(model: FleetModel, md: MarketData, built: MarketLp, x: Float64Arr
     net += x[placement.columnOffset + L.g + t - layout.from]!;
     if (L.e >= 0) net -= x[placement.columnOffset + L.e + t - layout.from]!;
   }
-  void model;
   return net;
 }
 
@@ -164,7 +164,7 @@ export async function executeDay(
       if (Number.isNaN(planned[t - day.from]!)) {
         // no plan covers this step yet: the baseline is the plan made without the call
         const { built, x } = await solveWindow(t0, []);
-        for (let u = t0; u < day.to; u++) planned[u - day.from] = netOf(model, md, built, x, u);
+        for (let u = t0; u < day.to; u++) planned[u - day.from] = netOf(md, built, x, u);
       }
       calls.push({ t, baselineKW: planned[t - day.from]!, upKW: upCall[t - day.from]!, downKW: downCall[t - day.from]! });
     }
@@ -173,7 +173,7 @@ export async function executeDay(
     const bx = x.subarray(placement.columnOffset, placement.columnOffset + placement.columns);
     extractWindow(model, layout, bx, t1, dispatch);
     updateState(model, layout, bx, t1, state);
-    for (let u = t0; u < day.to; u++) planned[u - day.from] = netOf(model, md, built, x, u);
+    for (let u = t0; u < day.to; u++) planned[u - day.from] = netOf(md, built, x, u);
     calls.forEach((c, k) => (shortfallAt[c.t - day.from] = x[built.shortfall[k]!]! * 1000));
     for (const u of built.unheld) {
       if (u.step >= t1) continue;

@@ -130,8 +130,8 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
   products.forEach((p, i) => {
     for (let t = Math.max(p.from, from); t < Math.min(p.to, to); t++) productOf[t - from] = i;
   });
-  const products_ = products.length;
-  const products_h = products.map((p) => ((p.to - p.from) * h));
+  const productCount = products.length;
+  const productHours = products.map((p) => ((p.to - p.from) * h));
 
   // ---- first-stage columns: curve quantities and reserve offers
   let qMin = 0;
@@ -151,13 +151,13 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
   }
   const reserveSpecs = md.reserves.map((r) => r.spec);
   const eligible = reserveSpecs.map((p) => eligibleLevers(p, md.spec.levers));
-  const offers: number[][] = reserveSpecs.map(() => new Array<number>(products_).fill(-1));
-  const offerFixed: number[][] = reserveSpecs.map(() => new Array<number>(products_).fill(0));
+  const offers: number[][] = reserveSpecs.map(() => new Array<number>(productCount).fill(-1));
+  const offerFixed: number[][] = reserveSpecs.map(() => new Array<number>(productCount).fill(0));
   if (input.reserves.kind === 'free') {
     reserveSpecs.forEach((p, r) => {
       const slow = (p.direction !== 'down' && eligible[r]!.up.length === 0) || (p.direction !== 'up' && eligible[r]!.down.length === 0);
       if (slow) return;
-      for (let i = 0; i < products_; i++) {
+      for (let i = 0; i < productCount; i++) {
         // the minimum offer size (an offer is 0 or at least the minimum) is enforced by solveMarketLp
         offers[r]![i] = lp.addVariable({ name: `offer[${p.id},h${i}]`, upper: qMax });
       }
@@ -254,7 +254,7 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
       const segs = input.energy.segments;
       const slackKW = md.spec.bidding.maxPlannedDeviationMW * 1000;
       products.forEach((p, i) => {
-        const H = products_h[i]!;
+        const H = productHours[i]!;
         const before = input.meteredBeforeKWh?.[i] ?? 0;
         lp.beginRow(-slackKW * H - before, slackKW * H - before);
         for (let t = Math.max(p.from, from); t < Math.min(p.to, to); t++) for (const [c, v] of netTerms(t)) lp.addTerm(c, v * h);
@@ -271,7 +271,7 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
         const above = lp.addVariable({ name: `band-excess-above[h${i}]{s${si}}`, cost: (pi * band.penaltyPerMWh) / 1000 });
         const below = lp.addVariable({ name: `band-excess-below[h${i}]{s${si}}`, cost: (pi * band.penaltyPerMWh) / 1000 });
         bandCols.push([above, below]);
-        const H = products_h[i]!;
+        const H = productHours[i]!;
         const before = input.meteredBeforeKWh?.[i] ?? 0;
         const fixedQ = input.energy.kind === 'fixed' ? input.energy.awardMW[i]! * 1000 : 0;
         // deviation d = metered − award·H; above ≥ d − tol·award·H; below ≥ −d − tol·award·H

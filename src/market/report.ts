@@ -252,7 +252,7 @@ const POLICY_COLORS: Record<PolicyId, string> = {
 };
 
 /** The back-test section: the policies side by side and charts of their costs over the days. */
-export function backtestSectionHtml(model: FleetModel, r: BacktestResult): string {
+export function backtestSectionHtml(r: BacktestResult): string {
   const cur = r.currency;
   const rows: KpiRow[] = [
     { label: 'Cost (energy net of reserve revenue, plus penalties)', value: POLICY_IDS.map((id) => r.policies[id].cost), unit: cur, decimals: 0, key: 'cost' },
@@ -318,11 +318,10 @@ export function backtestSectionHtml(model: FleetModel, r: BacktestResult): strin
     `<p class="muted">Bidding programme: median ${formatNumber(r.bidStats.medianColumns, 0)} columns, median solve ${r.bidStats.medianSolveSeconds.toFixed(2)} s (longest ${r.bidStats.maxSolveSeconds.toFixed(2)} s).</p>`,
     r.notes.length ? `<h3>Notes</h3>${textList(r.notes)}` : '',
   ];
-  void model;
   return parts.join('\n');
 }
 
 /** The back-test page. */
 export function backtestHtml(model: FleetModel, r: BacktestResult): string {
-  return page(`${model.name}: market back-test ${r.from} to ${r.to}`, section('backtest', 'Market back-test', backtestSectionHtml(model, r)));
+  return page(`${model.name}: market back-test ${r.from} to ${r.to}`, section('backtest', 'Market back-test', backtestSectionHtml(r)));
 }
