@@ -43,10 +43,11 @@ export const POLICY_LABELS: Record<PolicyId, string> = {
 export interface BacktestQos {
   /** Served share of inference demand. */
   inferenceServedShare: number;
-  jobs: Array<{ id: string; floor: number | null; meanPerformance: number; minDailyPerformance: number; daysBelowFloor: number }>;
+  /** Per job: performance per day (mean, minimum, days below a continuous job's floor) and, for a job whose whole window lies in the period, whether it finished by its deadline. */
+  jobs: Array<{ id: string; floor: number | null; meanPerformance: number; minDailyPerformance: number; daysBelowFloor: number; finishedInTime: boolean | null }>;
   /** QoS-weighted mean performance of the jobs. */
   weighted: number | null;
-  /** Every floor held on every day and all inference served (to 0.1 %). */
+  /** Every continuous job's floor held on every day, every job in the period finished by its deadline, all inference served (to 0.1 %). */
   floorsMet: boolean;
 }
 
@@ -343,7 +344,10 @@ export function qosOver(model: FleetModel, ledger: Ledger, days: MarketDay[]): B
       min = Math.min(min, perf);
       if (w.continuous && w.qosFloor !== undefined && perf < w.qosFloor - 1e-3) below++;
     }
-    if (counted) jobs.push({ id: w.id, floor: w.qosFloor ?? null, meanPerformance: sum / counted, minDailyPerformance: min, daysBelowFloor: below });
+    const out = ledger.outcomes[w.index];
+    const inside = !w.continuous && days.length > 0 && w.releaseStep >= days[0]!.from && w.deadlineStep <= days[days.length - 1]!.to;
+    const finishedInTime = inside && out ? out.finishedStep >= 0 && out.finishedStep < w.deadlineStep : null;
+    if (counted) jobs.push({ id: w.id, floor: w.qosFloor ?? null, meanPerformance: sum / counted, minDailyPerformance: min, daysBelowFloor: below, finishedInTime });
   }
   const weights = jobs.map((j) => model.workloads.find((w) => w.id === j.id)!.qosWeight);
   const wsum = weights.reduce((a, b) => a + b, 0);
@@ -352,7 +356,7 @@ export function qosOver(model: FleetModel, ledger: Ledger, days: MarketDay[]): B
     inferenceServedShare: served,
     jobs,
     weighted: wsum > 0 ? jobs.reduce((a, j, i) => a + j.meanPerformance * weights[i]!, 0) / wsum : null,
-    floorsMet: served >= 0.999 && jobs.every((j) => j.daysBelowFloor === 0),
+    floorsMet: served >= 0.999 && jobs.every((j) => j.daysBelowFloor === 0 && j.finishedInTime !== false),
   };
 }
 

@@ -108,6 +108,7 @@ export async function executeDay(
 
   const planned = new Float64Array(T).fill(NaN);
   const doneAtStart = state.doneGpuHours.slice();
+  // full-deployment hours of each product called so far today
   const calledHours = md.reserves.map(() => 0);
   const shortfallAt = new Float64Array(T);
   // capacity sold but not held, per reserve product and day step (kW; the larger direction)
@@ -141,6 +142,8 @@ export async function executeDay(
       meteredBeforeKWh,
       budgetHours: md.reserves.map((r, k) => Math.max(0, r.spec.deploymentBudgetHoursPerDay - calledHours[k]!)),
       calls: withCalls,
+      // a call's capacity is in use while it is delivered (only on the steps this solve honours calls)
+      deliveringKW: (r, t) => (withCalls.some((c) => c.t === t) ? calledBy[r]![t - day.from]! : 0),
       qosNeed,
       lp: marketLpOptions(model, t0, day.to, signals, state, opts.maxPoints),
     });
@@ -180,7 +183,8 @@ export async function executeDay(
       const k = u.step - day.from;
       unheldAt[u.reserve]![k] = Math.max(unheldAt[u.reserve]![k]!, x[u.column]!);
     }
-    for (let t = t0; t < t1; t++) md.reserves.forEach((_, k) => (calledHours[k]! += calledBy[k]![t - day.from]! > 0 ? h : 0));
+    // the budget counts full-deployment hours: a step called at a share of the offer uses that share of a step
+    for (let t = t0; t < t1; t++) md.reserves.forEach((r, k) => (calledHours[k]! += calledBy[k]![t - day.from]! > 0 ? r.deployedShare[t + md.offset]! * h : 0));
   }
 
   // delivered share per reserve product and day product: shortfall shared in proportion to the calls

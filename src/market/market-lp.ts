@@ -73,6 +73,8 @@ export interface MarketLpInput {
   /** Full-deployment hours of each reserve product still to guard against today. */
   budgetHours?: number[];
   calls?: ReserveCall[];
+  /** Capacity of reserve product r being delivered at step t by a call (kW): it need not also be held. */
+  deliveringKW?: (reserve: number, t: number) => number;
   /** Replacement bounds for QoS rows, by workload (the floor over the whole day, less what is done). */
   qosNeed?: Map<number, number>;
   lp: FleetLpOptions;
@@ -452,8 +454,10 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
         const i = productOf[k]!;
         if (i < 0) continue;
         const slacks = new Map<number, number>();
+        // capacity being delivered by a call at this step is in use, not held: only the rest must be
+        const need = (r: number) => Math.max(0, offerFixed[r]![i]! - (dir === (reserveSpecs[r]!.direction === 'down' ? 'down' : 'up') ? (input.deliveringKW?.(r, from + k) ?? 0) : 0));
         reserveSpecs.forEach((p, r) => {
-          const fixed = offerFixed[r]![i]!;
+          const fixed = need(r);
           if (fixed > 0 && served[r]! >= 0) {
             // capacity already sold: holding it is a soft requirement, and what cannot be held is recorded
             const slack = lp.addVariable({ name: `unheld[${p.id},${dir},${from + k}]{s${si}}`, upper: fixed, cost: pi * UNHELD_PER_KWH * h });
@@ -465,7 +469,7 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
           const needs = reserveSpecs.map((_, r) => r).filter((r) => served[r]! >= 0 && served[r]! <= level && (offerTerm(r, i) || offerFixed[r]![i]! > 0));
           if (needs.length === 0) continue;
           // Σ offers of products limited to the `level + 1` fastest levers ≤ what those levers hold
-          const fixedSum = needs.reduce((a, r) => a + offerFixed[r]![i]!, 0);
+          const fixedSum = needs.reduce((a, r) => a + need(r), 0);
           lp.beginRow(-Infinity, -fixedSum);
           for (const r of needs) {
             const offer = offerTerm(r, i);
