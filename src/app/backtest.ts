@@ -7,7 +7,7 @@ import { InputError } from '../errors/index.ts';
 import type { Solver } from '../optimize/index.ts';
 import { runBacktest, POLICY_IDS, type BacktestResult } from '../market/backtest.ts';
 import type { MarketData } from '../market/market-data.ts';
-import { backtestDaysCsv, backtestHtml, backtestJson } from '../market/report.ts';
+import { backtestDaysCsv, backtestJson } from '../market/outputs.ts';
 import { loadMarketOf, marketDayOption } from './bid.ts';
 import { csvFile, htmlFile, jsonFile } from './files.ts';
 import { checkpoint } from './progress.ts';
@@ -80,7 +80,11 @@ export async function runMarketBacktest(input: BacktestInput, deps: UseCaseDeps)
   return {
     scenario, market: md, result, json,
     text: backtestText(result),
-    files: async () => [jsonFile('summary.json', json), csvFile('days.csv', backtestDaysCsv(result)), htmlFile('report.html', backtestHtml(scenario.model, result))],
+    files: async () => {
+      // the HTML page loads the chart renderer: only when files are asked for
+      const { backtestHtml } = await import('../market/report-html.ts');
+      return [jsonFile('summary.json', json), csvFile('days.csv', backtestDaysCsv(result)), htmlFile('report.html', backtestHtml(scenario.model, result))];
+    },
   };
 }
 

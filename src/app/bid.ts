@@ -9,7 +9,7 @@ import { awardFromPoints } from '../market/bid-curve.ts';
 import { bidDay, pacedState, type DayBid } from '../market/day-bid.ts';
 import { loadMarket, pickMarket, type MarketData, type MarketDay } from '../market/market-data.ts';
 import { qualificationReport, type QualificationRow } from '../market/qualification.ts';
-import { bidCsv, bidHtml, bidJson, localIso } from '../market/report.ts';
+import { bidCsv, bidJson, localIso } from '../market/outputs.ts';
 import { csvFile, htmlFile, jsonFile } from './files.ts';
 import { checkpoint } from './progress.ts';
 import { loadScenarioInput, type LoadedScenario, type ScenarioInput } from './scenario-input.ts';
@@ -89,11 +89,15 @@ export async function runBid(input: BidInput, deps: UseCaseDeps): Promise<BidOut
   return {
     scenario, market: md, bids, qualification, json,
     text: bids.map((b) => bidText(model, md, b)).join('\n') + qualificationText(qualification),
-    files: async () => [
-      jsonFile('bid.json', json),
-      csvFile('bid.csv', bids.map((b, i) => bidCsv(model, md, b, i === 0)).join('')),
-      ...bids.map((b) => htmlFile(bids.length === 1 ? 'bid.html' : `bid-${model.sites[b.sites[0]!]!.id}.html`, bidHtml(model, md, b, qualification))),
-    ],
+    files: async () => {
+      // the HTML pages load the chart renderer: only when files are asked for
+      const { bidHtml } = await import('../market/report-html.ts');
+      return [
+        jsonFile('bid.json', json),
+        csvFile('bid.csv', bids.map((b, i) => bidCsv(model, md, b, i === 0)).join('')),
+        ...bids.map((b) => htmlFile(bids.length === 1 ? 'bid.html' : `bid-${model.sites[b.sites[0]!]!.id}.html`, bidHtml(model, md, b, qualification))),
+      ];
+    },
   };
 }
 

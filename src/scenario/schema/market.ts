@@ -5,7 +5,7 @@
  * and their sources are in docs/markets.md; presets fill what a market section leaves out.
  */
 import { z } from 'zod';
-import { Fraction, Id, NonNegative, Positive } from './common.ts';
+import { CostPerMWh, Fraction, Id, NonNegative, Positive, PricePerMWh } from './common.ts';
 import { SeriesRef } from '../../series/schema.ts';
 
 /** A price or volume series: one reference, or several files read as one (e.g. quarterly files). */
@@ -16,8 +16,8 @@ export type MarketSeriesRef = z.infer<typeof MarketSeriesRef>;
 
 /** What the market's day-ahead curves must respect; a preset's values apply where one is left out. */
 export const MarketLimits = z.strictObject({
-  priceFloorPerMWh: z.number().optional().describe('Lowest price a bid may name, currency/MWh'),
-  priceCapPerMWh: z.number().optional().describe('Highest price a bid may name, currency/MWh'),
+  priceFloorPerMWh: PricePerMWh.optional().describe('Lowest price a bid may name, currency/MWh'),
+  priceCapPerMWh: PricePerMWh.optional().describe('Highest price a bid may name, currency/MWh'),
   maxSegments: z.number().int().min(1).max(200).optional().describe('Most price steps (segments) per product curve'),
   quantityStepMW: Positive.optional().describe('Quantity resolution of a bid, MW'),
 });
@@ -25,7 +25,7 @@ export const MarketLimits = z.strictObject({
 /** Deviations from the day-ahead award beyond a tolerance band pay a penalty (China provincial spot markets). */
 export const DeviationRule = z.strictObject({
   toleranceFraction: Fraction.describe('Deviation allowed without penalty, as a share of the hour\'s award'),
-  penaltyPerMWh: NonNegative.describe('Charge per MWh of deviation beyond the band (on top of settling it at the real-time price)'),
+  penaltyPerMWh: CostPerMWh.describe('Charge per MWh of deviation beyond the band (on top of settling it at the real-time price)'),
 });
 
 /** When a reserve is called: a fixed share of hours (seeded), a series of the deployed share, or activated energy over procured capacity. */
