@@ -8,7 +8,7 @@ import type { KpiRow } from './html.ts';
 
 /** Extra figures only sites have. */
 export interface SiteExtras {
-  designPue?: number;
+  designPue?: number | null;
   installedItMW?: number;
 }
 
@@ -45,7 +45,7 @@ function allKpiRows(subjects: Array<Kpis & SiteExtras>, currency: string): KpiRo
     { key: 'gridExportMWh', label: 'Grid export', value: col((s) => s.gridExportMWh), unit: 'MWh', decimals: 1 },
     { key: 'storageThroughputMWh', label: 'Storage discharge', value: col((s) => s.storageThroughputMWh), unit: 'MWh', decimals: 1 },
     { group: 'Efficiency' },
-    { key: 'pue', label: 'PUE', value: col((s) => (s.pue > 0 ? s.pue : null)), unit: '—', decimals: 3, note: 'facility ÷ IT energy' },
+    { key: 'pue', label: 'PUE', value: col((s) => s.pue), unit: '—', decimals: 3, note: 'facility ÷ IT energy' },
     ...(hasSiteFields ? [{ key: 'designPue', label: 'Design PUE', value: col((s) => s.designPue ?? null), unit: '—', decimals: 3 } satisfies KpiRow] : []),
     ...(hasSiteFields ? [{ key: 'installedItMW', label: 'Installed IT capacity', value: col((s) => s.installedItMW ?? null), unit: 'MW', decimals: 2 } satisfies KpiRow] : []),
     { key: 'peakImportMW', label: 'Peak grid import', value: col((s) => s.peakImportMW), unit: 'MW', decimals: 3 },

@@ -16,7 +16,7 @@ export const DIRECT_GREEN_REFERENCE = 0.6;
 export function monthlyPueChart(months: MonthKpis[], designPue: number | null, title: string, width = 960, height = 320, greenTarget: number | null = null): string {
   const green = greenTarget ?? DIRECT_GREEN_REFERENCE;
   const greenLabel = greenTarget !== null ? `site target ${formatNumber(green * 100, 0)} %` : `${DIRECT_GREEN_REFERENCE * 100} % reference`;
-  const pues = months.map((m) => m.pue).filter((p) => p > 0);
+  const pues = months.map((m) => m.pue).filter((p): p is number => p !== null && p > 0);
   const top = Math.max(designPue ?? 0, ...pues, 1.05);
   // bars start at 1.0: PUE cannot be lower, so the bar length is the overhead
   const overhead = top + 0.01 - 1;
@@ -34,7 +34,7 @@ export function monthlyPueChart(months: MonthKpis[], designPue: number | null, t
     series: [
       {
         name: 'PUE', type: 'bar', yAxisIndex: 0, barMaxWidth: 36, color: COLORS.skyBlue, silent: true, emphasis: { disabled: true },
-        data: months.map((m) => (m.pue > 0 ? Math.round(m.pue * 1e4) / 1e4 : null)),
+        data: months.map((m) => (m.pue !== null && m.pue > 0 ? Math.round(m.pue * 1e4) / 1e4 : null)),
         label: { show: months.length <= 14, position: 'top', fontSize: 10, formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? formatNumber(p.value, 3, 3) : '') },
         ...(designPue && designPue > 0
           ? { markLine: { silent: true, symbol: 'none', lineStyle: { color: COLORS.blue, type: 'dashed' as const }, label: { formatter: `design ${formatNumber(designPue, 3)}`, position: 'insideStartTop' as const, color: COLORS.blue, fontSize: 10, backgroundColor: 'rgba(255,255,255,0.85)', padding: [1, 3] }, data: [{ yAxis: designPue }] } }
