@@ -12,6 +12,7 @@ import { registerCompare } from './commands/compare.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerTariff } from './commands/tariff.ts';
 import { registerValidate } from './commands/validate.ts';
 
 
@@ -44,6 +45,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input.`,
   registerSchema(program, io);
   registerFinance(program, io);
   registerGridProgramCommands(program, io);
+  registerTariff(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }

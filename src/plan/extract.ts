@@ -93,8 +93,13 @@ export function extractWindow(model: FleetModel, layout: FleetLpLayout, x: Float
     const ex = d.exportKW?.[s];
     if (ex && L.e >= 0) for (let t = layout.from; t < end; t++) ex[t] = Math.max(0, x[L.e + t - layout.from]!);
     const gens = d.generatorKW?.[s];
+    // a generator is off where the plan's on/off decision is (integer tolerance aside) zero
     if (gens) L.gen.forEach((gc, j) => {
-      for (let t = layout.from; t < end; t++) gens[j]![t] = Math.max(0, x[gc.p + t - layout.from]!);
+      for (let t = layout.from; t < end; t++) {
+        const k = t - layout.from;
+        const off = gc.u >= 0 ? x[gc.u + k]! < 1e-4 : x[gc.p + k]! < 1e-6;
+        gens[j]![t] = off ? 0 : Math.max(0, x[gc.p + k]!);
+      }
     });
   });
 }

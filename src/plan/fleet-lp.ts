@@ -547,7 +547,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     const exportSources = [...L.r, ...(L.d >= 0 ? [L.d] : []), ...site.generators.flatMap((gm, j) => (gm.canExport ? [L.gen[j]!.p] : []))];
     addTariffRows({
       lp, book: layout.books[s]!, site, grid, from, to,
-      cols: { g: L.g, e: L.e, exportSources },
+      cols: { g: L.g, e: L.e, exportSources, charge: L.c },
       importPrice: signals.importPrice[s]!,
       exportPrice: signals.exportPrice[s]!,
       state: state.tariff[s]!,

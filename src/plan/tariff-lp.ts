@@ -49,6 +49,8 @@ export interface TariffColumns {
   e: number;
   /** First columns of what may be exported: renewables taken, storage discharge, exporting generators. */
   exportSources: number[];
+  /** First storage-charge column, or −1: what charges the store is not exported. */
+  charge: number;
 }
 
 /** Inputs of {@link addTariffRows}. */
@@ -346,7 +348,8 @@ export function addTariffRows(x: TariffLpInput): void {
         lp.endRow();
       }
     }
-    // export must come from on-site sources when it can earn more than import costs (no buying to resell)
+    // export must come from on-site sources, net of what charges the store, when it can earn as much as
+    // import costs (no buying to resell, directly or through the battery)
     let arbitrage = false;
     for (let t = from; t < to && !arbitrage; t++) if (x.exportPrice[t]! >= x.importPrice[t]! - 1e-9) arbitrage = true;
     if (arbitrage) {
@@ -354,6 +357,7 @@ export function addTariffRows(x: TariffLpInput): void {
         tag.step(-Infinity, 0, 'export-source', s, from + k);
         lp.addTerm(cols.e + k, 1);
         for (const src of cols.exportSources) lp.addTerm(src + k, -1);
+        if (cols.charge >= 0) lp.addTerm(cols.charge + k, 1);
         lp.endRow();
       }
     }

@@ -9,9 +9,9 @@
  * - export takes renewables left over, then storage discharge left over, then generator output
  *   (where a generator may export), up to the export limit; renewables nobody takes are curtailed.
  *
- * Where the tariff lets a site import and export in the same step and the plan exports more than
- * this surplus, the difference is taken from renewables (then storage) serving the load, and the
- * grid serves that load instead. Storage follows its setpoint within limits (tracking the green
+ * Where the plan exports more than this surplus, the difference is taken from renewables (then
+ * storage) serving the load, and generator output left over serves that load instead; the grid
+ * may serve it only where the tariff lets a site import and export in the same step. Storage follows its setpoint within limits (tracking the green
  * share of what it holds); the grid covers the rest up to its import limit; what is left is
  * shortfall.
  */
@@ -66,7 +66,7 @@ export function settleSupply(site: SiteModel, L: SiteLedger, dispatch: Dispatch,
     for (let k = 0; k < gens.length; k++) {
       const g = gens[k]!;
       let p = plannedGen?.[k]?.[t] ?? 0;
-      if (!(p > 1e-9)) p = 0;
+      if (!(p > 1e-6)) p = 0; // below a milliwatt: off
       if (p > g.capacityKW) p = g.capacityKW;
       if (p > 0 && p < g.minKW - 1e-6) {
         correct(`generator ${g.id} at ${site.id} planned below its minimum load; raised to it`);
@@ -90,7 +90,7 @@ export function settleSupply(site: SiteModel, L: SiteLedger, dispatch: Dispatch,
     let battToLoad = Math.min(d, rest);
     rest -= battToLoad;
     const battSurplus = d - battToLoad;
-    const genToLoad = Math.min(G, rest);
+    let genToLoad = Math.min(G, rest);
     rest -= genToLoad;
     let genSurplus = G - genToLoad;
     const reToBatt = Math.min(restR, c);
@@ -103,6 +103,27 @@ export function settleSupply(site: SiteModel, L: SiteLedger, dispatch: Dispatch,
     let battExport = Math.min(battSurplus, cap - reExport);
     const genExport = Math.min(genSurplus, Math.max(0, genExportable - genToLoad - genToBatt), cap - reExport - battExport);
     genSurplus -= genExport;
+    // a plan that sells on-site output while the load takes from elsewhere: renewables (then storage)
+    // serving the load are exported, and generators left over serve the load instead; the grid may
+    // take over the rest only where the tariff allows importing and exporting in the same step
+    let diverted = 0;
+    if (plannedExport && allowExport) {
+      const want = Math.min(cap, Math.max(0, plannedExport[t]!)) - (reExport + battExport + genExport);
+      if (want > 1e-9) {
+        const room = Math.min(want, exclusive ? genSurplus : Infinity);
+        const fromRe = Math.min(room, reToLoad);
+        reToLoad -= fromRe;
+        reExport += fromRe;
+        const fromBatt = Math.min(room - fromRe, battToLoad);
+        battToLoad -= fromBatt;
+        battExport += fromBatt;
+        diverted = fromRe + fromBatt;
+        const fromGen = Math.min(diverted, genSurplus);
+        genToLoad += fromGen;
+        genSurplus -= fromGen;
+        diverted -= fromGen;
+      }
+    }
     if (battSurplus - battExport > 1e-9) d -= battSurplus - battExport; // discharge nobody can take
     if (genSurplus > 1e-9) {
       // output nobody can take: generators turn down (last one first)
@@ -115,20 +136,6 @@ export function settleSupply(site: SiteModel, L: SiteLedger, dispatch: Dispatch,
       }
       G -= genSurplus;
       genSurplus = 0;
-    }
-    // a plan that sells on-site output while the load buys from the grid (allowed by the tariff)
-    let diverted = 0;
-    if (!exclusive && plannedExport && allowExport) {
-      const want = Math.min(cap, Math.max(0, plannedExport[t]!)) - (reExport + battExport + genExport);
-      if (want > 1e-9) {
-        const fromRe = Math.min(want, reToLoad);
-        reToLoad -= fromRe;
-        reExport += fromRe;
-        const fromBatt = Math.min(want - fromRe, battToLoad);
-        battToLoad -= fromBatt;
-        battExport += fromBatt;
-        diverted = fromRe + fromBatt;
-      }
     }
     const curtailed = avail - (reToLoad + reToBatt + reExport);
     let gridToLoad = rest + diverted;
