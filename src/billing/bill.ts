@@ -10,7 +10,7 @@
 import type { SiteModel } from '../model/fleet-model.ts';
 import { generatorCost, generatorFuel } from '../physics/generator.ts';
 import type { SiteLedger } from '../simulate/ledger.ts';
-import { lookbackMonthKeys, prorationNote, type CompiledDemandCharge, type CompiledTariff } from '../tariff/compile.ts';
+import { lookbackMonthKeys, prorationNote, twoPartBreakevenKW, type CompiledDemandCharge, type CompiledTariff } from '../tariff/compile.ts';
 import { stepHours, type Calendar, type TimeGrid } from '../time/grid.ts';
 
 /** One line of a bill. */
@@ -239,7 +239,11 @@ export function billSite(site: SiteModel, L: SiteLedger, grid: TimeGrid): SiteBi
         const month = cal.monthKeys[m]!;
         const x = cost(m);
         twoPartRows.push({ month, basis, capacityCost: x.capacity, demandCost: x.demand });
-        const why = tp.basis === 'cheaper' ? ` (cheaper: capacity ${fmt(round(capSum, 2))} vs demand ${fmt(round(demSum, 2))}${tp.choiceGroups.length > 1 && group.length > 1 ? ' over the choice period' : ''})` : '';
+        const breakeven = twoPartBreakevenKW(tp);
+        const why =
+          tp.basis === 'cheaper'
+            ? ` (cheaper: capacity ${fmt(round(capSum, 2))} vs demand ${fmt(round(demSum, 2))}${group.length > 1 ? ' over the choice period' : ''}; demand billing is cheaper below ${fmt(round(breakeven, 1))} kW)`
+            : '';
         const note = prorationNote(c, m);
         if (basis === 'capacity') {
           const rate = tp.capacityRatePerKVAMonth * c.share[m]!;

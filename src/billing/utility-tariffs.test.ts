@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { billAsMetered, loadSiteScenario, profile } from '../../test/helpers/load-site.ts';
 import { summarise } from '../metrics/summary.ts';
 import type { SiteBill } from './bill.ts';
+import { cheaperTwoPartBasis, twoPartBreakevenKW } from '../tariff/compile.ts';
 
 const SHARE = 48 / 744;
 const twoDays = (loadKW: number[] | number, site: Record<string, unknown>) => loadSiteScenario({ start: '2023-07-03T00:00', hours: 48, loadKW, site });
@@ -138,9 +139,13 @@ describe('China two-part tariff: capacity or demand, and the cheaper of the two'
     const low = bill(500, 'cheaper');
     expect(low.breakdown).toMatchObject({ demand: 15_000, capacity: 0 });
     expect(low.twoPart![0]).toMatchObject({ basis: 'demand', capacityCost: 20_000, demandCost: 15_000 });
-    expect(line(low, 'basic charge on maximum demand')!.item).toContain('cheaper: capacity 20,000 vs demand 15,000');
+    expect(line(low, 'basic charge on maximum demand')!.item).toContain('cheaper: capacity 20,000 vs demand 15,000; demand billing is cheaper below 666.7 kW');
     const high = bill(800, 'cheaper');
     expect(high.breakdown).toMatchObject({ demand: 0, capacity: 20_000 });
+    // the rule: demand billing is cheaper below kVA × capacity rate ÷ demand rate = 1000 × 20 / 30
+    const tp = { kva: 1000, capacityRatePerKVAMonth: 20, demandRatePerKWMonth: 30, floorKW: 400 };
+    expect(twoPartBreakevenKW(tp)).toBeCloseTo(666.667, 3);
+    expect([cheaperTwoPartBasis(tp, 666), cheaperTwoPartBasis(tp, 667), cheaperTwoPartBasis(tp, 100)]).toEqual(['demand', 'capacity', 'demand']);
   });
 });
 
@@ -172,6 +177,16 @@ describe('export: net metering, net billing', () => {
     // limit 744 kWh × 48/744 = 48 kWh at 100/MWh = 4.8; the other 1.152 MWh at 20/MWh = 23.04
     expect(line(b, 'export credit, net metering')!).toMatchObject({ quantity: 0.048, amount: -4.8 });
     expect(line(b, 'export beyond the net-metering limit')!.amount).toBeCloseTo(-23.04, 9);
+  });
+
+  it('a time-varying export limit caps export step by step (the lower of the series and the constant)', () => {
+    const sc = twoDays(50, { grid: { importLimitKW: 500, exportLimitKW: 100, exportLimit: { dailyProfile: profile(30, { 12: 200, 13: 200 }), unit: 'kW' } }, renewables: [solar], tariff: { energy: { type: 'flat', pricePerKWh: 0.1 }, export: { type: 'flat', pricePerKWh: 0.05 } } });
+    const { ledger, bill: b } = billAsMetered(sc);
+    const L = ledger.sites[0]!;
+    expect(L.gridExportKW[10]).toBe(30);
+    expect(L.gridExportKW[12]).toBe(50); // limit 100 (the constant), surplus 50
+    // per day: 10 h at 30 kW + 2 h at 50 kW = 0.4 MWh; two days 0.8 MWh × 50
+    expect(b.breakdown.exportCredit).toBeCloseTo(-40, 9);
   });
 
   it('net billing pays the export price series', () => {

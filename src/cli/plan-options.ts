@@ -16,6 +16,7 @@ export interface PlanFlags {
   points: string;
   workers: string;
   lpMethod: string;
+  integers: string;
 }
 
 /** Adds the planning options to a command. */
@@ -31,7 +32,8 @@ export function addPlanOptions(cmd: Command): Command {
     .option('--export-lp <file>', 'write the (first) model in CPLEX LP format, or MPS if the name ends in .mps')
     .option('--points <n>', 'operating points per throughput curve in the model', '4')
     .option('--lp-method <m>', 'LP algorithm: auto (simplex up to 250k columns, interior point above), simplex or ipm', 'auto')
-    .option('--workers <n>', 'parallel solver workers', '2');
+    .option('--workers <n>', 'parallel solver workers', '2')
+    .option('--integers <mode>', 'binaries for falling tariff blocks, the two-part basis, one-way meters and genset on/off: auto (when the model is small), exact or relax', 'auto');
 }
 
 function positive(name: string, v: string, integer = false): number {
@@ -53,8 +55,12 @@ export function planOptionsFrom(f: PlanFlags): Partial<PlanOptions> {
   if (!['auto', 'simplex', 'ipm'].includes(f.lpMethod)) {
     throw new InputError('OPTION_INVALID', `--lp-method must be auto, simplex or ipm, got "${f.lpMethod}"`, { path: '--lp-method' });
   }
+  if (!['auto', 'exact', 'relax'].includes(f.integers)) {
+    throw new InputError('OPTION_INVALID', `--integers must be auto, exact or relax, got "${f.integers}"`, { path: '--integers' });
+  }
   const o: Partial<PlanOptions> = {
     lpMethod: f.lpMethod as PlanOptions['lpMethod'],
+    integers: f.integers as PlanOptions['integers'],
     lookaheadHours,
     commitHours,
     forecast: { kind: f.forecast as 'perfect' | 'persistence' | 'noise', noise: positive('--noise', f.noise), seed: positive('--seed', f.seed, true) },

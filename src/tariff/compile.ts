@@ -305,6 +305,20 @@ export function compileTariff(t: Tariff, ctx: TariffContext): CompiledTariff {
   };
 }
 
+/**
+ * China's two-part choice for a given load: billing on maximum demand is cheaper than on
+ * contracted capacity exactly when the billed demand (at least the floor) is below
+ * kVA × capacity rate ÷ demand rate. Returns that demand, kW (Infinity when demand is free).
+ */
+export function twoPartBreakevenKW(tp: Pick<CompiledTwoPart, 'kva' | 'capacityRatePerKVAMonth' | 'demandRatePerKWMonth'>): number {
+  return tp.demandRatePerKWMonth > 0 ? (tp.kva * tp.capacityRatePerKVAMonth) / tp.demandRatePerKWMonth : Infinity;
+}
+
+/** Which two-part basis is cheaper for a month whose peak is `peakKW` (before proration). */
+export function cheaperTwoPartBasis(tp: Pick<CompiledTwoPart, 'kva' | 'capacityRatePerKVAMonth' | 'demandRatePerKWMonth' | 'floorKW'>, peakKW: number): 'capacity' | 'demand' {
+  return Math.max(peakKW, tp.floorKW) < twoPartBreakevenKW(tp) ? 'demand' : 'capacity';
+}
+
 /** Months counted by a ratchet for billing month `key`: the `lookbackMonths` calendar months before it (keys). */
 export function lookbackMonthKeys(key: string, lookbackMonths: number, monthsOfYear?: ReadonlySet<number>): string[] {
   const [y, m] = monthKeyParts(key);

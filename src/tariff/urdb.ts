@@ -191,7 +191,12 @@ export function urdbToTariff(rate: Record<string, unknown>, file: string, path =
   } else {
     // the default period is the one covering most hours of the year's schedule; its hours need no band
     const count = new Array<number>(ers.length).fill(0);
-    for (let m = 0; m < MONTHS; m++) for (let h = 0; h < 24; h++) count[weekday[m]![h]!]! += 5, count[weekend[m]![h]!]! += 2;
+    for (let m = 0; m < MONTHS; m++) {
+      for (let h = 0; h < 24; h++) {
+        count[weekday[m]![h]!]! += 5; // five weekdays and two weekend days a week
+        count[weekend[m]![h]!]! += 2;
+      }
+    }
     const dflt = count.indexOf(Math.max(...count));
     const bands = ers.flatMap((_, i) => (i === dflt ? [] : scheduleWindows(weekday, weekend, (x) => x === i).map((w) => ({ period: names[i], ...w }))));
     const seasons = hasFuel
