@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { billAsMetered, loadSiteScenario, profile } from '../../test/helpers/load-site.ts';
 import { summarise } from '../metrics/summary.ts';
+import { thrown } from '../../test/helpers/input-error.ts';
 import type { SiteBill } from './bill.ts';
 import { cheaperTwoPartBasis, twoPartBreakevenKW } from '../tariff/compile.ts';
 
@@ -192,6 +193,20 @@ describe('export: net metering, net billing', () => {
   it('net billing pays the export price series', () => {
     const b = bill({ type: 'netBilling', price: { constant: 30, unit: 'USD/MWh' } });
     expect(b.breakdown.exportCredit).toBeCloseTo(-36, 9); // 1.2 MWh × 30
+  });
+});
+
+describe('bad tariff input is named where it is', () => {
+  it('a two-part tariff without contracted capacity, a coincident time that is not a time, a negative load', () => {
+    const kva = thrown(() => billAsMetered(twoDays(100, { tariff: { energy: { type: 'flat', pricePerKWh: 0.1 }, twoPart: { capacityRatePerKVAMonth: 20, demandRatePerKWMonth: 30 } } })));
+    expect(kva.location.path).toBe('sites[0].tariff.twoPart');
+    expect(kva.message).toContain('contractedCapacityKVA');
+    const cp = thrown(() => billAsMetered(twoDays(100, { tariff: { energy: { type: 'flat', pricePerKWh: 0.1 }, demandCharges: [{ name: 'cp', ratePerKWMonth: 1, coincident: { times: ['3 July at five'] } }] } })));
+    expect(cp.location.path).toBe('sites[0].tariff.demandCharges[0].coincident.times[0]');
+    const neg = thrown(() => billAsMetered(twoDays(-5, { tariff: { energy: { type: 'flat', pricePerKWh: 0.1 } } })));
+    expect(neg.location.path).toBe('sites[0].loads[0].power');
+    const tiers = thrown(() => billAsMetered(twoDays(100, { tariff: { energy: { type: 'flat', pricePerKWh: 0.1 }, demandCharges: [{ name: 'd', tiers: [{ ratePerKWMonth: 1 }, { upToKW: 5, ratePerKWMonth: 2 }] }] } })));
+    expect(tiers.location.path).toBe('sites[0].tariff.demandCharges[0].tiers[0].upToKW');
   });
 });
 

@@ -257,7 +257,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         upper: (k) => (k === T - 1 ? endHi : st.socMaxKWh),
       });
     }
-    const gen = site.generators.map((gm, j) => {
+    const gen = site.generators.map((gm) => {
       const p = lp.addVariables(T, { nameFn: (k) => `generator[${site.id},${gm.id},${when(from + k)}]`, upper: gm.capacityKW });
       const co2PerKWh = (gm.fuelPerKWh * gm.co2KgPerFuelUnit) / 1000; // t per kWh
       for (let k = 0; k < T; k++) {
@@ -276,7 +276,6 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
           relaxations.add(`generator ${gm.id} at ${site.id}: on/off relaxed (no binaries: the model is too large), so its minimum load and no-load fuel are spread over partial running; the simulator runs it at least at minimum load`);
         }
       }
-      void j;
       return { p, u };
     });
     layout.sites[s] = { g, e, r, c, d, soc, gen };

@@ -104,6 +104,7 @@ export async function buildGuide(model: FleetModel, signals: WindowSignals, solv
       renewableAvailableKW: blocks(s.renewableAvailableKW, B, n, count),
       storage: undefined,
       importLimitKW: blocks(s.importLimitKW, B, n, count),
+      carbonIntensity: blocks(s.carbonIntensity, B, n, count),
       exportLimitKW,
       canExport: exportLimitKW.some((x) => x > 0),
       compiledTariff: tariff,
