@@ -47,6 +47,8 @@ export interface PlanOptions {
   guide?: boolean;
   /** Binary variables for non-convex tariff rules and generator on/off: exact when the model is small (auto), always, or never. */
   integers?: 'auto' | 'exact' | 'relax';
+  /** A solver to use instead of starting one (`solver` is then ignored); the caller closes it. */
+  solverInstance?: Solver;
   progress?: Progress;
 }
 
@@ -217,7 +219,8 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
   // a full-horizon model is already large: solve every independent group on its own (in parallel)
   const batches = batchComponents(siteComponents(model, o.caps), o.mode === 'optimal' ? 1 : o.maxSitesPerModel);
   const forecaster = new Forecaster(model, o.forecast);
-  const solvers = Array.from({ length: Math.max(1, Math.min(o.workers, batches.length)) }, () => makeSolver(o.solver));
+  // a solver passed in is the caller's to keep (and close); otherwise one per worker, closed here
+  const solvers = o.solverInstance ? [o.solverInstance] : Array.from({ length: Math.max(1, Math.min(o.workers, batches.length)) }, () => makeSolver(o.solver));
   const stats: SolverStats = { solver: solvers[0]!.name, status: 'optimal', objective: 0, rows: 0, columns: 0, nonzeros: 0, buildSeconds: 0, solveSeconds: 0, mipGap: null, solves: 0, windows: windows.length, largestColumns: 0 };
   try {
     if (o.exportLp) {
@@ -296,7 +299,7 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     dispatch.notes.push(...relaxations);
     if (o.mode === 'optimal') stats.predictedBill = predicted.filter(Boolean);
   } finally {
-    await Promise.all(solvers.map((s) => s.close?.()));
+    if (!o.solverInstance) await Promise.all(solvers.map((s) => s.close?.()));
   }
   if (o.mode === 'rolling') stats.objective = NaN; // window objectives overlap; the simulated cost is what counts
   dispatch.solver = stats;

@@ -4,11 +4,15 @@
  * decisions the tariff rewards. One load-only site over two July days in Texas local time
  * (Monday 3 and Tuesday 4 July 2023; proration share 48/744).
  */
-import { describe, expect, it } from 'vitest';
-import { loadSiteScenario, planAndBill, profile } from '../../test/helpers/load-site.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadSiteScenario, planAndBill as planWith, profile } from '../../test/helpers/load-site.ts';
+import { HighsWasmSolver } from '../optimize/index.ts';
 import { BILL_COMPONENTS } from '../billing/bill.ts';
 
 const SHARE = 48 / 744;
+const solver = new HighsWasmSolver(); // one HiGHS worker for the whole file
+afterAll(() => solver.close());
+const planAndBill = (scenario: Record<string, unknown>, options: Parameters<typeof planWith>[1] = {}) => planWith(scenario, { solverInstance: solver, ...options });
 const twoDays = (loadKW: number[] | number, site: Record<string, unknown>) => loadSiteScenario({ start: '2023-07-03T00:00', hours: 48, loadKW, site });
 
 /** The plan's predicted bill equals the simulated bill, component by component. */

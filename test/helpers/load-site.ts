@@ -48,7 +48,7 @@ export function billAsMetered(scenario: Record<string, unknown>): { model: Fleet
   return { model, ledger, bill: billSite(model.sites[0]!, ledger.sites[0]!, model.grid) };
 }
 
-/** Plans a scenario optimally, simulates the plan and bills it; returns the plan's predicted bill beside the simulated one. */
+/** Plans a scenario optimally, simulates the plan and bills it; returns the plan's predicted bill beside the simulated one (pass `solverInstance` to reuse a HiGHS worker). */
 export async function planAndBill(scenario: Record<string, unknown>, options: Partial<PlanOptions> = {}) {
   const model = modelOf(scenario);
   const dispatch = await planFleet(model, { workers: 1, ...options });
