@@ -1,6 +1,7 @@
 /**
- * The library's front door: each stage of scenario → physics → plan → simulate → settle as a
- * plain function. The CLI and the server are thin shells over these.
+ * The stage-level library API: each stage of scenario → physics → plan → simulate → settle as
+ * a plain function, for callers that compose their own flow. Most callers want the use cases
+ * (src/app), which run whole commands; both are exported from the package entry (src/index.ts).
  */
 import { buildFleetModel, type FleetModel } from './model/fleet-model.ts';
 import { summarise } from './metrics/summary.ts';
@@ -43,7 +44,7 @@ export function buildModel(resolved: ResolvedScenario): FleetModel {
   }
 }
 
-/** Plan stage: runs a named policy. */
+/** Plan stage: runs a named policy (LP policies take `solverFactory` and `signal` in `options`). */
 export async function plan(model: FleetModel, policy: string, progress?: Progress, options?: Partial<PlanOptions>): Promise<Dispatch> {
   return getPolicy(policy).dispatch(model, progress, options);
 }

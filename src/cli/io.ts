@@ -1,7 +1,9 @@
-/** Where command output goes: replaceable, so tests run commands in-process. */
+/** Where command output goes, and what stops a running command: replaceable, so tests run commands in-process. */
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Aborted when the user interrupts the command (Ctrl-C); the use case then stops with a CancelledError. */
+  signal?: AbortSignal;
 }
 
 /** Standard output and standard error. */

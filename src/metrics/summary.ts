@@ -298,8 +298,8 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
     })),
     qos,
     checks: { maxEnergyBalanceErrorKWh: ledger.maxEnergyBalanceErrorKWh, corrections: ledger.corrections },
-    warnings: model.resolved.warnings,
-    series: model.resolved.seriesReports,
+    warnings: [...model.resolved.warnings], // a copy: a loaded scenario is shared by many runs
+    series: [...model.resolved.seriesReports],
     notes: ledger.notes,
   };
   const st = ledger.solver;

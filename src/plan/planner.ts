@@ -4,9 +4,9 @@
  * groups of sites, solved in parallel HiGHS workers, and read back into one dispatch. Infeasible
  * windows are explained by an elastic re-solve, never answered with a bare "infeasible".
  */
-import { InputError } from '../errors/index.ts';
+import { InputError, throwIfCancelled } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
-import { HighsWasmSolver, NativeSolver, SolverUnavailableError, explainInfeasibility, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver } from '../optimize/index.ts';
+import { defaultSolverFactory, explainInfeasibility, solveOutcomeError, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver, type SolverFactory } from '../optimize/index.ts';
 import type { Dispatch, SolverStats } from '../simulate/dispatch.ts';
 import type { Progress } from '../simulate/engine.ts';
 import { stepHours } from '../time/grid.ts';
@@ -29,6 +29,10 @@ export interface PlanOptions {
   qosWindow?: FleetLpOptions['qosWindow'];
   /** 'highs' (WebAssembly, default) or a native binary on PATH: 'native', 'native-highs', 'native-cbc', 'native-glpsol'. */
   solver: string;
+  /** Makes the solvers by the name in `solver` (default: {@link defaultSolverFactory}). */
+  solverFactory?: SolverFactory;
+  /** Stops planning between windows and aborts a running solve (a CancelledError). */
+  signal?: AbortSignal;
   timeLimitSeconds?: number;
   /**
    * LP algorithm: 'auto' uses dual simplex for models up to 250,000 columns and the interior-point
@@ -47,7 +51,7 @@ export interface PlanOptions {
   guide?: boolean;
   /** Binary variables for non-convex tariff rules and generator on/off: exact when the model is small (auto), always, or never. */
   integers?: 'auto' | 'exact' | 'relax';
-  /** A solver to use instead of starting one (`solver` is then ignored); the caller closes it. */
+  /** A solver to use instead of making one (`solver` and `solverFactory` are then ignored); the caller closes it. */
   solverInstance?: Solver;
   progress?: Progress;
 }
@@ -65,21 +69,6 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   workers: 2,
   maxSitesPerModel: 8,
 };
-
-function makeSolver(name: string): Solver {
-  if (name === 'highs') return new HighsWasmSolver();
-  const binaries = ['highs', 'cbc', 'glpsol'] as const;
-  const binary = name === 'native' ? undefined : name.startsWith('native-') ? name.slice('native-'.length) : null;
-  if (binary === null || (binary !== undefined && !(binaries as readonly string[]).includes(binary))) {
-    throw new InputError('OPTION_INVALID', `unknown solver "${name}"; use highs (built in) or native, native-highs, native-cbc, native-glpsol (a binary on PATH)`, { path: '--solver' });
-  }
-  try {
-    return new NativeSolver(binary ? { binary: binary as (typeof binaries)[number] } : {});
-  } catch (e) {
-    if (e instanceof SolverUnavailableError) throw new InputError('OPTION_INVALID', e.message, { path: '--solver' });
-    throw e;
-  }
-}
 
 /** Value of one more GPU-hour of progress now: the energy cost of a GPU-hour at the price below which the rest of the job fits. */
 function terminalValues(model: FleetModel, from: number, to: number, signals: WindowSignals, state: WindowState): number[] {
@@ -201,13 +190,10 @@ async function explain(compiled: CompiledModel, layout: FleetLpLayout, solver: S
   );
 }
 
-/** Plans the fleet and returns the dispatch (with solver statistics). */
-export async function planFleet(model: FleetModel, options: Partial<PlanOptions> = {}): Promise<Dispatch> {
-  const o: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...options };
+/** The planning windows [from, to, commitTo) in steps: one for `optimal`, look-ahead windows for `rolling`. */
+function planWindows(model: FleetModel, o: PlanOptions): Array<[number, number, number]> {
   const n = model.grid.steps;
   const h = stepHours(model.grid);
-  const policy = o.mode === 'optimal' ? 'optimal' : `rolling ${o.lookaheadHours}h/${o.commitHours}h${o.forecast.kind === 'perfect' ? '' : `, ${o.forecast.kind} forecast`}`;
-  const dispatch = emptyDispatch(model, policy);
   const windows: Array<[number, number, number]> = [];
   if (o.mode === 'optimal') windows.push([0, n, n]);
   else {
@@ -215,25 +201,58 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     const C = Math.max(1, Math.min(L, Math.round(o.commitHours / h)));
     for (let from = 0; from < n; from += C) windows.push([from, Math.min(n, from + L), Math.min(n, from + C)]);
   }
-  const state: WindowState = emptyWindowState(model);
+  return windows;
+}
+
+function initialState(model: FleetModel): WindowState {
+  return emptyWindowState(model);
+}
+
+/**
+ * The whole-fleet model of the first planning window, as `--export-lp` writes it (CPLEX LP or
+ * MPS) so an independent solver can check it. Nothing is solved.
+ */
+export function firstWindowModel(model: FleetModel, options: Partial<PlanOptions> = {}): CompiledModel {
+  const o: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...options };
+  const [from, to] = planWindows(model, o)[0]!;
+  const forecaster = new Forecaster(model, o.forecast);
+  const state = initialState(model);
+  const lpOpts = lpOptions(o, model, from, to, forecaster.window(from, to), state);
+  return buildFleetLp(model, from, to, forecaster.window(from, to), state, lpOpts).lp.compile();
+}
+
+/** Plans the fleet and returns the dispatch (with solver statistics). */
+export async function planFleet(model: FleetModel, options: Partial<PlanOptions> = {}): Promise<Dispatch> {
+  const o: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...options };
+  const n = model.grid.steps;
+  const policy = o.mode === 'optimal' ? 'optimal' : `rolling ${o.lookaheadHours}h/${o.commitHours}h${o.forecast.kind === 'perfect' ? '' : `, ${o.forecast.kind} forecast`}`;
+  const dispatch = emptyDispatch(model, policy);
+  const windows = planWindows(model, o);
+  const state = initialState(model);
+  throwIfCancelled(o.signal, 'before planning');
   // a full-horizon model is already large: solve every independent group on its own (in parallel)
   const batches = batchComponents(siteComponents(model, o.caps), o.mode === 'optimal' ? 1 : o.maxSitesPerModel);
   const forecaster = new Forecaster(model, o.forecast);
+  const makeSolver = o.solverFactory ?? defaultSolverFactory;
   // a solver passed in is the caller's to keep (and close); otherwise one per worker, closed here
-  const solvers = o.solverInstance ? [o.solverInstance] : Array.from({ length: Math.max(1, Math.min(o.workers, batches.length)) }, () => makeSolver(o.solver));
+  const solvers: Solver[] = o.solverInstance ? [o.solverInstance] : [];
+  try {
+    if (!o.solverInstance) for (let i = 0; i < Math.max(1, Math.min(o.workers, batches.length)); i++) solvers.push(makeSolver(o.solver));
+  } catch (e) {
+    await Promise.all(solvers.map((s) => s.close?.()));
+    throw e;
+  }
   const stats: SolverStats = { solver: solvers[0]!.name, status: 'optimal', objective: 0, rows: 0, columns: 0, nonzeros: 0, buildSeconds: 0, solveSeconds: 0, mipGap: null, solves: 0, windows: windows.length, largestColumns: 0 };
   try {
     if (o.exportLp) {
-      const [from, to] = windows[0]!;
-      const lpOpts = lpOptions(o, model, from, to, forecaster.window(from, to), state);
-      const { lp } = buildFleetLp(model, from, to, forecaster.window(from, to), state, lpOpts);
-      const compiled = lp.compile();
+      const compiled = firstWindowModel(model, o);
       if (o.exportLp.toLowerCase().endsWith('.mps')) await writeMpsFile(compiled, o.exportLp);
       else await writeLpFile(compiled, o.exportLp);
     }
     let guide: Guide | undefined;
     if (o.mode === 'rolling' && o.guide !== false) {
-      guide = await buildGuide(model, forecaster.window(0, n), solvers[0]!, batches);
+      guide = await buildGuide(model, forecaster.window(0, n), solvers[0]!, batches, undefined, o.signal);
+      throwIfCancelled(o.signal, 'while planning the guide');
       if (guide) {
         stats.buildSeconds += guide.buildSeconds;
         stats.solveSeconds += guide.solveSeconds;
@@ -246,6 +265,7 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     const relaxations = new Set<string>();
     const predicted: NonNullable<SolverStats['predictedBill']> = [];
     for (const [from, to, commitTo] of windows) {
+      throwIfCancelled(o.signal, `before window ${from}–${to}`);
       const signals = forecaster.window(from, to);
       const lpOpts = lpOptions(o, model, from, to, signals, state);
       if (guide) lpOpts.progressTarget = guide.cumulativeWork.map((c) => (c ? c[to - 1]! : 0));
@@ -260,7 +280,7 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
           stats.buildSeconds += (performance.now() - t0) / 1000;
           if (compiled.numColumns === 0) continue;
           const method = o.lpMethod === 'auto' ? (compiled.numColumns > 250_000 ? 'ipm' : 'simplex') : o.lpMethod;
-          const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method });
+          const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method, signal: o.signal });
           stats.solves++;
           stats.solveSeconds += result.solveSeconds;
           stats.rows += compiled.numRows;
@@ -268,10 +288,9 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
           stats.nonzeros += compiled.numNonzeros;
           stats.largestColumns = Math.max(stats.largestColumns, compiled.numColumns);
           if (result.mipGap !== undefined) stats.mipGap = Math.max(stats.mipGap ?? 0, result.mipGap);
-          if (result.status === 'infeasible') await explain(compiled, layout, solver, model);
-          if (result.status === 'too-large') throw new InputError('SOLVER_LIMIT', result.message ?? 'the model is too large for the solver', { path: '--policy' });
+          if (result.status === 'infeasible' && !o.signal?.aborted) await explain(compiled, layout, solver, model);
           if (result.status !== 'optimal' && !(result.status === 'time-limit' && result.columnValues.length > 0)) {
-            throw new Error(`the solver returned ${result.status}${result.message ? `: ${result.message}` : ''} on window ${from}–${to}`);
+            throw solveOutcomeError(result, { what: windows.length > 1 ? `the plan of window ${from}–${to}` : 'the plan', signal: o.signal });
           }
           if (result.status === 'time-limit') stats.status = 'time-limit';
           stats.objective += result.objective;

@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
-/** One output file: its name relative to the output directory and its text. */
+/** One output file: its name relative to the output directory and its text (or bytes). */
 export interface OutputFile {
   name: string;
-  content: string | Iterable<string> | AsyncIterable<string>;
+  content: string | Uint8Array | Iterable<string> | AsyncIterable<string>;
 }
 
 /** Bytes buffered before a write call; keeps syscalls few when content comes in small chunks. */
@@ -78,6 +78,8 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
         const content = files[i]!.content;
         if (typeof content === 'string') {
           await fh.writeFile(content, 'utf8');
+        } else if (content instanceof Uint8Array) {
+          await fh.writeFile(content);
         } else {
           let buffer = '';
           for await (const chunk of content) {

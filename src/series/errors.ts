@@ -3,7 +3,7 @@
  * InputError that names the file (as the scenario wrote it) and the scenario path, so the CLI
  * can print `prices.csv:12:3 (at sites[0].series.price): …` and exit with code 2.
  */
-import { InputError, type ErrorCode } from '../errors/index.ts';
+import { InputError, type InputErrorCode } from '../errors/index.ts';
 
 /** Where a series comes from: the file as written in the scenario and the scenario path. */
 export interface SeriesWhere {
@@ -19,7 +19,7 @@ export function seriesError(
   message: string,
   line?: number,
   column?: number,
-  code: ErrorCode = 'SERIES_INVALID',
+  code: InputErrorCode = 'SERIES_INVALID',
   details: string[] = [],
 ): InputError {
   return new InputError(code, message, { file: where.file, line, column, path: where.path }, details);

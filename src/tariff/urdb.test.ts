@@ -14,7 +14,7 @@ import { thrown } from '../../test/helpers/input-error.ts';
 import { runInProcess } from '../../test/cli/run-cli.ts';
 import { parse } from 'yaml';
 import { Tariff } from '../scenario/schema/tariff.ts';
-import { importUrdbFile } from './urdb-file.ts';
+import { importUrdbFile } from '../app/tariff-import.ts';
 import { pickUrdbRate, urdbToTariff } from './urdb.ts';
 
 const FILE = fileURLToPath(new URL('../../test/fixtures/urdb/gs-tou-3.json', import.meta.url));

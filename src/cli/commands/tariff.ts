@@ -1,7 +1,7 @@
 /** `wattshift tariff import FILE.json`: converts a downloaded URDB rate into a scenario tariff. */
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { importUrdbFile } from '../../tariff/urdb-file.ts';
+import { runTariffImport, writeOutputs } from '../../app/index.ts';
 import type { Io } from '../io.ts';
 
 export function registerTariff(program: Command, io: Io): void {
@@ -19,12 +19,12 @@ export function registerTariff(program: Command, io: Io): void {
       'after',
       '\nExamples:\n  $ wattshift tariff import urdb-rate.json --out tariff.yaml\n  $ wattshift tariff import response.json --label 5a5e2d055457a3e16be429d1 --json\n\nNothing is downloaded: fetch the rate from https://openei.org/services/doc/rest/util_rates/ first.',
     )
-    .action((file: string, opts: { label?: string; out?: string; json?: boolean }) => {
-      const r = importUrdbFile(file, opts.label);
-      if (opts.json) io.out(`${JSON.stringify({ tariff: r.tariff, source: r.source, warnings: r.warnings }, null, 2)}\n`);
+    .action(async (file: string, opts: { label?: string; out?: string; json?: boolean }) => {
+      const r = await runTariffImport({ file, label: opts.label });
+      if (opts.json) io.out(`${JSON.stringify(r.json, null, 2)}\n`);
       else if (opts.out) {
-        writeFileSync(opts.out, r.yaml);
-        io.err(`wrote ${opts.out}${r.warnings.length ? ` (${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''}, listed at its top)` : ''}\n`);
-      } else io.out(r.yaml);
+        await writeOutputs(dirname(opts.out), [{ name: basename(opts.out), content: r.yaml }]);
+        io.err(`wrote ${opts.out}${r.json.warnings.length ? ` (${r.json.warnings.length} warning${r.json.warnings.length > 1 ? 's' : ''}, listed at its top)` : ''}\n`);
+      } else io.out(r.text);
     });
 }

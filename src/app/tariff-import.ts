@@ -1,12 +1,44 @@
 /**
- * The `tariff import` use case: reads a URDB JSON file the user downloaded, converts the chosen
+ * Use case `tariff import`: reads a URDB JSON file the user downloaded, converts the chosen
  * rate and checks the result against the tariff schema, so what is written always loads.
  */
 import { readFileSync } from 'node:fs';
 import { Document, isScalar, visit } from 'yaml';
 import { InputError } from '../errors/index.ts';
 import { Tariff } from '../scenario/schema/tariff.ts';
-import { pickUrdbRate, urdbImportYaml, urdbToTariff, type UrdbImport } from './urdb.ts';
+import { pickUrdbRate, urdbImportYaml, urdbToTariff, type UrdbImport } from '../tariff/urdb.ts';
+import { checkpoint } from './progress.ts';
+import type { UseCaseDeps, UseCaseOutput } from './types.ts';
+
+/** Input of {@link runTariffImport}. */
+export interface TariffImportInput {
+  /** URDB JSON: a utility_rates API response (`{ "items": [...] }`), an array of rates or one rate. */
+  file: string;
+  /** The rate to import when the file holds several (its URDB label). */
+  label?: string;
+}
+
+/** The `tariff import --json` document. */
+export interface TariffImportJson {
+  tariff: Record<string, unknown>;
+  source: UrdbImport['source'];
+  warnings: string[];
+}
+
+/** Result of {@link runTariffImport}: the text is the YAML `tariff:` block; one file, `tariff.yaml`. */
+export type TariffImportOutput = UseCaseOutput<TariffImportJson> & { yaml: string };
+
+/** Converts a downloaded URDB rate into a scenario tariff. Solves nothing: `deps` is optional. */
+export async function runTariffImport(input: TariffImportInput, deps: Partial<UseCaseDeps> = {}): Promise<TariffImportOutput> {
+  checkpoint(deps, 'before reading the rate');
+  const r = importUrdbFile(input.file, input.label);
+  return {
+    json: { tariff: r.tariff, source: r.source, warnings: r.warnings },
+    text: r.yaml,
+    yaml: r.yaml,
+    files: () => Promise.resolve([{ name: 'tariff.yaml', mediaType: 'application/yaml', content: r.yaml }]),
+  };
+}
 
 /** Imports one rate of a URDB JSON file; returns the import and its YAML text. */
 export function importUrdbFile(file: string, label?: string): UrdbImport & { yaml: string } {
