@@ -3,7 +3,7 @@
  * end with exit code 2 and a message naming the file, line or JSON path; a run interrupted with
  * Ctrl-C ends with 130; anything else is an internal error (exit code 1).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, type Option } from 'commander';
 import { CancelledError, InputError, SolverError } from '../app/index.ts';
 import { processIo, type Io } from './io.ts';
 import { registerFinance } from './commands/finance.ts';
@@ -18,6 +18,18 @@ import { registerValidate } from './commands/validate.ts';
 
 /** File-system errors that mean "this output location cannot be written". */
 const OUTPUT_ERRNO = new Set(['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOSPC', 'EEXIST', 'ENOENT', 'ENAMETOOLONG']);
+
+/**
+ * An empty path (`--out ""`) is refused: commands read it as "no output folder" and would
+ * write nothing without a word.
+ */
+function refuseEmpty(option: Option): void {
+  const inner = option.parseArg;
+  option.argParser((value: string, previous: unknown) => {
+    if (value.trim() === '') throw new InvalidArgumentError('it is empty; name a folder for the output files');
+    return inner ? (inner as (v: string, p: unknown) => unknown)(value, previous) : value;
+  });
+}
 
 /** Builds the command tree. */
 export function buildProgram(io: Io): Command {
@@ -36,7 +48,9 @@ Examples:
   $ wattshift simulate examples/global-fleet.yaml --json > summary.json
   $ wattshift schema > scenario.schema.json
 
-Exit codes: 0 ok, 1 internal error, 2 bad input.`,
+Exit codes: 0 ok, 1 internal error, 2 bad input.
+Limits (docs/limits.md): input files up to WATTSHIFT_MAX_INPUT_MB (256), scenario files up to
+WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million ledger cells (20).`,
     );
   registerValidate(program, io);
   registerSimulate(program, io);
@@ -46,7 +60,10 @@ Exit codes: 0 ok, 1 internal error, 2 bad input.`,
   registerFinance(program, io);
   registerGridProgramCommands(program, io);
   registerTariff(program, io);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  for (const c of program.commands) {
+    c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+    for (const cmd of [c, ...c.commands]) for (const o of cmd.options) if (o.long === '--out') refuseEmpty(o);
+  }
   return program;
 }
 

@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   PLAN_UNBOUNDED: 'the plan has no finite optimum: the input leaves some decision without a limit or a cost',
   SOLVER_TIME_LIMIT: 'the solver reached the time limit before it found a usable plan',
   SOLVER_LIMIT: 'the model is too large for the solver',
+  PROBLEM_TOO_LARGE: 'the run is larger than the stated size limits',
   SOLVER_FAILED: 'the solver failed for a reason other than the input (numerical trouble, a crashed backend)',
   EVENT_INVALID: 'a grid event or program definition is not valid',
   OUTPUT_UNWRITABLE: 'an output folder or file cannot be written',
@@ -123,4 +124,33 @@ export function formatLocation(loc: InputLocation): string {
 /** True for errors that mean "bad input" (exit code 2). */
 export function isInputError(e: unknown): e is InputError {
   return e instanceof InputError;
+}
+
+/** Where a non-finite number was found: the stage, and what is known of site, step and quantity. */
+export interface NonFiniteOrigin {
+  /** Pipeline stage that produced or met the value: simulate, bill, summary, ledger… */
+  stage: string;
+  quantity: string;
+  site?: string;
+  /** Step index on the horizon grid. */
+  step?: number;
+  /** The step's start as ISO text, when known. */
+  time?: string;
+  value: number;
+}
+
+/**
+ * An internal fault: a number computed by a stage is NaN or infinite. Inputs are bounded by the
+ * schema, so this is a bug to report; it is never written out as 0 or an empty cell. Exit code 1.
+ */
+export class NonFiniteError extends Error {
+  override readonly name = 'NonFiniteError';
+  readonly origin: NonFiniteOrigin;
+  constructor(origin: NonFiniteOrigin) {
+    const where = [origin.site !== undefined ? `site ${origin.site}` : '', origin.step !== undefined ? `step ${origin.step}${origin.time ? ` (${origin.time})` : ''}` : '']
+      .filter(Boolean)
+      .join(', ');
+    super(`${origin.stage}: ${origin.quantity} is ${origin.value}${where ? ` at ${where}` : ''}`);
+    this.origin = origin;
+  }
 }

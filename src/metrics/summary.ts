@@ -3,6 +3,7 @@
  * tokens per joule, unserved work. `summary.json` is a contract for scripts: fields are only
  * ever added, never renamed.
  */
+import { assertTreeFinite } from '../simulate/finite.ts';
 import { BILL_COMPONENTS, billSite, emptyBreakdown, type SiteBill } from '../billing/bill.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { generatorFuel, type GeneratorModel } from '../physics/generator.ts';
@@ -108,7 +109,8 @@ export interface Summary {
   series: AlignReport[];
 }
 
-const r = (x: number, d = 6) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : 0);
+/** Rounds to `d` decimals; NaN and ±∞ pass through and are refused once the summary is built. */
+const r = (x: number, d = 6) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
 
 interface Acc {
   it: number; cooling: number; losses: number; fixed: number; facility: number; imp: number; exp: number;
@@ -321,6 +323,9 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
     };
     if (st.predictedBill) summary.solver.predictedBill = st.predictedBill.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' ? r(v, 2) : v])));
   }
+  // a NaN or ∞ here is a fault upstream: say where, never print it as 0 or null
+  for (const b of bills) assertTreeFinite({ total: b.total, breakdown: b.breakdown, lines: b.lines.map((l) => ({ item: `${l.month} ${l.item}`, quantity: l.quantity, rate: l.rate, amount: l.amount })) }, `bill of site ${b.site}`);
+  assertTreeFinite({ fleet: summary.fleet, sites: summary.sites, jobs: summary.jobs, qos: summary.qos, checks: summary.checks }, 'summary');
   return { summary, bills };
 }
 

@@ -348,18 +348,19 @@ export function addTariffRows(x: TariffLpInput): void {
         lp.endRow();
       }
     }
-    // export must come from on-site sources, net of what charges the store, when it can earn as much as
-    // import costs (no buying to resell, directly or through the battery)
-    let arbitrage = false;
-    for (let t = from; t < to && !arbitrage; t++) if (x.exportPrice[t]! >= x.importPrice[t]! - 1e-9) arbitrage = true;
-    if (arbitrage) {
-      for (let k = 0; k < T; k++) {
-        tag.step(-Infinity, 0, 'export-source', s, from + k);
-        lp.addTerm(cols.e + k, 1);
-        for (const src of cols.exportSources) lp.addTerm(src + k, -1);
-        if (cols.charge >= 0) lp.addTerm(cols.charge + k, 1);
-        lp.endRow();
-      }
+    // export must come from on-site sources, net of what charges the store, in the steps where it
+    // can earn as much as importing costs (no buying to resell, directly or through the battery).
+    // Import's marginal cost there counts the carbon price and the cheapest energy block.
+    const cheapestBlock = Math.min(0, ...c.energyTiers.map((b) => b.adderPerMWh));
+    for (let k = 0; k < T; k++) {
+      const t = from + k;
+      const importCost = x.importPrice[t]! + (site.carbonIntensity[t]! * site.tariff.carbonPricePerTonne) / 1000 + cheapestBlock;
+      if (x.exportPrice[t]! < importCost - 1e-9) continue;
+      tag.step(-Infinity, 0, 'export-source', s, t);
+      lp.addTerm(cols.e + k, 1);
+      for (const src of cols.exportSources) lp.addTerm(src + k, -1);
+      if (cols.charge >= 0) lp.addTerm(cols.charge + k, 1);
+      lp.endRow();
     }
     if (c.exclusive) {
       if (!x.integers) x.notes.add(`the one-way meter at ${site.id} (no import and export in the same step) is relaxed (no binaries: the model is too large); the simulator nets import and export`);

@@ -15,6 +15,7 @@
  * share of what it holds); the grid covers the rest up to its import limit; what is left is
  * shortfall.
  */
+import { NonFiniteError } from '../errors/index.ts';
 import type { SiteModel } from '../model/fleet-model.ts';
 import type { Dispatch } from './dispatch.ts';
 import type { SiteLedger } from './ledger.ts';
@@ -191,7 +192,16 @@ export function settleSupply(site: SiteModel, L: SiteLedger, dispatch: Dispatch,
     const sources = avail - curtailed + d + G + imp + shortfall;
     const sinks = load + c + L.gridExportKW[t]!;
     const e = Math.abs(sources - sinks) * h;
-    if (e > maxErr) maxErr = e;
+    // a NaN anywhere makes e NaN: fail the check (and name the flow) rather than skip it
+    if (!(e <= maxErr)) {
+      if (!Number.isFinite(e)) nonFinite(site, t, { facility, it, cooling, 'site load': siteLoad, renewables: avail, curtailed, discharge: d, charge: c, generators: G, import: imp, export: L.gridExportKW[t]!, shortfall });
+      maxErr = e;
+    }
   }
   return maxErr;
+}
+
+function nonFinite(site: SiteModel, t: number, flows: Record<string, number>): never {
+  const [quantity, value] = Object.entries(flows).find(([, v]) => !Number.isFinite(v)) ?? ['the energy balance', NaN];
+  throw new NonFiniteError({ stage: 'simulate (energy balance)', site: site.id, step: t, quantity: `${quantity} power (kW)`, value });
 }

@@ -1,21 +1,24 @@
 /** A data-centre site: location, grid connection, IT, facility, renewables, storage, tariff. */
 import { z } from 'zod';
-import { Fraction, Id, NonNegative, Positive, Timestamp, withUnitAlternatives } from './common.ts';
+import { bounded, boundedAbove, CostPerMWh, EnergyMWh, Fraction, GpuCount, Id, LIMITS, PowerKW, PowerMW, PositivePowerMW, PricePerMWh, Timestamp, withUnitAlternatives } from './common.ts';
 import { SeriesRef, WeatherRef } from '../../series/schema.ts';
 import { Tariff } from './tariff.ts';
 
-/** Grid power bounds: up to 100 GW (in MW: 1e5; in kW: 1e8). */
-const PowerMW = z.number().min(0).max(1e5);
-const PowerKW = z.number().min(0).max(1e8);
+/** A power in kW above 0 (at most 100 000 MW). */
+const PositivePowerKW = boundedAbove(0, LIMITS.powerMW * 1000);
+/** An energy in kWh (at most 10 000 000 MWh). */
+const EnergyKWh = bounded(0, LIMITS.energyMWh * 1000);
+/** A price per kWh, ±1 000 per kWh (the per-MWh bound ÷ 1000). */
+const PricePerKWh = bounded(-LIMITS.pricePerMWh / 1000, LIMITS.pricePerMWh / 1000);
 
 export const GridConnection = withUnitAlternatives(
   z.strictObject({
-    importLimitMW: z.number().gt(0).max(1e5).optional().describe('Largest import from the grid, MW'),
-    importLimitKW: z.number().gt(0).max(1e8).optional().describe('Largest import from the grid, kW (instead of importLimitMW)'),
+    importLimitMW: PositivePowerMW.optional().describe('Largest import from the grid, MW'),
+    importLimitKW: PositivePowerKW.optional().describe('Largest import from the grid, kW (instead of importLimitMW)'),
     exportLimitMW: PowerMW.optional().describe('Largest export to the grid, MW (0, the default: no export)'),
     exportLimitKW: PowerKW.optional().describe('Largest export to the grid, kW (instead of exportLimitMW)'),
     exportLimit: SeriesRef.optional().describe('A time-varying export limit (power series, e.g. kW or MW); with exportLimitMW the lower of the two holds'),
-    contractedCapacityKVA: NonNegative.max(1e8).optional().describe('Contracted (transformer) capacity for capacity charges, kVA'),
+    contractedCapacityKVA: PowerKW.optional().describe('Contracted (transformer) capacity for capacity charges, kVA'),
     importLimitOverrides: z
       .array(
         withUnitAlternatives(
@@ -40,7 +43,7 @@ export const GridConnection = withUnitAlternatives(
 
 export const ItInventory = z.strictObject({
   accelerator: Id.describe('Accelerator model id (catalogue or scenario)'),
-  gpus: z.number().int().positive().describe('Number of GPUs installed'),
+  gpus: GpuCount.describe('Number of GPUs installed'),
 });
 
 export const CoolingArchetype = z.enum(['air', 'cold-plate', 'immersion']);
@@ -57,11 +60,11 @@ export const Cooling = z
     liquidFraction: Fraction.optional().describe('Share of heat captured by the liquid loop (cold-plate ≈ 0.75, immersion ≈ 0.95)'),
     liquidSupplyC: z.number().min(5).max(60).optional().describe('Liquid-loop supply temperature, °C'),
     airSupplyC: z.number().min(10).max(35).optional().describe('Air-loop (chilled water) supply temperature, °C'),
-    economiserApproachC: NonNegative.optional().describe('Outdoor temperature must be this much below the supply temperature for full free cooling, °C'),
-    economiserBandC: NonNegative.optional().describe('Width of the partial free-cooling band above the full free-cooling threshold, °C'),
+    economiserApproachC: bounded(0, 50).optional().describe('Outdoor temperature must be this much below the supply temperature for full free cooling, °C'),
+    economiserBandC: bounded(0, 50).optional().describe('Width of the partial free-cooling band above the full free-cooling threshold, °C'),
     chillerCarnotFraction: z.number().gt(0).max(1).optional().describe('Chiller COP as a share of the Carnot COP'),
-    condenserApproachC: NonNegative.optional().describe('Condensing temperature above outdoor (dry- or wet-bulb), °C'),
-    fanPumpFraction: NonNegative.optional().describe('Fan and pump power as a share of heat removed (before designPUE calibration)'),
+    condenserApproachC: bounded(0, 50).optional().describe('Condensing temperature above outdoor (dry- or wet-bulb), °C'),
+    fanPumpFraction: Fraction.optional().describe('Fan and pump power as a share of heat removed (before designPUE calibration)'),
   })
   .describe('Cooling plant; omitted parameters take the archetype defaults in docs/model.md');
 export type Cooling = z.infer<typeof Cooling>;
@@ -70,12 +73,12 @@ export const Facility = z.strictObject({
   cooling: Cooling,
   upsEfficiency: z.number().gt(0.5).max(1).default(0.97).describe('UPS efficiency (IT power / UPS input)'),
   distributionLossFraction: z.number().min(0).max(0.2).default(0.015).describe('Transformer and cable losses as a share of IT power'),
-  fixedOverheadKW: NonNegative.default(0).describe('Lighting, offices, security: constant, kW'),
+  fixedOverheadKW: PowerKW.default(0).describe('Lighting, offices, security: constant, kW'),
 });
 
 export const SolarParams = z.strictObject({
   performanceRatio: Fraction.default(0.82).describe('System losses (inverter, soiling, wiring, mismatch) as a ratio, before temperature and clipping'),
-  temperatureCoefficientPerC: z.number().max(0).default(-0.004).describe('Power change per °C of cell temperature above 25 °C'),
+  temperatureCoefficientPerC: bounded(-0.05, 0).default(-0.004).describe('Power change per °C of cell temperature above 25 °C'),
   tracking: z.enum(['fixed', 'single-axis']).default('fixed'),
   tiltDeg: z
     .number()
@@ -98,14 +101,14 @@ export const SolarParams = z.strictObject({
 });
 
 export const WindParams = z.strictObject({
-  hubHeightM: Positive.default(100).describe('Hub height, m'),
-  measurementHeightM: Positive.default(10).describe('Height of the weather wind speed, m'),
+  hubHeightM: boundedAbove(0, 500).default(100).describe('Hub height, m'),
+  measurementHeightM: boundedAbove(0, 500).default(10).describe('Height of the weather wind speed, m'),
   shearExponent: z.number().min(0).max(0.6).default(0.2).describe('Power-law wind shear exponent (0.2: IEC 61400-1 normal wind profile)'),
-  cutInMS: NonNegative.default(3),
-  ratedMS: Positive.default(11).describe('Rated wind speed of the turbine, m/s (11: a low-specific-power onshore turbine)'),
-  cutOutMS: Positive.default(25),
-  speedSpreadMS: NonNegative.default(0.6).describe('Farm power curve: constant part of the spread (standard deviation) of wind speeds across the farm and within a step, m/s'),
-  speedSpreadFraction: NonNegative.max(1).default(0.2).describe('Farm power curve: part of the spread proportional to wind speed (0 and 0 give the single-turbine curve)'),
+  cutInMS: bounded(0, 100).default(3).describe('Cut-in wind speed, m/s'),
+  ratedMS: boundedAbove(0, 100).default(11).describe('Rated wind speed of the turbine, m/s (11: a low-specific-power onshore turbine)'),
+  cutOutMS: boundedAbove(0, 100).default(25).describe('Cut-out wind speed, m/s'),
+  speedSpreadMS: bounded(0, 20).default(0.6).describe('Farm power curve: constant part of the spread (standard deviation) of wind speeds across the farm and within a step, m/s'),
+  speedSpreadFraction: Fraction.default(0.2).describe('Farm power curve: part of the spread proportional to wind speed (0 and 0 give the single-turbine curve)'),
   lossesFraction: Fraction.default(0.1).describe('Wake, availability and electrical losses'),
 });
 
@@ -117,8 +120,8 @@ export const Renewable = withUnitAlternatives(z.strictObject({
   capacityFactor: SeriesRef.optional().describe('Output per MW of capacity (0–1 or %); default: derived from the site weather'),
   solar: SolarParams.optional(),
   wind: WindParams.optional(),
-  pricePerMWh: z.number().min(-1e6).max(1e6).optional().describe('Price of the energy used (PPA or dedicated line), currency per MWh (default 0)'),
-  pricePerKWh: z.number().min(-1000).max(1000).optional().describe('The same price per kWh'),
+  pricePerMWh: PricePerMWh.optional().describe('Price of the energy used (PPA or dedicated line), currency per MWh (default 0)'),
+  pricePerKWh: PricePerKWh.optional().describe('The same price per kWh'),
 }), [
   { field: 'capacityMW', alt: 'capacityKW', factor: 0.001, required: true },
   { field: 'pricePerMWh', alt: 'pricePerKWh', factor: 1000, default: 0 },
@@ -138,8 +141,8 @@ export const StorageEndState = z
 
 export const Storage = withUnitAlternatives(
   z.strictObject({
-    energyMWh: z.number().min(0).max(1e6).optional().describe('Usable energy capacity, MWh'),
-    energyKWh: z.number().min(0).max(1e9).optional().describe('Usable energy capacity, kWh (instead of energyMWh)'),
+    energyMWh: EnergyMWh.optional().describe('Usable energy capacity, MWh'),
+    energyKWh: EnergyKWh.optional().describe('Usable energy capacity, kWh (instead of energyMWh)'),
     powerMW: PowerMW.optional().describe('Charge and discharge power limit, MW'),
     powerKW: PowerKW.optional().describe('Charge and discharge power limit, kW (instead of powerMW)'),
     chargeEfficiency: z.number().gt(0).max(1).default(0.95),
@@ -147,7 +150,7 @@ export const Storage = withUnitAlternatives(
     socMinFraction: Fraction.default(0.1),
     socMaxFraction: Fraction.default(0.95),
     socInitialFraction: Fraction.default(0.5),
-    degradationCostPerMWh: NonNegative.max(1e5).default(0).describe('Cost per MWh discharged (wear)'),
+    degradationCostPerMWh: CostPerMWh.default(0).describe('Cost per MWh discharged (wear)'),
     endState: StorageEndState,
   }),
   [

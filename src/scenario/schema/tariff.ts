@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { SeriesRef } from '../../series/schema.ts';
-import { MonthKey, MonthOfYear, NonNegative, TimeOfDay, Timestamp, withUnitAlternatives } from './common.ts';
+import { bounded, boundedAbove, ChargePerKW, CostPerMWh, LIMITS, MonthKey, MonthOfYear, PowerKW, PricePerMWh, TemperatureC, TimeOfDay, Timestamp, withUnitAlternatives } from './common.ts';
 
 /** The time-of-use period names of Chinese provincial tariffs (any other name may be used too). */
 export const TouPeriod = z.enum(['deepValley', 'valley', 'flat', 'peak', 'criticalPeak']);
@@ -20,15 +20,16 @@ export const PeriodName = z
   .refine((n) => n !== 'criticalPeak', 'criticalPeak is set by the criticalPeak rule, not by a band or a price')
   .describe('Time-of-use period name');
 
-/** Energy price bounds, currency per MWh: ±1,000,000 (a thousand per kWh) covers every market cap and tariff. */
-const PricePerMWh = z.number().min(-1e6).max(1e6);
-const PricePerKWh = z.number().min(-1000).max(1000);
+/** An energy price per kWh, ±1 000 (the per-MWh bound ÷ 1000). */
+const PricePerKWh = bounded(-LIMITS.pricePerMWh / 1000, LIMITS.pricePerMWh / 1000);
 /** Demand and capacity rates, currency per kW (kVA) and month. */
-const RatePerKWMonth = z.number().min(0).max(1e5);
-/** Power bounds, kW: up to 100 GW. */
-const PowerKW = z.number().min(0).max(1e8);
-/** Monthly energy bounds, MWh: up to 100 TWh. */
-const EnergyMWh = z.number().gt(0).max(1e8);
+const RatePerKWMonth = ChargePerKW;
+/** A monthly energy above 0, MWh (at most 10 000 000 MWh). */
+const EnergyMWh = boundedAbove(0, LIMITS.energyMWh);
+/** The same in kWh. */
+const EnergyKWh = boundedAbove(0, LIMITS.energyMWh * 1000);
+/** A multiplier on a price, 0 to 1 000. */
+const Multiplier = bounded(0, LIMITS.factor);
 
 export const DayType = z.enum(['all', 'workdays', 'nonWorkdays']);
 
@@ -47,11 +48,8 @@ export const TouBand = z.strictObject({
 export const CriticalPeakRule = z.strictObject({
   months: Months,
   bands: z.array(z.strictObject({ from: TimeOfDay, to: TimeOfDay })).min(1),
-  upliftOverPeak: z.number().min(0).max(10).describe('Critical-peak price = peak price × (1 + uplift), e.g. 0.25'),
-  minDailyMaxTemperatureC: z
-    .number()
-    .min(-60)
-    .max(60)
+  upliftOverPeak: bounded(0, 100).describe('Critical-peak price = peak price × (1 + uplift), e.g. 0.25'),
+  minDailyMaxTemperatureC: TemperatureC
     .optional()
     .describe('Only on local days whose maximum outdoor temperature reaches this (°C); needs site weather'),
 });
@@ -61,7 +59,7 @@ export const SpotEnergy = withUnitAlternatives(
     type: z.literal('spot'),
     adderPerMWh: PricePerMWh.optional().describe('Network and government charges added to every MWh imported (default 0)'),
     adderPerKWh: PricePerKWh.optional().describe('The same adder per kWh'),
-    multiplier: z.number().min(0).max(1e3).default(1).describe('Multiplier on the spot price (e.g. currency conversion)'),
+    multiplier: Multiplier.default(1).describe('Multiplier on the spot price (e.g. currency conversion)'),
   }),
   [{ field: 'adderPerMWh', alt: 'adderPerKWh', factor: 1000, default: 0 }],
 );
@@ -116,7 +114,7 @@ export type EnergyPricing = z.infer<typeof EnergyPricing>;
 export const EnergyTier = withUnitAlternatives(
   z.strictObject({
     upToMWh: EnergyMWh.optional().describe('Upper end of the block, MWh of the month\'s import (cumulative); omit on the last block'),
-    upToKWh: z.number().gt(0).max(1e11).optional().describe('The same, kWh'),
+    upToKWh: EnergyKWh.optional().describe('The same, kWh'),
     adderPerMWh: PricePerMWh.optional().describe('Price added to every MWh in this block, currency per MWh (may be negative)'),
     adderPerKWh: PricePerKWh.optional().describe('The same per kWh'),
   }),
@@ -129,18 +127,18 @@ export const EnergyTier = withUnitAlternatives(
 /** PUE-linked surcharge tiers (e.g. Beijing: +0.2 CNY/kWh up to 1× over the limit, +0.5 beyond). */
 export const PueAdjustment = z.strictObject({
   period: z.enum(['month', 'year']).default('year').describe('Period over which PUE is measured'),
-  limit: z.number().min(1).max(5).describe('PUE above which surcharges apply'),
+  limit: bounded(1, 10).describe('PUE above which surcharges apply'),
   tiers: z
     .array(
       z.strictObject({
-        aboveLimitByFraction: NonNegative.max(10).describe('Tier applies when PUE exceeds limit × (1 + this)'),
+        aboveLimitByFraction: bounded(0, 100).describe('Tier applies when PUE exceeds limit × (1 + this)'),
         surchargePerMWh: PricePerMWh.describe('Surcharge, currency per MWh of grid energy'),
       }),
     )
     .default([]),
   basis: z.enum(['allEnergy', 'excessEnergy']).default('allEnergy').describe('Surcharge on all grid energy of the period, or only the part above the limit'),
   discount: z
-    .strictObject({ atOrBelow: z.number().min(1).max(5), discountPerMWh: z.number().nonnegative().max(1e6) })
+    .strictObject({ atOrBelow: bounded(1, 10), discountPerMWh: CostPerMWh })
     .optional()
     .describe('Discount per MWh when PUE is at or below a threshold'),
 });
@@ -224,7 +222,7 @@ export const TwoPart = z.strictObject({
 export const Export = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('none') }),
-    z.strictObject({ type: z.literal('spot'), multiplier: z.number().min(0).max(1e3).default(1) }),
+    z.strictObject({ type: z.literal('spot'), multiplier: Multiplier.default(1) }),
     withUnitAlternatives(
       z.strictObject({ type: z.literal('flat'), pricePerMWh: PricePerMWh.optional(), pricePerKWh: PricePerKWh.optional() }),
       [{ field: 'pricePerMWh', alt: 'pricePerKWh', factor: 1000, required: true }],
@@ -233,7 +231,7 @@ export const Export = z
       z.strictObject({
         type: z.literal('netMetering'),
         limitMWhPerMonth: EnergyMWh.optional().describe('Most exported energy credited at the retail rate per month, MWh (default: up to the month\'s imported energy)'),
-        limitKWhPerMonth: z.number().gt(0).max(1e11).optional().describe('The same, kWh'),
+        limitKWhPerMonth: EnergyKWh.optional().describe('The same, kWh'),
         excessPricePerMWh: PricePerMWh.optional().describe('What export beyond the limit earns, currency per MWh (default 0)'),
         excessPricePerKWh: PricePerKWh.optional().describe('The same per kWh'),
       }),
@@ -246,7 +244,7 @@ export const Export = z
       .strictObject({
         type: z.literal('netBilling'),
         price: SeriesRef.describe('Export price series (wholesale or avoided cost), currency/MWh or /kWh'),
-        multiplier: z.number().min(0).max(1e3).default(1),
+        multiplier: Multiplier.default(1),
       })
       .describe('Net billing: export paid at a price series of its own'),
   ])
@@ -265,17 +263,17 @@ export const Tariff = z
     demandCharges: z.array(DemandCharge).default([]).describe('Demand charges, each with its own hours, rates, tiers, ratchet or coincident-peak rule'),
     capacityChargePerKVAMonth: RatePerKWMonth.default(0).describe('Charge per kVA of contracted capacity, per month'),
     twoPart: TwoPart.optional().describe('China two-part tariff: basic charge on capacity or on demand, or the cheaper of the two'),
-    fixedChargePerMonth: z.number().min(0).max(1e9).default(0).describe('Customer or service charge per month, currency'),
-    fixedChargePerDay: z.number().min(0).max(1e8).default(0).describe('Customer charge per day, currency'),
-    minimumChargePerMonth: z.number().min(0).max(1e10).default(0).describe('Least the utility bills in a month (energy, demand, capacity and fixed charges net of export credits); the bill tops up to it'),
+    fixedChargePerMonth: bounded(0, LIMITS.unitPrice).default(0).describe('Customer or service charge per month, currency'),
+    fixedChargePerDay: bounded(0, LIMITS.unitPrice).default(0).describe('Customer charge per day, currency'),
+    minimumChargePerMonth: bounded(0, LIMITS.unitPrice).default(0).describe('Least the utility bills in a month (energy, demand, capacity and fixed charges net of export credits); the bill tops up to it'),
     proration: z.enum(['prorata', 'whole']).default('prorata').describe('A month only partly inside the horizon: monthly charges and limits pro rata to its hours, or whole'),
     export: Export,
     forbidSimultaneousImportExport: z.boolean().default(false).describe('The meter (or interconnection agreement) forbids importing and exporting in the same step'),
     pueAdjustment: PueAdjustment.optional(),
-    carbonPricePerTonne: NonNegative.max(1e5).default(0).describe('Carbon price on the location-based CO2 of grid imports, currency per tonne (emissions trading or carbon tax)'),
+    carbonPricePerTonne: bounded(0, LIMITS.pricePerMWh).default(0).describe('Carbon price on the location-based CO2 of grid imports, currency per tonne (emissions trading or carbon tax)'),
     greenCertificates: z
       .strictObject({
-        pricePerMWh: NonNegative.max(1e6).describe('Price of one certificate (1 certificate = 1 MWh)'),
+        pricePerMWh: CostPerMWh.describe('Price of one certificate (1 certificate = 1 MWh)'),
         targetGreenShare: z.number().min(0).max(1).describe('Share of facility energy that must be green (direct + certificates)'),
       })
       .optional(),
