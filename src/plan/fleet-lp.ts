@@ -246,7 +246,10 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     const st = site.storage;
     if (st) {
       c = lp.addVariables(T, { nameFn: (k) => `charge[${site.id},${when(from + k)}]`, upper: st.powerKW });
-      d = lp.addVariables(T, { nameFn: (k) => `discharge[${site.id},${when(from + k)}]`, upper: st.powerKW, cost: st.degradationCostPerKWh * h });
+      // without wear a tiny cost (1e-7 per kWh) still keeps the plan from charging and discharging
+      // in one step when energy is free at the margin (a binding minimum charge): the simulator
+      // nets the two into one setpoint and could not follow
+      d = lp.addVariables(T, { nameFn: (k) => `discharge[${site.id},${when(from + k)}]`, upper: st.powerKW, cost: (st.degradationCostPerKWh > 0 ? st.degradationCostPerKWh : 1e-7) * h });
       const start = Math.max(st.socMinKWh, Math.min(st.socMaxKWh, st.socInitialKWh));
       const endsHorizon = to === grid.steps;
       const endLo = !opts.holdStorageEnd ? st.socMinKWh : endsHorizon ? st.endSoc.minKWh : start;

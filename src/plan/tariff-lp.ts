@@ -348,15 +348,11 @@ export function addTariffRows(x: TariffLpInput): void {
         lp.endRow();
       }
     }
-    // export must come from on-site sources, net of what charges the store, in the steps where it
-    // can earn as much as importing costs (no buying to resell, directly or through the battery).
-    // Import's marginal cost there counts the carbon price and the cheapest energy block.
-    const cheapestBlock = Math.min(0, ...c.energyTiers.map((b) => b.adderPerMWh));
+    // export comes from on-site sources net of what charges the store: renewables taken, storage
+    // discharge and generators that may export (a meter nets a step's flows: power bought cannot
+    // be sold in the same step, directly or through the battery, and the simulator never does it)
     for (let k = 0; k < T; k++) {
-      const t = from + k;
-      const importCost = x.importPrice[t]! + (site.carbonIntensity[t]! * site.tariff.carbonPricePerTonne) / 1000 + cheapestBlock;
-      if (x.exportPrice[t]! < importCost - 1e-9) continue;
-      tag.step(-Infinity, 0, 'export-source', s, t);
+      tag.step(-Infinity, 0, 'export-source', s, from + k);
       lp.addTerm(cols.e + k, 1);
       for (const src of cols.exportSources) lp.addTerm(src + k, -1);
       if (cols.charge >= 0) lp.addTerm(cols.charge + k, 1);
