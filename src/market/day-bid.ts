@@ -6,7 +6,7 @@
 import type { FleetModel } from '../model/fleet-model.ts';
 import { solveOutcomeError, type Solver } from '../optimize/index.ts';
 import { actualSignals } from '../plan/signals.ts';
-import { effectiveDeadline, type FleetLpOptions, type WindowSignals, type WindowState } from '../plan/fleet-lp.ts';
+import { effectiveDeadline, emptyWindowState, type FleetLpOptions, type WindowSignals, type WindowState } from '../plan/fleet-lp.ts';
 import { terminalValues } from '../plan/planner.ts';
 import { stepHours, stepStartMs } from '../time/grid.ts';
 import { floorTo, marketPoints, roundQuantities, segmentPrices, type CurvePoint, type ProductBid, type Segmentation } from './bid-curve.ts';
@@ -70,13 +70,12 @@ export function dayProducts(md: MarketData, day: MarketDay): Product[] {
 export function pacedState(model: FleetModel, t: number): WindowState {
   const h = stepHours(model.grid);
   return {
-    socKWh: model.sites.map((s) => s.storage?.socInitialKWh ?? 0),
+    ...emptyWindowState(model),
     doneGpuHours: model.workloads.map((w) => {
       if (w.type === 'inference' || w.continuous) return 0;
       const end = effectiveDeadline(w, h, model.grid.steps);
       return end > w.releaseStep ? w.workGpuHours * Math.max(0, Math.min(1, (t - w.releaseStep) / (end - w.releaseStep))) : 0;
     }),
-    monthPeakKW: model.sites.map(() => new Map()),
   };
 }
 

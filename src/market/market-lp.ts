@@ -141,7 +141,8 @@ export function buildMarketLp(input: MarketLpInput): MarketLp {
   for (const s of sites) {
     const site = model.sites[s]!;
     qMax += Math.max(...Array.from(site.importLimitKW.subarray(from, to)));
-    if (site.exportLimitKW > 0 && !input.md.spec.deviation) qMin -= site.exportLimitKW;
+    const exportKW = Math.max(0, ...Array.from(site.exportLimitKW.subarray(from, to)));
+    if (exportKW > 0 && !input.md.spec.deviation) qMin -= exportKW;
   }
   const curve: number[][] = [];
   if (input.energy.kind === 'curve') {
