@@ -13,5 +13,6 @@ export { exportLp, lpToString, writeLpFile, type ExportOptions, type ModelExport
 export { exportMps, mpsToString, writeMpsFile, type MpsExport } from './export-mps.ts';
 export { buildExportNames, isSafeName, CONSTANT_COLUMN_NAME, OBJECTIVE_NAME, type ExportNames, type NameMode } from './export-names.ts';
 export * from './elastic.ts';
+export { appendCompiled, type AppendOptions, type BlockPlacement } from './compose.ts';
 export { defaultSolverFactory, SOLVER_NAMES, type SolverFactory } from './solver-factory.ts';
 export { solveOutcomeError, type OutcomeContext } from './solve-outcome.ts';

@@ -103,6 +103,8 @@ export interface FleetLpLayout {
   unserved: Map<number, number>;
   unfinished: Map<number, number>;
   qosSlack: Map<number, number>;
+  /** The work row of each job in this window: whole remaining work (`work`), progress needed (`work-progress`) or QoS floor (`qos`). */
+  workRows: Array<{ workload: number; row: number; kind: 'work' | 'work-progress' | 'qos' }>;
   /** Row groups that an elastic re-solve may relax, with their human labels. */
   softRows: Array<{ group: string; rows: number[]; label: (row: number) => string; unit: string; scale: number }>;
 }
@@ -142,7 +144,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   const T = to - from;
   const lp = new LinearModel('minimize');
   const when = (t: number) => formatLocalIso(stepStartMs(grid, t), model.sites[0]?.calendar.offsetMinutes[t] ?? 0).slice(0, 16);
-  const layout: FleetLpLayout = { from, to, sites: model.sites.map(() => undefined), books: model.sites.map(() => undefined), relaxations: [], integerColumns: 0, jobs: [], inference: [], unserved: new Map(), unfinished: new Map(), qosSlack: new Map(), softRows: [] };
+  const layout: FleetLpLayout = { from, to, sites: model.sites.map(() => undefined), books: model.sites.map(() => undefined), relaxations: [], integerColumns: 0, jobs: [], inference: [], unserved: new Map(), unfinished: new Map(), qosSlack: new Map(), workRows: [], softRows: [] };
   const inModel = new Set(opts.sites ?? model.sites.map((s) => s.index));
   const sites = model.sites.filter((s) => inModel.has(s.index));
   const workloads = model.workloads.filter((w) => w.siteIndices.every((s) => inModel.has(s)));
@@ -477,6 +479,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         workTerms();
         lp.addTerm(u, 1);
         lp.endRow();
+        layout.workRows.push({ workload: w.index, row: r, kind: 'work' });
         layout.softRows.push({ group: 'job deadlines', rows: [r], label: () => `job ${w.id} before its deadline`, unit: 'GPU-h', scale: 1 });
       } else {
         // progress needed now so that the rest still fits before the effective deadline
@@ -487,10 +490,11 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         workTerms();
         lp.endRow();
         if (need > 0) {
-          row(need, Infinity, 'work-progress', w.index);
+          const r = row(need, Infinity, 'work-progress', w.index);
           workTerms();
           lp.addTerm(u, 1);
           lp.endRow();
+          layout.workRows.push({ workload: w.index, row: r, kind: 'work-progress' });
         } else lp.setBounds(u, 0, 0);
       }
     } else if (w.qosFloor !== undefined) {
@@ -503,6 +507,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         workTerms((t) => t >= a && t < b);
         lp.addTerm(layout.qosSlack.get(w.index)!, 1);
         lp.endRow();
+        layout.workRows.push({ workload: w.index, row: r, kind: 'qos' });
         layout.softRows.push({ group: 'QoS floors', rows: [r], label: () => `job ${w.id} QoS floor ${w.qosFloor}`, unit: 'GPU-h', scale: 1 });
       }
     }

@@ -72,7 +72,7 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
 };
 
 /** Value of one more GPU-hour of progress now: the energy cost of a GPU-hour at the price below which the rest of the job fits. */
-function terminalValues(model: FleetModel, from: number, to: number, signals: WindowSignals, state: WindowState): number[] {
+export function terminalValues(model: FleetModel, from: number, to: number, signals: WindowSignals, state: WindowState): number[] {
   const h = stepHours(model.grid);
   const history = Math.round((28 * 24) / h);
   return model.workloads.map((w) => {
@@ -99,7 +99,8 @@ function terminalValues(model: FleetModel, from: number, to: number, signals: Wi
   });
 }
 
-function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, commitTo: number, state: WindowState): void {
+/** Carries the committed steps' work, state of charge and monthly peaks into the next window's state. */
+export function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, commitTo: number, state: WindowState): void {
   const h = stepHours(model.grid);
   const end = Math.min(commitTo, layout.to);
   for (const j of layout.jobs) {
