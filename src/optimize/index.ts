@@ -9,6 +9,7 @@ export * from './solver.ts';
 export * from './solution-check.ts';
 export { HighsWasmSolver, DEFAULT_WASM_BUDGET, type HighsWasmSolverOptions } from './highs-wasm-solver.ts';
 export * from './native-solver.ts';
+export { WasmWithNativeFallback, type FallbackEvent, type NativeFallbackOptions } from './native-fallback.ts';
 export { exportLp, lpToString, writeLpFile, type ExportOptions, type ModelExport } from './export-lp.ts';
 export { exportMps, mpsToString, writeMpsFile, type MpsExport } from './export-mps.ts';
 export { buildExportNames, isSafeName, CONSTANT_COLUMN_NAME, OBJECTIVE_NAME, type ExportNames, type NameMode } from './export-names.ts';
