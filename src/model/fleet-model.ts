@@ -15,7 +15,7 @@ import {
   windCapacityFactor,
 } from '../physics/index.ts';
 import type { Accelerator, FacilityCoefficients, OperatingPoint, StorageModel } from '../physics/types.ts';
-import type { ResolvedScenario } from '../scenario/resolve.ts';
+import type { ResolvedFleetLimits, ResolvedScenario } from '../scenario/resolve.ts';
 import type { Site, Tariff, Workload } from '../scenario/schema/index.ts';
 import { calendarOf, type Calendar, type TimeGrid } from '../time/grid.ts';
 
@@ -116,6 +116,8 @@ export interface FleetModel {
   grid: TimeGrid;
   sites: SiteModel[];
   workloads: WorkloadModel[];
+  /** Fleet-wide limits that couple sites (shared import cap, green share, CO2 budget). */
+  fleet?: ResolvedFleetLimits;
   resolved: ResolvedScenario;
 }
 
@@ -256,5 +258,5 @@ export function buildFleetModel(r: ResolvedScenario): FleetModel {
     };
   });
 
-  return { name: r.scenario.name, currency: r.scenario.currency, grid, sites, workloads, resolved: r };
+  return { name: r.scenario.name, currency: r.scenario.currency, grid, sites, workloads, ...(r.fleet ? { fleet: r.fleet } : {}), resolved: r };
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AcceleratorSpec } from './accelerator.ts';
 import { Id, Timestamp } from './common.ts';
 import { Finance } from './finance.ts';
+import { FleetLimits } from './fleet.ts';
 import { GridPrograms } from './grid-programs.ts';
 import { Site } from './site.ts';
 import { Workload } from './workload.ts';
@@ -34,6 +35,7 @@ export const Scenario = z
     sites: z.array(Site).min(1),
     workloads: z.array(Workload).default([]),
     gridPrograms: GridPrograms.optional().describe('Demand-response programs and grid events'),
+    fleet: FleetLimits.optional(),
     finance: Finance.optional().describe('Investment case: capex, opex, revenue, tax, discounting'),
   })
   .meta({ title: 'wattshift scenario', description: 'AI data-centre sites, their power supply and their work, over a time horizon' });
@@ -45,6 +47,7 @@ export type { Workload, InferenceService, TrainingJob, BatchInference } from './
 export type { Tariff, EnergyPricing, TouPeriod } from './tariff.ts';
 export type { SeriesRef, WeatherRef } from '../../series/schema.ts';
 export type { AcceleratorSpec, CurvePoint } from './accelerator.ts';
+export type { FleetLimits } from './fleet.ts';
 export type { Storage, Renewable, Cooling, CoolingArchetype } from './site.ts';
 
 /** JSON Schema (draft 2020-12) of the scenario input format. */
