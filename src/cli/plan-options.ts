@@ -16,6 +16,9 @@ export interface PlanFlags {
   points: string;
   workers: string;
   lpMethod: string;
+  decompose: string;
+  gap: string;
+  maxRounds: string;
 }
 
 /** Adds the planning options to a command. */
@@ -31,7 +34,10 @@ export function addPlanOptions(cmd: Command): Command {
     .option('--export-lp <file>', 'write the (first) model in CPLEX LP format, or MPS if the name ends in .mps')
     .option('--points <n>', 'operating points per throughput curve in the model', '4')
     .option('--lp-method <m>', 'LP algorithm: auto (simplex up to 250k columns, interior point above), simplex or ipm', 'auto')
-    .option('--workers <n>', 'parallel solver workers', '2');
+    .option('--workers <n>', 'parallel solver workers', '2')
+    .option('--decompose <when>', 'sites coupled only by fleet-wide limits: auto (when more than 24 sites share them), on, off (one model)', 'auto')
+    .option('--gap <percent>', 'decomposition: stop a window when its optimality gap is at most this', '0.1')
+    .option('--max-rounds <n>', 'decomposition: most rounds of site solves per window', '30');
 }
 
 function positive(name: string, v: string, integer = false): number {
@@ -53,7 +59,15 @@ export function planOptionsFrom(f: PlanFlags): Partial<PlanOptions> {
   if (!['auto', 'simplex', 'ipm'].includes(f.lpMethod)) {
     throw new InputError('OPTION_INVALID', `--lp-method must be auto, simplex or ipm, got "${f.lpMethod}"`, { path: '--lp-method' });
   }
+  if (!['auto', 'on', 'off'].includes(f.decompose)) {
+    throw new InputError('OPTION_INVALID', `--decompose must be auto, on or off, got "${f.decompose}"`, { path: '--decompose' });
+  }
+  const gap = positive('--gap', f.gap);
+  if (gap > 50) throw new InputError('OPTION_INVALID', `--gap is a percentage between 0 and 50, got "${f.gap}"`, { path: '--gap' });
   const o: Partial<PlanOptions> = {
+    decompose: f.decompose as PlanOptions['decompose'],
+    gapTolerance: gap / 100,
+    maxRounds: positive('--max-rounds', f.maxRounds, true),
     lpMethod: f.lpMethod as PlanOptions['lpMethod'],
     lookaheadHours,
     commitHours,

@@ -6,6 +6,7 @@
 import { billSite, type SiteBill } from '../billing/bill.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import type { Ledger, SiteLedger, WorkloadOutcome } from '../simulate/ledger.ts';
+import type { DecompositionStats } from '../simulate/dispatch.ts';
 import type { AlignReport } from '../series/types.ts';
 import { calendarOf, stepHours, stepStartMs, gridEndMs } from '../time/grid.ts';
 import { formatUtcIso } from '../time/parse.ts';
@@ -86,7 +87,22 @@ export interface Summary {
   qos: { weighted: number; jobs: Array<{ id: string; performance: number; floor: number | null; weight: number }> } | null;
   checks: { maxEnergyBalanceErrorKWh: number; corrections: string[] };
   /** Optimiser statistics (optimising policies only). */
-  solver?: { status: string; objective: number | null; rows: number; columns: number; nonzeros: number; buildSeconds: number; solveSeconds: number; mipGap: number | null; solves: number; windows: number; largestColumns: number; backend: string };
+  solver?: {
+    status: string;
+    objective: number | null;
+    rows: number;
+    columns: number;
+    nonzeros: number;
+    buildSeconds: number;
+    solveSeconds: number;
+    mipGap: number | null;
+    solves: number;
+    windows: number;
+    largestColumns: number;
+    backend: string;
+    /** How fleet-wide limits were decomposed (docs/decomposition.md), when they were. */
+    decomposition?: DecompositionStats;
+  };
   /** Naive cost and CO2 minus this policy's (positive = this policy is better); set by `plan`. */
   savingsVsNaive?: { energyCost: number; co2Tonnes: number; totalCost: number };
   notes: string[];
@@ -297,6 +313,7 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
       windows: st.windows,
       largestColumns: st.largestColumns,
       backend: st.solver,
+      ...(st.decomposition ? { decomposition: st.decomposition } : {}),
     };
   }
   return { summary, bills };

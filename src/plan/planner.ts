@@ -6,15 +6,21 @@
  */
 import { InputError } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
-import { HighsWasmSolver, NativeSolver, SolverUnavailableError, explainInfeasibility, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver } from '../optimize/index.ts';
+import { DEFAULT_DECOMPOSE_OPTIONS } from '../decompose/dantzig-wolfe.ts';
+import { LocalExecutor, type SubproblemExecutor } from '../decompose/executor.ts';
+import { planWindowsDecomposed } from '../decompose/plan-windows.ts';
+import { NativeSolver, WasmWithNativeFallback, SolverUnavailableError, rowActivities, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver } from '../optimize/index.ts';
 import type { Dispatch, SolverStats } from '../simulate/dispatch.ts';
 import type { Progress } from '../simulate/engine.ts';
 import { stepHours } from '../time/grid.ts';
 import { batchComponents, siteComponents } from './components.ts';
+import { explainInfeasibleWindow } from './explain-infeasible.ts';
 import { extractWindow, emptyDispatch } from './extract.ts';
-import { buildFleetLp, effectiveDeadline, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
+import { buildFleetLp, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
 import { buildGuide, type Guide } from './guide.ts';
+import { fleetImportCaps, FleetBudgetPacer } from './fleet-limits.ts';
 import { Forecaster, type ForecastOptions } from './signals.ts';
+import { terminalValues } from './terminal-values.ts';
 
 /** How to plan. */
 export interface PlanOptions {
@@ -44,6 +50,20 @@ export interface PlanOptions {
   exportLp?: string;
   /** Rolling: pace jobs and peaks with a coarse full-horizon guide (default true). */
   guide?: boolean;
+  /**
+   * Sites coupled only by fleet rows (the fleet import cap, CO2 budget, green share, caps over
+   * several sites): 'auto' decomposes when such a coupled group has more than
+   * `decomposeAboveSites` sites, 'on' always, 'off' never (one model per coupled group).
+   */
+  decompose: 'auto' | 'on' | 'off';
+  decomposeAboveSites: number;
+  /** Decomposition: relative gap at which a window counts as solved, and most rounds per window. */
+  gapTolerance: number;
+  maxRounds: number;
+  /** Decomposition: most sites per unit of work (independent sites batched; 1 = one site each). */
+  sitesPerSubproblem: number;
+  /** Decomposition: where the units of work run (default: this machine's solver workers). */
+  executor?: SubproblemExecutor;
   progress?: Progress;
 }
 
@@ -59,10 +79,16 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   maxPoints: 4,
   workers: 2,
   maxSitesPerModel: 8,
+  decompose: 'auto',
+  decomposeAboveSites: 24,
+  gapTolerance: DEFAULT_DECOMPOSE_OPTIONS.gapTolerance,
+  maxRounds: DEFAULT_DECOMPOSE_OPTIONS.maxRounds,
+  sitesPerSubproblem: 1,
 };
 
 function makeSolver(name: string): Solver {
-  if (name === 'highs') return new HighsWasmSolver();
+  // a model above the WebAssembly budget goes to a native binary when one is installed
+  if (name === 'highs') return new WasmWithNativeFallback();
   const binaries = ['highs', 'cbc', 'glpsol'] as const;
   const binary = name === 'native' ? undefined : name.startsWith('native-') ? name.slice('native-'.length) : null;
   if (binary === null || (binary !== undefined && !(binaries as readonly string[]).includes(binary))) {
@@ -74,34 +100,6 @@ function makeSolver(name: string): Solver {
     if (e instanceof SolverUnavailableError) throw new InputError('OPTION_INVALID', e.message, { path: '--solver' });
     throw e;
   }
-}
-
-/** Value of one more GPU-hour of progress now: the energy cost of a GPU-hour at the price below which the rest of the job fits. */
-function terminalValues(model: FleetModel, from: number, to: number, signals: WindowSignals, state: WindowState): number[] {
-  const h = stepHours(model.grid);
-  const history = Math.round((28 * 24) / h);
-  return model.workloads.map((w) => {
-    if (w.type === 'inference' || w.continuous) return 0;
-    const left = w.workGpuHours - state.doneGpuHours[w.index]!;
-    if (left <= 0) return 0;
-    const end = effectiveDeadline(w, h, model.grid.steps);
-    const start = Math.max(from, w.releaseStep);
-    if (end <= start) return 0;
-    const need = left / (w.gpusMax * w.fullPower.throughput);
-    const share = Math.min(1, need / ((end - start) * h));
-    const site = model.sites[w.siteIndices[0]!]!;
-    const sample: number[] = [];
-    for (let t = Math.max(0, from - history); t < from; t++) sample.push(site.importPrice[t]!);
-    for (let t = from; t < to; t++) sample.push(signals.importPrice[site.index]![t]!);
-    sample.sort((a, b) => a - b);
-    const price = sample[Math.min(sample.length - 1, Math.floor(share * sample.length))] ?? 0;
-    let slope = 0;
-    for (let t = from; t < to; t++) slope += site.facility.coolingSlope[t]!;
-    const facilityPerIt = 1 + site.facility.lossSlope + slope / Math.max(1, to - from);
-    const kWhPerGpuHour = (w.fullPower.itPowerW / 1000) * facilityPerIt;
-    // a little above the threshold, so that hours at the threshold price are used
-    return ((kWhPerGpuHour * Math.max(0, price)) / 1000 / w.fullPower.throughput) * 1.02 + 1e-6;
-  });
 }
 
 function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, commitTo: number, state: WindowState): void {
@@ -127,54 +125,6 @@ function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, 
   });
 }
 
-function energy(kWh: number): string {
-  return kWh >= 1e6 ? `${(kWh / 1e6).toFixed(2)} GWh` : kWh >= 1e3 ? `${(kWh / 1e3).toFixed(1)} MWh` : `${kWh.toFixed(1)} kWh`;
-}
-
-async function explain(compiled: CompiledModel, layout: FleetLpLayout, solver: Solver, model: FleetModel): Promise<never> {
-  const report = await explainInfeasibility(compiled, layout.softRows, solver, { timeLimitSeconds: 120 });
-  const h = stepHours(model.grid);
-  const lines: string[] = [];
-  const heads: string[] = [];
-  // supply shortfalls: merge consecutive steps of a site into windows
-  const supply = report.violations.filter((v) => v.group === 'power supply').map((v) => {
-    const [s, t] = v.label.split('@').map(Number) as [number, number];
-    return { s, t, kWh: v.amount };
-  });
-  for (const site of model.sites) {
-    const steps = supply.filter((x) => x.s === site.index).sort((a, b) => a.t - b.t);
-    if (steps.length === 0) continue;
-    const total = steps.reduce((a, x) => a + x.kWh, 0);
-    heads.push(`site ${site.id} needs ${energy(total)} more than its grid connection and local supply can deliver`);
-    let i = 0;
-    while (i < steps.length) {
-      let j = i;
-      while (j + 1 < steps.length && steps[j + 1]!.t === steps[j]!.t + 1 && site.importLimitKW[steps[j + 1]!.t] === site.importLimitKW[steps[i]!.t]) j++;
-      const run = steps.slice(i, j + 1);
-      const kWh = run.reduce((a, x) => a + x.kWh, 0);
-      const limitKW = site.importLimitKW[run[0]!.t]!;
-      const cal = site.calendar;
-      const stamp = (t: number) => `${cal.dayKeys[cal.dayIndex[t]!]} ${String(cal.hour[t]).padStart(2, '0')}:${String(cal.minute[t]).padStart(2, '0')}`;
-      const endT = run[run.length - 1]!.t + 1;
-      const endStamp = endT < model.grid.steps ? stamp(endT).slice(-5) : 'end';
-      lines.push(
-        `site ${site.id}, ${stamp(run[0]!.t)}–${endStamp} (${site.timeZone}): import limit ${(limitKW / 1000).toFixed(2)} MW, but the least-cost plan that breaks only this limit draws ${((limitKW + kWh / (run.length * h)) / 1000).toFixed(2)} MW (idle GPUs, must-run work, cooling): short by ${energy(kWh)}`,
-      );
-      i = j + 1;
-    }
-  }
-  for (const v of report.violations.filter((x) => x.group !== 'power supply').slice(0, 10)) {
-    lines.push(`${v.label}: short by ${v.unit === 'kWh' ? energy(v.amount) : `${v.amount.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${v.unit}`}`);
-    heads.push(`${v.label} cannot be met`);
-  }
-  throw new InputError(
-    'PLAN_INFEASIBLE',
-    `no plan satisfies every limit of ${model.name}${heads.length ? `: ${heads.slice(0, 3).join('; ')}` : ' (the elastic re-solve found no single limit to relax; check conflicting caps)'}`,
-    {},
-    lines.slice(0, 20),
-  );
-}
-
 /** Plans the fleet and returns the dispatch (with solver statistics). */
 export async function planFleet(model: FleetModel, options: Partial<PlanOptions> = {}): Promise<Dispatch> {
   const o: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...options };
@@ -194,15 +144,33 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     doneGpuHours: model.workloads.map(() => 0),
     monthPeakKW: model.sites.map(() => new Map()),
   };
+  // fleet-wide limits: the shared import cap as caps, the horizon rules as budgets paced per window
+  const caps = [...o.caps, ...fleetImportCaps(model)];
+  const pacer = new FleetBudgetPacer(model);
+  // sites that share a workload must be in one model; caps and budgets couple them further
+  const inseparable = siteComponents(model);
+  const coupled = siteComponents(model, [...caps, ...pacer.spans]);
+  const decompose = useDecomposition(o, coupled, inseparable);
   // a full-horizon model is already large: solve every independent group on its own (in parallel)
-  const batches = batchComponents(siteComponents(model, o.caps), o.mode === 'optimal' ? 1 : o.maxSitesPerModel);
+  const perModel = o.mode === 'optimal' ? 1 : o.maxSitesPerModel;
+  const batches = batchComponents(coupled, perModel);
   const forecaster = new Forecaster(model, o.forecast);
-  const solvers = Array.from({ length: Math.max(1, Math.min(o.workers, batches.length)) }, () => makeSolver(o.solver));
+  const solvers = Array.from({ length: Math.max(1, Math.min(o.workers, decompose ? o.workers : batches.length)) }, () => makeSolver(o.solver));
+  const fellBack = new Set<string>();
+  /** A model went to another backend than the configured one (a native binary for a model above the WebAssembly budget). */
+  const noteFallback = (backend: string, message?: string) => {
+    if (fellBack.has(backend)) return;
+    fellBack.add(backend);
+    stats.solver = `${solvers[0]!.name} + ${backend}`;
+    const text = message ?? `some models were solved with ${backend}`;
+    dispatch.notes.push(text);
+    o.progress?.(0, text);
+  };
   const stats: SolverStats = { solver: solvers[0]!.name, status: 'optimal', objective: 0, rows: 0, columns: 0, nonzeros: 0, buildSeconds: 0, solveSeconds: 0, mipGap: null, solves: 0, windows: windows.length, largestColumns: 0 };
   try {
     if (o.exportLp) {
       const [from, to] = windows[0]!;
-      const lpOpts = lpOptions(o, model, from, to, forecaster.window(from, to), state);
+      const lpOpts = { ...lpOptions(o, model, from, to, forecaster.window(from, to), state), caps, budgets: pacer.window(from, to, windows[0]![2]).limits };
       const { lp } = buildFleetLp(model, from, to, forecaster.window(from, to), state, lpOpts);
       const compiled = lp.compile();
       if (o.exportLp.toLowerCase().endsWith('.mps')) await writeMpsFile(compiled, o.exportLp);
@@ -210,7 +178,8 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     }
     let guide: Guide | undefined;
     if (o.mode === 'rolling' && o.guide !== false) {
-      guide = await buildGuide(model, forecaster.window(0, n), solvers[0]!, batches);
+      // the guide has no fleet rows, so independent sites are guided separately
+      guide = await buildGuide(model, forecaster.window(0, n), solvers[0]!, batchComponents(inseparable, perModel));
       if (guide) {
         stats.buildSeconds += guide.buildSeconds;
         stats.solveSeconds += guide.solveSeconds;
@@ -219,48 +188,63 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
         dispatch.notes.push('rolling windows follow a seasonal guide (one day-block LP over the horizon) for job pacing and monthly peaks');
       }
     }
-    let done = 0;
-    for (const [from, to, commitTo] of windows) {
-      const signals = forecaster.window(from, to);
-      const lpOpts = lpOptions(o, model, from, to, signals, state);
-      if (guide) lpOpts.progressTarget = guide.cumulativeWork.map((c) => (c ? c[to - 1]! : 0));
-      let next = 0;
-      const results: Array<{ layout: FleetLpLayout; result: SolveResult } | undefined> = [];
-      const work = async (solver: Solver) => {
-        while (next < batches.length) {
-          const b = next++;
-          const t0 = performance.now();
-          const { lp, layout } = buildFleetLp(model, from, to, signals, state, { ...lpOpts, sites: batches[b] });
-          const compiled = lp.compile();
-          stats.buildSeconds += (performance.now() - t0) / 1000;
-          if (compiled.numColumns === 0) continue;
-          const method = o.lpMethod === 'auto' ? (compiled.numColumns > 250_000 ? 'ipm' : 'simplex') : o.lpMethod;
-          const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method });
-          stats.solves++;
-          stats.solveSeconds += result.solveSeconds;
-          stats.rows += compiled.numRows;
-          stats.columns += compiled.numColumns;
-          stats.nonzeros += compiled.numNonzeros;
-          stats.largestColumns = Math.max(stats.largestColumns, compiled.numColumns);
-          if (result.mipGap !== undefined) stats.mipGap = Math.max(stats.mipGap ?? 0, result.mipGap);
-          if (result.status === 'infeasible') await explain(compiled, layout, solver, model);
-          if (result.status === 'too-large') throw new InputError('SOLVER_LIMIT', result.message ?? 'the model is too large for the solver', { path: '--policy' });
-          if (result.status !== 'optimal' && !(result.status === 'time-limit' && result.columnValues.length > 0)) {
-            throw new Error(`the solver returned ${result.status}${result.message ? `: ${result.message}` : ''} on window ${from}–${to}`);
-          }
-          if (result.status === 'time-limit') stats.status = 'time-limit';
-          stats.objective += result.objective;
-          results[b] = { layout, result };
-        }
-      };
-      await Promise.all(solvers.map(work));
-      for (const r of results) {
-        if (!r) continue;
-        extractWindow(model, r.layout, r.result.columnValues, commitTo, dispatch);
-        updateState(model, r.layout, r.result.columnValues, commitTo, state);
+    if (decompose) {
+      const executor = o.executor ?? new LocalExecutor({ model, signals: (from, to) => forecaster.window(from, to) }, solvers);
+      try {
+        await planWindowsDecomposed({ model, options: o, windows, caps, pacer, groups: batchComponents(inseparable, o.sitesPerSubproblem), forecaster, state, guide, executor, masterSolver: solvers[0]!, dispatch, stats, noteFallback });
+      } finally {
+        if (!o.executor) await executor.close();
       }
-      done++;
-      o.progress?.(done / windows.length);
+    } else {
+      let done = 0;
+      for (const [from, to, commitTo] of windows) {
+        const signals = forecaster.window(from, to);
+        const budgets = pacer.window(from, to, commitTo);
+        const lpOpts = { ...lpOptions(o, model, from, to, signals, state), caps, budgets: [...budgets.limits, ...budgets.measures] };
+        if (guide) lpOpts.progressTarget = guide.cumulativeWork.map((c) => (c ? c[to - 1]! : 0));
+        let next = 0;
+        const results: Array<{ layout: FleetLpLayout; result: SolveResult; compiled: CompiledModel } | undefined> = [];
+        const work = async (solver: Solver) => {
+          while (next < batches.length) {
+            const b = next++;
+            const t0 = performance.now();
+            const { lp, layout } = buildFleetLp(model, from, to, signals, state, { ...lpOpts, sites: batches[b] });
+            const compiled = lp.compile();
+            stats.buildSeconds += (performance.now() - t0) / 1000;
+            if (compiled.numColumns === 0) continue;
+            const method = o.lpMethod === 'auto' ? (compiled.numColumns > 250_000 ? 'ipm' : 'simplex') : o.lpMethod;
+            const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method });
+            if (result.solver && result.solver !== solver.name) noteFallback(result.solver, result.message);
+            stats.solves++;
+            stats.solveSeconds += result.solveSeconds;
+            stats.rows += compiled.numRows;
+            stats.columns += compiled.numColumns;
+            stats.nonzeros += compiled.numNonzeros;
+            stats.largestColumns = Math.max(stats.largestColumns, compiled.numColumns);
+            if (result.mipGap !== undefined) stats.mipGap = Math.max(stats.mipGap ?? 0, result.mipGap);
+            if (result.status === 'infeasible') await explainInfeasibleWindow(compiled, layout, solver, model);
+            if (result.status === 'too-large') throw new InputError('SOLVER_LIMIT', result.message ?? 'the model is too large for the solver', { path: '--policy' });
+            if (result.status !== 'optimal' && !(result.status === 'time-limit' && result.columnValues.length > 0)) {
+              throw new Error(`the solver returned ${result.status}${result.message ? `: ${result.message}` : ''} on window ${from}–${to}`);
+            }
+            if (result.status === 'time-limit') stats.status = 'time-limit';
+            stats.objective += result.objective;
+            results[b] = { layout, result, compiled };
+          }
+        };
+        await Promise.all(solvers.map(work));
+        const measured = budgets.measures.map(() => 0);
+        for (const r of results) {
+          if (!r) continue;
+          extractWindow(model, r.layout, r.result.columnValues, commitTo, dispatch);
+          updateState(model, r.layout, r.result.columnValues, commitTo, state);
+          const activity = rowActivities(r.compiled, r.result.columnValues);
+          for (const c of r.layout.coupling) if (c.source === 'budget' && c.index >= budgets.limits.length) measured[c.index - budgets.limits.length]! += activity[c.row]! + c.constant;
+        }
+        pacer.commit(budgets.measures, measured);
+        done++;
+        o.progress?.(done / windows.length);
+      }
     }
   } finally {
     await Promise.all(solvers.map((s) => s.close?.()));
@@ -269,6 +253,13 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
   dispatch.solver = stats;
   dispatch.notes.push(`${stats.solves} LP solve${stats.solves > 1 ? 's' : ''} over ${windows.length} window${windows.length > 1 ? 's' : ''}; largest model ${stats.largestColumns.toLocaleString('en-US')} columns`);
   return dispatch;
+}
+
+/** Whether to decompose: some group of sites is coupled only by fleet rows, and (auto) it is large. */
+function useDecomposition(o: PlanOptions, coupled: number[][], inseparable: number[][]): boolean {
+  if (o.decompose === 'off' || coupled.length === inseparable.length) return false;
+  if (o.decompose === 'on') return true;
+  return coupled.some((c) => c.length > o.decomposeAboveSites);
 }
 
 function lpOptions(o: PlanOptions, model: FleetModel, from: number, to: number, signals: WindowSignals, state: WindowState): FleetLpOptions {

@@ -13,7 +13,7 @@ import type { Ledger, SiteLedger, WorkloadFlows, WorkloadOutcome } from './ledge
 import { settleSupply } from './supply.ts';
 
 /** Progress callback: fraction done, 0–1. */
-export type Progress = (fraction: number) => void;
+export type Progress = (fraction: number, label?: string) => void;
 
 function newFlows(w: WorkloadModel, n: number): WorkloadFlows {
   return {

@@ -52,7 +52,7 @@ Examples:
       const naiveLedger = simulate(model, await plan(model, 'naive'));
       const naive = summarise(model, naiveLedger);
       const t1 = performance.now();
-      const dispatch = await plan(model, opts.policy, (f) => bar.update(0.05 + 0.9 * f, 'solving'), planOpts);
+      const dispatch = await plan(model, opts.policy, (f, label) => bar.update(0.05 + 0.9 * f, label ?? 'solving'), planOpts);
       const ledger = simulate(model, dispatch);
       const result = summarise(model, ledger);
       const t2 = performance.now();
@@ -84,6 +84,13 @@ Examples:
       if (st) {
         io.out(
           `\nsolver: ${st.backend}, ${st.status}, ${st.solves} model${st.solves > 1 ? 's' : ''} (largest ${num(st.largestColumns, 0)} columns; ${num(st.columns, 0)} columns, ${num(st.rows, 0)} rows, ${num(st.nonzeros, 0)} non-zeros in all), build ${st.buildSeconds.toFixed(1)} s, solve ${st.solveSeconds.toFixed(1)} s\n`,
+        );
+      }
+      const dc = st?.decomposition;
+      if (dc) {
+        const gap = (dc.upperBound - dc.lowerBound) / Math.max(1, Math.abs(dc.upperBound));
+        io.out(
+          `decomposition: Dantzig–Wolfe over ${num(dc.groups, 0)} site groups, ${dc.bindingWindows} of ${dc.windows} windows priced, ${dc.rounds} rounds (at most ${dc.maxRounds} in a window); gap ${(gap * 100).toFixed(3)} % over all windows, at most ${(dc.maxGap * 100).toFixed(3)} % in one\n`,
         );
       }
       const sv = s.savingsVsNaive;
