@@ -127,9 +127,9 @@ const REPAIR_EVERY = 3;
 /**
  * Passes of a primal recovery. Going beyond a share costs the best price plus 1, 4, 16 price
  * scales in the first passes, so a group that can meet its share only at a high cost gives way and
- * the excess moves to groups that can meet theirs cheaply; the last pass holds shares at the full penalty.
+ * the excess moves to groups that can meet theirs cheaply; the last two hold shares at the full penalty.
  */
-const REPAIR_PASSES = 4;
+const REPAIR_PASSES = 5;
 
 /** Decomposes one window. */
 export async function decomposeWindow(
@@ -233,9 +233,11 @@ export async function decomposeWindow(
    * Primal recovery, when no mix of the plans found meets the fleet rows. Each group gets a share
    * of every row: its part of the master's mix, cut where the fleet is over a limit (in proportion
    * to how far the group's plans show it can move) and topped up where the fleet is under (in
-   * proportion to use). Groups plan within their shares at the best prices, elastically (a group
-   * that cannot meet a share returns its best effort); the excess left is shared again among the
-   * groups that met theirs, up to three passes. Plans that meet their shares meet the fleet rows
+   * proportion to use). Groups plan within their shares at the best prices, elastically: going
+   * beyond a share costs the price plus 1, 4, 16 price scales in the first passes, so a group
+   * that can meet its share only dearly gives way, then the full penalty. The excess left is
+   * shared again each pass, among all groups but those that could not meet a share even at the
+   * full penalty (they are at their floor). Plans that meet their shares meet the fleet rows
    * together; every plan found is offered to the master either way.
    */
   const repair = async (): Promise<void> => {
@@ -256,7 +258,9 @@ export async function decomposeWindow(
       }),
     );
     const share = use.map((u) => u.slice());
+    // a share the group could not meet at the full penalty: it is at its floor there
     const fixed = use.map((u) => u.map(() => false));
+    const fullPenalty = (pass: number) => pass >= REPAIR_PASSES - 2;
     const sum = (pick: (j: number, n: number) => number, only?: (j: number, n: number) => boolean) => {
       const out = new Float64Array(R);
       which.forEach((g, j) => groups[g]!.rowIndex.forEach((i, n) => (only && !only(j, n) ? 0 : (out[i]! += pick(j, n)))));
@@ -290,7 +294,7 @@ export async function decomposeWindow(
         const t: SubproblemTask = {
           ...G.task,
           prices: G.rowIndex.map((i) => (isMaster(i) ? center[i]! : 0)),
-          limits: G.rowIndex.map((i, n) => (isMaster(i) ? { value: share[j]![n]!, penalty: pass === REPAIR_PASSES - 1 ? data.penalty[i]! : Math.abs(center[i]!) + rows[i]!.priceScale * 4 ** pass } : null)),
+          limits: G.rowIndex.map((i, n) => (isMaster(i) ? { value: share[j]![n]!, penalty: fullPenalty(pass) ? data.penalty[i]! : Math.abs(center[i]!) + rows[i]!.priceScale * 4 ** pass } : null)),
         };
         delete t.basis;
         return t;
@@ -310,10 +314,12 @@ export async function decomposeWindow(
         const p: Proposal = { objective: r.objective, usage: r.usage, plan: r.plan };
         if (!data.proposals[g]!.some((q) => same(q, p))) data.proposals[g]!.push(p);
         next[j] = r.usage.slice();
-        // a share it could not meet is what it can do: it takes no further cuts there
-        groups[g]!.rowIndex.forEach((i, n) => {
-          if (isMaster(i) && dir(i) * (r.usage[n]! - share[j]![n]!) > 1e-6 * Math.max(1, Math.abs(share[j]![n]!))) fixed[j]![n] = true;
-        });
+        // a share it could not meet at the full penalty is what it can do: no further cuts there
+        if (fullPenalty(pass)) {
+          groups[g]!.rowIndex.forEach((i, n) => {
+            if (isMaster(i) && dir(i) * (r.usage[n]! - share[j]![n]!) > 1e-6 * Math.max(1, Math.abs(share[j]![n]!))) fixed[j]![n] = true;
+          });
+        }
       });
       base = next;
       const after = sum((j, n) => base[j]![n]!);

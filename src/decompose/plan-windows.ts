@@ -67,6 +67,7 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
   const when = (t: number) => formatLocalIso(stepStartMs(model.grid, t), model.sites[0]?.calendar.offsetMinutes[t] ?? 0).slice(0, 16);
   const runId = randomUUID();
   const dec = { groups: groups.length, windows: 0, bindingWindows: 0, rounds: 0, maxRounds: 0, maxGap: 0, lowerBound: 0, upperBound: 0, masterSeconds: 0 };
+  const pricedRounds: number[] = [];
   let previous: { refs: FleetRowRef[]; budgets: FleetBudget[]; prices: Float64Array } | undefined;
   let done = 0;
   for (const [from, to, commitTo] of windows) {
@@ -198,7 +199,10 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
     stats.largestColumns = Math.max(stats.largestColumns, result.largestColumns);
     stats.objective += result.upperBound;
     dec.windows++;
-    if (result.rounds > 1) dec.bindingWindows++;
+    if (result.rounds > 1) {
+      dec.bindingWindows++;
+      pricedRounds.push(result.rounds);
+    }
     dec.rounds += result.rounds;
     dec.maxRounds = Math.max(dec.maxRounds, result.rounds);
     dec.maxGap = Math.max(dec.maxGap, result.gap);
@@ -208,7 +212,9 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
     done++;
     o.progress?.(done / windows.length);
   }
-  stats.decomposition = { method: 'dantzig-wolfe', parallelism: executor.parallelism, ...dec };
+  pricedRounds.sort((a, b) => a - b);
+  const medianRounds = pricedRounds.length ? pricedRounds[(pricedRounds.length - 1) >> 1]! : 1;
+  stats.decomposition = { method: 'dantzig-wolfe', parallelism: executor.parallelism, ...dec, medianRounds };
   const gap = (dec.upperBound - dec.lowerBound) / Math.max(1, Math.abs(dec.upperBound));
   dispatch.notes.push(
     `fleet-wide limits decomposed by site group (Dantzig–Wolfe, ${groups.length} units of work per round): ${dec.bindingWindows} of ${dec.windows} window${dec.windows > 1 ? 's' : ''} needed prices, ` +

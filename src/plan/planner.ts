@@ -60,8 +60,12 @@ export interface PlanOptions {
   /** Decomposition: relative gap at which a window counts as solved, and most rounds per window. */
   gapTolerance: number;
   maxRounds: number;
-  /** Decomposition: most sites per unit of work (independent sites batched; 1 = one site each). */
-  sitesPerSubproblem: number;
+  /**
+   * Decomposition: most sites per unit of work (independent sites batched into one LP, which
+   * solves several times faster per site than one LP each). Default: enough to keep about 64
+   * units of work per round, at most 8 sites each.
+   */
+  sitesPerSubproblem?: number;
   /** Decomposition: where the units of work run (default: this machine's solver workers). */
   executor?: SubproblemExecutor;
   progress?: Progress;
@@ -83,7 +87,6 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   decomposeAboveSites: 24,
   gapTolerance: DEFAULT_DECOMPOSE_OPTIONS.gapTolerance,
   maxRounds: DEFAULT_DECOMPOSE_OPTIONS.maxRounds,
-  sitesPerSubproblem: 1,
 };
 
 function makeSolver(name: string): Solver {
@@ -191,7 +194,7 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     if (decompose) {
       const executor = o.executor ?? new LocalExecutor({ model, signals: (from, to) => forecaster.window(from, to) }, solvers);
       try {
-        await planWindowsDecomposed({ model, options: o, windows, caps, pacer, groups: batchComponents(inseparable, o.sitesPerSubproblem), forecaster, state, guide, executor, masterSolver: solvers[0]!, dispatch, stats, noteFallback });
+        await planWindowsDecomposed({ model, options: o, windows, caps, pacer, groups: batchComponents(inseparable, o.sitesPerSubproblem ?? Math.max(1, Math.min(8, Math.floor(model.sites.length / 64)))), forecaster, state, guide, executor, masterSolver: solvers[0]!, dispatch, stats, noteFallback });
       } finally {
         if (!o.executor) await executor.close();
       }

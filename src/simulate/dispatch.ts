@@ -76,6 +76,8 @@ export interface DecompositionStats {
   bindingWindows: number;
   rounds: number;
   maxRounds: number;
+  /** Median rounds of the windows whose fleet rows bound. */
+  medianRounds: number;
   /** Largest relative gap of a window: (upper − lower) / |upper|. */
   maxGap: number;
   /** Sums over windows of the Lagrangian lower bounds and of the recovered plans' costs. */
