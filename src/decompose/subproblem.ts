@@ -9,7 +9,7 @@
  * changing only the objective (`priceSubproblem`), from the basis of the previous solve.
  */
 import type { FleetModel } from '../model/fleet-model.ts';
-import { buildElasticModel, objectiveValue, type CompiledModel, type SimplexBasis, type SoftRowGroup, type SolveStatus, type Solver } from '../optimize/index.ts';
+import { buildElasticModel, objectiveValue, type CompiledModel, type SimplexBasis, type SoftRowGroup, type SolveOptions, type SolveResult, type SolveStatus, type Solver } from '../optimize/index.ts';
 import { buildFleetLp, type FleetBudget, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals } from '../plan/fleet-lp.ts';
 import { readGroupPlan, type GroupPlan } from './group-plan.ts';
 
@@ -214,25 +214,29 @@ export function rowUsage(p: PreparedSubproblem, x: ArrayLike<number>): number[] 
   });
 }
 
-/** Solves one task with a solver (builds its model; see {@link prepareSubproblem}). */
-export async function solveSubproblem(ctx: SubproblemContext, task: SubproblemTask, solver: Solver, prepared?: PreparedSubproblem): Promise<SubproblemResult> {
-  const p = prepared ?? prepareSubproblem(ctx, task);
-  const c = p.compiled;
-  const sizes = { columns: c.numColumns, rows: c.numRows, nonzeros: c.numNonzeros, buildSeconds: prepared ? 0 : p.buildSeconds };
-  if (c.numColumns === 0) {
-    return { status: 'optimal', objective: c.objectiveConstant, usage: Array.from(p.constant), plan: readGroupPlan(ctx.model, p.layout, new Float64Array(0), task.commitTo), solveSeconds: 0, ...sizes };
-  }
+/** The model a task solves: its group's model with the task's prices and share limits. */
+export function subproblemModel(p: PreparedSubproblem, task: SubproblemTask): CompiledModel {
+  return limitSubproblem(p, task, priceSubproblem(p, task.prices));
+}
+
+/** Solve options of a task (simplex with a warm start unless it asks for the interior-point method). */
+export function subproblemSolveOptions(task: SubproblemTask): SolveOptions {
   const method = task.settings.lpMethod ?? 'simplex';
-  const r = await solver.solve(limitSubproblem(p, task, priceSubproblem(p, task.prices)), {
+  return {
     method,
     keepBasis: method === 'simplex',
     ...(task.basis && method === 'simplex' ? { basis: task.basis } : {}),
     ...(task.settings.timeLimitSeconds !== undefined ? { timeLimitSeconds: task.settings.timeLimitSeconds } : {}),
-  });
-  const out: SubproblemResult = { status: r.status, objective: Number.NaN, usage: [], solveSeconds: r.solveSeconds, ...sizes };
+  };
+}
+
+/** Reads a task's result from the solve of its model (`solverName`: the backend it was sent to). */
+export function readSubproblem(ctx: SubproblemContext, p: PreparedSubproblem, task: SubproblemTask, r: SolveResult, solverName: string, buildSeconds = 0): SubproblemResult {
+  const c = p.compiled;
+  const out: SubproblemResult = { status: r.status, objective: Number.NaN, usage: [], solveSeconds: r.solveSeconds, columns: c.numColumns, rows: c.numRows, nonzeros: c.numNonzeros, buildSeconds };
   if (r.message) out.message = r.message;
-  if (r.solver && r.solver !== solver.name) out.fallback = { backend: r.solver, message: r.message ?? `solved with ${r.solver}` };
   if (r.iterations !== undefined) out.iterations = r.iterations;
+  if (r.solver && r.solver !== solverName) out.fallback = { backend: r.solver, message: r.message ?? `solved with ${r.solver}` };
   if (r.columnValues.length >= c.numColumns && (r.status === 'optimal' || r.status === 'time-limit')) {
     const x = r.columnValues;
     out.objective = objectiveValue(c, x);
@@ -241,4 +245,19 @@ export async function solveSubproblem(ctx: SubproblemContext, task: SubproblemTa
     if (r.basis && r.basis.colStatus.length === c.numColumns) out.basis = r.basis;
   }
   return out;
+}
+
+/** Solves one task with a solver (builds its model unless given; see {@link prepareSubproblem}). */
+export async function solveSubproblem(ctx: SubproblemContext, task: SubproblemTask, solver: Solver, prepared?: PreparedSubproblem): Promise<SubproblemResult> {
+  const p = prepared ?? prepareSubproblem(ctx, task);
+  const buildSeconds = prepared ? 0 : p.buildSeconds;
+  if (p.compiled.numColumns === 0) return emptyResult(ctx, p, task);
+  const r = await solver.solve(subproblemModel(p, task), subproblemSolveOptions(task));
+  return readSubproblem(ctx, p, task, r, solver.name, buildSeconds);
+}
+
+/** The result of a group with nothing to decide. */
+export function emptyResult(ctx: SubproblemContext, p: PreparedSubproblem, task: SubproblemTask): SubproblemResult {
+  const c = p.compiled;
+  return { status: 'optimal', objective: c.objectiveConstant, usage: Array.from(p.constant), plan: readGroupPlan(ctx.model, p.layout, new Float64Array(0), task.commitTo), solveSeconds: 0, columns: 0, rows: c.numRows, nonzeros: 0, buildSeconds: 0 };
 }

@@ -14,3 +14,4 @@ export { exportLp, lpToString, writeLpFile, type ExportOptions, type ModelExport
 export { exportMps, mpsToString, writeMpsFile, type MpsExport } from './export-mps.ts';
 export { buildExportNames, isSafeName, CONSTANT_COLUMN_NAME, OBJECTIVE_NAME, type ExportNames, type NameMode } from './export-names.ts';
 export * from './elastic.ts';
+export { stackModels, stackBases, splitResult, type StackedModel } from './stack.ts';

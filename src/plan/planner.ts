@@ -61,9 +61,9 @@ export interface PlanOptions {
   gapTolerance: number;
   maxRounds: number;
   /**
-   * Decomposition: most sites per unit of work (independent sites batched into one LP, which
-   * solves several times faster per site than one LP each). Default: enough to keep about 64
-   * units of work per round, at most 8 sites each.
+   * Decomposition: most sites per unit of work (default 1: every group of sites that shares no
+   * workload is its own unit, which gives the master the most plans to mix; executors still
+   * solve small units together, see LocalExecutor's packSites).
    */
   sitesPerSubproblem?: number;
   /** Decomposition: where the units of work run (default: this machine's solver workers). */
@@ -194,7 +194,7 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     if (decompose) {
       const executor = o.executor ?? new LocalExecutor({ model, signals: (from, to) => forecaster.window(from, to) }, solvers);
       try {
-        await planWindowsDecomposed({ model, options: o, windows, caps, pacer, groups: batchComponents(inseparable, o.sitesPerSubproblem ?? Math.max(1, Math.min(8, Math.floor(model.sites.length / 64)))), forecaster, state, guide, executor, masterSolver: solvers[0]!, dispatch, stats, noteFallback });
+        await planWindowsDecomposed({ model, options: o, windows, caps, pacer, groups: batchComponents(inseparable, o.sitesPerSubproblem ?? 1), forecaster, state, guide, executor, masterSolver: solvers[0]!, dispatch, stats, noteFallback });
       } finally {
         if (!o.executor) await executor.close();
       }
