@@ -248,8 +248,13 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   }
 
   // ---- workload columns
-  const points = model.workloads.map((w) => planPoints(w, opts.maxPoints));
-  const effDeadline = model.workloads.map((w) => effectiveDeadline(w, h, grid.steps));
+  // per workload of this model only: a model of one site in a fleet of thousands stays small to build
+  const points: OperatingPoint[][] = [];
+  const effDeadline: number[] = [];
+  for (const w of workloads) {
+    points[w.index] = planPoints(w, opts.maxPoints);
+    effDeadline[w.index] = effectiveDeadline(w, h, grid.steps);
+  }
   for (const w of workloads) {
     const pts = points[w.index]!;
     if (w.type === 'inference') {
@@ -295,9 +300,13 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   lp.reserve(lp.numColumns + 16, T * (sites.length * 6 + workloads.length * 2) + 64, lp.numColumns * 5 + T * sites.length * 16);
 
   // index helpers
-  const jobsAt = model.sites.map(() => [] as FleetLpLayout['jobs']);
+  const jobsAt: Array<FleetLpLayout['jobs']> = [];
+  const infAt: Array<FleetLpLayout['inference']> = [];
+  for (const site of sites) {
+    jobsAt[site.index] = [];
+    infAt[site.index] = [];
+  }
   for (const j of layout.jobs) jobsAt[j.site]!.push(j);
-  const infAt = model.sites.map(() => [] as FleetLpLayout['inference']);
   for (const i of layout.inference) infAt[i.site]!.push(i);
 
   /** Adds the IT-power terms of site s at step t, scaled by `scale` (kW per column unit). */
