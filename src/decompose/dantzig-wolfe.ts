@@ -16,8 +16,8 @@
  * 3. the same master with the prices held within a box around the best prices so far (extra
  *    columns that buy or sell row capacity at the box's edges) gives the next prices. Far from
  *    the optimum, unstabilised prices swing between extremes (every group sheds load, then none
- *    does); the box grows after a step that raises the bound as predicted and shrinks after one
- *    that does not.
+ *    does); the box doubles after a step that raises the bound and reaches its edge, and halves
+ *    after one that lowers it.
  *
  * Stops when (upper − lower) / max(1, |upper|) is within the tolerance, or after the most rounds
  * (the gap reached is reported either way).
@@ -360,9 +360,8 @@ export async function decomposeWindow(
     const lower = await round(prices, false);
     const serious = lower >= best + SERIOUS * (predicted - best);
     if (serious) {
-      // a good step that reached the edge of the box: let the next one go further
-      const full = lower >= best + 0.5 * (predicted - best);
-      for (const i of masterRows) if (full && Math.abs(prices[i]! - center[i]!) >= 0.99 * box[i]!) box[i] = box[i]! * 2;
+      // a step that raised the bound and reached the edge of the box: let the next one go further
+      for (const i of masterRows) if (Math.abs(prices[i]! - center[i]!) >= 0.99 * box[i]!) box[i] = box[i]! * 2;
       if (lower > best) {
         best = lower;
         center = Float64Array.from(prices);
