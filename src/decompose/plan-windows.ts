@@ -157,6 +157,11 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
       result = await decomposeWindow(defs, rows, executor, masterSolver, {
         gapTolerance: o.gapTolerance,
         maxRounds: o.maxRounds,
+        onRound: (r) =>
+          o.progress?.(
+            done / windows.length,
+            `window ${done + 1}/${windows.length}, round ${r.round}: gap ${Number.isFinite(r.gap) ? `${(r.gap * 100).toFixed(2)} %` : 'no plan within the fleet limits yet'}`,
+          ),
         ...(previous ? { warmPrices: shiftPrices(previous, refs, budgets, day) } : {}),
       });
     } catch (e) {
