@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runSweep } from '../src/finance/sweep.ts';
+import { sweepDesigns } from '../src/finance/sweep.ts';
 import { valueInvestment } from '../src/finance/value.ts';
 import { run as runPipeline } from '../src/pipeline.ts';
 import { markdownTable, timeIt, type BenchResult } from './harness.ts';
@@ -29,7 +29,7 @@ export async function run(): Promise<BenchResult[]> {
       label,
       `Texas, 100 points, ${availableParallelism()} workers`,
       async () => {
-        const s = await runSweep(TEXAS, spec);
+        const s = await sweepDesigns(TEXAS, spec);
         points = s.points.length;
         failed = s.points.filter((p) => !p.metrics).length;
       },

@@ -1,10 +1,10 @@
 /**
- * The `wattshift` command line: a thin shell over the library. Known input problems end with
- * exit code 2 and a message naming the file, line or JSON path; anything else is an internal
- * error (exit code 1).
+ * The `wattshift` command line: a thin shell over the use cases (src/app). Known input problems
+ * end with exit code 2 and a message naming the file, line or JSON path; a run interrupted with
+ * Ctrl-C ends with 130; anything else is an internal error (exit code 1).
  */
-import { Command, CommanderError } from 'commander';
-import { InputError } from '../errors/index.ts';
+import { Command, CommanderError, InvalidArgumentError, type Option } from 'commander';
+import { CancelledError, InputError, SolverError } from '../app/index.ts';
 import { processIo, type Io } from './io.ts';
 import { registerFinance } from './commands/finance.ts';
 import { registerGridProgramCommands } from './commands/dr.ts';
@@ -17,6 +17,18 @@ import { registerValidate } from './commands/validate.ts';
 
 /** File-system errors that mean "this output location cannot be written". */
 const OUTPUT_ERRNO = new Set(['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOSPC', 'EEXIST', 'ENOENT', 'ENAMETOOLONG']);
+
+/**
+ * An empty path (`--out ""`) is refused: commands read it as "no output folder" and would
+ * write nothing without a word.
+ */
+function refuseEmpty(option: Option): void {
+  const inner = option.parseArg;
+  option.argParser((value: string, previous: unknown) => {
+    if (value.trim() === '') throw new InvalidArgumentError('it is empty; name a folder for the output files');
+    return inner ? (inner as (v: string, p: unknown) => unknown)(value, previous) : value;
+  });
+}
 
 /** Builds the command tree. */
 export function buildProgram(io: Io): Command {
@@ -35,7 +47,9 @@ Examples:
   $ wattshift simulate examples/global-fleet.yaml --json > summary.json
   $ wattshift schema > scenario.schema.json
 
-Exit codes: 0 ok, 1 internal error, 2 bad input.`,
+Exit codes: 0 ok, 1 internal error, 2 bad input.
+Limits (docs/limits.md): input files up to WATTSHIFT_MAX_INPUT_MB (256), scenario files up to
+WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million ledger cells (20).`,
     );
   registerValidate(program, io);
   registerSimulate(program, io);
@@ -44,12 +58,38 @@ Exit codes: 0 ok, 1 internal error, 2 bad input.`,
   registerSchema(program, io);
   registerFinance(program, io);
   registerGridProgramCommands(program, io);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  for (const c of program.commands) {
+    c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+    for (const o of c.options) if (o.long === '--out') refuseEmpty(o);
+  }
   return program;
 }
 
-/** Runs the CLI with `argv` (as in process.argv) and returns the exit code. */
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+const EXIT_INTERRUPTED = 130;
+
+/**
+ * Runs the CLI with `argv` (as in process.argv) and returns the exit code. With the process's
+ * own output, the first Ctrl-C cancels the run cleanly (no output folder is half-written); a
+ * second one ends the process at once.
+ */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let release = () => {};
+  if (io === processIo) {
+    const controller = new AbortController();
+    const onInterrupt = () => controller.abort();
+    process.once('SIGINT', onInterrupt);
+    release = () => process.removeListener('SIGINT', onInterrupt);
+    io = { ...io, signal: controller.signal };
+  }
+  try {
+    return await runProgram(argv, io);
+  } finally {
+    release();
+  }
+}
+
+async function runProgram(argv: string[], io: Io): Promise<number> {
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
@@ -62,6 +102,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (e instanceof InputError) {
       io.err(`error [${e.code}]: ${e.format()}\n`);
       return 2;
+    }
+    if (e instanceof CancelledError) {
+      io.err(`${e.message}\n`);
+      return EXIT_INTERRUPTED;
+    }
+    if (e instanceof SolverError) {
+      io.err(`error [${e.code}]: ${e.message}\nPlease report this with the scenario that caused it.\n`);
+      return 1;
     }
     const fsError = e as NodeJS.ErrnoException;
     if (fsError?.syscall !== undefined && OUTPUT_ERRNO.has(fsError.code ?? '')) {

@@ -22,6 +22,7 @@
  * Stops when (upper − lower) / max(1, |upper|) is within the tolerance, or after the most rounds
  * (the gap reached is reported either way).
  */
+import { SolverError } from '../errors/index.ts';
 import { LinearModel, type SimplexBasis, type Solver } from '../optimize/index.ts';
 import type { SubproblemExecutor } from './executor.ts';
 import { mixGroupPlans, type GroupPlan } from './group-plan.ts';
@@ -144,7 +145,14 @@ export async function decomposeWindow(
   const masterPos = new Int32Array(R).fill(-1);
   masterRows.forEach((i, k) => (masterPos[i] = k));
   const coupled = groups.map((g) => g.rowIndex.some((i) => masterPos[i]! >= 0));
-  const data: MasterData = { groups, rows, masterRows, masterPos, coupled, proposals: groups.map(() => []), penalty: rows.map((r) => r.penalty) };
+  const data: MasterData = { groups, rows, masterRows, masterPos, coupled, proposals: groups.map(() => []), order: [], penalty: rows.map((r) => r.penalty), bases: {} };
+  /** Offers a plan of group g to the master (unless it has it already). */
+  const offer = (g: number, p: Proposal) => {
+    const props = data.proposals[g]!;
+    if (props.some((q) => same(q, p))) return;
+    props.push(p);
+    data.order.push([g, props.length - 1]);
+  };
   const bases: Array<SimplexBasis | undefined> = groups.map(() => undefined);
   const out: WindowDecomposition = {
     plans: [],
@@ -210,7 +218,7 @@ export async function decomposeWindow(
         if (masterPos[i]! >= 0) z += prices[i]! * r.usage[n]!;
       });
       lower += z;
-      if (!data.proposals[g]!.some((q) => same(q, p))) data.proposals[g]!.push(p);
+      offer(g, p);
     });
     return lower + fixedObjective;
   };
@@ -312,7 +320,7 @@ export async function decomposeWindow(
         if (r.fallback) out.fallbacks.set(r.fallback.backend, r.fallback.message);
         if (r.status !== 'optimal' || !r.plan) throw new GroupInfeasibleError(g, r, tasks[k]);
         const p: Proposal = { objective: r.objective, usage: r.usage, plan: r.plan };
-        if (!data.proposals[g]!.some((q) => same(q, p))) data.proposals[g]!.push(p);
+        offer(g, p);
         next[j] = r.usage.slice();
         // a share it could not meet at the full penalty is what it can do: no further cuts there
         if (fullPenalty(pass)) {
@@ -411,7 +419,11 @@ interface MasterData {
   masterPos: Int32Array;
   coupled: boolean[];
   proposals: Proposal[][];
+  /** Master columns in the order plans were offered: [group, index in its proposals]. */
+  order: Array<[number, number]>;
   penalty: number[];
+  /** Last basis of each master (columns only ever appended, so it stays a valid start). */
+  bases: { primal?: SimplexBasis; stabilised?: SimplexBasis };
 }
 
 interface MasterSolution {
@@ -436,21 +448,19 @@ interface MasterSolution {
  */
 async function solveMaster(d: MasterData, solver: Solver, stabilise?: { center: Float64Array; box: Float64Array }): Promise<MasterSolution> {
   const t0 = performance.now();
-  const { groups, rows, masterRows, masterPos, coupled, proposals } = d;
+  const { groups, rows, masterRows, masterPos, coupled, proposals, order } = d;
   const lp = new LinearModel('minimize');
-  const first: number[] = groups.map(() => -1);
-  let columns = 0;
-  groups.forEach((_, g) => {
-    if (!coupled[g]) return;
-    const props = proposals[g]!;
-    first[g] = lp.addVariables(props.length, { cost: (k) => props[k]!.objective });
-    columns += props.length;
-  });
   const M = masterRows.length;
-  // relax[k]: more capacity on row k (cost: the price ceiling); tighten[k]: capacity left unused (paid at the price floor)
+  // columns: relax[k] buys capacity on row k (at the price ceiling, or the penalty), tighten[k]
+  // leaves capacity unused (paid at the price floor; fixed at 0 without a floor), then the plans
+  // in the order they were offered, so the last basis is a prefix of the next model's
   const relax = lp.addVariables(M, { cost: (k) => (stabilise ? Math.abs(stabilise.center[masterRows[k]!]!) + stabilise.box[masterRows[k]!]! : d.penalty[masterRows[k]!]!) });
   const floor = (k: number) => (stabilise ? Math.abs(stabilise.center[masterRows[k]!]!) - stabilise.box[masterRows[k]!]! : 0);
-  const tighten = stabilise ? lp.addVariables(M, { cost: (k) => -Math.max(0, floor(k)) }) : -1;
+  const tighten = lp.addVariables(M, { cost: (k) => -Math.max(0, floor(k)), upper: (k) => (floor(k) > 0 ? Infinity : 0) });
+  const first = lp.addVariables(order.length, { cost: (c) => proposals[order[c]![0]]![order[c]![1]]!.objective });
+  const columns = order.length;
+  const column: number[][] = groups.map(() => []);
+  order.forEach(([g, k], c) => (column[g]![k] = first + c));
   const byRow: Array<Array<[number, number]>> = masterRows.map(() => []);
   groups.forEach((G, g) => {
     if (!coupled[g]) return;
@@ -463,24 +473,30 @@ async function solveMaster(d: MasterData, solver: Solver, stabilise?: { center: 
     const r = rows[i]!;
     const le = r.sense === '<=';
     lp.beginRow(le ? -Infinity : r.bound, le ? r.bound : Infinity);
-    for (const [g, n] of byRow[k]!) proposals[g]!.forEach((p, q) => lp.addTerm(first[g]! + q, p.usage[n]!));
     lp.addTerm(relax + k, le ? -1 : 1);
-    if (tighten >= 0 && floor(k) > 0) lp.addTerm(tighten + k, le ? 1 : -1);
+    lp.addTerm(tighten + k, le ? 1 : -1);
+    for (const [g, n] of byRow[k]!) proposals[g]!.forEach((p, q) => lp.addTerm(column[g]![q]!, p.usage[n]!));
     lp.endRow();
   });
-  const convexityRow: number[] = groups.map(() => -1);
   groups.forEach((_, g) => {
     if (!coupled[g]) return;
-    convexityRow[g] = lp.beginRow(1, 1);
-    for (let q = 0; q < proposals[g]!.length; q++) lp.addTerm(first[g]! + q, 1);
+    lp.beginRow(1, 1);
+    for (const c of column[g]!) lp.addTerm(c, 1);
     lp.endRow();
   });
-  // unused tightening columns (floor ≤ 0) have no row term and zero cost: fix them at 0
-  if (tighten >= 0) for (let k = 0; k < M; k++) if (!(floor(k) > 0)) lp.setBounds(tighten + k, 0, 0);
   const model = lp.compile({ shared: false });
-  const r = await solver.solve(model, { method: 'simplex' });
+  const kind = stabilise ? 'stabilised' : 'primal';
+  const last = d.bases[kind];
+  let basis: SimplexBasis | undefined;
+  if (last && last.rowStatus.length === model.numRows && last.colStatus.length <= model.numColumns) {
+    const colStatus = new Int32Array(model.numColumns); // new plans start nonbasic at zero
+    colStatus.set(last.colStatus);
+    basis = { colStatus, rowStatus: last.rowStatus };
+  }
+  const r = await solver.solve(model, { method: 'simplex', keepBasis: true, ...(basis ? { basis } : {}) });
+  if (r.basis) d.bases[kind] = r.basis;
   if (r.status !== 'optimal' || !r.rowDuals) {
-    throw new Error(`the decomposition's master problem ended ${r.status}${r.message ? `: ${r.message}` : ''}${r.rowDuals ? '' : ' (no duals)'}`);
+    throw new SolverError(`the decomposition's master problem ended ${r.status}${r.message ? `: ${r.message}` : ''}${r.rowDuals ? '' : ' (no duals)'}`, r.status, r.solver);
   }
   const x = r.columnValues;
   const y = r.rowDuals;
@@ -490,7 +506,7 @@ async function solveMaster(d: MasterData, solver: Solver, stabilise?: { center: 
   clampSigns(prices, rows);
   const weights = groups.map((_, g) => {
     if (!coupled[g]) return [1];
-    const w = proposals[g]!.map((_, q) => Math.max(0, x[first[g]! + q]!));
+    const w = proposals[g]!.map((_, q) => Math.max(0, x[column[g]![q]!]!));
     const sum = w.reduce((a, b) => a + b, 0);
     return w.map((v) => v / sum);
   });

@@ -6,9 +6,9 @@
  * one-model path. Prices of each window start the next one (shifted by its commit).
  */
 import { randomUUID } from 'node:crypto';
-import { InputError } from '../errors/index.ts';
+import { InputError, throwIfCancelled } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
-import type { Solver } from '../optimize/index.ts';
+import { solveOutcomeError, type SolveResult, type Solver } from '../optimize/index.ts';
 import { explainInfeasibleWindow } from '../plan/explain-infeasible.ts';
 import type { FleetBudget, PowerCap, WindowState } from '../plan/fleet-lp.ts';
 import type { FleetBudgetPacer } from '../plan/fleet-limits.ts';
@@ -71,6 +71,7 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
   let previous: { refs: FleetRowRef[]; budgets: FleetBudget[]; prices: Float64Array } | undefined;
   let done = 0;
   for (const [from, to, commitTo] of windows) {
+    throwIfCancelled(o.signal, `before window ${from}–${to}`);
     const signals = forecaster.window(from, to);
     const tv = o.mode === 'rolling' ? terminalValues(model, from, to, signals, state) : undefined;
     const pt = guide ? guide.cumulativeWork.map((c) => (c ? c[to - 1]! : 0)) : undefined;
@@ -157,22 +158,25 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
       result = await decomposeWindow(defs, rows, executor, masterSolver, {
         gapTolerance: o.gapTolerance,
         maxRounds: o.maxRounds,
-        onRound: (r) =>
+        onRound: (r) => {
+          throwIfCancelled(o.signal, `in window ${from}–${to}, round ${r.round}`);
           o.progress?.(
             done / windows.length,
             `window ${done + 1}/${windows.length}, round ${r.round}: gap ${Number.isFinite(r.gap) ? `${(r.gap * 100).toFixed(2)} %` : 'no plan within the fleet limits yet'}`,
-          ),
+          );
+        },
         ...(previous ? { warmPrices: shiftPrices(previous, refs, budgets, day) } : {}),
       });
     } catch (e) {
       if (!(e instanceof GroupInfeasibleError)) throw e;
       const task = defs[e.group]!.task;
-      if (e.result.status === 'infeasible') {
+      if (e.result.status === 'infeasible' && !o.signal?.aborted) {
         const p = prepareSubproblem({ model, signals: () => signals }, task);
         await explainInfeasibleWindow(p.compiled, p.layout, masterSolver, model);
       }
-      if (e.result.status === 'too-large') throw new InputError('SOLVER_LIMIT', e.result.message ?? 'a subproblem is too large for the solver', { path: '--policy' });
-      throw new Error(`the solver returned ${e.result.status}${e.result.message ? `: ${e.result.message}` : ''} for sites ${task.sites.map((s) => model.sites[s]!.id).join(', ')} on window ${from}–${to}`);
+      const r: SolveResult = { status: e.result.status, objective: Number.NaN, columnValues: new Float64Array(0), solveSeconds: e.result.solveSeconds };
+      if (e.result.message !== undefined) r.message = e.result.message;
+      throw solveOutcomeError(r, { what: `the plan of sites ${task.sites.map((s) => model.sites[s]!.id).join(', ')} in window ${from}–${to}`, signal: o.signal });
     }
     const broken = rows.map((r, i) => ({ r, v: result.violation[i]! })).filter((x) => x.v > 1e-6 * Math.max(1, Math.abs(x.r.bound)));
     if (broken.length > 0) {

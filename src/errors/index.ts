@@ -1,7 +1,8 @@
 /**
- * One registry of the errors wattshift raises on purpose. Each has a stable `code`; input
- * errors carry where the problem is (file, line, column, JSON path) and end the CLI with
- * exit code 2. Anything else is an internal error (exit code 1).
+ * One registry of the errors wattshift raises on purpose. Each has a stable `code` (documented
+ * in docs/errors.md). Input errors carry where the problem is (file, line, column, JSON path or
+ * option) and end the CLI with exit code 2; a solver failure is internal (exit code 1); a
+ * cancelled run is neither. Anything else is an internal error (exit code 1).
  */
 
 /** Where in the user's input a problem was found. */
@@ -9,10 +10,11 @@ export interface InputLocation {
   file?: string;
   line?: number;
   column?: number;
-  /** JSON path such as `sites[0].grid.importLimitMW`. */
+  /** JSON path such as `sites[0].grid.importLimitMW`, or an option such as `--policy`. */
   path?: string;
 }
 
+/** Every error code, with what it means. Codes are never renamed or reused. */
 export const ERROR_CODES = {
   SCENARIO_SYNTAX: 'the scenario file is not valid YAML or JSON',
   SCENARIO_INVALID: 'the scenario does not match the schema',
@@ -22,22 +24,47 @@ export const ERROR_CODES = {
   TIME_INVALID: 'a time, time zone or time range is not valid',
   OPTION_INVALID: 'a command-line option is not valid',
   PLAN_INFEASIBLE: 'no schedule satisfies every constraint',
+  PLAN_UNBOUNDED: 'the plan has no finite optimum: the input leaves some decision without a limit or a cost',
+  SOLVER_TIME_LIMIT: 'the solver reached the time limit before it found a usable plan',
   SOLVER_LIMIT: 'the model is too large for the solver',
+  PROBLEM_TOO_LARGE: 'the run is larger than the stated size limits',
+  SOLVER_FAILED: 'the solver failed for a reason other than the input (numerical trouble, a crashed backend)',
   EVENT_INVALID: 'a grid event or program definition is not valid',
   OUTPUT_UNWRITABLE: 'an output folder or file cannot be written',
+  CANCELLED: 'the run was cancelled by its caller',
 } as const;
 
+/** A code of {@link ERROR_CODES}. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** Codes that are not the input's fault: a failed solver, a cancelled run. */
+export type NonInputErrorCode = 'SOLVER_FAILED' | 'CANCELLED';
+
+/** Codes an {@link InputError} can carry. */
+export type InputErrorCode = Exclude<ErrorCode, NonInputErrorCode>;
+
+/** Codes of input errors, in registry order. */
+export const INPUT_ERROR_CODES = (Object.keys(ERROR_CODES) as ErrorCode[]).filter((c): c is InputErrorCode => c !== 'SOLVER_FAILED' && c !== 'CANCELLED');
+
+/** Base of every error wattshift raises on purpose: a stable code from {@link ERROR_CODES}. */
+export abstract class WattshiftError extends Error {
+  abstract readonly code: ErrorCode;
+
+  /** The message with what is known about where or why. */
+  format(): string {
+    return this.message;
+  }
+}
+
 /** An error the user can fix by changing their input. The CLI exits with code 2. */
-export class InputError extends Error {
+export class InputError extends WattshiftError {
   override readonly name = 'InputError';
-  readonly code: ErrorCode;
+  readonly code: InputErrorCode;
   readonly location: InputLocation;
   /** Further problems found in the same pass (all are reported, not only the first). */
   readonly details: string[];
 
-  constructor(code: ErrorCode, message: string, location: InputLocation = {}, details: string[] = []) {
+  constructor(code: InputErrorCode, message: string, location: InputLocation = {}, details: string[] = []) {
     super(message);
     this.code = code;
     this.location = location;
@@ -45,11 +72,44 @@ export class InputError extends Error {
   }
 
   /** `file:line:column: path: message` with the parts that are known. */
-  format(): string {
+  override format(): string {
     const where = formatLocation(this.location);
     const head = where ? `${where}: ${this.message}` : this.message;
     return [head, ...this.details.map((d) => `  - ${d}`)].join('\n');
   }
+}
+
+/**
+ * A solver that failed for a reason the input does not explain (numerical trouble, a crashed
+ * or missing backend mid-run). Internal: the CLI exits with code 1.
+ */
+export class SolverError extends WattshiftError {
+  override readonly name = 'SolverError';
+  readonly code = 'SOLVER_FAILED' as const;
+  /** The solver's status ('error', …) and backend, as reported. */
+  readonly status: string;
+  readonly solver: string | undefined;
+
+  constructor(message: string, status: string, solver?: string) {
+    super(message);
+    this.status = status;
+    this.solver = solver;
+  }
+}
+
+/** A run stopped because its caller aborted it (an AbortSignal fired). */
+export class CancelledError extends WattshiftError {
+  override readonly name = 'CancelledError';
+  readonly code = 'CANCELLED' as const;
+
+  constructor(message = 'the run was cancelled') {
+    super(message);
+  }
+}
+
+/** Throws a {@link CancelledError} when `signal` has been aborted; `where` says what was stopped. */
+export function throwIfCancelled(signal: AbortSignal | undefined, where?: string): void {
+  if (signal?.aborted) throw new CancelledError(where ? `the run was cancelled ${where}` : undefined);
 }
 
 /** Formats a location as `file:line:column (at path)`. */
@@ -64,4 +124,33 @@ export function formatLocation(loc: InputLocation): string {
 /** True for errors that mean "bad input" (exit code 2). */
 export function isInputError(e: unknown): e is InputError {
   return e instanceof InputError;
+}
+
+/** Where a non-finite number was found: the stage, and what is known of site, step and quantity. */
+export interface NonFiniteOrigin {
+  /** Pipeline stage that produced or met the value: simulate, bill, summary, ledger… */
+  stage: string;
+  quantity: string;
+  site?: string;
+  /** Step index on the horizon grid. */
+  step?: number;
+  /** The step's start as ISO text, when known. */
+  time?: string;
+  value: number;
+}
+
+/**
+ * An internal fault: a number computed by a stage is NaN or infinite. Inputs are bounded by the
+ * schema, so this is a bug to report; it is never written out as 0 or an empty cell. Exit code 1.
+ */
+export class NonFiniteError extends Error {
+  override readonly name = 'NonFiniteError';
+  readonly origin: NonFiniteOrigin;
+  constructor(origin: NonFiniteOrigin) {
+    const where = [origin.site !== undefined ? `site ${origin.site}` : '', origin.step !== undefined ? `step ${origin.step}${origin.time ? ` (${origin.time})` : ''}` : '']
+      .filter(Boolean)
+      .join(', ');
+    super(`${origin.stage}: ${origin.quantity} is ${origin.value}${where ? ` at ${where}` : ''}`);
+    this.origin = origin;
+  }
 }

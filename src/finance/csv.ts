@@ -1,5 +1,5 @@
 /** CSV outputs of the finance stage: yearly cash flows and sweep points, units in the headers. */
-import { csvField, csvNumber, currencyTag } from '../report/index.ts';
+import { csvField, csvNumber, currencyTag } from '../report/format.ts';
 import type { SweepResult } from './sweep.ts';
 import type { YearRow } from './cashflows.ts';
 import type { FinanceResult } from './value.ts';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import { buildModel, loadScenarioText, plan, run, simulate, summarise } from '../pipeline.ts';
-import { runSweep } from './sweep.ts';
+import { sweepDesigns } from './sweep.ts';
 import { valueInvestment } from './value.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -71,7 +71,7 @@ describe('wattshift finance (CLI)', () => {
 describe('sweep in worker threads', () => {
   it('evaluates 4 points in 2 workers; the unchanged point equals the base valuation', async () => {
     const progress: number[] = [];
-    const s = await runSweep(TEXAS, 'storage.energyMWh=100,0;finance.discountRate=0.1,0.12', { workers: 2, onProgress: (d) => progress.push(d) });
+    const s = await sweepDesigns(TEXAS, 'storage.energyMWh=100,0;finance.discountRate=0.1,0.12', { workers: 2, onProgress: (d) => progress.push(d) });
     expect(s.workers).toBe(2);
     expect(s.points.every((p) => p.metrics !== null && p.error === null)).toBe(true);
     expect(progress).toEqual([1, 2, 3, 4]);

@@ -3,15 +3,16 @@
  * once when the changed fields do not touch them), build the model, run the policy, simulate,
  * summarise and value. Used inside each worker thread, and in-process when no workers are asked.
  */
-import { InputError } from '../errors/index.ts';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { InputError, throwIfCancelled } from '../errors/index.ts';
 import { buildFleetModel } from '../model/fleet-model.ts';
 import { summarise } from '../metrics/summary.ts';
+import type { SolverFactory } from '../optimize/solver-factory.ts';
 import { getPolicy } from '../plan/policies.ts';
 import { resolveScenario, type ResolvedScenario } from '../scenario/resolve.ts';
 import { Scenario } from '../scenario/schema/index.ts';
-import { locateError, readScenarioFile } from '../scenario/source.ts';
+import { formatPath, locateError, readScenarioFile, type ScenarioSource } from '../scenario/source.ts';
 import { describeIssue, validateScenario } from '../scenario/validate.ts';
-import { formatPath } from '../scenario/source.ts';
 import { simulate } from '../simulate/engine.ts';
 import { applyPoint, reusesResolution, type SweepSpec, type SweepValue } from './sweep-spec.ts';
 import { valueInvestment } from './value.ts';
@@ -35,32 +36,61 @@ export interface PointMetrics {
   lines: number;
 }
 
+/**
+ * The scenario a sweep varies, as plain data (it crosses to worker threads): the parsed file
+ * or text before validation, its name for messages, and the folder its series paths are
+ * relative to.
+ */
+export interface SweepScenario {
+  file: string;
+  baseDir: string;
+  data: unknown;
+}
+
+/** A sweep scenario read from a file. */
+export function sweepScenarioFromFile(file: string): SweepScenario {
+  return { file, baseDir: dirname(resolvePath(file)), data: readScenarioFile(file).data };
+}
+
+/** Options of a {@link PointEvaluator}. */
+export interface PointEvaluatorOptions {
+  /** The scenario already resolved (saves reading its series again). */
+  base?: ResolvedScenario;
+  /** Makes solvers for LP policies (default: the policy's default). */
+  solverFactory?: SolverFactory;
+  /** Stops a point between stages. */
+  signal?: AbortSignal;
+}
+
 /** Loads a scenario once and evaluates points of a sweep against it. */
 export class PointEvaluator {
-  private readonly data: unknown;
   private readonly base: ResolvedScenario;
   private readonly reuse: boolean;
 
   constructor(
-    private readonly file: string,
+    private readonly scenario: SweepScenario,
     private readonly spec: SweepSpec,
     private readonly policy: string,
+    private readonly options: PointEvaluatorOptions = {},
   ) {
-    const source = readScenarioFile(file);
-    const scenario = validateScenario(source);
-    try {
-      this.base = resolveScenario(scenario, file, undefined, source.locate);
-    } catch (e) {
-      throw locateError(e, source);
-    }
-    this.data = source.data;
-    this.reuse = spec.dimensions.every(reusesResolution);
     getPolicy(policy); // fail early on an unknown policy
+    if (options.base) this.base = options.base;
+    else {
+      const source: ScenarioSource = { file: scenario.file, data: scenario.data, locate: (path) => ({ file: scenario.file, path: formatPath(path) }) };
+      try {
+        this.base = resolveScenario(validateScenario(source), scenario.file, scenario.baseDir, source.locate);
+      } catch (e) {
+        throw locateError(e, source);
+      }
+    }
+    this.reuse = spec.dimensions.every(reusesResolution);
   }
 
   /** Simulates and values one point. */
   async evaluate(values: SweepValue[]): Promise<PointMetrics> {
-    const data = applyPoint(this.data, this.spec, values);
+    const { signal, solverFactory } = this.options;
+    throwIfCancelled(signal, 'between sweep points');
+    const data = applyPoint(this.scenario.data, this.spec, values);
     const parsed = Scenario.safeParse(data);
     if (!parsed.success) {
       const issue = describeIssue(parsed.error.issues[0]!, data, Scenario);
@@ -75,9 +105,9 @@ export class PointEvaluator {
           sites: this.base.sites.map((s) => ({ ...s, spec: scenario.sites[s.index]! })),
           workloads: this.base.workloads.map((w) => ({ ...w, spec: scenario.workloads[w.index]! })),
         }
-      : resolveScenario(scenario, this.file);
+      : resolveScenario(scenario, this.scenario.file, this.scenario.baseDir);
     const model = buildFleetModel(resolved);
-    const dispatch = await getPolicy(this.policy).dispatch(model);
+    const dispatch = await getPolicy(this.policy).dispatch(model, undefined, { solverFactory, signal });
     const ledger = simulate(model, dispatch);
     const { summary } = summarise(model, ledger);
     const f = valueInvestment(model, summary, ledger, { breakEvens: false, sensitivity: false });

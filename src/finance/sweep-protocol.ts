@@ -1,10 +1,11 @@
 /** Messages between the sweep pool and its worker threads (plain, structured-cloneable). */
+import type { SweepScenario } from './sweep-point.ts';
 import type { PointMetrics } from './sweep-point.ts';
 import type { SweepValue } from './sweep-spec.ts';
 
 /** Main thread → worker. */
 export type ToWorker =
-  | { type: 'init'; file: string; spec: string; policy: string }
+  | { type: 'init'; scenario: SweepScenario; spec: string; policy: string }
   | { type: 'point'; index: number; values: SweepValue[] };
 
 /** Worker → main thread. */

@@ -20,7 +20,8 @@ const describe = (e: unknown): { message: string; input: boolean } =>
 port.on('message', (m: ToWorker) => {
   if (m.type === 'init') {
     try {
-      evaluator = new PointEvaluator(m.file, parseSweepSpec(m.spec), m.policy);
+      // a function cannot cross threads: points planned here use the default solver factory
+      evaluator = new PointEvaluator(m.scenario, parseSweepSpec(m.spec), m.policy);
       send({ type: 'ready' });
     } catch (e) {
       send({ type: 'error', index: -1, ...describe(e) });

@@ -6,10 +6,11 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { InputError } from '../errors/index.ts';
-import { readScenarioFile } from '../scenario/source.ts';
+import { CancelledError, InputError, throwIfCancelled } from '../errors/index.ts';
+import type { SolverFactory } from '../optimize/solver-factory.ts';
+import type { ResolvedScenario } from '../scenario/resolve.ts';
 import { spawnTsWorker } from '../workers/spawn-ts-worker.ts';
-import { PointEvaluator, type PointMetrics } from './sweep-point.ts';
+import { PointEvaluator, sweepScenarioFromFile, type PointMetrics, type SweepScenario } from './sweep-point.ts';
 import type { FromWorker, ToWorker } from './sweep-protocol.ts';
 import { checkSweep, parseSweepSpec, sweepPoints, type SweepSpec, type SweepValue } from './sweep-spec.ts';
 
@@ -37,30 +38,41 @@ export interface SweepResult {
 /** Options of a sweep run. */
 export interface SweepOptions {
   policy?: string;
-  /** Worker threads (default: available cores); 0 evaluates in this thread. */
+  /**
+   * Worker threads (default: available cores); 0 evaluates in this thread. Points planned in
+   * worker threads use the default solver factory (a function cannot cross threads).
+   */
   workers?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Makes solvers for points evaluated in this thread (workers: 0). */
+  solverFactory?: SolverFactory;
+  /** The scenario already resolved, for points evaluated in this thread. */
+  base?: ResolvedScenario;
+  /** Stops the sweep between points and terminates its workers (a CancelledError). */
+  signal?: AbortSignal;
 }
 
-/** Parses and checks a spec against the scenario file (fails fast on bad specs). */
-export function prepareSweep(file: string, specText: string): SweepSpec {
+/** Parses and checks a spec against the scenario (fails fast on bad specs). */
+export function prepareSweep(scenario: string | SweepScenario, specText: string): SweepSpec {
   const spec = parseSweepSpec(specText);
-  checkSweep(readScenarioFile(file).data, spec);
+  checkSweep(typeof scenario === 'string' ? sweepScenarioFromFile(scenario).data : scenario.data, spec);
   return spec;
 }
 
-/** Runs a sweep over a scenario file. */
-export async function runSweep(file: string, specText: string, options: SweepOptions = {}): Promise<SweepResult> {
+/** Evaluates every point of a sweep over a scenario (a file, or its data). */
+export async function sweepDesigns(scenario: string | SweepScenario, specText: string, options: SweepOptions = {}): Promise<SweepResult> {
   const t0 = performance.now();
-  const spec = prepareSweep(file, specText);
+  const source = typeof scenario === 'string' ? sweepScenarioFromFile(scenario) : scenario;
+  const spec = prepareSweep(source, specText);
   const policy = options.policy ?? 'naive';
   const points = sweepPoints(spec);
   const results: SweepPointResult[] = points.map((values, index) => ({ index, values, metrics: null, error: null }));
   const n = Math.max(0, Math.min(options.workers ?? availableParallelism(), points.length));
   let done = 0;
   const progress = () => options.onProgress?.(++done, points.length);
+  throwIfCancelled(options.signal, 'before the sweep');
   if (n === 0) {
-    const ev = new PointEvaluator(file, spec, policy);
+    const ev = new PointEvaluator(source, spec, policy, { base: options.base, solverFactory: options.solverFactory, signal: options.signal });
     for (const r of results) {
       try {
         r.metrics = await ev.evaluate(r.values);
@@ -71,7 +83,7 @@ export async function runSweep(file: string, specText: string, options: SweepOpt
       progress();
     }
   } else {
-    await runPool(n, { type: 'init', file, spec: specText, policy }, results, progress);
+    await runPool(n, { type: 'init', scenario: source, spec: specText, policy }, results, progress, options.signal);
   }
   const ranking = results.filter((r) => r.metrics).sort((a, b) => b.metrics!.npv - a.metrics!.npv).map((r) => r.index);
   return {
@@ -85,19 +97,22 @@ export async function runSweep(file: string, specText: string, options: SweepOpt
   };
 }
 
-function runPool(n: number, init: ToWorker, results: SweepPointResult[], progress: () => void): Promise<void> {
+function runPool(n: number, init: ToWorker, results: SweepPointResult[], progress: () => void, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const workers: Worker[] = [];
     let next = 0;
     let finished = 0;
     let failed = false;
+    const onAbort = () => stop(new CancelledError('the run was cancelled during the sweep'));
     const stop = (err?: Error) => {
       if (failed) return;
       if (err) failed = true;
+      signal?.removeEventListener('abort', onAbort);
       for (const w of workers) void w.terminate();
       if (err) reject(err);
       else resolve();
     };
+    signal?.addEventListener('abort', onAbort, { once: true });
     const feed = (w: Worker) => {
       if (next >= results.length) return;
       const r = results[next++]!;

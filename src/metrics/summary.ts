@@ -3,6 +3,7 @@
  * tokens per joule, unserved work. `summary.json` is a contract for scripts: fields are only
  * ever added, never renamed.
  */
+import { assertTreeFinite } from '../simulate/finite.ts';
 import { billSite, type SiteBill } from '../billing/bill.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import type { Ledger, SiteLedger, WorkloadOutcome } from '../simulate/ledger.ts';
@@ -110,7 +111,8 @@ export interface Summary {
   series: AlignReport[];
 }
 
-const r = (x: number, d = 6) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : 0);
+/** Rounds to `d` decimals; NaN and ±∞ pass through and are refused once the summary is built. */
+const r = (x: number, d = 6) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
 
 interface Acc {
   it: number; cooling: number; losses: number; fixed: number; facility: number; imp: number; exp: number;
@@ -294,8 +296,8 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
     })),
     qos,
     checks: { maxEnergyBalanceErrorKWh: ledger.maxEnergyBalanceErrorKWh, corrections: ledger.corrections },
-    warnings: model.resolved.warnings,
-    series: model.resolved.seriesReports,
+    warnings: [...model.resolved.warnings], // a copy: a loaded scenario is shared by many runs
+    series: [...model.resolved.seriesReports],
     notes: ledger.notes,
   };
   const st = ledger.solver;
@@ -316,6 +318,9 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
       ...(st.decomposition ? { decomposition: st.decomposition } : {}),
     };
   }
+  // a NaN or ∞ here is a fault upstream: say where, never print it as 0 or null
+  for (const b of bills) assertTreeFinite({ total: b.total, breakdown: b.breakdown, lines: b.lines.map((l) => ({ item: `${l.month} ${l.item}`, quantity: l.quantity, rate: l.rate, amount: l.amount })) }, `bill of site ${b.site}`);
+  assertTreeFinite({ fleet: summary.fleet, sites: summary.sites, jobs: summary.jobs, qos: summary.qos, checks: summary.checks }, 'summary');
   return { summary, bills };
 }
 

@@ -15,3 +15,5 @@ export { exportMps, mpsToString, writeMpsFile, type MpsExport } from './export-m
 export { buildExportNames, isSafeName, CONSTANT_COLUMN_NAME, OBJECTIVE_NAME, type ExportNames, type NameMode } from './export-names.ts';
 export * from './elastic.ts';
 export { stackModels, stackBases, splitResult, type StackedModel } from './stack.ts';
+export { defaultSolverFactory, SOLVER_NAMES, type SolverFactory } from './solver-factory.ts';
+export { solveOutcomeError, type OutcomeContext } from './solve-outcome.ts';

@@ -5,8 +5,9 @@
  * event the fleet runs as the naive policy would. Also finds the deepest reduction the fleet can
  * hold with every QoS floor met.
  */
+import { InputError, throwIfCancelled } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
-import { HighsWasmSolver, type Solver } from '../optimize/index.ts';
+import { defaultSolverFactory, solveOutcomeError, type Solver, type SolverFactory } from '../optimize/index.ts';
 import { naiveDispatch } from './naive.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import { simulate } from '../simulate/engine.ts';
@@ -26,6 +27,16 @@ export interface PowerEvent {
   sites?: number[];
   /** Steps over which job performance and QoS floors are measured (default: the event itself). */
   window?: [number, number];
+}
+
+/** Which solver an event replay uses, and how to stop it. */
+export interface EventSolveOptions {
+  /** Makes the solver (default: {@link defaultSolverFactory}). */
+  solverFactory?: SolverFactory;
+  /** Solver name passed to the factory (default 'highs'). */
+  solver?: string;
+  /** Stops between solves and aborts a running solve (a CancelledError). */
+  signal?: AbortSignal;
 }
 
 /** How one job fared in the event, and which levers it used. */
@@ -84,7 +95,8 @@ export function measuredPowerKW(model: FleetModel, ledger: Ledger, measure: Powe
   return out;
 }
 
-async function solveEvent(model: FleetModel, ev: PowerEvent, limitKW: number, solver: Solver): Promise<{ dispatch: Dispatch; floorsMet: boolean }> {
+async function solveEvent(model: FleetModel, ev: PowerEvent, limitKW: number, solver: Solver, signal?: AbortSignal): Promise<{ dispatch: Dispatch; floorsMet: boolean }> {
+  throwIfCancelled(signal, 'before an event model');
   const sites = ev.sites ?? model.sites.map((s) => s.index);
   const dispatch = naiveDispatch(model);
   const state = { socKWh: model.sites.map((s) => s.storage?.socInitialKWh ?? 0), doneGpuHours: model.workloads.map(() => 0), monthPeakKW: model.sites.map(() => new Map<number, number>()) };
@@ -98,8 +110,15 @@ async function solveEvent(model: FleetModel, ev: PowerEvent, limitKW: number, so
     qosWindow,
     holdStorageEnd: false,
   });
-  const result = await solver.solve(lp.compile());
-  if (result.status !== 'optimal') throw new Error(`event LP ended ${result.status}: ${result.message ?? ''}`);
+  const result = await solver.solve(lp.compile(), { signal });
+  if (result.status === 'infeasible' && !signal?.aborted) {
+    throw new InputError(
+      'PLAN_INFEASIBLE',
+      `${ev.measure} power cannot be held ${(ev.reduction * 100).toFixed(1)} % below normal (at most ${limitKW.toFixed(1)} kW) over the event, even with every job paused: what must keep running (inference, idle GPUs, cooling, fixed loads) draws more; ask for a smaller reduction`,
+      { path: '--reduce' },
+    );
+  }
+  if (result.status !== 'optimal') throw solveOutcomeError(result, { what: `the event model (${(ev.reduction * 100).toFixed(1)} % below normal ${ev.measure} power)`, signal, sizeOption: '--event' });
   // replace the naive decisions inside the event by the plan's
   for (const j of dispatch.jobs) for (let t = a; t < b; t++) j.gpus[t] = 0;
   for (const i of dispatch.inference) for (let t = a; t < b; t++) i.servedTokensPerSecond[t] = 0;
@@ -118,14 +137,14 @@ function normalLevelKW(model: FleetModel, ev: Pick<PowerEvent, 'from' | 'to' | '
 }
 
 /** Replays the event and measures each job over the event window. */
-export async function replayEvent(model: FleetModel, ev: PowerEvent): Promise<EventReplay> {
+export async function replayEvent(model: FleetModel, ev: PowerEvent, options: EventSolveOptions = {}): Promise<EventReplay> {
   const sites = ev.sites ?? model.sites.map((s) => s.index);
   const h = stepHours(model.grid);
   const normalKW = normalLevelKW(model, ev, sites);
   const limitKW = normalKW * (1 - ev.reduction);
-  const solver = new HighsWasmSolver();
+  const solver = (options.solverFactory ?? defaultSolverFactory)(options.solver ?? 'highs');
   try {
-    const { dispatch, floorsMet } = await solveEvent(model, ev, limitKW, solver);
+    const { dispatch, floorsMet } = await solveEvent(model, ev, limitKW, solver, options.signal);
     const ledger = simulate(model, dispatch);
     const power = measuredPowerKW(model, ledger, ev.measure, sites);
     let achieved = 0;
@@ -160,25 +179,32 @@ export async function replayEvent(model: FleetModel, ev: PowerEvent): Promise<Ev
     const weightedEventPerformance = jobs.reduce((a, j) => a + j.weight * j.eventPerformance, 0) / wsum;
     return { normalKW, limitKW, achievedKW: achieved, weightedPerformance, weightedEventPerformance, floorsMet, jobs, dispatch, ledger };
   } finally {
-    await solver.close();
+    await solver.close?.();
   }
 }
 
 /** The deepest reduction (fraction) the group can hold over the event window with every QoS floor met. */
-export async function maxReduction(model: FleetModel, ev: Omit<PowerEvent, 'reduction'>, tolerance = 0.001): Promise<number> {
+export async function maxReduction(model: FleetModel, ev: Omit<PowerEvent, 'reduction'>, tolerance = 0.001, options: EventSolveOptions = {}): Promise<number> {
   const sites = ev.sites ?? model.sites.map((s) => s.index);
   const normalKW = normalLevelKW(model, ev, sites);
-  const solver = new HighsWasmSolver();
+  const solver = (options.solverFactory ?? defaultSolverFactory)(options.solver ?? 'highs');
   try {
     let lo = 0, hi = 1;
     while (hi - lo > tolerance) {
       const mid = (lo + hi) / 2;
-      const { floorsMet } = await solveEvent(model, { ...ev, reduction: mid }, normalKW * (1 - mid), solver);
+      let floorsMet: boolean;
+      try {
+        ({ floorsMet } = await solveEvent(model, { ...ev, reduction: mid }, normalKW * (1 - mid), solver, options.signal));
+      } catch (e) {
+        // a cap nothing can hold is deeper than any reduction with the floors met
+        if (!(e instanceof InputError && e.code === 'PLAN_INFEASIBLE')) throw e;
+        floorsMet = false;
+      }
       if (floorsMet) lo = mid;
       else hi = mid;
     }
     return lo;
   } finally {
-    await solver.close();
+    await solver.close?.();
   }
 }

@@ -37,9 +37,10 @@ function blocks(a: Float64Array, B: number, n: number, count: number): Float64Ar
 
 /**
  * Builds and solves the guide, one model per group of sites that share nothing (`batches`);
- * returns undefined when the horizon is shorter than three blocks or a guide model fails.
+ * returns undefined when the horizon is shorter than three blocks, a guide model fails or
+ * `signal` fires (the windows then plan on their own, and check the signal themselves).
  */
-export async function buildGuide(model: FleetModel, signals: WindowSignals, solver: Solver, batches: number[][], blockHours = 24): Promise<Guide | undefined> {
+export async function buildGuide(model: FleetModel, signals: WindowSignals, solver: Solver, batches: number[][], blockHours = 24, signal?: AbortSignal): Promise<Guide | undefined> {
   const n = model.grid.steps;
   const h = stepHours(model.grid);
   const B = Math.max(1, Math.round(blockHours / h));
@@ -82,7 +83,8 @@ export async function buildGuide(model: FleetModel, signals: WindowSignals, solv
     const compiled = lp.compile();
     buildSeconds += (performance.now() - t0) / 1000;
     if (compiled.numColumns === 0) continue;
-    const result = await solver.solve(compiled);
+    if (signal?.aborted) return undefined;
+    const result = await solver.solve(compiled, { signal });
     solveSeconds += result.solveSeconds;
     if (result.status !== 'optimal') return undefined; // the windows still plan on their own
     const x = result.columnValues;

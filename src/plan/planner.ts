@@ -4,21 +4,22 @@
  * groups of sites, solved in parallel HiGHS workers, and read back into one dispatch. Infeasible
  * windows are explained by an elastic re-solve, never answered with a bare "infeasible".
  */
-import { InputError } from '../errors/index.ts';
+import { checkLpSize } from './lp-size.ts';
+import { throwIfCancelled } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { DEFAULT_DECOMPOSE_OPTIONS } from '../decompose/dantzig-wolfe.ts';
 import { LocalExecutor, type SubproblemExecutor } from '../decompose/executor.ts';
 import { planWindowsDecomposed } from '../decompose/plan-windows.ts';
-import { NativeSolver, WasmWithNativeFallback, SolverUnavailableError, rowActivities, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver } from '../optimize/index.ts';
+import { defaultSolverFactory, rowActivities, solveOutcomeError, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver, type SolverFactory } from '../optimize/index.ts';
 import type { Dispatch, SolverStats } from '../simulate/dispatch.ts';
 import type { Progress } from '../simulate/engine.ts';
 import { stepHours } from '../time/grid.ts';
 import { batchComponents, siteComponents } from './components.ts';
 import { explainInfeasibleWindow } from './explain-infeasible.ts';
 import { extractWindow, emptyDispatch } from './extract.ts';
+import { fleetImportCaps, FleetBudgetPacer } from './fleet-limits.ts';
 import { buildFleetLp, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
 import { buildGuide, type Guide } from './guide.ts';
-import { fleetImportCaps, FleetBudgetPacer } from './fleet-limits.ts';
 import { Forecaster, type ForecastOptions } from './signals.ts';
 import { terminalValues } from './terminal-values.ts';
 
@@ -34,6 +35,10 @@ export interface PlanOptions {
   qosWindow?: FleetLpOptions['qosWindow'];
   /** 'highs' (WebAssembly, default) or a native binary on PATH: 'native', 'native-highs', 'native-cbc', 'native-glpsol'. */
   solver: string;
+  /** Makes the solvers by the name in `solver` (default: {@link defaultSolverFactory}). */
+  solverFactory?: SolverFactory;
+  /** Stops planning between windows and aborts a running solve (a CancelledError). */
+  signal?: AbortSignal;
   timeLimitSeconds?: number;
   /**
    * LP algorithm: 'auto' uses dual simplex for models up to 250,000 columns and the interior-point
@@ -89,22 +94,6 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   maxRounds: DEFAULT_DECOMPOSE_OPTIONS.maxRounds,
 };
 
-function makeSolver(name: string): Solver {
-  // a model above the WebAssembly budget goes to a native binary when one is installed
-  if (name === 'highs') return new WasmWithNativeFallback();
-  const binaries = ['highs', 'cbc', 'glpsol'] as const;
-  const binary = name === 'native' ? undefined : name.startsWith('native-') ? name.slice('native-'.length) : null;
-  if (binary === null || (binary !== undefined && !(binaries as readonly string[]).includes(binary))) {
-    throw new InputError('OPTION_INVALID', `unknown solver "${name}"; use highs (built in) or native, native-highs, native-cbc, native-glpsol (a binary on PATH)`, { path: '--solver' });
-  }
-  try {
-    return new NativeSolver(binary ? { binary: binary as (typeof binaries)[number] } : {});
-  } catch (e) {
-    if (e instanceof SolverUnavailableError) throw new InputError('OPTION_INVALID', e.message, { path: '--solver' });
-    throw e;
-  }
-}
-
 function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, commitTo: number, state: WindowState): void {
   const h = stepHours(model.grid);
   const end = Math.min(commitTo, layout.to);
@@ -128,13 +117,10 @@ function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, 
   });
 }
 
-/** Plans the fleet and returns the dispatch (with solver statistics). */
-export async function planFleet(model: FleetModel, options: Partial<PlanOptions> = {}): Promise<Dispatch> {
-  const o: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...options };
+/** The planning windows [from, to, commitTo) in steps: one for `optimal`, look-ahead windows for `rolling`. */
+function planWindows(model: FleetModel, o: PlanOptions): Array<[number, number, number]> {
   const n = model.grid.steps;
   const h = stepHours(model.grid);
-  const policy = o.mode === 'optimal' ? 'optimal' : `rolling ${o.lookaheadHours}h/${o.commitHours}h${o.forecast.kind === 'perfect' ? '' : `, ${o.forecast.kind} forecast`}`;
-  const dispatch = emptyDispatch(model, policy);
   const windows: Array<[number, number, number]> = [];
   if (o.mode === 'optimal') windows.push([0, n, n]);
   else {
@@ -142,11 +128,39 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     const C = Math.max(1, Math.min(L, Math.round(o.commitHours / h)));
     for (let from = 0; from < n; from += C) windows.push([from, Math.min(n, from + L), Math.min(n, from + C)]);
   }
-  const state: WindowState = {
+  return windows;
+}
+
+function initialState(model: FleetModel): WindowState {
+  return {
     socKWh: model.sites.map((s) => s.storage?.socInitialKWh ?? 0),
     doneGpuHours: model.workloads.map(() => 0),
     monthPeakKW: model.sites.map(() => new Map()),
   };
+}
+
+/**
+ * The whole-fleet model of the first planning window, as `--export-lp` writes it (CPLEX LP or
+ * MPS) so an independent solver can check it. Nothing is solved.
+ */
+export function firstWindowModel(model: FleetModel, options: Partial<PlanOptions> = {}): CompiledModel {
+  const o: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...options };
+  const [from, to] = planWindows(model, o)[0]!;
+  const forecaster = new Forecaster(model, o.forecast);
+  const state = initialState(model);
+  const lpOpts = { ...lpOptions(o, model, from, to, forecaster.window(from, to), state), caps: [...o.caps, ...fleetImportCaps(model)], budgets: new FleetBudgetPacer(model).window(from, to, to).limits };
+  return buildFleetLp(model, from, to, forecaster.window(from, to), state, lpOpts).lp.compile();
+}
+
+/** Plans the fleet and returns the dispatch (with solver statistics). */
+export async function planFleet(model: FleetModel, options: Partial<PlanOptions> = {}): Promise<Dispatch> {
+  const o: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...options };
+  const n = model.grid.steps;
+  const policy = o.mode === 'optimal' ? 'optimal' : `rolling ${o.lookaheadHours}h/${o.commitHours}h${o.forecast.kind === 'perfect' ? '' : `, ${o.forecast.kind} forecast`}`;
+  const dispatch = emptyDispatch(model, policy);
+  const windows = planWindows(model, o);
+  const state = initialState(model);
+  throwIfCancelled(o.signal, 'before planning');
   // fleet-wide limits: the shared import cap as caps, the horizon rules as budgets paced per window
   const caps = [...o.caps, ...fleetImportCaps(model)];
   const pacer = new FleetBudgetPacer(model);
@@ -157,8 +171,17 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
   // a full-horizon model is already large: solve every independent group on its own (in parallel)
   const perModel = o.mode === 'optimal' ? 1 : o.maxSitesPerModel;
   const batches = batchComponents(coupled, perModel);
+  const groups = decompose ? batchComponents(inseparable, o.sitesPerSubproblem ?? 1) : [];
+  checkLpSize(model, decompose ? groups : batches, windows.reduce((a, [from, to]) => Math.max(a, to - from), 0), o.maxPoints);
   const forecaster = new Forecaster(model, o.forecast);
-  const solvers = Array.from({ length: Math.max(1, Math.min(o.workers, decompose ? o.workers : batches.length)) }, () => makeSolver(o.solver));
+  const makeSolver = o.solverFactory ?? defaultSolverFactory;
+  const solvers: Solver[] = [];
+  try {
+    for (let i = 0; i < Math.max(1, Math.min(o.workers, decompose ? o.workers : batches.length)); i++) solvers.push(makeSolver(o.solver));
+  } catch (e) {
+    await Promise.all(solvers.map((s) => s.close?.()));
+    throw e;
+  }
   const fellBack = new Set<string>();
   /** A model went to another backend than the configured one (a native binary for a model above the WebAssembly budget). */
   const noteFallback = (backend: string, message?: string) => {
@@ -172,17 +195,15 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
   const stats: SolverStats = { solver: solvers[0]!.name, status: 'optimal', objective: 0, rows: 0, columns: 0, nonzeros: 0, buildSeconds: 0, solveSeconds: 0, mipGap: null, solves: 0, windows: windows.length, largestColumns: 0 };
   try {
     if (o.exportLp) {
-      const [from, to] = windows[0]!;
-      const lpOpts = { ...lpOptions(o, model, from, to, forecaster.window(from, to), state), caps, budgets: pacer.window(from, to, windows[0]![2]).limits };
-      const { lp } = buildFleetLp(model, from, to, forecaster.window(from, to), state, lpOpts);
-      const compiled = lp.compile();
+      const compiled = firstWindowModel(model, o);
       if (o.exportLp.toLowerCase().endsWith('.mps')) await writeMpsFile(compiled, o.exportLp);
       else await writeLpFile(compiled, o.exportLp);
     }
     let guide: Guide | undefined;
     if (o.mode === 'rolling' && o.guide !== false) {
       // the guide has no fleet rows, so independent sites are guided separately
-      guide = await buildGuide(model, forecaster.window(0, n), solvers[0]!, batchComponents(inseparable, perModel));
+      guide = await buildGuide(model, forecaster.window(0, n), solvers[0]!, batchComponents(inseparable, perModel), undefined, o.signal);
+      throwIfCancelled(o.signal, 'while planning the guide');
       if (guide) {
         stats.buildSeconds += guide.buildSeconds;
         stats.solveSeconds += guide.solveSeconds;
@@ -194,13 +215,14 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     if (decompose) {
       const executor = o.executor ?? new LocalExecutor({ model, signals: (from, to) => forecaster.window(from, to) }, solvers);
       try {
-        await planWindowsDecomposed({ model, options: o, windows, caps, pacer, groups: batchComponents(inseparable, o.sitesPerSubproblem ?? 1), forecaster, state, guide, executor, masterSolver: solvers[0]!, dispatch, stats, noteFallback });
+        await planWindowsDecomposed({ model, options: o, windows, caps, pacer, groups, forecaster, state, guide, executor, masterSolver: solvers[0]!, dispatch, stats, noteFallback });
       } finally {
         if (!o.executor) await executor.close();
       }
     } else {
       let done = 0;
       for (const [from, to, commitTo] of windows) {
+        throwIfCancelled(o.signal, `before window ${from}–${to}`);
         const signals = forecaster.window(from, to);
         const budgets = pacer.window(from, to, commitTo);
         const lpOpts = { ...lpOptions(o, model, from, to, signals, state), caps, budgets: [...budgets.limits, ...budgets.measures] };
@@ -216,7 +238,7 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
             stats.buildSeconds += (performance.now() - t0) / 1000;
             if (compiled.numColumns === 0) continue;
             const method = o.lpMethod === 'auto' ? (compiled.numColumns > 250_000 ? 'ipm' : 'simplex') : o.lpMethod;
-            const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method });
+            const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method, signal: o.signal });
             if (result.solver && result.solver !== solver.name) noteFallback(result.solver, result.message);
             stats.solves++;
             stats.solveSeconds += result.solveSeconds;
@@ -225,10 +247,9 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
             stats.nonzeros += compiled.numNonzeros;
             stats.largestColumns = Math.max(stats.largestColumns, compiled.numColumns);
             if (result.mipGap !== undefined) stats.mipGap = Math.max(stats.mipGap ?? 0, result.mipGap);
-            if (result.status === 'infeasible') await explainInfeasibleWindow(compiled, layout, solver, model);
-            if (result.status === 'too-large') throw new InputError('SOLVER_LIMIT', result.message ?? 'the model is too large for the solver', { path: '--policy' });
+            if (result.status === 'infeasible' && !o.signal?.aborted) await explainInfeasibleWindow(compiled, layout, solver, model);
             if (result.status !== 'optimal' && !(result.status === 'time-limit' && result.columnValues.length > 0)) {
-              throw new Error(`the solver returned ${result.status}${result.message ? `: ${result.message}` : ''} on window ${from}–${to}`);
+              throw solveOutcomeError(result, { what: windows.length > 1 ? `the plan of window ${from}–${to}` : 'the plan', signal: o.signal });
             }
             if (result.status === 'time-limit') stats.status = 'time-limit';
             stats.objective += result.objective;

@@ -16,5 +16,6 @@ export { meritOrder, bySite, bidFromEnvelope, type Bid, type Fill } from './aggr
 export { startResponse, eventSegments, realiseEvent, finishResponse, cloneDispatch } from './response.ts';
 export { settleEvent, settleCapacity, settlementTotals, type EventSettlement, type SettlementTotals } from './settlement.ts';
 export { replayEvents, responseChecks, type ReplayResult, type ReplayOptions } from './replay.ts';
-export { drJson, settlementLinesCsv, settlementIntervalsCsv, settlementSection, envelopeCsv, envelopeJson, envelopeSection, type BillChange } from './report.ts';
+export { drJson, settlementLinesCsv, settlementIntervalsCsv, envelopeCsv, envelopeJson, isoLocal, type BillChange } from './report.ts';
+export { settlementSection, envelopeSection } from './report-sections.ts';
 export type { GridEvent, ResolvedProgram, MeterSeries, BaselineResult, BaselineOptions, Direction } from './types.ts';

@@ -1,6 +1,6 @@
 /** `wattshift schema`: prints the JSON Schema of the scenario format. */
 import type { Command } from 'commander';
-import { scenarioJsonSchema } from '../../scenario/schema/index.ts';
+import { scenarioSchemaDocument } from '../../app/index.ts';
 import type { Io } from '../io.ts';
 
 export function registerSchema(program: Command, io: Io): void {
@@ -9,6 +9,6 @@ export function registerSchema(program: Command, io: Io): void {
     .description('print the JSON Schema of the scenario format (for editor autocompletion)')
     .addHelpText('after', '\nIn a YAML scenario, point editors at it with a first line such as:\n  # yaml-language-server: $schema=../schema/scenario.schema.json')
     .action(() => {
-      io.out(`${JSON.stringify({ $id: 'https://wattshift.dev/schema/scenario.schema.json', ...scenarioJsonSchema() }, null, 2)}\n`);
+      io.out(`${JSON.stringify(scenarioSchemaDocument(), null, 2)}\n`);
     });
 }

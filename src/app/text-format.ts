@@ -1,4 +1,4 @@
-/** Plain-text tables and number formats for terminal output. */
+/** Plain-text tables and number formats for the text summaries use cases return. */
 
 /** Formats a number with thousands separators and `digits` decimals. */
 export function num(x: number | null | undefined, digits = 1): string {

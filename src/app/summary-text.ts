@@ -1,6 +1,6 @@
 /** The human-readable summary printed by `simulate` and `plan`. */
 import type { Summary } from '../metrics/summary.ts';
-import { num, pct, table } from './format.ts';
+import { num, pct, table } from './text-format.ts';
 
 /** Fleet and per-site KPIs as text tables. */
 export function summaryText(s: Summary): string {

@@ -1,0 +1,61 @@
+/** runSimulate: the same summary as the stage pipeline, from any form of scenario input. */
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CancelledError, InputError } from '../errors/index.ts';
+import { defaultSolverFactory } from '../optimize/solver-factory.ts';
+import { run } from '../pipeline.ts';
+import { loadScenarioInput } from './scenario-input.ts';
+import { runSimulate } from './simulate.ts';
+import { summaryText } from './summary-text.ts';
+
+const PHOENIX = fileURLToPath(new URL('../../examples/phoenix-2025.yaml', import.meta.url));
+const deps = { solverFactory: defaultSolverFactory };
+
+describe('runSimulate', () => {
+  it('returns the summary, ledger and bills the stage pipeline gives, and its text', async () => {
+    const r = await runSimulate({ scenario: { file: PHOENIX } }, deps);
+    const stages = await run(PHOENIX);
+    expect(r.json).toEqual(stages.summary);
+    expect(r.summary).toBe(r.json);
+    expect(r.bills).toEqual(stages.bills);
+    expect(Array.from(r.ledger.sites[0]!.gridImportKW)).toEqual(Array.from(stages.ledger.sites[0]!.gridImportKW));
+    expect(r.text).toBe(summaryText(r.summary));
+    expect(r.summary.policy).toBe('naive');
+  });
+
+  it('gives the same result from a file, from text, and from a scenario loaded once', async () => {
+    const fromFile = await runSimulate({ scenario: { file: PHOENIX }, policy: 'greedy' }, deps);
+    const fromText = await runSimulate({ scenario: { text: readFileSync(PHOENIX, 'utf8'), baseDir: dirname(PHOENIX), name: 'phoenix.yaml' }, policy: 'greedy' }, deps);
+    const loaded = loadScenarioInput({ file: PHOENIX });
+    const again = await runSimulate({ scenario: { loaded }, policy: 'greedy' }, deps);
+    expect(fromText.json.fleet).toEqual(fromFile.json.fleet);
+    expect(again.json.fleet).toEqual(fromFile.json.fleet);
+    expect(again.scenario).toBe(loaded);
+  });
+
+  it('reports progress in order, ending at 1', async () => {
+    const seen: Array<[number, string | undefined]> = [];
+    await runSimulate({ scenario: { file: PHOENIX } }, { ...deps, progress: (f, phase) => seen.push([f, phase]) });
+    expect(seen.length).toBeGreaterThan(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]![0]).toBeGreaterThanOrEqual(seen[i - 1]![0]);
+    expect(seen[seen.length - 1]![0]).toBe(1);
+    expect(seen.map((s) => s[1])).toContain('simulate');
+  });
+
+  it('checks its options before it reads the scenario', async () => {
+    const e = await runSimulate({ scenario: { file: '/nowhere/missing.yaml' }, policy: 'clairvoyant' }, deps).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as InputError).code).toBe('OPTION_INVALID');
+    expect((e as InputError).location.path).toBe('--policy');
+    const missing = await runSimulate({ scenario: { file: '/nowhere/missing.yaml' } }, deps).catch((x: unknown) => x);
+    expect((missing as InputError).code).toBe('FILE_NOT_FOUND');
+  });
+
+  it('stops with a CancelledError when its signal has fired', async () => {
+    const c = new AbortController();
+    c.abort();
+    await expect(runSimulate({ scenario: { file: PHOENIX } }, { ...deps, signal: c.signal })).rejects.toBeInstanceOf(CancelledError);
+  });
+});

@@ -1,0 +1,46 @@
+/** The error registry: every code is documented in docs/errors.md, and each class carries its code. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CancelledError, ERROR_CODES, INPUT_ERROR_CODES, InputError, SolverError, throwIfCancelled, WattshiftError } from './index.ts';
+
+const DOC = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+
+/** The table rows of docs/errors.md, by code. */
+function documented(): Map<string, string[]> {
+  const rows = new Map<string, string[]>();
+  for (const line of DOC.split('\n')) {
+    const m = /^\| `([A-Z_]+)` \|(.*)\|$/.exec(line);
+    if (m) rows.set(m[1]!, m[2]!.split('|').map((c) => c.trim()));
+  }
+  return rows;
+}
+
+describe('error registry', () => {
+  it('documents every code in docs/errors.md, and nothing that is not a code', () => {
+    const rows = documented();
+    expect([...rows.keys()].sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    for (const [code, cells] of rows) {
+      const [cls, exit] = cells;
+      const input = (INPUT_ERROR_CODES as string[]).includes(code);
+      if (code === 'OUTPUT_UNWRITABLE') continue; // raised by the CLI from the file system's error
+      expect(cls, code).toBe(input ? 'InputError' : code === 'CANCELLED' ? 'CancelledError' : 'SolverError');
+      expect(exit, code).toBe(input ? '2' : code === 'CANCELLED' ? '130' : '1');
+    }
+  });
+
+  it('gives every class its code and a common base', () => {
+    const cases: WattshiftError[] = [new InputError('PLAN_UNBOUNDED', 'x'), new SolverError('y', 'error', 'highs-wasm'), new CancelledError()];
+    expect(cases.map((e) => e.code)).toEqual(['PLAN_UNBOUNDED', 'SOLVER_FAILED', 'CANCELLED']);
+    for (const e of cases) expect(e).toBeInstanceOf(WattshiftError);
+    expect(INPUT_ERROR_CODES).not.toContain('SOLVER_FAILED');
+    expect(INPUT_ERROR_CODES).not.toContain('CANCELLED');
+  });
+
+  it('throwIfCancelled throws only once the signal has fired', () => {
+    const c = new AbortController();
+    expect(() => throwIfCancelled(c.signal, 'here')).not.toThrow();
+    expect(() => throwIfCancelled(undefined)).not.toThrow();
+    c.abort();
+    expect(() => throwIfCancelled(c.signal, 'between windows')).toThrow(/cancelled between windows/);
+  });
+});
