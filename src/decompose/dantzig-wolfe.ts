@@ -123,6 +123,8 @@ const FEASIBILITY_TOLERANCE = 1e-6;
 const SERIOUS = 0.1;
 /** First trust region, in price scales of each row (prices of a binding cap are typically a fraction of the energy price). */
 const INITIAL_BOX = 0.25;
+/** Rounds between two solves of the plan-recovering master while the prices still move. */
+const PRIMAL_EVERY = 3;
 /** Fewest rounds between two primal recoveries. */
 const REPAIR_EVERY = 3;
 /**
@@ -378,8 +380,13 @@ export async function decomposeWindow(
       for (const i of masterRows) box[i] = Math.max(1e-9 * rows[i]!.priceScale, box[i]! / 2);
     }
     options.onRound?.({ round: out.rounds, lowerBound: best, upperBound: upper, gap, serious, box: Math.max(...masterRows.map((i) => box[i]! / rows[i]!.priceScale)), violation: primal.violation.reduce((a, b) => a + b, 0) });
-    primal = await solveMaster(data, masterSolver);
-    out.masterSeconds += primal.seconds;
+    // the plan-recovering master is needed once the prices have nearly settled (the gap can then
+    // close), and at the round limit; in between, its last solution remains a valid upper bound
+    const settled = (predicted - best) / Math.max(1, Math.abs(best)) <= options.gapTolerance;
+    if (settled || !primal.feasible || out.rounds % PRIMAL_EVERY === 0 || out.rounds >= options.maxRounds) {
+      primal = await solveMaster(data, masterSolver);
+      out.masterSeconds += primal.seconds;
+    }
   }
   out.lowerBound = best;
   out.upperBound = primal.objective + fixedObjective - primal.violation.reduce((a, v, k) => a + v * data.penalty[masterRows[k]!]!, 0);
