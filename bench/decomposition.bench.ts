@@ -7,7 +7,11 @@
  * speed-up; from the measured work, the projected time on N machines (model in
  * docs/benchmarks.md).
  *
- * Environment: DECOMP_SITES (default "100,300,1000"), DECOMP_DAYS (default 365),
+ * Where one model still fits (one 48-hour window of 100 and 300 sites), the decomposed optimum is
+ * compared with it.
+ *
+ * Environment: DECOMP_COMPARE (sites of the one-model comparisons, default "100,300"; "" for
+ * none), DECOMP_SITES (default "100,300,1000"), DECOMP_DAYS (default 365),
  * DECOMP_WORKERS (default "2"; "1,2" for the speed-up), DECOMP_CAP_SHARE (cap as a share of the
  * sites' summed import limits, default {@link FLEET_CAP_SHARE}).
  */
@@ -21,7 +25,7 @@ import { simulate } from '../src/simulate/engine.ts';
 import { FLEET_BASE_DIR, FLEET_CAP_SHARE, generateFleet, withFleetCap } from './fleet.ts';
 import { markdownTable, type BenchResult } from './harness.ts';
 
-const list = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
+const list = (v: string | undefined, d: number[]) => (v === undefined ? d : v.split(',').filter((x) => x.trim()).map(Number));
 
 // a 1,000-site year is 26 M ledger cells, above the default run-size limit (20 M, about 2 GB):
 // this machine has 24 GB, so the benchmark raises it (workers inherit it)
@@ -82,9 +86,41 @@ export async function planGenerated(sites: number, days: number, workers: number
   }
 }
 
+/**
+ * The decomposed optimum against the one-model optimum of one window (an `optimal` plan over
+ * `hours`), where the one model still fits: the distance between the two objectives, and the
+ * decomposition's own gap.
+ */
+export async function compareWithOneModel(sites: number, hours: number, capShare = FLEET_CAP_SHARE): Promise<BenchResult> {
+  const input = withFleetCap(generateFleet(sites, hours), capShare);
+  const model = buildFleetModel(resolveScenario(Scenario.parse(input), 'generated.json', FLEET_BASE_DIR));
+  const t0 = performance.now();
+  const one = await planFleet(model, { mode: 'optimal', decompose: 'off' });
+  const t1 = performance.now();
+  const dec = await planFleet(model, { mode: 'optimal', decompose: 'on' });
+  const t2 = performance.now();
+  const a = one.solver!.objective;
+  const b = dec.solver!.objective;
+  const d = dec.solver!.decomposition!;
+  return {
+    name: 'decomposed vs one model, one window (optimal)',
+    size: `${sites} sites × ${hours} h`,
+    medianMs: Math.round(t2 - t1),
+    runs: 1,
+    note:
+      `one model ${one.solver!.largestColumns.toLocaleString('en-US')} columns, ${((t1 - t0) / 1000).toFixed(1)} s, objective ${a.toFixed(0)}; decomposed ${b.toFixed(0)} in ${d.rounds} rounds: ` +
+      `${(((b - a) / Math.abs(a)) * 100).toFixed(3)} % above the one-model optimum (its own gap ${(d.maxGap * 100).toFixed(3)} %; lower bound ${(((d.lowerBound - a) / Math.abs(a)) * 100).toFixed(3)} %)`,
+  };
+}
+
 /** Runs the decomposition benchmarks. */
 export async function run(): Promise<BenchResult[]> {
   const rows: BenchResult[] = [];
+  for (const sites of list(process.env.DECOMP_COMPARE, [100, 300])) {
+    const r = await compareWithOneModel(sites, 48);
+    rows.push(r);
+    console.error(`${r.size}: ${r.note}`);
+  }
   const days = Number(process.env.DECOMP_DAYS ?? 365);
   const share = process.env.DECOMP_CAP_SHARE ? Number(process.env.DECOMP_CAP_SHARE) : FLEET_CAP_SHARE;
   for (const sites of list(process.env.DECOMP_SITES, [100, 300, 1000])) {
