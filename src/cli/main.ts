@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, type Option } from 'commander';
 import { CancelledError, InputError, SolverError } from '../app/index.ts';
+import { StoreError } from '../store/errors.ts';
 import { processIo, type Io } from './io.ts';
 import { registerFinance } from './commands/finance.ts';
 import { registerGridProgramCommands } from './commands/dr.ts';
@@ -12,6 +13,7 @@ import { registerCompare } from './commands/compare.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerToken } from './commands/token.ts';
 import { registerValidate } from './commands/validate.ts';
 
 
@@ -58,6 +60,7 @@ WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million l
   registerSchema(program, io);
   registerFinance(program, io);
   registerGridProgramCommands(program, io);
+  registerToken(program, io);
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     for (const o of c.options) if (o.long === '--out') refuseEmpty(o);
@@ -102,6 +105,11 @@ async function runProgram(argv: string[], io: Io): Promise<number> {
     if (e instanceof InputError) {
       io.err(`error [${e.code}]: ${e.format()}\n`);
       return 2;
+    }
+    if (e instanceof StoreError) {
+      // a database the user named that cannot be used, or an id that does not exist: their input
+      io.err(`error [${e.code}]: ${e.message}\n`);
+      return e.httpStatus < 500 ? 2 : 1;
     }
     if (e instanceof CancelledError) {
       io.err(`${e.message}\n`);

@@ -32,19 +32,36 @@ export const ERROR_CODES = {
   EVENT_INVALID: 'a grid event or program definition is not valid',
   OUTPUT_UNWRITABLE: 'an output folder or file cannot be written',
   CANCELLED: 'the run was cancelled by its caller',
+  NOT_FOUND: 'a stored run, scenario, ledger or token does not exist',
+  CONFLICT: 'the change is not allowed in the current state (a finished run cannot start again)',
+  BUNDLE_INVALID: 'a scenario bundle or result has a bad path, a duplicate file or no scenario file',
+  QUERY_INVALID: 'a read of stored data names an unknown site, column or status, or has a bad range, page size or cursor',
+  URL_INVALID: 'the database location is not a SQLite file path or postgres:// URL, or cannot be opened',
+  UNAVAILABLE: 'the database server cannot be reached, or refuses the login or the database name',
+  SCHEMA_TOO_NEW: 'the database was migrated by a newer wattshift than this one',
+  SCHEMA_MISMATCH: 'the database records a migration this wattshift knows under another name',
+  CORRUPT: 'stored bytes do not match their recorded hash or encoding',
 } as const;
 
 /** A code of {@link ERROR_CODES}. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** Codes that are not the input's fault: a failed solver, a cancelled run. */
-export type NonInputErrorCode = 'SOLVER_FAILED' | 'CANCELLED';
+/** Codes the store raises (`StoreError` in src/store/errors.ts, with an HTTP status each). */
+export const STORE_ERROR_CODES = ['NOT_FOUND', 'CONFLICT', 'BUNDLE_INVALID', 'QUERY_INVALID', 'URL_INVALID', 'UNAVAILABLE', 'SCHEMA_TOO_NEW', 'SCHEMA_MISMATCH', 'CORRUPT'] as const;
+
+/** A code of {@link STORE_ERROR_CODES}. */
+export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
+
+/** Codes that are not an input error: a failed solver, a cancelled run, the store's own. */
+export type NonInputErrorCode = 'SOLVER_FAILED' | 'CANCELLED' | StoreErrorCode;
 
 /** Codes an {@link InputError} can carry. */
 export type InputErrorCode = Exclude<ErrorCode, NonInputErrorCode>;
 
 /** Codes of input errors, in registry order. */
-export const INPUT_ERROR_CODES = (Object.keys(ERROR_CODES) as ErrorCode[]).filter((c): c is InputErrorCode => c !== 'SOLVER_FAILED' && c !== 'CANCELLED');
+export const INPUT_ERROR_CODES = (Object.keys(ERROR_CODES) as ErrorCode[]).filter(
+  (c): c is InputErrorCode => c !== 'SOLVER_FAILED' && c !== 'CANCELLED' && !(STORE_ERROR_CODES as readonly string[]).includes(c),
+);
 
 /** Base of every error wattshift raises on purpose: a stable code from {@link ERROR_CODES}. */
 export abstract class WattshiftError extends Error {
