@@ -24,7 +24,7 @@ export const FLEET_CAP_SHARE = 0.33;
 
 /** The fleet with a fleet-wide import cap at `share` of its sites' summed import limits. */
 export function withFleetCap(s: ScenarioInput, share = FLEET_CAP_SHARE): ScenarioInput {
-  const limits = s.sites.reduce((a, site) => a + site.grid.importLimitMW, 0);
+  const limits = s.sites.reduce((a, site) => a + (site.grid.importLimitMW ?? 0), 0);
   return { ...s, name: `${s.name}-capped`, fleet: { importCapMW: Math.round(limits * share * 10) / 10 } };
 }
 

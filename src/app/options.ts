@@ -76,6 +76,8 @@ export interface PlanningOptions {
   gap?: Numeric;
   /** Decomposition: most rounds of site solves per window, a positive whole number (default 30). */
   maxRounds?: Numeric;
+  /** Binaries for non-convex tariff rules and generator on/off: auto (when the model is small), exact or relax (default auto). */
+  integers?: string;
 }
 
 /** Defaults of {@link PlanningOptions} (the CLI shows them in `--help`). */
@@ -92,6 +94,7 @@ export const PLANNING_DEFAULTS = {
   decompose: 'auto',
   gap: 0.1,
   maxRounds: 30,
+  integers: 'auto',
 } as const;
 
 /** Checks planning options and converts them to the planner's options. */
@@ -114,11 +117,13 @@ export function planOptionsFrom(f: PlanningOptions): Partial<PlanOptions> {
   }
   const gap = positiveOption('--gap', f.gap ?? d.gap);
   if (gap > 50) throw new InputError('OPTION_INVALID', `--gap is a percentage above 0 and at most 50, got ${gap}`, { path: '--gap' });
+  const integers = choiceOption('--integers', f.integers ?? d.integers, ['auto', 'exact', 'relax'] as const);
   const o: Partial<PlanOptions> = {
     decompose: decompose as PlanOptions['decompose'],
     gapTolerance: gap / 100,
     maxRounds: positiveOption('--max-rounds', f.maxRounds ?? d.maxRounds, true),
     lpMethod: lpMethod as PlanOptions['lpMethod'],
+    integers,
     lookaheadHours,
     commitHours,
     forecast: { kind: forecast as 'perfect' | 'persistence' | 'noise', noise: positiveOption('--noise', f.noise ?? d.noise), seed: positiveOption('--seed', f.seed ?? d.seed, true) },

@@ -122,7 +122,7 @@ describe('a unit of work', () => {
       settings: { objective: 'cost', rolling: false, maxPoints: 4, holdStorageEnd: true },
       caps: [{ label: 'fleet import cap', sites: [1], from: 0, to: 24, maxKW: 8000, measure: 'grid', open: true }],
       budgets: [],
-      state: { socKWh: [model.sites[1]!.storage?.socInitialKWh ?? 0], monthPeakKW: [[]], doneGpuHours: [0, 0] },
+      state: { socKWh: [model.sites[1]!.storage?.socInitialKWh ?? 0], tariff: [{ peaks: [], importMWh: [], creditedMWh: [] }], runHours: [[]], doneGpuHours: [0, 0] },
       rows: Array.from({ length: 24 }, (_, t) => ({ source: 'cap' as const, index: 0, step: t })),
       prices: Array.from({ length: 24 }, (_, t) => (t >= 16 && t < 21 ? 0.08 : 0)),
     };

@@ -8,6 +8,7 @@
 import type { FleetModel } from '../model/fleet-model.ts';
 import type { FleetLpLayout, WindowState } from '../plan/fleet-lp.ts';
 import type { Dispatch, InferenceAllocation, JobAllocation } from '../simulate/dispatch.ts';
+import { advanceTariffState } from '../plan/tariff-lp.ts';
 import { stepHours } from '../time/grid.ts';
 
 /** A training or batch job's committed allocation at one site; arrays indexed by step − from. */
@@ -214,12 +215,8 @@ export function applyGroupPlan(model: FleetModel, plan: GroupPlan, d: Dispatch, 
     const ex = d.exportKW?.[s.site];
     if (ex && s.exportKW) ex.set(s.exportKW, from);
     if (s.socEndKWh !== undefined && C > 0) state.socKWh[s.site] = s.socEndKWh;
-    const cal = model.sites[s.site]!.calendar;
-    const peaks = state.monthPeakKW[s.site]!;
-    for (let k = 0; k < C; k++) {
-      const m = cal.monthIndex[from + k]!;
-      const g = s.importKW[k]!;
-      if (g > (peaks.get(m) ?? 0)) peaks.set(m, g);
-    }
+    const site = model.sites[s.site]!;
+    const ex2 = s.exportKW;
+    advanceTariffState(site, model.grid, from, from + C, (t) => s.importKW[t - from]!, ex2 ? (t) => ex2[t - from]! : undefined, state.tariff[s.site]!);
   }
 }

@@ -16,6 +16,7 @@ import type { Guide } from '../plan/guide.ts';
 import type { PlanOptions } from '../plan/planner.ts';
 import type { Forecaster } from '../plan/signals.ts';
 import { terminalValues } from '../plan/terminal-values.ts';
+import { tariffStateToWire } from '../plan/tariff-lp.ts';
 import type { Dispatch, SolverStats } from '../simulate/dispatch.ts';
 import { stepHours, stepStartMs } from '../time/grid.ts';
 import { formatLocalIso } from '../time/zone.ts';
@@ -142,7 +143,8 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
         budgets: budgets.map((b, i) => restrict(b, budgetGroups[i]!, b.bound === undefined)),
         state: {
           socKWh: sites.map((s) => state.socKWh[s]!),
-          monthPeakKW: sites.map((s) => [...state.monthPeakKW[s]!.entries()]),
+          tariff: sites.map((s) => tariffStateToWire(state.tariff[s]!)),
+          runHours: sites.map((s) => state.runHours[s]!),
           doneGpuHours: workloads.map((w) => state.doneGpuHours[w]!),
         },
         rows: rowIndex.map((i) => refs[i]!),

@@ -10,7 +10,8 @@
  */
 import type { FleetModel } from '../model/fleet-model.ts';
 import { buildElasticModel, objectiveValue, type CompiledModel, type SimplexBasis, type SoftRowGroup, type SolveOptions, type SolveResult, type SolveStatus, type Solver } from '../optimize/index.ts';
-import { buildFleetLp, type FleetBudget, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals } from '../plan/fleet-lp.ts';
+import { buildFleetLp, emptyWindowState, type FleetBudget, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals } from '../plan/fleet-lp.ts';
+import { tariffStateFromWire, type TariffStateWire } from '../plan/tariff-lp.ts';
 import { readGroupPlan, type GroupPlan } from './group-plan.ts';
 
 /** A fleet row shared by several groups: a power cap at one step, or a budget. */
@@ -36,8 +37,10 @@ export interface SubproblemSettings {
 export interface SubproblemState {
   /** State of charge per site of `sites`, kWh. */
   socKWh: number[];
-  /** Highest import so far per local month index, per site of `sites`: [month, kW] pairs. */
-  monthPeakKW: Array<Array<[number, number]>>;
+  /** Tariff state per site of `sites` (demand peaks, imported and credited MWh so far). */
+  tariff: TariffStateWire[];
+  /** Hours each generator has run so far, per site of `sites`. */
+  runHours: number[][];
   /** Work already done per workload of `workloads`, GPU-h. */
   doneGpuHours: number[];
 }
@@ -126,14 +129,11 @@ export function prepareSubproblem(ctx: SubproblemContext, task: SubproblemTask):
     task.workloads.forEach((w, i) => (out[w] = values[i]!));
     return out;
   };
-  const state = {
-    socKWh: new Array<number>(model.sites.length).fill(0),
-    doneGpuHours: new Array<number>(model.workloads.length).fill(0),
-    monthPeakKW: model.sites.map(() => new Map<number, number>()),
-  };
+  const state = emptyWindowState(model);
   task.sites.forEach((s, i) => {
     state.socKWh[s] = task.state.socKWh[i]!;
-    state.monthPeakKW[s] = new Map(task.state.monthPeakKW[i]);
+    state.tariff[s] = tariffStateFromWire(task.state.tariff[i]!);
+    state.runHours[s] = [...task.state.runHours[i]!];
   });
   task.workloads.forEach((w, i) => (state.doneGpuHours[w] = task.state.doneGpuHours[i]!));
   const o: FleetLpOptions = {

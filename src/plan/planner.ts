@@ -18,10 +18,12 @@ import { batchComponents, siteComponents } from './components.ts';
 import { explainInfeasibleWindow } from './explain-infeasible.ts';
 import { extractWindow, emptyDispatch } from './extract.ts';
 import { fleetImportCaps, FleetBudgetPacer } from './fleet-limits.ts';
-import { buildFleetLp, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
+import { buildFleetLp, emptyWindowState, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
+import { BILL_COMPONENTS } from '../billing/bill.ts';
 import { buildGuide, type Guide } from './guide.ts';
 import { Forecaster, type ForecastOptions } from './signals.ts';
 import { terminalValues } from './terminal-values.ts';
+import { advanceTariffState } from './tariff-lp.ts';
 
 /** How to plan. */
 export interface PlanOptions {
@@ -73,6 +75,10 @@ export interface PlanOptions {
   sitesPerSubproblem?: number;
   /** Decomposition: where the units of work run (default: this machine's solver workers). */
   executor?: SubproblemExecutor;
+  /** Binary variables for non-convex tariff rules and generator on/off: exact when the model is small (auto), always, or never. */
+  integers?: 'auto' | 'exact' | 'relax';
+  /** A solver to use instead of making one (`solver` and `solverFactory` are then ignored); the caller closes it. */
+  solverInstance?: Solver;
   progress?: Progress;
 }
 
@@ -108,11 +114,12 @@ function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, 
     if (!L) return;
     if (L.soc >= 0 && end > layout.from) state.socKWh[s] = x[L.soc + end - 1 - layout.from]!;
     const site = model.sites[s]!;
-    const peaks = state.monthPeakKW[s]!;
+    const g = (t: number) => x[L.g + t - layout.from]!;
+    advanceTariffState(site, model.grid, layout.from, end, g, L.e >= 0 ? (t) => x[L.e + t - layout.from]! : undefined, state.tariff[s]!);
     for (let t = layout.from; t < end; t++) {
-      const m = site.calendar.monthIndex[t]!;
-      const g = x[L.g + t - layout.from]!;
-      if (g > (peaks.get(m) ?? 0)) peaks.set(m, g);
+      L.gen.forEach((gc, j) => {
+        if (x[gc.p + t - layout.from]! > 1e-9) state.runHours[s]![j]! += h;
+      });
     }
   });
 }
@@ -132,11 +139,7 @@ function planWindows(model: FleetModel, o: PlanOptions): Array<[number, number, 
 }
 
 function initialState(model: FleetModel): WindowState {
-  return {
-    socKWh: model.sites.map((s) => s.storage?.socInitialKWh ?? 0),
-    doneGpuHours: model.workloads.map(() => 0),
-    monthPeakKW: model.sites.map(() => new Map()),
-  };
+  return emptyWindowState(model);
 }
 
 /**
@@ -167,7 +170,9 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
   // sites that share a workload must be in one model; caps and budgets couple them further
   const inseparable = siteComponents(model);
   const coupled = siteComponents(model, [...caps, ...pacer.spans]);
-  const decompose = useDecomposition(o, coupled, inseparable);
+  // a recovered plan mixes site plans; a generator's on/off and fuel do not mix, so such fleets stay one model
+  const withGenerators = model.sites.some((s) => s.generators.length > 0);
+  const decompose = useDecomposition(o, coupled, inseparable) && !withGenerators;
   // a full-horizon model is already large: solve every independent group on its own (in parallel)
   const perModel = o.mode === 'optimal' ? 1 : o.maxSitesPerModel;
   const batches = batchComponents(coupled, perModel);
@@ -175,9 +180,10 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
   checkLpSize(model, decompose ? groups : batches, windows.reduce((a, [from, to]) => Math.max(a, to - from), 0), o.maxPoints);
   const forecaster = new Forecaster(model, o.forecast);
   const makeSolver = o.solverFactory ?? defaultSolverFactory;
-  const solvers: Solver[] = [];
+  // a solver passed in is the caller's to keep (and close); otherwise one per worker, closed here
+  const solvers: Solver[] = o.solverInstance ? [o.solverInstance] : [];
   try {
-    for (let i = 0; i < Math.max(1, Math.min(o.workers, decompose ? o.workers : batches.length)); i++) solvers.push(makeSolver(o.solver));
+    if (!o.solverInstance) for (let i = 0; i < Math.max(1, Math.min(o.workers, decompose ? o.workers : batches.length)); i++) solvers.push(makeSolver(o.solver));
   } catch (e) {
     await Promise.all(solvers.map((s) => s.close?.()));
     throw e;
@@ -193,6 +199,7 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     o.progress?.(0, text);
   };
   const stats: SolverStats = { solver: solvers[0]!.name, status: 'optimal', objective: 0, rows: 0, columns: 0, nonzeros: 0, buildSeconds: 0, solveSeconds: 0, mipGap: null, solves: 0, windows: windows.length, largestColumns: 0 };
+  if (withGenerators && useDecomposition(o, coupled, inseparable)) dispatch.notes.push('fleet-wide limits are planned in one model, not decomposed: a site has generators, whose on/off and fuel do not mix between site plans');
   try {
     if (o.exportLp) {
       const compiled = firstWindowModel(model, o);
@@ -208,10 +215,12 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
         stats.buildSeconds += guide.buildSeconds;
         stats.solveSeconds += guide.solveSeconds;
         // a window pays for demand only above the month's peak the guide expects anyway
-        guide.monthPeakKW.forEach((peaks, s) => peaks.forEach((kW, m) => state.monthPeakKW[s]!.set(m, kW)));
+        guide.peaks.forEach((peaks, s) => peaks.forEach((kW, key) => state.tariff[s]!.peaks.set(key, kW)));
         dispatch.notes.push('rolling windows follow a seasonal guide (one day-block LP over the horizon) for job pacing and monthly peaks');
       }
     }
+    const relaxations = new Set<string>();
+    const predicted: NonNullable<SolverStats['predictedBill']> = [];
     if (decompose) {
       const executor = o.executor ?? new LocalExecutor({ model, signals: (from, to) => forecaster.window(from, to) }, solvers);
       try {
@@ -254,6 +263,15 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
             if (result.status === 'time-limit') stats.status = 'time-limit';
             stats.objective += result.objective;
             results[b] = { layout, result, compiled };
+            layout.relaxations.forEach((note) => relaxations.add(note));
+            stats.integerColumns = (stats.integerColumns ?? 0) + layout.integerColumns;
+            if (o.mode === 'optimal') {
+              layout.books.forEach((book, s) => {
+                if (!book) return;
+                const br = book.evaluate(result.columnValues);
+                predicted[s] = { site: model.sites[s]!.id, ...br, total: BILL_COMPONENTS.reduce((acc, k) => acc + br[k], 0) };
+              });
+            }
           }
         };
         await Promise.all(solvers.map(work));
@@ -270,8 +288,10 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
         o.progress?.(done / windows.length);
       }
     }
+    dispatch.notes.push(...relaxations);
+    if (o.mode === 'optimal' && !decompose) stats.predictedBill = predicted.filter(Boolean);
   } finally {
-    await Promise.all(solvers.map((s) => s.close?.()));
+    if (!o.solverInstance) await Promise.all(solvers.map((s) => s.close?.()));
   }
   if (o.mode === 'rolling') stats.objective = NaN; // window objectives overlap; the simulated cost is what counts
   dispatch.solver = stats;
@@ -295,5 +315,6 @@ function lpOptions(o: PlanOptions, model: FleetModel, from: number, to: number, 
     maxPoints: o.maxPoints,
     qosWindow: o.qosWindow,
     holdStorageEnd: true,
+    integers: o.integers,
   };
 }
