@@ -7,7 +7,7 @@ import type { FleetModel } from '../model/fleet-model.ts';
 import { solveOutcomeError, type Solver } from '../optimize/index.ts';
 import { actualSignals } from '../plan/signals.ts';
 import { effectiveDeadline, emptyWindowState, type FleetLpOptions, type WindowSignals, type WindowState } from '../plan/fleet-lp.ts';
-import { terminalValues } from '../plan/planner.ts';
+import { terminalValues } from '../plan/terminal-values.ts';
 import { stepHours, stepStartMs } from '../time/grid.ts';
 import { floorTo, marketPoints, roundQuantities, segmentPrices, type CurvePoint, type ProductBid, type Segmentation } from './bid-curve.ts';
 import { buildMarketLp, solveMarketLp, type Product, type WindowScenario } from './market-lp.ts';

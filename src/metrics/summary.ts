@@ -8,6 +8,7 @@ import { BILL_COMPONENTS, billSite, emptyBreakdown, type SiteBill } from '../bil
 import type { FleetModel } from '../model/fleet-model.ts';
 import { generatorFuel, type GeneratorModel } from '../physics/generator.ts';
 import type { Ledger, SiteLedger, WorkloadOutcome } from '../simulate/ledger.ts';
+import type { DecompositionStats } from '../simulate/dispatch.ts';
 import type { AlignReport } from '../series/types.ts';
 import { calendarOf, stepHours, stepStartMs, gridEndMs } from '../time/grid.ts';
 import { formatUtcIso } from '../time/parse.ts';
@@ -96,11 +97,24 @@ export interface Summary {
   checks: { maxEnergyBalanceErrorKWh: number; corrections: string[] };
   /** Optimiser statistics (optimising policies only). */
   solver?: {
-    status: string; objective: number | null; rows: number; columns: number; nonzeros: number; buildSeconds: number; solveSeconds: number; mipGap: number | null; solves: number; windows: number; largestColumns: number; backend: string;
+    status: string;
+    objective: number | null;
+    rows: number;
+    columns: number;
+    nonzeros: number;
+    buildSeconds: number;
+    solveSeconds: number;
+    mipGap: number | null;
+    solves: number;
+    windows: number;
+    largestColumns: number;
+    backend: string;
     /** Binary columns (mixed-integer models only). */
     integerColumns: number;
     /** The bill the plan expected, per site and component (optimal plans), to compare with energyCostBreakdown. */
     predictedBill?: Array<Record<string, number | string>>;
+    /** How fleet-wide limits were decomposed (docs/decomposition.md), when they were. */
+    decomposition?: DecompositionStats;
   };
   /** Naive cost and CO2 minus this policy's (positive = this policy is better); set by `plan`. */
   savingsVsNaive?: { energyCost: number; co2Tonnes: number; totalCost: number };
@@ -319,6 +333,7 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
       windows: st.windows,
       largestColumns: st.largestColumns,
       backend: st.solver,
+      ...(st.decomposition ? { decomposition: st.decomposition } : {}),
       integerColumns: st.integerColumns ?? 0,
     };
     if (st.predictedBill) summary.solver.predictedBill = st.predictedBill.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' ? r(v, 2) : v])));

@@ -58,6 +58,17 @@ export interface ResolvedWorkload {
   arrivalShares?: number[];
 }
 
+/** Fleet-wide limits with sites as indices and the import cap as a series on the grid. */
+export interface ResolvedFleetLimits {
+  siteIndices: number[];
+  /** Most net grid import of these sites together per step, kW (undefined: no cap). */
+  importCapKW?: Float64Array;
+  /** Least direct-green share of their facility energy over the horizon, 0–1. */
+  directGreenShareMin?: number;
+  /** Most CO2 of their grid imports over the horizon, tonnes. */
+  co2BudgetTonnes?: number;
+}
+
 /** A scenario resolved against its files and catalogue. */
 export interface ResolvedScenario {
   scenario: Scenario;
@@ -69,6 +80,8 @@ export interface ResolvedScenario {
   grid: TimeGrid;
   sites: ResolvedSite[];
   workloads: ResolvedWorkload[];
+  /** The scenario's `fleet` section, when it has one. */
+  fleet?: ResolvedFleetLimits;
   seriesReports: AlignReport[];
   warnings: string[];
   /** Line and column of a JSON path in the scenario file (for errors raised by later stages). */
@@ -296,5 +309,41 @@ export function resolveScenario(
     return out;
   });
 
-  return { scenario, file, baseDir, ...(policy ? { pathPolicy: policy } : {}), grid, sites, workloads, seriesReports: reports, warnings, locate };
+  const fleet = scenario.fleet ? resolveFleetLimits(scenario, grid, siteIndex, ref, warnings) : undefined;
+  return { scenario, file, baseDir, ...(policy ? { pathPolicy: policy } : {}), grid, sites, workloads, ...(fleet ? { fleet } : {}), seriesReports: reports, warnings, locate };
+}
+
+function resolveFleetLimits(
+  scenario: Scenario,
+  grid: TimeGrid,
+  siteIndex: Map<string, number>,
+  ref: (code: 'SCENARIO_REFERENCE' | 'SCENARIO_INVALID', message: string, path: string) => never,
+  warnings: string[],
+): ResolvedFleetLimits {
+  const f = scenario.fleet!;
+  const siteIndices = f.sites
+    ? f.sites.map((id, j) => siteIndex.get(id) ?? ref('SCENARIO_REFERENCE', `unknown site "${id}"; sites in this scenario: ${[...siteIndex.keys()].join(', ')}`, `fleet.sites[${j}]`))
+    : scenario.sites.map((_, i) => i);
+  if (new Set(siteIndices).size !== siteIndices.length) ref('SCENARIO_INVALID', 'a site is listed twice', 'fleet.sites');
+  const out: ResolvedFleetLimits = { siteIndices };
+  if (f.importCapOverrides.length > 0 && f.importCapMW === undefined) {
+    ref('SCENARIO_INVALID', 'importCapOverrides change the fleet import cap, so importCapMW (the cap outside those windows) is needed too', 'fleet.importCapMW');
+  }
+  if (f.importCapMW !== undefined) {
+    const cap = new Float64Array(grid.steps).fill(f.importCapMW * 1000);
+    for (const [j, o] of f.importCapOverrides.entries()) {
+      const op = `fleet.importCapOverrides[${j}]`;
+      const a = stepAtOrAfter(grid, o.from, `${op}.from`);
+      const b = stepAtOrAfter(grid, o.to, `${op}.to`);
+      if (b <= a) {
+        if (b === a && (a === 0 || a === grid.steps)) warnings.push(`${op} lies outside the horizon and has no effect`);
+        else ref('SCENARIO_INVALID', `window ends (${o.to}) before it starts (${o.from})`, op);
+      }
+      cap.fill(o.importCapMW * 1000, a, b);
+    }
+    out.importCapKW = cap;
+  }
+  if (f.directGreenShareMin !== undefined) out.directGreenShareMin = f.directGreenShareMin;
+  if (f.co2BudgetTonnes !== undefined) out.co2BudgetTonnes = f.co2BudgetTonnes;
+  return out;
 }

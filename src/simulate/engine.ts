@@ -14,7 +14,7 @@ import { assertDispatchFinite, assertLedgerFinite } from './finite.ts';
 import { settleSupply } from './supply.ts';
 
 /** Progress callback: fraction done, 0–1. */
-export type Progress = (fraction: number) => void;
+export type Progress = (fraction: number, label?: string) => void;
 
 function newFlows(w: WorkloadModel, n: number): WorkloadFlows {
   return {
