@@ -31,6 +31,10 @@ export interface WireOptions {
   mipRelGap?: number;
   /** LP algorithm: HiGHS's 'simplex' (default), 'ipm' (interior point) or 'pdlp'. */
   method?: 'simplex' | 'ipm' | 'pdlp';
+  /** Warm-start basis (see SolveOptions.basis). */
+  basis?: { colStatus: Int32Array; rowStatus: Int32Array };
+  /** Return the final basis. */
+  keepBasis?: boolean;
   /** Test-only: make the worker fail as if the WebAssembly heap were exhausted. */
   fault?: 'wasm-abort';
 }

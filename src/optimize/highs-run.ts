@@ -35,8 +35,26 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions): 
     if (options.timeLimitSeconds !== undefined) m.options.set('time_limit', options.timeLimitSeconds);
     if (options.mipRelGap !== undefined) m.options.set('mip_rel_gap', options.mipRelGap);
     if (options.method !== undefined) m.options.set('solver', options.method);
+    const b = options.basis;
+    const warm = !isMip && b !== undefined && b.colStatus.length === model.numColumns && b.rowStatus.length === model.numRows;
+    if (warm) {
+      try {
+        m.setBasis({ colStatus: b.colStatus, rowStatus: b.rowStatus });
+      } catch {
+        // an unusable basis only costs the warm start
+        m.setLogicalBasis();
+      }
+    }
     m.run();
     let code: ModelStatusCode = m.getModelStatus();
+    if (warm && code !== ms.optimal) {
+      // from a given basis HiGHS skips presolve and may stop short of a verdict (status unknown):
+      // the cold solve, with presolve, decides
+      m.clearSolver();
+      m.setLogicalBasis();
+      m.run();
+      code = m.getModelStatus();
+    }
     if (code === ms.unboundedOrInfeasible) {
       // presolve often cannot tell the two apart; a solve without presolve can, and only broken
       // models get here, so the second solve is affordable
@@ -69,6 +87,13 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions): 
       result.columnValues = new Float64Array(model.numColumns);
     }
     if (isMip) result.mipGap = Number(m.info.get('mip_gap'));
+    else {
+      result.iterations = Number(m.info.get('simplex_iteration_count'));
+      if (options.keepBasis && status.status === 'optimal' && Number(m.info.get('basis_validity')) === highs.constants.basisValidity.valid) {
+        const basis = m.getBasis();
+        result.basis = { colStatus: basis.colStatus, rowStatus: basis.rowStatus };
+      }
+    }
     return result;
   } finally {
     m.dispose();

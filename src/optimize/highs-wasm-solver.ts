@@ -115,6 +115,8 @@ export class HighsWasmSolver implements Solver {
       if (options.timeLimitSeconds !== undefined) wireOptions.timeLimitSeconds = options.timeLimitSeconds;
       if (options.method !== undefined) wireOptions.method = options.method;
       if (options.mipRelGap !== undefined) wireOptions.mipRelGap = options.mipRelGap;
+      if (options.basis !== undefined) wireOptions.basis = options.basis;
+      if (options.keepBasis) wireOptions.keepBasis = true;
       if (this.fault) wireOptions.fault = this.fault;
       this.fault = undefined;
       const req: SolveRequest = { type: 'solve', id, model: toWireModel(model), options: wireOptions };
