@@ -54,3 +54,28 @@ describe('validate --json on bad input', () => {
     expect(j.errors.every((x: { code: string; file: string }) => x.code === 'SCENARIO_INVALID' && x.file === f)).toBe(true);
   });
 });
+
+describe('validate on held-out data in another zone', () => {
+  it('says the first local hours were held at the first value, not interpolated', async () => {
+    // ERCOT 2023 prices are in UTC; a Shanghai year starts 8 h before the file's first hour
+    const text = `name: held-out
+horizon: { start: 2023-01-01T00:00, end: 2023-01-03T00:00, timeZone: Asia/Shanghai }
+sites:
+  - id: a
+    latitude: 31
+    longitude: 121
+    grid: { importLimitMW: 10 }
+    it: [{ accelerator: H100, gpus: 8 }]
+    facility: { cooling: { archetype: air } }
+    tariff: { energy: { type: spot } }
+    series:
+      price: { file: data/markets/US-TEX-ERCO/prices-2023.csv.gz, format: market-prices }
+`;
+    const r = await runValidate({ scenario: { text, baseDir: join(ROOT, 'examples'), name: 'held-out.yaml' } });
+    const price = r.json.series.find((s) => s.name.endsWith('price'))!;
+    expect(price.gapSteps).toBe(8);
+    expect(price.heldAtStartSteps).toBe(8);
+    expect(r.text).toContain("8 missing steps in 1 gap (longest 8): the first 8 steps (before the file's first value) held at the first value");
+    expect(r.text).not.toContain('filled by linear');
+  });
+});

@@ -1,6 +1,7 @@
 /** Use case `validate`: check a scenario and the series it names without running it. */
 import type { InputError } from '../errors/index.ts';
 import { scenarioJsonSchema } from '../scenario/schema/index.ts';
+import { describeFill } from '../series/fill.ts';
 import type { AlignReport } from '../series/types.ts';
 import { loadScenarioInput, type LoadedScenario, type ScenarioInput } from './scenario-input.ts';
 import { checkpoint } from './progress.ts';
@@ -50,7 +51,7 @@ export interface ValidateOutput extends UseCaseOutput<ValidateJson> {
 
 function seriesLine(r: AlignReport): string {
   const notes: string[] = [];
-  if (r.gapSteps > 0) notes.push(`${r.gapSteps} missing step${r.gapSteps > 1 ? 's' : ''} in ${r.gapRuns} gap${r.gapRuns > 1 ? 's' : ''} (longest ${r.longestGapSteps}) filled by ${r.fill}`);
+  if (r.gapSteps > 0) notes.push(`${r.gapSteps} missing step${r.gapSteps > 1 ? 's' : ''} in ${r.gapRuns} gap${r.gapRuns > 1 ? 's' : ''} (longest ${r.longestGapSteps}): ${describeFill(r)}`);
   if (r.duplicates > 0) notes.push(`${r.duplicates} duplicate time${r.duplicates > 1 ? 's' : ''} (later row kept)`);
   if (r.missingCells > 0) notes.push(`${r.missingCells} empty cell${r.missingCells > 1 ? 's' : ''}`);
   if (r.nonexistentLocalTimes > 0) notes.push(`${r.nonexistentLocalTimes} local time${r.nonexistentLocalTimes > 1 ? 's' : ''} skipped by DST dropped`);

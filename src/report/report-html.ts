@@ -220,7 +220,7 @@ function notesHtml(s: Summary): string {
         { label: 'Fill / resample' },
       ],
       series.map((r) => ({
-        cells: [r.name, r.file && !r.source.includes(r.file) ? `${r.source} (${r.file})` : r.source, r.unitFrom === r.unitTo ? r.unitTo : `${r.unitFrom} → ${r.unitTo}`, r.samples, r.samplesInHorizon, r.sourceStepMinutes, r.duplicates, r.missingCells, r.nonexistentLocalTimes + (r.shiftDropped ?? 0), r.gapSteps, r.longestGapSteps, `${r.fill} / ${r.resample}`],
+        cells: [r.name, r.file && !r.source.includes(r.file) ? `${r.source} (${r.file})` : r.source, r.unitFrom === r.unitTo ? r.unitTo : `${r.unitFrom} → ${r.unitTo}`, r.samples, r.samplesInHorizon, r.sourceStepMinutes, r.duplicates, r.missingCells, r.nonexistentLocalTimes + (r.shiftDropped ?? 0), r.gapSteps, r.longestGapSteps, `${r.fill}${(r.heldAtStartSteps ?? 0) + (r.heldAtEndSteps ?? 0) > 0 ? ' (edges held)' : ''} / ${r.resample}`],
         className: issue(r) ? 'warn' : undefined,
       })),
     );
