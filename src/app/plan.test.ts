@@ -8,7 +8,13 @@ import { countingFactory } from '../../test/helpers/counting-solver.ts';
 import { CancelledError, InputError } from '../errors/index.ts';
 import { fileText } from './files.ts';
 import { exportPlanModel, runPlan } from './plan.ts';
-import { runPlanEvent } from './plan-event.ts';
+import { parseEventWindow, runPlanEvent } from './plan-event.ts';
+import { runDr } from './dr.ts';
+import { loadScenarioInput } from './scenario-input.ts';
+import { runSimulate } from './simulate.ts';
+import { defaultSolverFactory } from '../optimize/solver-factory.ts';
+import { DEFAULT_POWER_MEASURE } from '../simulate/measure.ts';
+import { thrown } from '../../test/helpers/input-error.ts';
 
 const PHOENIX = fileURLToPath(new URL('../../examples/phoenix-2025.yaml', import.meta.url));
 
@@ -78,7 +84,55 @@ describe('runPlanEvent', () => {
     expect(r.json.maxReductionPercent).toBeGreaterThan(0);
     expect(r.json.maxReductionPercent).toBeLessThan(100);
     expect(r.maxReduction! * 100).toBeCloseTo(r.json.maxReductionPercent!, 0);
-    expect(await r.files()).toEqual([]);
+  });
+
+  it('writes the event ledger, summary and report (--out), the event echoed in local time', async () => {
+    const r = await runPlanEvent({ scenario: { file: PHOENIX }, event: '16:00/3', measure: 'gpu' }, { solverFactory: defaultSolverFactory });
+    expect(r.json.event).toEqual({ start: '2025-05-03T16:00:00-07:00', end: '2025-05-03T19:00:00-07:00', timeZone: 'America/Phoenix' });
+    expect(r.text).toContain('from 2025-05-03 16:00 to 19:00 (America/Phoenix)');
+    const files = await r.files();
+    expect(files.map((f) => f.name)).toEqual(['event.json', 'summary.json', 'ledger.csv', 'bills.csv', 'report.html']);
+    expect(JSON.parse(fileText(files[0]!))).toEqual(r.json);
+    const summary = JSON.parse(fileText(files[1]!)) as { policy: string; notes: string[]; horizon: { steps: number } };
+    expect(summary.horizon.steps).toBe(26);
+    expect(summary.notes.at(-1)).toContain('gpu power held 25 % below normal');
+    // the ledger is the replayed run: GPU power in the event at most the limit
+    const ledger = fileText(files[2]!).trim().split('\n');
+    expect(ledger).toHaveLength(1 + 26);
+    expect(fileText(files[4]!)).toContain('Event replay');
+    // summary.json is the replay's, not a naive run's: less IT energy than naive
+    expect(r.summary.fleet.itEnergyMWh).toBeLessThan((await runSimulate({ scenario: { loaded: r.scenario } }, { solverFactory: defaultSolverFactory })).summary.fleet.itEnergyMWh);
+  });
+
+  it('reads the event in the dr grammar: bare hours, units, ISO 8601 durations and START..END agree', async () => {
+    const model = loadScenarioInput({ file: PHOENIX }).model;
+    const want = parseEventWindow(model, '2025-05-03T16:00/3');
+    for (const spec of ['16:00/3', '16:00/3h', '16:00/180m', '16:00/PT3H', '2025-05-03T16:00/pt3h', '2025-05-03T16:00..19:00', '2025-05-03T16:00-07:00/3']) {
+      expect(parseEventWindow(model, spec), spec).toEqual(want);
+    }
+    expect(want[1] - want[0]).toBe(12);
+  });
+
+  it('refuses an event off the grid or outside the horizon, naming the horizon in local time', () => {
+    const scenario = loadScenarioInput({ file: PHOENIX });
+    const outside = thrown(() => parseEventWindow(scenario.model, '2025-05-03T20:00/3'));
+    expect(outside.code).toBe('EVENT_INVALID');
+    expect(outside.message).toContain('2025-05-03 20:00 to 2025-05-03 23:00');
+    expect(outside.message).toContain('2025-05-03 14:45 to 2025-05-03 21:15 (America/Phoenix)');
+    expect(outside.message).not.toMatch(/\d{2}Z/);
+    const off = thrown(() => parseEventWindow(scenario.model, '16:10/3'));
+    expect(off.message).toContain('starts at 2025-05-03 16:10, which is not on the 15-minute grid');
+    expect(thrown(() => parseEventWindow(scenario.model, '16:00/soon')).message).toContain('or write hours (3, 1.5), 3h or 90m');
+  });
+
+  it('measures the reduction on the grid meter by default, as dr does, and says so', async () => {
+    const r = await runPlanEvent({ scenario: { file: PHOENIX }, event: '16:00/3' }, { solverFactory: defaultSolverFactory });
+    expect(r.json.measure).toBe(DEFAULT_POWER_MEASURE);
+    expect(DEFAULT_POWER_MEASURE).toBe('grid');
+    expect(r.text).toContain('(--measure grid)');
+    const dr = await runDr({ scenario: { loaded: r.scenario } }, { solverFactory: defaultSolverFactory });
+    expect(dr.json.measure).toBe(DEFAULT_POWER_MEASURE);
+    expect(dr.text).toContain('(--measure grid)');
   });
 
   it('rejects a reduction outside (0, 100) % naming --reduce, before loading', async () => {
