@@ -9,6 +9,7 @@ import type { Ledger, SiteLedger, WorkloadOutcome } from '../simulate/ledger.ts'
 import type { AlignReport } from '../series/types.ts';
 import { calendarOf, stepHours, stepStartMs, gridEndMs } from '../time/grid.ts';
 import { formatUtcIso } from '../time/parse.ts';
+import { formatLocalIso, offsetMinutesAt } from '../time/zone.ts';
 
 /** Key figures of one site or of the fleet. */
 export interface Kpis {
@@ -78,11 +79,12 @@ export interface SiteSummary extends Kpis {
 export interface Summary {
   scenario: string;
   policy: string;
-  horizon: { start: string; end: string; stepMinutes: number; steps: number; timeZone: string };
+  /** Start and end as UTC instants (`…Z`) and as local ISO 8601 times with offset in `timeZone` (as typed). */
+  horizon: { start: string; end: string; startLocal?: string; endLocal?: string; stepMinutes: number; steps: number; timeZone: string };
   currency: string;
   fleet: Kpis & { months: MonthKpis[] };
   sites: SiteSummary[];
-  jobs: Array<Pick<WorkloadOutcome, 'id' | 'type' | 'requiredGpuHours' | 'doneGpuHours' | 'remainingGpuHours' | 'late' | 'tokens' | 'unservedTokens' | 'performance' | 'qosWeight'> & { qosFloor: number | null; finishedAt: string | null }>;
+  jobs: Array<Pick<WorkloadOutcome, 'id' | 'type' | 'requiredGpuHours' | 'doneGpuHours' | 'remainingGpuHours' | 'late' | 'tokens' | 'unservedTokens' | 'performance' | 'qosWeight'> & { qosFloor: number | null; finishedAt: string | null; /** `finishedAt` in the horizon's local time, with offset. */ finishedAtLocal?: string | null }>;
   qos: { weighted: number; jobs: Array<{ id: string; performance: number; floor: number | null; weight: number }> } | null;
   checks: { maxEnergyBalanceErrorKWh: number; corrections: string[] };
   /** Optimiser statistics (optimising policies only). */
@@ -173,6 +175,7 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
   const n = grid.steps;
   const bills = model.sites.map((s) => billSite(s, ledger.sites[s.index]!, grid));
   const fleetCal = calendarOf(grid);
+  const localIso = (ms: number) => formatLocalIso(ms, offsetMinutesAt(grid.timeZone, ms));
 
   // unserved work and late jobs attributed to sites: jobs to their first eligible site,
   // inference to the sites where the demand arrived
@@ -267,7 +270,7 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
   const summary: Summary = {
     scenario: model.name,
     policy: ledger.policy,
-    horizon: { start: formatUtcIso(grid.startMs), end: formatUtcIso(gridEndMs(grid)), stepMinutes: grid.stepMinutes, steps: n, timeZone: grid.timeZone },
+    horizon: { start: formatUtcIso(grid.startMs), end: formatUtcIso(gridEndMs(grid)), startLocal: localIso(grid.startMs), endLocal: localIso(gridEndMs(grid)), stepMinutes: grid.stepMinutes, steps: n, timeZone: grid.timeZone },
     currency: model.currency,
     fleet,
     sites,
@@ -275,6 +278,7 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
       id: o.id, type: o.type, requiredGpuHours: r(o.requiredGpuHours), doneGpuHours: r(o.doneGpuHours), remainingGpuHours: r(o.remainingGpuHours),
       late: o.late, tokens: r(o.tokens, 0), unservedTokens: r(o.unservedTokens, 0), performance: r(o.performance), qosWeight: r(o.qosWeight),
       qosFloor: o.qosFloor ?? null, finishedAt: o.finishedStep >= 0 ? formatUtcIso(stepStartMs(grid, o.finishedStep + 1)) : null,
+      finishedAtLocal: o.finishedStep >= 0 ? localIso(stepStartMs(grid, o.finishedStep + 1)) : null,
     })),
     qos,
     checks: { maxEnergyBalanceErrorKWh: ledger.maxEnergyBalanceErrorKWh, corrections: ledger.corrections },
