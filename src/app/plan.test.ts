@@ -27,9 +27,22 @@ describe('runPlan', () => {
     expect(c.closed).toBe(c.made.length);
     expect(r.summary.solver?.solves).toBe(c.solves);
     expect(r.json.savingsVsNaive!.totalCost).toBeGreaterThanOrEqual(-1e-6);
-    expect(r.comparison.map((x) => x.policy)).toEqual(['naive', 'optimal']);
+    expect(r.comparison.map((x) => x.policy)).toEqual(['naive', 'greedy', 'optimal']);
     expect(r.naive.policy).toBe('naive');
+    expect(r.greedy.policy).toBe('greedy');
     expect(r.text).toContain('saving against naive');
+    // savings against naive and greedy, side by side, whose causes add up to the total
+    const sv = r.json.savings!;
+    expect(sv.vsNaive.base).toBe('naive');
+    expect(sv.vsGreedy.base).toBe('greedy');
+    for (const x of [sv.vsNaive, sv.vsGreedy]) {
+      const sum = Object.values(x.byCause).reduce((a, v) => a + v, 0);
+      expect(Math.abs(sum - x.total)).toBeLessThanOrEqual(0.1);
+      expect(x.operatingCost).toBeCloseTo(r.json.fleet.energyCost + r.json.fleet.storageDegradationCost, 1);
+    }
+    expect(sv.vsNaive.total).toBeCloseTo(r.json.savingsVsNaive!.totalCost, 1);
+    expect(r.text).toMatch(/saving by cause +vs naive USD +vs greedy USD/);
+    expect(r.text).toContain('throttling (same work at lower GPU power)');
   });
 
   it('passes the solver name to the factory (an unknown one is bad input naming --solver)', async () => {

@@ -7,6 +7,7 @@ import { billSite, type SiteBill } from '../billing/bill.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import type { Ledger, SiteLedger, WorkloadOutcome } from '../simulate/ledger.ts';
 import type { AlignReport } from '../series/types.ts';
+import type { SavingsAgainst } from './savings.ts';
 import { calendarOf, stepHours, stepStartMs, gridEndMs } from '../time/grid.ts';
 import { formatUtcIso } from '../time/parse.ts';
 import { formatLocalIso, offsetMinutesAt } from '../time/zone.ts';
@@ -91,6 +92,8 @@ export interface Summary {
   solver?: { status: string; objective: number | null; rows: number; columns: number; nonzeros: number; buildSeconds: number; solveSeconds: number; mipGap: number | null; solves: number; windows: number; largestColumns: number; backend: string };
   /** Naive cost and CO2 minus this policy's (positive = this policy is better); set by `plan`. */
   savingsVsNaive?: { energyCost: number; co2Tonnes: number; totalCost: number };
+  /** The saving against naive and against greedy, side by side, split by cause; set by `plan`. */
+  savings?: { vsNaive: SavingsAgainst; vsGreedy: SavingsAgainst };
   notes: string[];
   warnings: string[];
   series: AlignReport[];
