@@ -113,6 +113,9 @@ export function validateErrorJson(e: InputError): ValidateErrorJson {
   return { ok: false, code: e.code, errors: errors.map((x) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as unknown as ValidateProblem) };
 }
 
+/** The JSON Schema of summary.json (what `wattshift schema --summary` prints). */
+export { summaryJsonSchema as summarySchemaDocument } from '../metrics/summary-schema.ts';
+
 /** The JSON Schema of the scenario format, with its `$id` (what `wattshift schema` prints). */
 export function scenarioSchemaDocument(): Record<string, unknown> {
   return { $id: 'https://wattshift.dev/schema/scenario.schema.json', ...scenarioJsonSchema() };

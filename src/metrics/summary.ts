@@ -8,6 +8,7 @@ import type { FleetModel } from '../model/fleet-model.ts';
 import type { Ledger, SiteLedger, WorkloadOutcome } from '../simulate/ledger.ts';
 import type { AlignReport } from '../series/types.ts';
 import type { SavingsAgainst } from './savings.ts';
+import { SUMMARY_SCHEMA_VERSION } from './summary-schema.ts';
 import { calendarOf, stepHours, stepStartMs, gridEndMs } from '../time/grid.ts';
 import { formatUtcIso } from '../time/parse.ts';
 import { formatLocalIso, offsetMinutesAt } from '../time/zone.ts';
@@ -78,6 +79,8 @@ export interface SiteSummary extends Kpis {
 
 /** The summary written to summary.json and printed by --json. */
 export interface Summary {
+  /** Version of the summary format ({@link SUMMARY_SCHEMA_VERSION}; JSON Schema: `wattshift schema --summary`). */
+  schemaVersion?: number;
   scenario: string;
   policy: string;
   /** Start and end as UTC instants (`…Z`) and as local ISO 8601 times with offset in `timeZone` (as typed). */
@@ -271,6 +274,7 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
     : null;
 
   const summary: Summary = {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
     scenario: model.name,
     policy: ledger.policy,
     horizon: { start: formatUtcIso(grid.startMs), end: formatUtcIso(gridEndMs(grid)), startLocal: localIso(grid.startMs), endLocal: localIso(gridEndMs(grid)), stepMinutes: grid.stepMinutes, steps: n, timeZone: grid.timeZone },
