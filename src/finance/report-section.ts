@@ -16,6 +16,7 @@ import {
   kpiTable,
   svgChart,
   textList,
+  titleAndLegend,
   type Cell,
   type ChartOption,
   type ExtraSection,
@@ -30,9 +31,16 @@ function moneyScale(maxAbs: number): { factor: number; word: string } {
   return maxAbs >= 5e9 ? { factor: 1e9, word: 'billion' } : maxAbs >= 5e6 ? { factor: 1e6, word: 'million' } : maxAbs >= 5e3 ? { factor: 1e3, word: 'thousand' } : { factor: 1, word: '' };
 }
 
-const LEGEND = { top: 6, right: 24, itemGap: 16, selectedMode: false, textStyle: { fontSize: 11 } };
+const WIDTH = 960;
 
-function cashFlowChart(f: FinanceResult): string {
+/** Title, then the legend on its own line below it, then the plot (so a long title never runs into the legend). */
+function head(title: string, legendNames?: string[]) {
+  const h = titleAndLegend(title, WIDTH);
+  return { title: h.title, legend: legendNames ? { ...(h.legend as object), data: legendNames } : h.legend, gridTop: h.gridTop };
+}
+
+/** Option of the yearly cash-flow chart. */
+export function cashFlowOption(f: FinanceResult): ChartOption {
   const ys = f.years;
   const maxAbs = Math.max(1, ...ys.map((y) => Math.max(Math.abs(y.revenue), y.opex + y.tax + y.capex)));
   const sc = moneyScale(maxAbs);
@@ -44,10 +52,11 @@ function cashFlowChart(f: FinanceResult): string {
     { name: 'Tax', color: COLORS.purple, data: ys.map((y) => v(-y.tax)) },
     { name: 'Capex', color: COLORS.vermillion, data: ys.map((y) => v(-y.capex)) },
   ];
-  const option: ChartOption = {
-    title: { text: 'Yearly cash flows', left: 64, top: 4, textStyle: { fontSize: 14 } },
-    legend: LEGEND,
-    grid: { left: 88, right: 32, top: 48, bottom: 56 },
+  const h = head('Yearly cash flows');
+  return {
+    title: h.title,
+    legend: h.legend,
+    grid: { left: 88, right: 32, top: h.gridTop, bottom: 56 },
     xAxis: { type: 'category', data: ys.map((y) => `Year ${y.year}`), ...axisStyle, name: 'Year (0 = construction)', nameLocation: 'middle', nameGap: 32 },
     yAxis: { type: 'value', ...axisStyle, name: `${f.currency} ${sc.word}`.trim(), nameLocation: 'middle', nameGap: 64 },
     series: [
@@ -55,10 +64,14 @@ function cashFlowChart(f: FinanceResult): string {
       { name: 'Net cash flow', type: 'line' as const, color: COLORS.black, symbol: 'circle', symbolSize: 7, data: ys.map((y) => v(y.cashFlow)), silent: true },
     ],
   };
-  return svgChart(option, 960, 340, 'Yearly cash flows: revenue, opex, tax, capex and net cash flow');
 }
 
-function cumulativeChart(f: FinanceResult): string {
+function cashFlowChart(f: FinanceResult): string {
+  return svgChart(cashFlowOption(f), WIDTH, 360, 'Yearly cash flows: revenue, opex, tax, capex and net cash flow');
+}
+
+/** Option of the cumulative-cash chart with the paybacks marked. */
+export function cumulativeOption(f: FinanceResult): ChartOption {
   const ys = f.years;
   const maxAbs = Math.max(1, ...ys.map((y) => Math.max(Math.abs(y.cumulativeCashFlow), Math.abs(y.cumulativeDiscountedCashFlow))));
   const sc = moneyScale(maxAbs);
@@ -78,10 +91,11 @@ function cumulativeChart(f: FinanceResult): string {
   const marks: Array<{ xAxis: number; name: string }> = [];
   if (f.paybackYears !== null) marks.push({ xAxis: Math.round(f.paybackYears * 1000) / 1000, name: `payback ${formatNumber(f.paybackYears, 2)} y` });
   if (f.discountedPaybackYears !== null) marks.push({ xAxis: Math.round(f.discountedPaybackYears * 1000) / 1000, name: `discounted ${formatNumber(f.discountedPaybackYears, 2)} y` });
-  const option: ChartOption = {
-    title: { text: 'Cumulative cash (before residual value)', left: 64, top: 4, textStyle: { fontSize: 14 } },
-    legend: LEGEND,
-    grid: { left: 88, right: 32, top: 48, bottom: 56 },
+  const h = head('Cumulative cash (before residual value)');
+  return {
+    title: h.title,
+    legend: h.legend,
+    grid: { left: 88, right: 32, top: h.gridTop, bottom: 56 },
     xAxis: { type: 'value', min: 0, max: f.horizonYears, interval: 1, ...axisStyle, name: 'Years from the start of construction', nameLocation: 'middle', nameGap: 32 },
     yAxis: { type: 'value', ...axisStyle, name: `${f.currency} ${sc.word}`.trim(), nameLocation: 'middle', nameGap: 64 },
     series: [
@@ -98,18 +112,23 @@ function cumulativeChart(f: FinanceResult): string {
       { name: 'Cumulative discounted cash', type: 'line', color: COLORS.orange, data: disc, symbol: 'diamond', symbolSize: 6, silent: true, lineStyle: { width: 2, type: 'dashed' } },
     ],
   };
-  return svgChart(option, 960, 320, 'Cumulative cash and discounted cash with payback marked');
 }
 
-function tornadoChart(f: FinanceResult): string {
+function cumulativeChart(f: FinanceResult): string {
+  return svgChart(cumulativeOption(f), WIDTH, 340, 'Cumulative cash and discounted cash with payback marked');
+}
+
+/** Option of the NPV tornado. */
+export function tornadoOption(f: FinanceResult): ChartOption {
   const bars = [...f.tornado].reverse(); // widest at the top
   const maxAbs = Math.max(1, ...bars.map((b) => Math.max(Math.abs(b.npvLow - f.npv), Math.abs(b.npvHigh - f.npv))));
   const sc = moneyScale(maxAbs);
   const v = (x: number) => Math.round(((x - f.npv) / sc.factor) * 1000) / 1000;
-  const option: ChartOption = {
-    title: { text: `NPV sensitivity (base NPV ${formatNumber(f.npv / sc.factor, 1)} ${sc.word} ${f.currency})`, left: 64, top: 4, textStyle: { fontSize: 14 } },
-    legend: LEGEND,
-    grid: { left: 220, right: 64, top: 48, bottom: 56 },
+  const h = head(`NPV sensitivity (base NPV ${formatNumber(f.npv / sc.factor, 1)} ${sc.word} ${f.currency})`);
+  return {
+    title: h.title,
+    legend: h.legend,
+    grid: { left: 220, right: 64, top: h.gridTop, bottom: 56 },
     // room beyond the longest bars for their end labels
     xAxis: { type: 'value', boundaryGap: ['12%', '12%'], ...axisStyle, name: `Change of NPV, ${f.currency} ${sc.word}`.trim(), nameLocation: 'middle', nameGap: 32 },
     yAxis: { type: 'category', data: bars.map((b) => b.label), ...axisStyle },
@@ -127,7 +146,10 @@ function tornadoChart(f: FinanceResult): string {
       }),
     })),
   };
-  return svgChart(option, 960, 60 + 44 * bars.length + 60, 'Tornado: NPV change for each input at the low and high end of its range');
+}
+
+function tornadoChart(f: FinanceResult): string {
+  return svgChart(tornadoOption(f), WIDTH, 80 + 44 * f.tornado.length + 60, 'Tornado: NPV change for each input at the low and high end of its range');
 }
 
 function breakEvenCell(l: LineResult, k: 'energyPrice' | 'utilisation' | 'pue' | 'price', decimals: number, asPercent = false): Cell {
@@ -138,10 +160,15 @@ function breakEvenCell(l: LineResult, k: 'energyPrice' | 'utilisation' | 'pue' |
 }
 
 
-function linesTable(f: FinanceResult): string {
+/**
+ * The production lines in two tables that each fit a laptop screen: what each line costs, earns
+ * and when it pays back; then, per lever, its value now and the value at which the answer to
+ * "payback within the target" flips.
+ */
+function linesTables(f: FinanceResult): string {
   const cur = f.currency;
   const target = f.paybackTargetMonths;
-  return dataTable(
+  const payback = dataTable(
     [
       { label: 'Line' }, { label: 'Kind' }, { label: 'Sites' },
       { label: 'Capex share', unit: `${cur} M`, numeric: true, decimals: 1 },
@@ -149,9 +176,25 @@ function linesTable(f: FinanceResult): string {
       { label: 'Opex, year 1', unit: `${cur} M`, numeric: true, decimals: 1 },
       { label: 'Utilisation', unit: '%', numeric: true, decimals: 1 },
       { label: 'Payback', unit: 'months', numeric: true, decimals: 1 },
-      { label: `< ${formatNumber(target, 0)} months` },
+      { label: `Within ${formatNumber(target, 0)} months` },
+    ],
+    f.lines.map((l) => ({
+      cells: [
+        l.id, l.kind, l.sites.join(', '), l.capex / 1e6, l.revenueYear1 / 1e6, l.opexYear1 / 1e6,
+        l.utilisation === null ? null : l.utilisation * 100,
+        l.paybackMonths,
+        { html: l.paysBackWithinTarget ? '<span class="badge ok">yes</span>' : '<span class="badge late">no</span>' },
+      ] as Cell[],
+      className: l.paysBackWithinTarget ? undefined : 'warn',
+    })),
+    { caption: `AI production lines: pre-tax payback of each line's share of capex (target: under ${formatNumber(target, 0)} months)`, className: 'data lines' },
+  );
+  const levers = dataTable(
+    [
+      { label: 'Line' },
       { label: 'Electricity now', unit: `${cur}/MWh`, numeric: true, decimals: 1 },
       { label: 'Break-even electricity', unit: `${cur}/MWh`, numeric: true, decimals: 1 },
+      { label: 'Utilisation now', unit: '%', numeric: true, decimals: 1 },
       { label: 'Break-even utilisation', numeric: true },
       { label: 'PUE now', numeric: true, decimals: 3 },
       { label: 'Break-even PUE', numeric: true, decimals: 3 },
@@ -160,18 +203,17 @@ function linesTable(f: FinanceResult): string {
     ],
     f.lines.map((l) => ({
       cells: [
-        l.id, l.kind, l.sites.join(', '), l.capex / 1e6, l.revenueYear1 / 1e6, l.opexYear1 / 1e6,
-        l.utilisation === null ? null : l.utilisation * 100,
-        l.paybackMonths,
-        { html: l.paysBackWithinTarget ? '<span class="badge ok">yes</span>' : '<span class="badge late">no</span>' },
-        l.energyPricePerMWh, breakEvenCell(l, 'energyPrice', 1), breakEvenCell(l, 'utilisation', 3, true),
+        l.id,
+        l.energyPricePerMWh, breakEvenCell(l, 'energyPrice', 1),
+        l.utilisation === null ? null : l.utilisation * 100, breakEvenCell(l, 'utilisation', 3, true),
         l.pue, breakEvenCell(l, 'pue', 3),
         l.price === null ? null : { value: l.price, decimals: 3, text: `${formatNumber(l.price, 3)} ${l.priceUnit ?? ''}` }, breakEvenCell(l, 'price', 3),
       ] as Cell[],
       className: l.paysBackWithinTarget ? undefined : 'warn',
     })),
-    { caption: `AI production lines: pre-tax payback of each line's share of capex, and the value of each lever at which the answer to "payback under ${formatNumber(target, 0)} months" flips` },
+    { caption: `Break-evens: the value of each lever at which the answer to "payback under ${formatNumber(target, 0)} months" flips ("none in range": it does not flip within the lever's range)`, className: 'data lines' },
   );
+  return `<div class="scroll">${payback}</div><div class="scroll">${levers}</div>`;
 }
 
 function capexTable(f: FinanceResult): string {
@@ -210,7 +252,8 @@ function yearsTable(f: FinanceResult): string {
   );
 }
 
-function sweepChart(s: SweepResult, currency: string): string {
+/** Option of the sweep chart: NPV against the first dimension, a line per value of the second. */
+export function sweepOption(s: SweepResult, currency: string): ChartOption {
   const ok = s.points.filter((p) => p.metrics);
   const d0 = s.dimensions[0]!;
   const maxAbs = Math.max(1, ...ok.map((p) => Math.abs(p.metrics!.npv)));
@@ -230,15 +273,19 @@ function sweepChart(s: SweepResult, currency: string): string {
       return pts.length ? v(Math.max(...pts.map((p) => p.metrics!.npv))) : null;
     }),
   }));
-  const option: ChartOption = {
-    title: { text: `NPV over the sweep${s.dimensions.length > 2 ? ' (best over the other dimensions)' : ''}`, left: 64, top: 4, textStyle: { fontSize: 14 } },
-    legend: { ...LEGEND, top: 26 },
-    grid: { left: 88, right: 32, top: 64, bottom: 56 },
+  const h = head(`NPV over the sweep${s.dimensions.length > 2 ? ' (best over the other dimensions)' : ''}`);
+  return {
+    title: h.title,
+    legend: h.legend,
+    grid: { left: 88, right: 32, top: h.gridTop, bottom: 56 },
     xAxis: { type: 'category', data: d0.values.map(String), ...axisStyle, name: d0.key, nameLocation: 'middle', nameGap: 32 },
     yAxis: { type: 'value', scale: true, ...axisStyle, name: `NPV, ${currency} ${sc.word}`.trim(), nameLocation: 'middle', nameGap: 64 },
     series,
   };
-  return svgChart(option, 960, 340, 'NPV of the sweep points');
+}
+
+function sweepChart(s: SweepResult, currency: string): string {
+  return svgChart(sweepOption(s, currency), WIDTH, 360, 'NPV of the sweep points');
 }
 
 function sweepHtml(s: SweepResult, currency: string): string {
@@ -292,7 +339,7 @@ export function financeSection(f: FinanceResult, sweep?: SweepResult): ExtraSect
     chartFigure(cumulativeChart(f), 'Cumulative cash from operations, simple and discounted; dashed verticals mark the paybacks (linear within a year).'),
   ];
   if (f.tornado.length > 0) parts.push(chartFigure(tornadoChart(f), 'Each bar moves one input to the low or high end of its range (finance.sensitivity) and re-values without re-simulating; see docs/finance.md §5 for the approximations.'));
-  parts.push('<h3>AI production lines</h3>', textList(f.lines.map((l) => lineVerdict(l, cur, f.paybackTargetMonths))), `<div class="scroll">${linesTable(f)}</div>`);
+  parts.push('<h3>AI production lines</h3>', textList(f.lines.map((l) => lineVerdict(l, cur, f.paybackTargetMonths))), linesTables(f));
   parts.push(details('Yearly cash flows', `<div class="scroll">${yearsTable(f)}</div>`));
   parts.push(details(`Capex items (${f.capexItems.length})`, `<div class="scroll">${capexTable(f)}</div>`));
   if (sweep) parts.push(sweepHtml(sweep, cur));

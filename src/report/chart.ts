@@ -5,7 +5,7 @@
  * event metadata) to keep the page small.
  */
 import * as echarts from 'echarts/core';
-import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart, SankeyChart, ScatterChart } from 'echarts/charts';
 import {
   DatasetComponent,
   GraphicComponent,
@@ -17,64 +17,17 @@ import {
   VisualMapComponent,
 } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
-import type { EChartsOption } from 'echarts';
 import { escapeHtml } from './format.ts';
+import { BASE_OPTION, type ChartOption } from './charts/theme.ts';
 
 echarts.use([
-  BarChart, HeatmapChart, LineChart, ScatterChart,
+  BarChart, HeatmapChart, LineChart, SankeyChart, ScatterChart,
   DatasetComponent, GraphicComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TitleComponent, VisualMapComponent,
   SVGRenderer,
 ]);
 
-/** The ECharts option type, re-exported so sections need not import echarts themselves. */
-export type ChartOption = EChartsOption;
-
-/**
- * Okabe–Ito colours (distinguishable with the common colour-vision deficiencies), named by
- * what the report uses them for, so the same flow has the same colour in every chart.
- */
-export const COLORS = {
-  orange: '#E69F00',
-  skyBlue: '#56B4E9',
-  green: '#009E73',
-  yellow: '#F0E442',
-  blue: '#0072B2',
-  vermillion: '#D55E00',
-  purple: '#CC79A7',
-  black: '#000000',
-  grey: '#999999',
-  lightGrey: '#DDDDDD',
-} as const;
-
-/** Default series palette: Okabe–Ito order, black last. */
-export const PALETTE: string[] = [COLORS.blue, COLORS.orange, COLORS.green, COLORS.vermillion, COLORS.skyBlue, COLORS.purple, COLORS.yellow, COLORS.grey, COLORS.black];
-
-/**
- * Shades for IT power per workload: one hue (indigo) in steps of lightness, so "IT" reads as
- * one family and neighbours differ in lightness, which survives any colour-vision deficiency.
- */
-export const IT_SHADES: string[] = ['#332288', '#5B4BA8', '#7F72BF', '#A39AD4', '#C6C0E6', '#4B3B8F'];
-
-/** Font stack of the page. */
-export const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
-
-/**
- * Font stack of chart text. ECharts lays out text on the server with Helvetica/Arial widths,
- * so charts ask for fonts with those metrics (or a condensed fallback of similar width);
- * a wider font would make legend entries run into each other.
- */
-export const CHART_FONT_FAMILY = "Arial, Helvetica, 'Liberation Sans', 'Nimbus Sans', 'DejaVu Sans Condensed', sans-serif";
-
-const TEXT_COLOR = '#333333';
-const AXIS_COLOR = '#666666';
-
-/** Axis styling shared by the report's charts: readable labels, light split lines. */
-export const axisStyle = {
-  nameTextStyle: { color: TEXT_COLOR, fontSize: 12 },
-  axisLabel: { color: AXIS_COLOR, fontSize: 11 },
-  axisLine: { lineStyle: { color: AXIS_COLOR } },
-  splitLine: { lineStyle: { color: '#E5E5E5' } },
-} as const;
+/** Look and helpers shared with the interactive charts (re-exported for existing callers). */
+export { axisStyle, CHART_FONT_FAMILY, COLORS, FONT_FAMILY, IT_SHADES, PALETTE, type ChartOption } from './charts/theme.ts';
 
 let chartCounter = 0;
 
@@ -95,13 +48,7 @@ function cleanSvg(svg: string, prefix: string): string {
 export function svgChart(option: ChartOption, width = 960, height = 400, label?: string): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
-    chart.setOption({
-      animation: false,
-      color: PALETTE,
-      backgroundColor: 'transparent',
-      textStyle: { fontFamily: CHART_FONT_FAMILY, color: TEXT_COLOR },
-      ...option,
-    });
+    chart.setOption({ ...BASE_OPTION, ...option });
     const svg = cleanSvg(chart.renderToSVGString(), `c${++chartCounter}-`);
     const aria = label ? ` role="img" aria-label="${escapeHtml(label)}"` : '';
     return svg.replace(/^<svg /, `<svg class="chart"${aria} `);

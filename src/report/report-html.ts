@@ -1,19 +1,29 @@
 /**
- * The HTML report: one self-contained page (inline CSS and SVG, no scripts, no requests)
- * with the run's header, fleet and site key figures, power-flow and monthly charts, bills,
- * jobs and data notes, followed by any sections later stages add.
+ * The HTML report: one self-contained page (inline CSS, SVG and script, no requests) with the
+ * run's header, fleet and site key figures, power-flow, energy-flow and monthly charts, bills,
+ * jobs and data notes, followed by any sections later stages add. Every chart is a static SVG
+ * first (read with scripts off, printed, e-mailed); the inline script makes the site and
+ * fleet charts interactive from the same option builders (src/report/charts).
  */
 import type { SiteBill } from '../billing/bill.ts';
 import type { SiteSummary, Summary } from '../metrics/summary.ts';
 import type { Ledger, SiteLedger } from '../simulate/ledger.ts';
 import { offsetMinutesAt, formatLocalIso } from '../time/zone.ts';
-import { chartFigure } from './chart.ts';
+import { stepHours } from '../time/grid.ts';
+import { svgChart } from './chart.ts';
+import { drawMonthlyCharts, monthlyEnergyCostOption, monthlyPueOption, MONTHLY_CHART_SIZE } from './charts/monthly.ts';
+import { energySankeyOption, SANKEY_CHART_SIZE } from './charts/sankey.ts';
+import { reportClientScript } from './client-bundle.ts';
+import type { PageChart } from './client/page-data.ts';
+import { siteEnergyFlows } from './energy-flows.ts';
 import { countScale, escapeHtml, formatNumber, formatPercent } from './format.ts';
 import { anchorId, dataTable, details, kpiTable, section, textList, type Cell } from './html.ts';
+import { liveFigure, powerFullResolution, rangePickerHtml } from './interactive.ts';
 import { kpiRows } from './kpi-rows.ts';
-import { monthlyEnergyCostChart, monthlyPueChart } from './monthly-charts.ts';
-import { peakWeek, powerChart } from './power-chart.ts';
+import { monthlyEnergyData, monthlyPueData } from './monthly-charts.ts';
+import { peakWeek, powerChart, siteFlows } from './power-chart.ts';
 import { REPORT_CSS } from './style.ts';
+import { wallClockMs } from './time-buckets.ts';
 
 /** A section appended by a later stage (optimiser comparison, grid programs, finance). */
 export interface ExtraSection {
@@ -35,6 +45,11 @@ export interface ReportInput {
   extraSections?: ExtraSection[];
   /** Generation time shown in the header (default: now); fix it for reproducible output. */
   generatedAt?: Date | string;
+  /**
+   * Interactive charts (default true): the page inlines its chart script and each chart's
+   * data. False gives a page without any script (static SVG charts only).
+   */
+  interactive?: boolean;
 }
 
 /** Sites shown as columns beside the fleet in the fleet key-figure table. */
@@ -124,27 +139,59 @@ function billHtml(bill: SiteBill | undefined, currency: string): string {
   return `${totals}${pue}${certs}<h4>Line items</h4>${items}`;
 }
 
+function horizonDays(ledger: Ledger): number {
+  return (ledger.grid.steps * ledger.grid.stepMinutes) / 1440;
+}
+
+/** "365 days", "6.5 hours". */
+function horizonText(ledger: Ledger): string {
+  const days = horizonDays(ledger);
+  return days >= 2 ? `${formatNumber(days, 1)} days` : `${formatNumber(days * 24, 2)} hours`;
+}
+
 function siteSectionHtml(i: number, s: SiteSummary, L: SiteLedger | undefined, input: ReportInput): string {
   const { summary, ledger } = input;
+  const interactive = input.interactive !== false;
+  const grid = ledger.grid;
   const tz = input.siteTimeZones[i] ?? s.timeZone;
   const cur = summary.currency;
   const name = s.name || s.id;
   const parts: string[] = [];
+  const live = (chart: PageChart) => (interactive ? chart : null);
   parts.push(`<p class="muted">Site id <code>${escapeHtml(s.id)}</code> · ${escapeHtml(tz)} · ${formatNumber(s.installedItMW, 2)} MW IT installed · design PUE ${formatNumber(s.designPue, 3)}</p>`);
   parts.push(kpiTable(kpiRows([s], cur), { caption: `Key figures: ${name}`, columns: [name], id: `kpi-site-${i + 1}` }));
   if (L) {
-    const full = powerChart(L, ledger.grid, tz, { title: `${name}: power flows over the horizon`, currency: cur });
-    parts.push(chartFigure(full.svg, `Power flows at ${name}, ${full.resolution}, local time ${tz}. Uses are stacked above zero, sources below; the two stacks are equal at every point (energy balance). Lower panel: import price, ${cur}/MWh.`));
-    const week = peakWeek(L, ledger.grid, tz);
+    const flows = siteFlows(L);
+    const full = powerChart(L, grid, tz, { title: `${name}: power flows over the horizon`, currency: cur, flows });
+    const week = peakWeek(L, grid, tz);
+    const wall = wallClockMs(grid, tz);
+    const stepMs = grid.stepMinutes * 60_000;
+    const peak = week ? { label: `${week.firstDay} to ${week.lastDay.slice(5)}`, from: wall[week.from]!, to: wall[week.to - 1]! + stepMs } : null;
+    const packed = interactive ? powerFullResolution(grid, tz, flows, full.data, `full-site-${i + 1}`) : null;
+    parts.push(liveFigure(
+      full.svg,
+      `Power flows at ${name}, ${full.resolution}, local time ${tz}. Uses are stacked above zero, sources below; the two stacks are equal at every point (energy balance). Lower panel: import price, ${cur}/MWh.`,
+      live({ kind: 'power', data: full.data, ...(packed ? { full: packed.full } : {}) }),
+      { controlsHtml: rangePickerHtml(grid, tz, peak), blocksHtml: packed?.blockHtml ?? '' },
+    ));
     if (week) {
-      const zoom = powerChart(L, ledger.grid, tz, { title: `${name}: highest-demand week, ${week.firstDay} to ${week.lastDay}`, currency: cur, from: week.from, to: week.to });
-      parts.push(chartFigure(zoom.svg, `The 7 local days with the most facility energy at ${name}, ${zoom.resolution}.`));
+      const zoom = powerChart(L, grid, tz, { title: `${name}: highest-demand week, ${week.firstDay} to ${week.lastDay}`, currency: cur, from: week.from, to: week.to });
+      parts.push(liveFigure(zoom.svg, `The 7 local days with the most facility energy at ${name}, ${zoom.resolution}.`, live({ kind: 'power', data: zoom.data })));
+    }
+    const graph = siteEnergyFlows(L, { title: `${name}: energy flows over the horizon (${horizonText(ledger)})`, stepHours: stepHours(grid) });
+    if (graph.links.length > 0) {
+      const svg = svgChart(energySankeyOption(graph), SANKEY_CHART_SIZE.width, SANKEY_CHART_SIZE.height, `${name}: energy flows over the horizon, ${graph.unit}`);
+      const storage = graph.nodes.some((n) => n.name === 'Storage charge' || n.name === 'Storage discharge') ? ' Storage discharge and charge are drawn apart; their difference is storage losses and the change of stored energy.' : '';
+      parts.push(liveFigure(svg, `Energy over the horizon at ${name}, ${graph.unit}: sources on the left, through the site bus and the facility to its uses on the right. Every inner node passes on what it receives (the ledger's energy balance).${storage}`, live({ kind: 'sankey', data: graph })));
     }
   } else {
     parts.push('<p class="muted">The ledger has no flows for this site.</p>');
   }
-  if (s.months.length > 0) {
-    parts.push(chartFigure(monthlyPueChart(s.months, s.designPue, `${name}: monthly PUE and direct green ratio`, 960, 320, s.greenTarget ?? null), `Monthly PUE (bars start at 1.0; dashed line: design PUE) and direct green ratio (line; dotted: ${s.greenTarget !== null && s.greenTarget !== undefined ? 'the site\'s direct-green target' : '60 % reference for wind-solar-storage computing bases'}) at ${name}.`));
+  if (s.months.length > 0 && drawMonthlyCharts(horizonDays(ledger))) {
+    const target = s.greenTarget ?? null;
+    const data = monthlyPueData(s.months, s.designPue, `${name}: monthly PUE and direct green ratio`, target);
+    const svg = svgChart(monthlyPueOption(data), MONTHLY_CHART_SIZE.width, MONTHLY_CHART_SIZE.height, `${name}: monthly PUE and direct green ratio`);
+    parts.push(liveFigure(svg, `Monthly PUE (bars start at 1.0; dashed line: design PUE) and direct green ratio (line${target !== null ? `; dotted: the site's direct-green target of ${formatNumber(target * 100, 0)} %` : ''}) at ${name}.`, live({ kind: 'monthly-pue', data })));
   }
   parts.push(`<h3>Electricity bill</h3>${billHtml(input.bills.find((b) => b.site === s.id), cur)}`);
   return section(`site-${i + 1}`, `Site: ${name}`, parts.join('\n'));
@@ -230,6 +277,16 @@ function notesHtml(s: Summary): string {
   return parts.join('\n');
 }
 
+function fleetMonthlyHtml(input: ReportInput): string {
+  const { summary, ledger } = input;
+  const days = horizonDays(ledger);
+  if (summary.fleet.months.length === 0) return '';
+  if (!drawMonthlyCharts(days)) return `<p class="muted">Month-by-month charts are drawn for horizons of a month or longer; this one is ${horizonText(ledger)} (the key figures above cover it).</p>`;
+  const data = monthlyEnergyData(summary.fleet.months, summary.currency, 'Fleet: monthly energy and electricity cost');
+  const svg = svgChart(monthlyEnergyCostOption(data), MONTHLY_CHART_SIZE.width, MONTHLY_CHART_SIZE.height, `${data.title}: monthly energy and electricity cost`);
+  return liveFigure(svg, `Months in the horizon time zone (${summary.horizon.timeZone}).`, input.interactive !== false ? { kind: 'monthly-energy', data } : null);
+}
+
 /** Renders the whole report as one self-contained HTML page. */
 export function renderReportHtml(input: ReportInput): string {
   const { summary, ledger } = input;
@@ -245,7 +302,7 @@ export function renderReportHtml(input: ReportInput): string {
   const fleetParts = [
     `<div class="scroll">${kpiTable(kpiRows(compare ? [summary.fleet, ...summary.sites] : [summary.fleet], cur), { caption: compare ? 'Key figures: fleet and sites' : 'Key figures: fleet', columns: fleetColumns, id: 'kpi-fleet' })}</div>`,
     summary.sites.length > MAX_COMPARED_SITES ? sitesAtAGlance(summary.sites, cur) : '',
-    summary.fleet.months.length > 0 ? chartFigure(monthlyEnergyCostChart(summary.fleet.months, cur, 'Fleet: monthly energy and electricity cost'), `Months in the horizon time zone (${summary.horizon.timeZone}).`) : '',
+    fleetMonthlyHtml(input),
   ];
   sections.push({ id: 'fleet', title: 'Fleet overview', html: fleetParts.join('\n') });
   const siteEntries = summary.sites.map((s, i) => ({ id: `site-${i + 1}`, title: s.name || s.id }));
@@ -269,10 +326,13 @@ export function renderReportHtml(input: ReportInput): string {
   const body = sections
     .map((s) => (s.id === 'sites' ? `<div id="sites">${s.html}</div>` : section(s.id, s.title, s.html)))
     .join('\n');
+  // the one inline script is allowed by its hash; the data blocks are not scripts
+  const client = input.interactive !== false ? reportClientScript() : null;
+  const scriptSrc = client ? `; script-src ${client.cspHash}` : '';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:${scriptSrc}">
 <meta name="generator" content="wattshift">
 <title>${escapeHtml(summary.scenario)} · ${escapeHtml(summary.policy)} · wattshift report</title>
 <style>${REPORT_CSS}</style></head>
@@ -280,6 +340,6 @@ export function renderReportHtml(input: ReportInput): string {
 ${headerHtml(summary, ledger, generatedAt)}
 ${tocHtml(sections)}
 ${body}
-</main></body></html>
+</main>${client ? `<script>${client.code}</script>` : ''}</body></html>
 `;
 }

@@ -2,7 +2,7 @@
  * The report's stylesheet, inlined into the page so it opens offline. Tables use tabular
  * figures so digits line up; print styles keep sections together.
  */
-import { FONT_FAMILY } from './chart.ts';
+import { FONT_FAMILY } from './charts/theme.ts';
 
 /** CSS of the report page (also styles extra sections built with the helpers in html.ts). */
 export const REPORT_CSS = `
@@ -44,11 +44,22 @@ tr.bad td { background: var(--bad); }
 figure.chart { margin: 12px 0 24px; }
 svg.chart { display: block; max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 0.85rem; }
+.chart-controls { display: none; flex-wrap: wrap; gap: 4px 16px; align-items: center; margin: 4px 0 6px; font-size: 0.85rem; color: var(--muted); }
+.js .chart-controls { display: flex; }
+.chart-controls select { font: inherit; color: var(--ink); padding: 2px 4px; max-width: 100%; }
+.chart-live { width: 100%; }
+figure.chart.live > svg.chart { display: none; }
+.chart-tooltip table { margin: 0; font-size: 12px; }
+.chart-tooltip th, .chart-tooltip td { border: 0; padding: 1px 4px; background: none; }
 details { margin: 4px 0; }
 details > summary { cursor: pointer; color: var(--accent); }
 ul.notes li { margin: 2px 0; overflow-wrap: anywhere; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 4px; font-size: 0.8rem; }
 .badge.ok { background: #d9f2e6; color: #00583f; }
 .badge.late { background: #D55E00; color: #fff; font-weight: 600; }
-@media print { nav.toc { display: none; } section { break-inside: avoid-page; } details { display: block; } }
+@media print {
+  nav.toc, .chart-controls, .chart-live { display: none !important; }
+  figure.chart.live > svg.chart { display: block; }
+  section { break-inside: avoid-page; } details { display: block; }
+}
 `;

@@ -18,6 +18,8 @@ export interface TimeBuckets {
   to: number;
   /** What one point is, for captions: "hourly values", "3-hour means", "daily means". */
   resolution: string;
+  /** Minutes one point stands for (1440 for local days). */
+  pointMinutes: number;
 }
 
 /** Horizons longer than this many days are always drawn as daily means. */
@@ -43,6 +45,7 @@ export function timeBuckets(grid: TimeGrid, timeZone: string, from = 0, to = gri
   const days = (n * grid.stepMinutes) / 1440;
   const pick = days > DAILY_AFTER_DAYS ? undefined : n <= maxPoints ? grid.stepMinutes : BUCKET_MINUTES.find((m) => m >= grid.stepMinutes && m % grid.stepMinutes === 0 && Math.ceil((n * grid.stepMinutes) / m) <= maxPoints);
   let resolution: string;
+  let pointMinutes: number;
   if (pick === undefined) {
     const cal = calendarOf(grid, timeZone);
     let last = -1;
@@ -56,6 +59,7 @@ export function timeBuckets(grid: TimeGrid, timeZone: string, from = 0, to = gri
       bucketOf[i] = x.length - 1;
     }
     resolution = 'daily means';
+    pointMinutes = 1440;
   } else {
     const k = pick / grid.stepMinutes;
     for (let i = 0; i < n; i++) {
@@ -63,11 +67,12 @@ export function timeBuckets(grid: TimeGrid, timeZone: string, from = 0, to = gri
       if (b === x.length) x.push(wall[from + i]!);
       bucketOf[i] = b;
     }
+    pointMinutes = pick;
     resolution = k === 1 ? (grid.stepMinutes === 60 ? 'hourly values' : `${grid.stepMinutes}-minute values`) : pick === 60 ? 'hourly means' : `${pick / 60}-hour means`;
   }
   const count = new Int32Array(x.length);
   for (let i = 0; i < n; i++) count[bucketOf[i]!]! += 1;
-  return { x, bucketOf, count, from, to, resolution };
+  return { x, bucketOf, count, from, to, resolution, pointMinutes };
 }
 
 /** Mean of `values` in each bucket, times `scale` (e.g. 0.001 for kW → MW). */
