@@ -30,7 +30,7 @@ export interface WireOptions {
   timeLimitSeconds?: number;
   mipRelGap?: number;
   /** LP algorithm: HiGHS's 'simplex' (default), 'ipm' (interior point) or 'pdlp'. */
-  method?: 'simplex' | 'ipm' | 'pdlp';
+  method?: 'simplex' | 'ipm' | 'pdlp' | 'choose';
   /** Test-only: make the worker fail as if the WebAssembly heap were exhausted. */
   fault?: 'wasm-abort';
 }

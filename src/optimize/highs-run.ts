@@ -69,6 +69,11 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions): 
       result.columnValues = new Float64Array(model.numColumns);
     }
     if (isMip) result.mipGap = Number(m.info.get('mip_gap'));
+    result.iterations = {
+      simplex: Math.max(0, Number(m.info.get('simplex_iteration_count'))),
+      ipm: Math.max(0, Number(m.info.get('ipm_iteration_count'))),
+      crossover: Math.max(0, Number(m.info.get('crossover_iteration_count'))),
+    };
     return result;
   } finally {
     m.dispose();

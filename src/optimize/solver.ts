@@ -16,8 +16,8 @@ export interface SolveOptions {
   timeLimitSeconds?: number;
   /** Relative MIP gap at which a MILP counts as solved (HiGHS default 1e-4). */
   mipRelGap?: number;
-  /** LP algorithm for backends that offer a choice (HiGHS: simplex, ipm, pdlp). */
-  method?: 'simplex' | 'ipm' | 'pdlp';
+  /** LP algorithm for backends that offer a choice (HiGHS: simplex, ipm, pdlp, or choose: HiGHS decides). */
+  method?: 'simplex' | 'ipm' | 'pdlp' | 'choose';
   /** Threads for backends that can use them (the WebAssembly build is single-threaded). */
   threads?: number;
   /** Cancels the solve; the result then has status 'error' and message 'aborted'. */
@@ -41,6 +41,8 @@ export interface SolveResult {
   message?: string;
   /** Which backend produced the result. */
   solver?: string;
+  /** Iterations the backend reports (HiGHS: simplex, interior point, crossover), when it does. */
+  iterations?: { simplex: number; ipm: number; crossover: number };
 }
 
 /** An LP/MILP backend. */

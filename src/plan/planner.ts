@@ -10,6 +10,7 @@ import { defaultSolverFactory, explainInfeasibility, solveOutcomeError, writeLpF
 import type { Dispatch, SolverStats } from '../simulate/dispatch.ts';
 import type { Progress } from '../simulate/engine.ts';
 import { stepHours } from '../time/grid.ts';
+import { lpMethodFor } from '../optimize/lp-method.ts';
 import { batchComponents, siteComponents } from './components.ts';
 import { extractWindow, emptyDispatch } from './extract.ts';
 import { buildFleetLp, effectiveDeadline, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
@@ -254,7 +255,7 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
           const compiled = lp.compile();
           stats.buildSeconds += (performance.now() - t0) / 1000;
           if (compiled.numColumns === 0) continue;
-          const method = o.lpMethod === 'auto' ? (compiled.numColumns > 250_000 ? 'ipm' : 'simplex') : o.lpMethod;
+          const method = lpMethodFor(compiled, o.lpMethod);
           const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method, signal: o.signal });
           stats.solves++;
           stats.solveSeconds += result.solveSeconds;

@@ -1,0 +1,91 @@
+/**
+ * Which LP algorithm to run on a model: HiGHS's dual simplex or its interior-point method (IPX
+ * with crossover). Chosen from measured features of the model (size, sparsity, structure and the
+ * spread of its costs), by a rule fitted on the planner's own models and recorded with its
+ * figures in docs/benchmarks.md (`npm run bench -- lp-method`).
+ */
+import type { CompiledModel } from './model-builder.ts';
+
+/** What the rule looks at, all read from the compiled model in one pass over its arrays. */
+export interface LpFeatures {
+  columns: number;
+  rows: number;
+  nonzeros: number;
+  /** nonzeros / (rows × columns). */
+  density: number;
+  /** Mean non-zeros per column. */
+  nonzerosPerColumn: number;
+  /** Non-zeros of the longest row and the longest column: coupling across many steps (job work rows, monthly peaks). */
+  maxRowNonzeros: number;
+  maxColumnNonzeros: number;
+  /** Rows with more than {@link LONG_ROW} non-zeros (a job's total work, a green-share target, a month's peak). */
+  longRows: number;
+  /** Share of rows that are equalities (balances, state of charge). */
+  equalityRowShare: number;
+  /** Share of columns with a non-zero cost. */
+  costedColumnShare: number;
+  /** log10 of the ratio of the largest to the smallest non-zero |cost|: how spread the prices are. */
+  costSpreadLog10: number;
+  /** Share of costed columns whose cost is negative (revenues, negative prices). */
+  negativeCostShare: number;
+}
+
+/** A row longer than this couples many steps. */
+export const LONG_ROW = 1000;
+
+/** Reads the features of a compiled model. */
+export function lpFeatures(m: CompiledModel): LpFeatures {
+  const rowNnz = new Int32Array(m.numRows);
+  for (let k = 0; k < m.numNonzeros; k++) rowNnz[m.csc.indices[k]!]!++;
+  let maxRow = 0;
+  let longRows = 0;
+  for (let i = 0; i < m.numRows; i++) {
+    const n = rowNnz[i]!;
+    if (n > maxRow) maxRow = n;
+    if (n > LONG_ROW) longRows++;
+  }
+  let maxCol = 0;
+  for (let j = 0; j < m.numColumns; j++) maxCol = Math.max(maxCol, m.csc.starts[j + 1]! - m.csc.starts[j]!);
+  let eq = 0;
+  for (let i = 0; i < m.numRows; i++) if (m.rowLower[i] === m.rowUpper[i]) eq++;
+  let costed = 0;
+  let negative = 0;
+  let minAbs = Infinity;
+  let maxAbs = 0;
+  for (let j = 0; j < m.numColumns; j++) {
+    const c = m.colCost[j]!;
+    if (c === 0) continue;
+    costed++;
+    if (c < 0) negative++;
+    const a = Math.abs(c);
+    if (a < minAbs) minAbs = a;
+    if (a > maxAbs) maxAbs = a;
+  }
+  return {
+    columns: m.numColumns,
+    rows: m.numRows,
+    nonzeros: m.numNonzeros,
+    density: m.numRows > 0 && m.numColumns > 0 ? m.numNonzeros / (m.numRows * m.numColumns) : 0,
+    nonzerosPerColumn: m.numColumns > 0 ? m.numNonzeros / m.numColumns : 0,
+    maxRowNonzeros: maxRow,
+    maxColumnNonzeros: maxCol,
+    longRows,
+    equalityRowShare: m.numRows > 0 ? eq / m.numRows : 0,
+    costedColumnShare: m.numColumns > 0 ? costed / m.numColumns : 0,
+    costSpreadLog10: costed > 0 && minAbs > 0 ? Math.log10(maxAbs / minAbs) : 0,
+    negativeCostShare: costed > 0 ? negative / costed : 0,
+  };
+}
+
+/** An LP algorithm of HiGHS. */
+export type LpMethod = 'simplex' | 'ipm';
+
+/** The rule: which algorithm to run on a model with these features. */
+export function chooseLpMethod(f: LpFeatures): LpMethod {
+  return f.columns > 250_000 ? 'ipm' : 'simplex';
+}
+
+/** The method for a model: the caller's choice, or the rule's when it is 'auto'. */
+export function lpMethodFor(model: CompiledModel, choice: 'auto' | LpMethod): LpMethod {
+  return choice === 'auto' ? chooseLpMethod(lpFeatures(model)) : choice;
+}
