@@ -2,6 +2,8 @@
  * runPlan and runPlanEvent plan with the solver factory they are given (counted around the real
  * HiGHS solver), stop when cancelled, and export the model a plan would solve.
  */
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { countingFactory } from '../../test/helpers/counting-solver.ts';
@@ -161,5 +163,20 @@ describe('runPlanEvent on a cap nothing can hold', () => {
     expect(e.code).toBe('PLAN_INFEASIBLE');
     expect(e.location.path).toBe('--reduce');
     expect(e.message).toMatch(/facility power cannot be held 99\.0 % below normal/);
+  });
+});
+
+describe('runPlan progress during one long solve', () => {
+  it('reports the solve\'s phase and estimate while it runs, not a jump at the end', async () => {
+    const TEXAS = fileURLToPath(new URL('../../examples/texas-single-site.yaml', import.meta.url));
+    const text = readFileSync(TEXAS, 'utf8').replace('end: 2024-01-01T00:00', 'end: 2023-03-15T00:00').replace(/ {2}- id: embeddings-backfill[\s\S]*?(?=\n\n)/, '');
+    const seen: Array<[number, string]> = [];
+    const r = await runPlan({ scenario: { text, baseDir: dirname(TEXAS), name: 'texas-10-weeks.yaml' }, lpMethod: 'simplex' }, { solverFactory: defaultSolverFactory, progress: (f, phase) => seen.push([f, phase ?? '']) });
+    expect(r.summary.solver!.largestColumns).toBeGreaterThan(20_000);
+    const solving = seen.filter(([, p]) => p.startsWith('solving: dual simplex'));
+    expect(solving.length).toBeGreaterThan(0);
+    expect(solving.some(([f]) => f > 0.1 && f < 0.9)).toBe(true);
+    expect(solving.some(([, p]) => /\d iterations/.test(p))).toBe(true);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]![0]).toBeGreaterThanOrEqual(seen[i - 1]![0] - 1e-12);
   });
 });

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { SolveProgress } from './solve-progress.ts';
 import type { CompiledModel } from './model-builder.ts';
 
 /** How a solve ended. */
@@ -22,6 +23,8 @@ export interface SolveOptions {
   threads?: number;
   /** Cancels the solve; the result then has status 'error' and message 'aborted'. */
   signal?: AbortSignal;
+  /** Called while the solve runs (backends that can tell: HiGHS), about every quarter second. */
+  onProgress?: (p: SolveProgress) => void;
 }
 
 /** What a solve returns. Values are in model order; objective includes the model's constant. */

@@ -11,6 +11,7 @@ import type { Dispatch, SolverStats } from '../simulate/dispatch.ts';
 import type { Progress } from '../simulate/engine.ts';
 import { stepHours } from '../time/grid.ts';
 import { lpMethodFor } from '../optimize/lp-method.ts';
+import { describeSolveProgress, type SolveProgress } from '../optimize/solve-progress.ts';
 import { batchComponents, siteComponents } from './components.ts';
 import { extractWindow, emptyDispatch } from './extract.ts';
 import { buildFleetLp, effectiveDeadline, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
@@ -51,6 +52,9 @@ export interface PlanOptions {
   guide?: boolean;
   progress?: Progress;
 }
+
+/** Models at least this large report their solve's progress (smaller ones finish in a blink). */
+const PROGRESS_MIN_COLUMNS = 20_000;
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   mode: 'optimal',
@@ -247,6 +251,13 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
       if (guide) lpOpts.progressTarget = guide.cumulativeWork.map((c) => (c ? c[to - 1]! : 0));
       let next = 0;
       const results: Array<{ layout: FleetLpLayout; result: SolveResult } | undefined> = [];
+      // a long single solve reports its own progress inside the window's share
+      const share = new Float64Array(batches.length);
+      const solveProgress = (b: number) => o.progress && ((p: SolveProgress) => {
+        share[b] = p.fraction;
+        const inWindow = share.reduce((a, x) => a + x, 0) / batches.length;
+        o.progress!((done + inWindow) / windows.length, `${batches.length > 1 ? `model ${b + 1} of ${batches.length}, ` : ''}${describeSolveProgress(p)}`);
+      });
       const work = async (solver: Solver) => {
         while (next < batches.length) {
           const b = next++;
@@ -256,7 +267,8 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
           stats.buildSeconds += (performance.now() - t0) / 1000;
           if (compiled.numColumns === 0) continue;
           const method = lpMethodFor(compiled, o.lpMethod);
-          const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method, signal: o.signal });
+          const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method, signal: o.signal, onProgress: compiled.numColumns >= PROGRESS_MIN_COLUMNS ? solveProgress(b) || undefined : undefined });
+          share[b] = 1;
           stats.solves++;
           stats.solveSeconds += result.solveSeconds;
           stats.rows += compiled.numRows;

@@ -13,7 +13,8 @@ import type { Ledger, SiteLedger, WorkloadFlows, WorkloadOutcome } from './ledge
 import { settleSupply } from './supply.ts';
 
 /** Progress callback: fraction done, 0–1. */
-export type Progress = (fraction: number) => void;
+/** Reports the fraction done (0–1), with what is happening now when there is something to say. */
+export type Progress = (fraction: number, detail?: string) => void;
 
 function newFlows(w: WorkloadModel, n: number): WorkloadFlows {
   return {

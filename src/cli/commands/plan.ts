@@ -45,7 +45,9 @@ Event grammar (--event, as in dr): ${EVENT_SPEC_GRAMMAR}.`,
     )
     .action(async (file: string, opts: PlanFlags & EventFlags & { policy: string; out?: string; json?: boolean }) => {
       if (opts.event !== undefined) {
-        const r = await runPlanEvent({ scenario: { file }, event: opts.event, reduce: opts.reduce, measure: opts.measure, qosWindow: opts.qosWindow, maxReduction: opts.maxReduction, solver: opts.solver }, cliDeps(io));
+        const eventBar = progressBar('plan --event', !opts.json);
+        const r = await runPlanEvent({ scenario: { file }, event: opts.event, reduce: opts.reduce, measure: opts.measure, qosWindow: opts.qosWindow, maxReduction: opts.maxReduction, solver: opts.solver }, cliDeps(io, eventBar));
+        eventBar.done();
         await finish(io, r, { json: opts.json, out: opts.out });
         return;
       }
