@@ -12,7 +12,8 @@
  *
  * `npm run bench -- lp-method` (about an hour on a busy 2-core machine). Environment:
  * LP_METHOD_LIMIT (seconds per solve, default 600), LP_METHOD_CASES (comma-separated case
- * names), LP_METHOD_OUT (JSON file for the raw rows), WATTSHIFT_SHARED_DATA (the shared data
+ * names), LP_METHOD_OUT (JSON file for the raw rows), LP_METHOD_FEATURES_ONLY=1 (features, no
+ * timings), WATTSHIFT_SHARED_DATA (the shared data
  * folder; default ../shared/data or ../../shared/data from the repository).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,8 @@ import { median, type BenchResult } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const LIMIT = Number(process.env.LP_METHOD_LIMIT ?? 600);
+/** Read the models' features without timing anything (LP_METHOD_FEATURES_ONLY=1). */
+const FEATURES_ONLY = process.env.LP_METHOD_FEATURES_ONLY === '1';
 const METHODS = ['simplex', 'ipm', 'choose', 'race'] as const;
 type Method = (typeof METHODS)[number];
 
@@ -188,13 +191,24 @@ export async function measureAll(only = process.env.LP_METHOD_CASES?.split(',').
         solve: async (model, options = {}) => {
           const i = index++;
           if (model.numColumns === 0 || (c.sample && !c.sample(i))) return a.solve(model, { ...options, method: 'simplex' });
+          if (FEATURES_ONLY) {
+            // record the features only; large models are answered with zeros (the plan is not used)
+            const nan = Number.NaN;
+            rows.push({ case: c.name, model: i, features: lpFeatures(model), seconds: { simplex: nan, ipm: nan, choose: nan, race: nan }, runs: 0, raceWinner: 'none', objective: nan, iterations: { simplex: 0, ipm: 0, crossover: 0 } });
+            if (process.env.LP_METHOD_OUT) writeFileSync(process.env.LP_METHOD_OUT, JSON.stringify(rows, null, 1));
+            return model.numColumns > 20_000 ? { status: 'optimal', objective: 0, columnValues: new Float64Array(model.numColumns), solveSeconds: 0 } : a.solve(model, { ...options, method: 'simplex' });
+          }
           const { row, result } = await measure(c.name, i, model, a, b);
           rows.push(row);
           if (process.env.LP_METHOD_OUT) writeFileSync(process.env.LP_METHOD_OUT, JSON.stringify(rows, (_k, v: unknown) => (v === Infinity ? null : v), 1));
           return result ?? a.solve(model, { ...options, method: 'ipm' });
         },
       };
-      await planFleet(loaded.model, { ...c.options, workers: 1, solverFactory: () => measuring });
+      try {
+        await planFleet(loaded.model, { ...c.options, workers: 1, solverFactory: () => measuring });
+      } catch (e) {
+        if (!FEATURES_ONLY) throw e;
+      }
     }
   } finally {
     await Promise.all([a.close(), b.close()]);

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sharedHighs } from '../../test/helpers/shared-solver.ts';
 import { countingFactory } from '../../test/helpers/counting-solver.ts';
 import { CancelledError, InputError } from '../errors/index.ts';
 import { fileText } from './files.ts';
@@ -14,11 +15,13 @@ import { parseEventWindow, runPlanEvent } from './plan-event.ts';
 import { runDr } from './dr.ts';
 import { loadScenarioInput } from './scenario-input.ts';
 import { runSimulate } from './simulate.ts';
-import { defaultSolverFactory } from '../optimize/solver-factory.ts';
 import { DEFAULT_POWER_MEASURE } from '../simulate/measure.ts';
 import { thrown } from '../../test/helpers/input-error.ts';
 
 const PHOENIX = fileURLToPath(new URL('../../examples/phoenix-2025.yaml', import.meta.url));
+// tests that do not count solvers share one HiGHS worker
+const highs = sharedHighs();
+afterAll(() => highs.close());
 
 describe('runPlan', () => {
   it('solves with the injected factory, never costs more than naive, and closes its solvers', async () => {
@@ -102,7 +105,7 @@ describe('runPlanEvent', () => {
   });
 
   it('writes the event ledger, summary and report (--out), the event echoed in local time', async () => {
-    const r = await runPlanEvent({ scenario: { file: PHOENIX }, event: '16:00/3', measure: 'gpu' }, { solverFactory: defaultSolverFactory });
+    const r = await runPlanEvent({ scenario: { file: PHOENIX }, event: '16:00/3', measure: 'gpu' }, { solverFactory: highs.factory });
     expect(r.json.event).toEqual({ start: '2025-05-03T16:00:00-07:00', end: '2025-05-03T19:00:00-07:00', timeZone: 'America/Phoenix' });
     expect(r.text).toContain('from 2025-05-03 16:00 to 19:00 (America/Phoenix)');
     const files = await r.files();
@@ -116,7 +119,7 @@ describe('runPlanEvent', () => {
     expect(ledger).toHaveLength(1 + 26);
     expect(fileText(files[4]!)).toContain('Event replay');
     // summary.json is the replay's, not a naive run's: less IT energy than naive
-    expect(r.summary.fleet.itEnergyMWh).toBeLessThan((await runSimulate({ scenario: { loaded: r.scenario } }, { solverFactory: defaultSolverFactory })).summary.fleet.itEnergyMWh);
+    expect(r.summary.fleet.itEnergyMWh).toBeLessThan((await runSimulate({ scenario: { loaded: r.scenario } }, { solverFactory: highs.factory })).summary.fleet.itEnergyMWh);
   });
 
   it('reads the event in the dr grammar: bare hours, units, ISO 8601 durations and START..END agree', async () => {
@@ -141,11 +144,11 @@ describe('runPlanEvent', () => {
   });
 
   it('measures the reduction on the grid meter by default, as dr does, and says so', async () => {
-    const r = await runPlanEvent({ scenario: { file: PHOENIX }, event: '16:00/3' }, { solverFactory: defaultSolverFactory });
+    const r = await runPlanEvent({ scenario: { file: PHOENIX }, event: '16:00/3' }, { solverFactory: highs.factory });
     expect(r.json.measure).toBe(DEFAULT_POWER_MEASURE);
     expect(DEFAULT_POWER_MEASURE).toBe('grid');
     expect(r.text).toContain('(--measure grid)');
-    const dr = await runDr({ scenario: { loaded: r.scenario } }, { solverFactory: defaultSolverFactory });
+    const dr = await runDr({ scenario: { loaded: r.scenario } }, { solverFactory: highs.factory });
     expect(dr.json.measure).toBe(DEFAULT_POWER_MEASURE);
     expect(dr.text).toContain('(--measure grid)');
   });
@@ -171,7 +174,7 @@ describe('runPlan progress during one long solve', () => {
     const TEXAS = fileURLToPath(new URL('../../examples/texas-single-site.yaml', import.meta.url));
     const text = readFileSync(TEXAS, 'utf8').replace('end: 2024-01-01T00:00', 'end: 2023-03-15T00:00').replace(/ {2}- id: embeddings-backfill[\s\S]*?(?=\n\n)/, '');
     const seen: Array<[number, string]> = [];
-    const r = await runPlan({ scenario: { text, baseDir: dirname(TEXAS), name: 'texas-10-weeks.yaml' }, lpMethod: 'simplex' }, { solverFactory: defaultSolverFactory, progress: (f, phase) => seen.push([f, phase ?? '']) });
+    const r = await runPlan({ scenario: { text, baseDir: dirname(TEXAS), name: 'texas-10-weeks.yaml' }, lpMethod: 'simplex' }, { solverFactory: highs.factory, progress: (f, phase) => seen.push([f, phase ?? '']) });
     expect(r.summary.solver!.largestColumns).toBeGreaterThan(20_000);
     const solving = seen.filter(([, p]) => p.startsWith('solving: dual simplex'));
     expect(solving.length).toBeGreaterThan(0);

@@ -28,6 +28,12 @@ export interface LpFeatures {
   costSpreadLog10: number;
   /** Share of costed columns whose cost is negative (revenues, negative prices). */
   negativeCostShare: number;
+  /**
+   * Distinct non-zero costs per costed column: near 1 when every step has its own price (spot
+   * markets), near 0 when a few tariff levels repeat (time-of-use), which makes an LP highly
+   * degenerate, many equal-cost vertices for the simplex method to walk through.
+   */
+  distinctCostShare: number;
 }
 
 /** A row longer than this couples many steps. */
@@ -50,6 +56,7 @@ export function lpFeatures(m: CompiledModel): LpFeatures {
   for (let i = 0; i < m.numRows; i++) if (m.rowLower[i] === m.rowUpper[i]) eq++;
   let costed = 0;
   let negative = 0;
+  const distinct = new Set<number>();
   let minAbs = Infinity;
   let maxAbs = 0;
   for (let j = 0; j < m.numColumns; j++) {
@@ -57,6 +64,7 @@ export function lpFeatures(m: CompiledModel): LpFeatures {
     if (c === 0) continue;
     costed++;
     if (c < 0) negative++;
+    distinct.add(c);
     const a = Math.abs(c);
     if (a < minAbs) minAbs = a;
     if (a > maxAbs) maxAbs = a;
@@ -74,6 +82,7 @@ export function lpFeatures(m: CompiledModel): LpFeatures {
     costedColumnShare: m.numColumns > 0 ? costed / m.numColumns : 0,
     costSpreadLog10: costed > 0 && minAbs > 0 ? Math.log10(maxAbs / minAbs) : 0,
     negativeCostShare: costed > 0 ? negative / costed : 0,
+    distinctCostShare: costed > 0 ? distinct.size / costed : 0,
   };
 }
 
