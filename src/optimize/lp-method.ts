@@ -17,6 +17,8 @@ export interface LpFeatures {
   nonzerosPerColumn: number;
   /** Non-zeros of the longest row and the longest column: coupling across many steps (job work rows, monthly peaks). */
   maxRowNonzeros: number;
+  /** maxRowNonzeros / columns: how much of the model one row ties together. */
+  denseRowShare: number;
   maxColumnNonzeros: number;
   /** Rows with more than {@link LONG_ROW} non-zeros (a job's total work, a green-share target, a month's peak). */
   longRows: number;
@@ -76,6 +78,7 @@ export function lpFeatures(m: CompiledModel): LpFeatures {
     density: m.numRows > 0 && m.numColumns > 0 ? m.numNonzeros / (m.numRows * m.numColumns) : 0,
     nonzerosPerColumn: m.numColumns > 0 ? m.numNonzeros / m.numColumns : 0,
     maxRowNonzeros: maxRow,
+    denseRowShare: m.numColumns > 0 ? maxRow / m.numColumns : 0,
     maxColumnNonzeros: maxCol,
     longRows,
     equalityRowShare: m.numRows > 0 ? eq / m.numRows : 0,
@@ -89,9 +92,31 @@ export function lpFeatures(m: CompiledModel): LpFeatures {
 /** An LP algorithm of HiGHS. */
 export type LpMethod = 'simplex' | 'ipm';
 
-/** The rule: which algorithm to run on a model with these features. */
+/**
+ * The thresholds of the rule, fitted on the planner's own models (docs/benchmarks.md, "Which LP
+ * algorithm"): every measured model where the interior point won is above `largeColumns`, or has
+ * its costs on a few repeated levels, or has one row spanning most of the model; dual simplex won
+ * everywhere else, by 1.5–5× on the site-years with spot prices.
+ */
+export const LP_METHOD_RULE = {
+  /** Below this, both methods finish in well under a second: simplex (no crossover to pay for). */
+  smallColumns: 20_000,
+  /** Above this, interior point (433k columns: 278 s against over 600 s by simplex). */
+  largeColumns: 250_000,
+  /** Fewer distinct costs per costed column than this: time-of-use levels, a degenerate LP (3.6× and 1.7× faster by interior point). */
+  degenerateCostShare: 0.05,
+  /** One row over more than this share of the columns (a job's total work or a green-share target over a year with little else): 4× faster by interior point. */
+  denseRowShare: 0.6,
+} as const;
+
+/** The rule: which algorithm to run on a model with these features (a decision list, first match wins). */
 export function chooseLpMethod(f: LpFeatures): LpMethod {
-  return f.columns > 250_000 ? 'ipm' : 'simplex';
+  const r = LP_METHOD_RULE;
+  if (f.columns < r.smallColumns) return 'simplex';
+  if (f.columns > r.largeColumns) return 'ipm';
+  if (f.distinctCostShare < r.degenerateCostShare) return 'ipm';
+  if (f.denseRowShare > r.denseRowShare) return 'ipm';
+  return 'simplex';
 }
 
 /** The method for a model: the caller's choice, or the rule's when it is 'auto'. */

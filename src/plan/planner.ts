@@ -36,9 +36,8 @@ export interface PlanOptions {
   signal?: AbortSignal;
   timeLimitSeconds?: number;
   /**
-   * LP algorithm: 'auto' uses dual simplex for models up to 250,000 columns and the interior-point
-   * method above (measured: 7 s vs 18 s on the 144k-column Texas year, 10+ min vs 98 s on a
-   * 433k-column four-site year).
+   * LP algorithm: 'auto' picks dual simplex or interior point per model from its measured
+   * features (size, repeated cost levels, one row over most of the model; src/optimize/lp-method.ts).
    */
   lpMethod: 'auto' | 'simplex' | 'ipm';
   maxPoints: number;
