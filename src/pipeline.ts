@@ -3,6 +3,7 @@
  * a plain function, for callers that compose their own flow. Most callers want the use cases
  * (src/app), which run whole commands; both are exported from the package entry (src/index.ts).
  */
+import type { PathPolicy } from './files/input-file.ts';
 import { buildFleetModel, type FleetModel } from './model/fleet-model.ts';
 import { summarise } from './metrics/summary.ts';
 import { getPolicy } from './plan/policies.ts';
@@ -14,22 +15,28 @@ import { simulate, type Progress } from './simulate/engine.ts';
 import type { Ledger } from './simulate/ledger.ts';
 import type { PlanOptions } from './plan/planner.ts';
 
-/** Reads, validates and resolves a scenario file (series aligned, references checked). */
-export function loadScenario(file: string): ResolvedScenario {
-  const source = readScenarioFile(file);
+/**
+ * Reads, validates and resolves a scenario file (series aligned, references checked). A path
+ * policy with a root keeps the scenario and every file it names inside that folder.
+ */
+export function loadScenario(file: string, policy?: PathPolicy): ResolvedScenario {
+  const source = readScenarioFile(file, policy);
   const scenario = validateScenario(source);
   try {
-    return resolveScenario(scenario, file, undefined, source.locate);
+    return resolveScenario(scenario, file, undefined, source.locate, policy);
   } catch (e) {
     throw locateError(e, source);
   }
 }
 
-/** Same as loadScenario, from text (YAML or JSON); series paths are relative to `baseDir`. */
-export function loadScenarioText(text: string, baseDir: string, name = '<inline>'): ResolvedScenario {
+/**
+ * Same as loadScenario, from text (YAML or JSON); series paths are relative to `baseDir`. A server
+ * passes `{ root }` so that the files a scenario names stay inside that folder.
+ */
+export function loadScenarioText(text: string, baseDir: string, name = '<inline>', policy?: PathPolicy): ResolvedScenario {
   const source = parseScenarioText(text, name);
   try {
-    return resolveScenario(validateScenario(source), name, baseDir, source.locate);
+    return resolveScenario(validateScenario(source), name, baseDir, source.locate, policy);
   } catch (e) {
     throw locateError(e, source);
   }

@@ -2,6 +2,7 @@
  * The files each use case returns are exactly the files `--out` writes (names, sub-folders),
  * with media types that fit and JSON files equal to the `--json` document.
  */
+import { OUTPUT_MARKER } from '../report/write-outputs.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -29,7 +30,7 @@ function listFiles(dir: string): string[] {
     for (const e of readdirSync(d)) {
       const p = join(d, e);
       if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p));
+      else if (e !== OUTPUT_MARKER) out.push(relative(dir, p)); // the folder writer's own marker
     }
   };
   walk(dir);

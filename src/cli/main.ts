@@ -3,8 +3,9 @@
  * end with exit code 2 and a message naming the file, line or JSON path; a run interrupted with
  * Ctrl-C ends with 130; anything else is an internal error (exit code 1).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, type Option } from 'commander';
 import { CancelledError, InputError, SolverError } from '../app/index.ts';
+import { StoreError } from '../store/errors.ts';
 import { processIo, type Io } from './io.ts';
 import { registerFinance } from './commands/finance.ts';
 import { registerGridProgramCommands } from './commands/dr.ts';
@@ -12,11 +13,24 @@ import { registerCompare } from './commands/compare.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerToken } from './commands/token.ts';
 import { registerValidate } from './commands/validate.ts';
 
 
 /** File-system errors that mean "this output location cannot be written". */
 const OUTPUT_ERRNO = new Set(['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOSPC', 'EEXIST', 'ENOENT', 'ENAMETOOLONG']);
+
+/**
+ * An empty path (`--out ""`) is refused: commands read it as "no output folder" and would
+ * write nothing without a word.
+ */
+function refuseEmpty(option: Option): void {
+  const inner = option.parseArg;
+  option.argParser((value: string, previous: unknown) => {
+    if (value.trim() === '') throw new InvalidArgumentError('it is empty; name a folder for the output files');
+    return inner ? (inner as (v: string, p: unknown) => unknown)(value, previous) : value;
+  });
+}
 
 /** Builds the command tree. */
 export function buildProgram(io: Io): Command {
@@ -35,7 +49,9 @@ Examples:
   $ wattshift simulate examples/global-fleet.yaml --json > summary.json
   $ wattshift schema > scenario.schema.json
 
-Exit codes: 0 ok, 1 internal error, 2 bad input.`,
+Exit codes: 0 ok, 1 internal error, 2 bad input.
+Limits (docs/limits.md): input files up to WATTSHIFT_MAX_INPUT_MB (256), scenario files up to
+WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million ledger cells (20).`,
     );
   registerValidate(program, io);
   registerSimulate(program, io);
@@ -44,7 +60,11 @@ Exit codes: 0 ok, 1 internal error, 2 bad input.`,
   registerSchema(program, io);
   registerFinance(program, io);
   registerGridProgramCommands(program, io);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerToken(program, io);
+  for (const c of program.commands) {
+    c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+    for (const o of c.options) if (o.long === '--out') refuseEmpty(o);
+  }
   return program;
 }
 
@@ -85,6 +105,11 @@ async function runProgram(argv: string[], io: Io): Promise<number> {
     if (e instanceof InputError) {
       io.err(`error [${e.code}]: ${e.format()}\n`);
       return 2;
+    }
+    if (e instanceof StoreError) {
+      // a database the user named that cannot be used, or an id that does not exist: their input
+      io.err(`error [${e.code}]: ${e.message}\n`);
+      return e.httpStatus < 500 ? 2 : 1;
     }
     if (e instanceof CancelledError) {
       io.err(`${e.message}\n`);

@@ -1,7 +1,8 @@
 /** The error registry: every code is documented in docs/errors.md, and each class carries its code. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CancelledError, ERROR_CODES, INPUT_ERROR_CODES, InputError, SolverError, throwIfCancelled, WattshiftError } from './index.ts';
+import { StoreError, STORE_ERROR_STATUS } from '../store/errors.ts';
+import { CancelledError, ERROR_CODES, INPUT_ERROR_CODES, InputError, SolverError, STORE_ERROR_CODES, throwIfCancelled, WattshiftError, type StoreErrorCode } from './index.ts';
 
 const DOC = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 
@@ -23,17 +24,24 @@ describe('error registry', () => {
       const [cls, exit] = cells;
       const input = (INPUT_ERROR_CODES as string[]).includes(code);
       if (code === 'OUTPUT_UNWRITABLE') continue; // raised by the CLI from the file system's error
+      if ((STORE_ERROR_CODES as readonly string[]).includes(code)) {
+        const status = STORE_ERROR_STATUS[code as StoreErrorCode];
+        expect([cls, exit], code).toEqual(['StoreError', status < 500 ? '2' : '1']);
+        expect(cells[2], code).toContain(`(HTTP ${status})`);
+        continue;
+      }
       expect(cls, code).toBe(input ? 'InputError' : code === 'CANCELLED' ? 'CancelledError' : 'SolverError');
       expect(exit, code).toBe(input ? '2' : code === 'CANCELLED' ? '130' : '1');
     }
   });
 
   it('gives every class its code and a common base', () => {
-    const cases: WattshiftError[] = [new InputError('PLAN_UNBOUNDED', 'x'), new SolverError('y', 'error', 'highs-wasm'), new CancelledError()];
-    expect(cases.map((e) => e.code)).toEqual(['PLAN_UNBOUNDED', 'SOLVER_FAILED', 'CANCELLED']);
+    const cases: WattshiftError[] = [new InputError('PLAN_UNBOUNDED', 'x'), new SolverError('y', 'error', 'highs-wasm'), new CancelledError(), new StoreError('NOT_FOUND', 'z')];
+    expect(cases.map((e) => e.code)).toEqual(['PLAN_UNBOUNDED', 'SOLVER_FAILED', 'CANCELLED', 'NOT_FOUND']);
     for (const e of cases) expect(e).toBeInstanceOf(WattshiftError);
     expect(INPUT_ERROR_CODES).not.toContain('SOLVER_FAILED');
     expect(INPUT_ERROR_CODES).not.toContain('CANCELLED');
+    for (const c of STORE_ERROR_CODES) expect(INPUT_ERROR_CODES).not.toContain(c);
   });
 
   it('throwIfCancelled throws only once the signal has fired', () => {

@@ -27,23 +27,41 @@ export const ERROR_CODES = {
   PLAN_UNBOUNDED: 'the plan has no finite optimum: the input leaves some decision without a limit or a cost',
   SOLVER_TIME_LIMIT: 'the solver reached the time limit before it found a usable plan',
   SOLVER_LIMIT: 'the model is too large for the solver',
+  PROBLEM_TOO_LARGE: 'the run is larger than the stated size limits',
   SOLVER_FAILED: 'the solver failed for a reason other than the input (numerical trouble, a crashed backend)',
   EVENT_INVALID: 'a grid event or program definition is not valid',
   OUTPUT_UNWRITABLE: 'an output folder or file cannot be written',
   CANCELLED: 'the run was cancelled by its caller',
+  NOT_FOUND: 'a stored run, scenario, ledger or token does not exist',
+  CONFLICT: 'the change is not allowed in the current state (a finished run cannot start again)',
+  BUNDLE_INVALID: 'a scenario bundle or result has a bad path, a duplicate file or no scenario file',
+  QUERY_INVALID: 'a read of stored data names an unknown site, column or status, or has a bad range, page size or cursor',
+  URL_INVALID: 'the database location is not a SQLite file path or postgres:// URL, or cannot be opened',
+  UNAVAILABLE: 'the database server cannot be reached, or refuses the login or the database name',
+  SCHEMA_TOO_NEW: 'the database was migrated by a newer wattshift than this one',
+  SCHEMA_MISMATCH: 'the database records a migration this wattshift knows under another name',
+  CORRUPT: 'stored bytes do not match their recorded hash or encoding',
 } as const;
 
 /** A code of {@link ERROR_CODES}. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** Codes that are not the input's fault: a failed solver, a cancelled run. */
-export type NonInputErrorCode = 'SOLVER_FAILED' | 'CANCELLED';
+/** Codes the store raises (`StoreError` in src/store/errors.ts, with an HTTP status each). */
+export const STORE_ERROR_CODES = ['NOT_FOUND', 'CONFLICT', 'BUNDLE_INVALID', 'QUERY_INVALID', 'URL_INVALID', 'UNAVAILABLE', 'SCHEMA_TOO_NEW', 'SCHEMA_MISMATCH', 'CORRUPT'] as const;
+
+/** A code of {@link STORE_ERROR_CODES}. */
+export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
+
+/** Codes that are not an input error: a failed solver, a cancelled run, the store's own. */
+export type NonInputErrorCode = 'SOLVER_FAILED' | 'CANCELLED' | StoreErrorCode;
 
 /** Codes an {@link InputError} can carry. */
 export type InputErrorCode = Exclude<ErrorCode, NonInputErrorCode>;
 
 /** Codes of input errors, in registry order. */
-export const INPUT_ERROR_CODES = (Object.keys(ERROR_CODES) as ErrorCode[]).filter((c): c is InputErrorCode => c !== 'SOLVER_FAILED' && c !== 'CANCELLED');
+export const INPUT_ERROR_CODES = (Object.keys(ERROR_CODES) as ErrorCode[]).filter(
+  (c): c is InputErrorCode => c !== 'SOLVER_FAILED' && c !== 'CANCELLED' && !(STORE_ERROR_CODES as readonly string[]).includes(c),
+);
 
 /** Base of every error wattshift raises on purpose: a stable code from {@link ERROR_CODES}. */
 export abstract class WattshiftError extends Error {
@@ -123,4 +141,33 @@ export function formatLocation(loc: InputLocation): string {
 /** True for errors that mean "bad input" (exit code 2). */
 export function isInputError(e: unknown): e is InputError {
   return e instanceof InputError;
+}
+
+/** Where a non-finite number was found: the stage, and what is known of site, step and quantity. */
+export interface NonFiniteOrigin {
+  /** Pipeline stage that produced or met the value: simulate, bill, summary, ledger… */
+  stage: string;
+  quantity: string;
+  site?: string;
+  /** Step index on the horizon grid. */
+  step?: number;
+  /** The step's start as ISO text, when known. */
+  time?: string;
+  value: number;
+}
+
+/**
+ * An internal fault: a number computed by a stage is NaN or infinite. Inputs are bounded by the
+ * schema, so this is a bug to report; it is never written out as 0 or an empty cell. Exit code 1.
+ */
+export class NonFiniteError extends Error {
+  override readonly name = 'NonFiniteError';
+  readonly origin: NonFiniteOrigin;
+  constructor(origin: NonFiniteOrigin) {
+    const where = [origin.site !== undefined ? `site ${origin.site}` : '', origin.step !== undefined ? `step ${origin.step}${origin.time ? ` (${origin.time})` : ''}` : '']
+      .filter(Boolean)
+      .join(', ');
+    super(`${origin.stage}: ${origin.quantity} is ${origin.value}${where ? ` at ${where}` : ''}`);
+    this.origin = origin;
+  }
 }

@@ -19,6 +19,15 @@ const scenario = {
 const inputError = thrown;
 
 describe('sweep grammar', () => {
+  it('refuses __proto__, constructor and prototype anywhere in a path or as a site, and leaves Object.prototype alone', () => {
+    for (const spec of ['finance.__proto__.x=1,2', 'finance.constructor.prototype.x=1', 'storage.__proto__=1', 'it.prototype.gpus=8', '__proto__:storage.energyMWh=1', 'constructor:grid.importLimitMW=5']) {
+      const e = inputError(() => parseSweepSpec(spec));
+      expect(e.code).toBe('OPTION_INVALID');
+      expect(e.message).toMatch(/is not a scenario field or site/);
+    }
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
   it('parses lists, ranges and the cooling alias into a Cartesian product', () => {
     const s = parseSweepSpec('storage.energyMWh=0,50,100;renewables.solar.capacityMW=0..60:30;cooling.archetype=air,cold-plate,immersion');
     expect(s.points).toBe(27);

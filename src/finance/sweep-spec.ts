@@ -14,6 +14,7 @@
  * dimensions. See docs/finance.md §7 for the rules on missing storage and cooling archetypes.
  */
 import { InputError } from '../errors/index.ts';
+import { FORBIDDEN_KEYS } from '../scenario/schema/common.ts';
 import { Scenario } from '../scenario/schema/index.ts';
 import { describeIssue } from '../scenario/validate.ts';
 import { formatPath } from '../scenario/source.ts';
@@ -83,6 +84,9 @@ export function parseSweepSpec(text: string): SweepSpec {
     }
     const segs = pathText.split('.').map((s) => s.trim());
     if (segs.some((s) => s.length === 0)) throw bad(`"${key}" has an empty path segment`);
+    // these names reach Object.prototype when a path is walked: never a scenario field
+    const forbidden = [site ?? '', ...segs].find((s) => FORBIDDEN_KEYS.has(s));
+    if (forbidden !== undefined) throw bad(`"${key}": "${forbidden}" is not a scenario field or site`);
     let path = segs;
     if (segs[0] === 'finance') {
       if (colon >= 0) throw bad(`"${key}": finance paths apply to the whole scenario and take no site`);
@@ -140,7 +144,7 @@ function pickElements(arr: unknown[], seg: string): number[] {
 /** Sets `value` at `path` below `node`; returns false when an array element is not found. */
 function setAt(node: Json, path: string[], value: SweepValue): boolean {
   const [head, ...rest] = path;
-  if (head === undefined) return false;
+  if (head === undefined || FORBIDDEN_KEYS.has(head)) return false;
   if (rest.length === 0) {
     node[head] = value;
     return true;

@@ -3,6 +3,7 @@
  * tokens per joule, unserved work. `summary.json` is a contract for scripts: fields are only
  * ever added, never renamed.
  */
+import { assertTreeFinite } from '../simulate/finite.ts';
 import { billSite, type SiteBill } from '../billing/bill.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import type { Ledger, SiteLedger, WorkloadOutcome } from '../simulate/ledger.ts';
@@ -102,7 +103,8 @@ export interface Summary {
   series: AlignReport[];
 }
 
-const r = (x: number, d = 6) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : 0);
+/** Rounds to `d` decimals; NaN and ±∞ pass through and are refused once the summary is built. */
+const r = (x: number, d = 6) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
 
 interface Acc {
   it: number; cooling: number; losses: number; fixed: number; facility: number; imp: number; exp: number;
@@ -310,6 +312,9 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
       backend: st.solver,
     };
   }
+  // a NaN or ∞ here is a fault upstream: say where, never print it as 0 or null
+  for (const b of bills) assertTreeFinite({ total: b.total, breakdown: b.breakdown, lines: b.lines.map((l) => ({ item: `${l.month} ${l.item}`, quantity: l.quantity, rate: l.rate, amount: l.amount })) }, `bill of site ${b.site}`);
+  assertTreeFinite({ fleet: summary.fleet, sites: summary.sites, jobs: summary.jobs, qos: summary.qos, checks: summary.checks }, 'summary');
   return { summary, bills };
 }
 

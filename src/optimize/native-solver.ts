@@ -15,6 +15,7 @@ import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { trackProcessGroup, trackTempPath } from '../shutdown/cleanup.ts';
 import { writeMpsFile } from './export-mps.ts';
 import type { CompiledModel } from './model-builder.ts';
 import { parseCbcSolution, parseGlpkSolution, parseHighsSolution, type NativeSolution } from './native-solution.ts';
@@ -115,6 +116,7 @@ export class NativeSolver implements Solver {
   async solve(model: CompiledModel, options: SolveOptions = {}): Promise<SolveResult> {
     if (options.signal?.aborted) return resultWithoutPoint('error', 'aborted', 0, this.name);
     const dir = await mkdtemp(join(tmpdir(), 'wattshift-lp-'));
+    const untrackDir = this.options.keepFiles ? () => false : trackTempPath(dir);
     const t0 = performance.now();
     try {
       const mpsPath = join(dir, 'model.mps');
@@ -133,6 +135,7 @@ export class NativeSolver implements Solver {
       return resultWithoutPoint('error', options.signal?.aborted ? 'aborted' : message, seconds, this.name);
     } finally {
       if (!this.options.keepFiles) await rm(dir, { recursive: true, force: true });
+      untrackDir();
     }
   }
 
@@ -185,7 +188,21 @@ export class NativeSolver implements Solver {
 
   private run(args: string[], cwd: string, options: SolveOptions): Promise<string> {
     return new Promise<string>((resolve, reject) => {
-      const child = spawn(this.command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
+      // its own process group: on SIGINT/SIGTERM of wattshift the whole group is killed
+      const child = spawn(this.command, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
+      const untrack = child.pid !== undefined ? trackProcessGroup(child.pid) : () => false;
+      // a cancelled run stops the solver's whole process group, not only its first process
+      const killGroup = () => {
+        if (child.pid !== undefined && child.exitCode === null) {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      };
+      options.signal?.addEventListener('abort', killGroup, { once: true });
+      child.on('exit', () => options.signal?.removeEventListener('abort', killGroup));
       let output = '';
       const keep = (b: Buffer): void => {
         // the log of a big solve can be long; the tail is what explains a failure
@@ -203,10 +220,12 @@ export class NativeSolver implements Solver {
         }, (options.timeLimitSeconds + grace) * 1000);
       }
       child.on('error', (e) => {
+        untrack();
         if (timer) clearTimeout(timer);
         reject(e.name === 'AbortError' ? new Error('aborted') : new Error(`could not run ${this.command}: ${e.message}`));
       });
       child.on('exit', (_code, sig) => {
+        untrack();
         if (!sig) return;
         // settle at once: a process that was killed may leave children holding the pipes open,
         // and 'close' would wait for them

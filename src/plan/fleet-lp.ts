@@ -5,6 +5,7 @@
  * currency. Facility power is affine in IT power at each step, with the physics stage's
  * coefficients, so the plan and the simulated ledger rest on the same numbers.
  */
+import { exportPaysMore } from '../simulate/supply.ts';
 import { LinearModel } from '../optimize/index.ts';
 import type { OperatingPoint } from '../physics/types.ts';
 import type { FleetModel, SiteModel, WorkloadModel } from '../model/fleet-model.ts';
@@ -114,7 +115,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   const caps = opts.caps.filter((c) => c.sites.every((s) => inModel.has(s)));
 
   // Row names are built only when asked for (exports, explanations): each row keeps a small tag.
-  const ROW_KINDS = ['balance', 'gpus', 'job-gpus', 'work', 'work-cap', 'work-progress', 'qos', 'demand', 'soc-balance', 'peak-def', 'green-target', 'certificates-def', 'pue-excess-def', 'cap'] as const;
+  const ROW_KINDS = ['balance', 'own-export', 'gpus', 'job-gpus', 'work', 'work-cap', 'work-progress', 'qos', 'demand', 'soc-balance', 'peak-def', 'green-target', 'certificates-def', 'pue-excess-def', 'cap'] as const;
   type RowKind = (typeof ROW_KINDS)[number];
   const tagKind: number[] = [];
   const tagA: number[] = [];
@@ -132,6 +133,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     const b = tagB[i]!;
     switch (kind) {
       case 'balance':
+      case 'own-export':
       case 'soc-balance':
       case 'peak-def':
         return `${kind}[${model.sites[a]!.id},${when(b)}]`;
@@ -302,6 +304,26 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         lp.addTerm(L.d + k, 1);
       }
       addItTerms(s, t, -a);
+      lp.endRow();
+    }
+  }
+  // ---- where export pays more than import, export only the site's own supply: renewables
+  // taken plus net discharge. Without this row the LP buys power to sell it in the same step,
+  // which a meter does not do and the simulator does not follow (src/simulate/supply.ts).
+  for (const site of sites) {
+    const L = layout.sites[site.index]!;
+    if (L.e < 0) continue;
+    for (let t = from; t < to; t++) {
+      const importCost = signals.importPrice[site.index]![t]! + (site.carbonIntensity[t]! * site.tariff.carbonPricePerTonne) / 1000;
+      if (!exportPaysMore(signals.exportPrice[site.index]![t]!, importCost)) continue;
+      const k = t - from;
+      row(-Infinity, 0, 'own-export', site.index, t);
+      lp.addTerm(L.e + k, 1);
+      for (const r of L.r) lp.addTerm(r + k, -1);
+      if (L.c >= 0) {
+        lp.addTerm(L.d + k, -1);
+        lp.addTerm(L.c + k, 1);
+      }
       lp.endRow();
     }
   }

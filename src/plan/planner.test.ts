@@ -28,6 +28,10 @@ interface Knobs {
   exportMW?: number;
   demandCharge?: number;
   greenTarget?: number;
+  /** Export paid at a flat price instead of spot (an inverted spread when it beats import). */
+  exportFlat?: number;
+  /** Added to every hourly price (negative: hours with negative prices). */
+  priceShift?: number;
 }
 
 /** A one-site scenario whose prices, solar and demand follow daily profiles (no files). */
@@ -46,10 +50,10 @@ sites:
     facility: { cooling: { archetype: air } }
     renewables: [{ id: pv, type: solar, capacityMW: ${k.pvMW ?? 5}, capacityFactor: { dailyProfile: [${sun.join(', ')}] } }]
 ${k.storage === false ? '' : '    storage: { energyMWh: 20, powerMW: 5, degradationCostPerMWh: 2 }'}
-    tariff: { energy: { type: spot, adderPerMWh: 5 }, demandChargePerKWMonth: ${k.demandCharge ?? 0}, export: { type: ${k.exportMW ? 'spot' : 'none'} } }
+    tariff: { energy: { type: spot, adderPerMWh: 5 }, demandChargePerKWMonth: ${k.demandCharge ?? 0}, export: ${!k.exportMW ? '{ type: none }' : k.exportFlat !== undefined ? `{ type: flat, pricePerMWh: ${k.exportFlat} }` : '{ type: spot }'} }
 ${k.greenTarget !== undefined ? `    greenTarget: { directGreenRatio: ${k.greenTarget} }` : ''}
     series:
-      price: { dailyProfile: [${price.join(', ')}], unit: USD/MWh }
+      price: { dailyProfile: [${price.map((p) => p + (k.priceShift ?? 0)).join(', ')}], unit: USD/MWh }
       carbonIntensity: { constant: 400 }
 workloads:
   - { id: chat, type: inference, accelerator: H100, sites: [a], demandTokensPerSecond: { constant: ${k.demand ?? 2.0e6} }, minPowerFraction: 0.6 }
@@ -85,6 +89,19 @@ describe('optimal plan', () => {
     expect(Math.abs(operating(opt) - objective) / Math.abs(objective)).toBeLessThan(0.01);
     expect(opt.summary.solver!.status).toBe('optimal');
     expect(opt.summary.solver!.columns).toBeGreaterThan(0);
+  });
+
+  it('where export pays more than import, exports only its own supply, as the simulator does', async () => {
+    // export at 100 USD/MWh beats import (19–125 USD/MWh) in most hours: the LP used to buy
+    // power to sell it in the same step, which the simulator cannot do
+    const text = scenario({ exportMW: 10, exportFlat: 100, pvMW: 20 });
+    const naive = await runPolicy(text, 'naive');
+    const opt = await runPolicy(text, 'optimal');
+    const objective = opt.dispatch.solver!.objective;
+    expect(Math.abs(operating(opt) - objective)).toBeLessThan(1e-3 * Math.abs(objective) + 1);
+    expect(operating(opt)).toBeLessThan(operating(naive));
+    const L = opt.ledger.sites[0]!;
+    for (let t = 0; t < L.itKW.length; t++) expect(L.gridExportKW[t]).toBeLessThanOrEqual(L.renewableAvailableKW[t]! + L.storageDischargeKW[t]! + 1e-6);
   });
 
   it('keeps every limit in the simulated ledger: grid, storage, deadline, QoS floor', async () => {
@@ -124,6 +141,10 @@ describe('optimal plan', () => {
           work: fc.integer({ min: 10000, max: 150000 }),
           exportMW: fc.constantFrom(0, 5),
           demandCharge: fc.constantFrom(0, 8),
+          // spot export, or a flat export price that beats import in some or all hours
+          exportFlat: fc.option(fc.integer({ min: 10, max: 160 }), { nil: undefined }),
+          // negative prices in some hours (export then costs, import pays)
+          priceShift: fc.constantFrom(0, 0, -30, -80),
         }),
         async (k) => {
           const text = scenario({ ...k, hours: 48, deadlineHour: 47 });
@@ -133,9 +154,14 @@ describe('optimal plan', () => {
           if (naive.summary.fleet.unservedWork === 0) expect(opt.summary.fleet.unservedWork).toBeLessThan(1e-3);
           expect(operating(opt)).toBeLessThanOrEqual(operating(naive) + 1e-3 * Math.abs(operating(naive)) + 1);
           expect(opt.summary.checks.maxEnergyBalanceErrorKWh).toBeLessThan(1e-6);
+          // what the plan expected is what the simulation of it costs (no import bought to be sold).
+          // Not checked with negative prices and a battery: there the LP may charge and discharge
+          // in one step to burn energy, which the simulator nets (docs/optimisation.md, known gaps).
+          const objective = opt.dispatch.solver!.objective;
+          if (naive.summary.fleet.unservedWork === 0 && (k.priceShift === 0 || !k.storage)) expect(Math.abs(operating(opt) - objective)).toBeLessThanOrEqual(0.01 * Math.abs(objective) + 50);
         },
       ),
-      { numRuns: 12 },
+      { numRuns: 12, seed: 20261202 },
     );
   }, 120_000);
 });

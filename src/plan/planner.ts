@@ -4,6 +4,7 @@
  * groups of sites, solved in parallel HiGHS workers, and read back into one dispatch. Infeasible
  * windows are explained by an elastic re-solve, never answered with a bare "infeasible".
  */
+import { checkLpSize } from './lp-size.ts';
 import { InputError, throwIfCancelled } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { defaultSolverFactory, explainInfeasibility, solveOutcomeError, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver, type SolverFactory } from '../optimize/index.ts';
@@ -214,6 +215,7 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
   throwIfCancelled(o.signal, 'before planning');
   // a full-horizon model is already large: solve every independent group on its own (in parallel)
   const batches = batchComponents(siteComponents(model, o.caps), o.mode === 'optimal' ? 1 : o.maxSitesPerModel);
+  checkLpSize(model, batches, windows.reduce((a, [from, to]) => Math.max(a, to - from), 0), o.maxPoints);
   const forecaster = new Forecaster(model, o.forecast);
   const makeSolver = o.solverFactory ?? defaultSolverFactory;
   const solvers: Solver[] = [];

@@ -80,7 +80,7 @@ describe('wattshift dr on the Phoenix field event', () => {
     const r = await cli('dr', PHOENIX, '--out', out);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/srp-2025-05-03/);
-    expect(readdirSync(out).sort()).toEqual(['openadr', 'report.html', 'settlement-intervals.csv', 'settlement.csv', 'settlement.json']);
+    expect(readdirSync(out).sort()).toEqual(['.wattshift-output', 'openadr', 'report.html', 'settlement-intervals.csv', 'settlement.csv', 'settlement.json']);
     const adr = readdirSync(join(out, 'openadr'));
     expect(adr).toEqual(['srp-2025-05-03-phoenix.json']);
     const event = JSON.parse(readFileSync(join(out, 'openadr', adr[0]!), 'utf8')) as Record<string, unknown>;
@@ -132,7 +132,7 @@ describe('wattshift flex', () => {
     const r = await cli('flex', PHOENIX, '--durations', '1,3', '--out', out);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/fleet \(what the aggregator can promise\)/);
-    expect(readdirSync(out).sort()).toEqual(['envelope.csv', 'envelope.json', 'report.html']);
+    expect(readdirSync(out).sort()).toEqual(['.wattshift-output', 'envelope.csv', 'envelope.json', 'report.html']);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('id="flexibility"');
   });
   it('refuses a day outside the horizon and bad durations', async () => {

@@ -5,10 +5,9 @@
  * respecting notice and the program window). `checkEvents` refuses overlapping events,
  * windows outside the horizon or off the meter grid, short notice, and targets above capacity.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError } from '../errors/index.ts';
+import { InputFileError, readInputText, type PathPolicy } from '../files/input-file.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { EventSpec as EventSpecSchema, type DrProgram, type EventSpec } from '../scenario/schema/grid-programs.ts';
 import { loadSeries } from '../series/index.ts';
@@ -17,7 +16,7 @@ import type { Calendar, TimeGrid } from '../time/grid.ts';
 import { calendarOf, gridEndMs, stepStartMs } from '../time/grid.ts';
 import { parseTimestamp } from '../time/parse.ts';
 import { formatLocalIso, offsetMinutesAt } from '../time/zone.ts';
-import { looksLikeOpenAdrEvent, openAdrToEvent, parseIsoDuration } from './openadr/event.ts';
+import { looksLikeOpenAdrEvent, MAX_EVENT_MS, openAdrToEvent, parseIsoDuration } from './openadr/event.ts';
 import type { Direction, GridEvent, ResolvedProgram, TargetPiece } from './types.ts';
 
 /** What reading events needs to know. */
@@ -28,6 +27,8 @@ export interface EventContext {
   programIds: string[];
   /** Folder relative file names are read from. */
   baseDir?: string;
+  /** Where files may be read from (default: any regular file). */
+  policy?: PathPolicy;
 }
 
 const H = 3_600_000;
@@ -196,13 +197,12 @@ export function parseEventText(text: string, file: string, ctx: EventContext): G
 
 /** Reads an event file (relative to ctx.baseDir when given). */
 export function readEventFile(file: string, ctx: EventContext): GridEvent[] {
-  const full = ctx.baseDir ? resolvePath(ctx.baseDir, file) : file;
   let text: string;
   try {
-    if (statSync(full).isDirectory()) throw new Error('is a directory');
-    text = readFileSync(full, 'utf8');
+    text = readInputText(file, { baseDir: ctx.baseDir, policy: ctx.policy });
   } catch (e) {
-    throw new InputError('FILE_NOT_FOUND', `cannot read event file: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`, { file });
+    if (!(e instanceof InputFileError)) throw e;
+    throw new InputError(e.notFound ? 'FILE_NOT_FOUND' : 'EVENT_INVALID', `event file "${file}" ${e.message}`, { file });
   }
   return parseEventText(text, file, ctx);
 }
@@ -245,8 +245,11 @@ export function parseEventTimes(text: string, grid: TimeGrid, cal: Calendar, pat
     startMs = at(text.slice(0, slash));
     const d = text.slice(slash + 1).trim();
     const short = /^(\d+(?:\.\d+)?)\s*(h|m|min)?$/i.exec(d);
-    if (short) endMs = startMs + parseFloat(short[1]!) * (short[2] === undefined || short[2].toLowerCase() === 'h' ? H : 60_000);
-    else {
+    if (short) {
+      const ms = parseFloat(short[1]!) * (short[2] === undefined || short[2].toLowerCase() === 'h' ? H : 60_000);
+      if (!(ms <= MAX_EVENT_MS)) throw eventError(`duration "${d.slice(0, 24)}" is longer than the longest horizon (${MAX_EVENT_MS / H} hours)`, where);
+      endMs = startMs + ms;
+    } else {
       const iso = parseIsoDuration(d.toUpperCase());
       if ('error' in iso) throw eventError(`duration ${iso.error.replace(/^"[^"]*" /, `"${d}" `)}; or write hours (3, 1.5), 3h or 90m`, where);
       endMs = startMs + iso.ms;
@@ -450,6 +453,7 @@ export function programEvents(model: FleetModel, program: ResolvedProgram, spec:
     siteIds: model.sites.map((s) => s.id),
     programIds: scenarioProgramIds(model),
     baseDir: model.resolved.baseDir,
+    ...(model.resolved.pathPolicy ? { policy: model.resolved.pathPolicy } : {}),
   };
   const events: GridEvent[] = [];
   const notes: string[] = [];
@@ -466,7 +470,7 @@ export function programEvents(model: FleetModel, program: ResolvedProgram, spec:
     let what: string;
     if (g.signal === 'series') {
       signal = loadSeries(g.series!, {
-        baseDir: model.resolved.baseDir, grid: model.grid, quantity: g.seriesQuantity, name: `${gp}.series`,
+        baseDir: model.resolved.baseDir, policy: model.resolved.pathPolicy, grid: model.grid, quantity: g.seriesQuantity, name: `${gp}.series`,
         currency: model.currency, defaultTimeZone: model.grid.timeZone,
       }).values;
       what = 'the stress series';

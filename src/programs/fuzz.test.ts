@@ -130,3 +130,43 @@ describe('fuzzed bad event files', () => {
     }
   });
 });
+
+describe('hostile event input ends in an input error, not a RangeError from the time-zone code', () => {
+  const huge = '9'.repeat(400);
+  const cases: Case[] = [
+    adr('400-digit days', (d) => (d.intervalPeriod.duration = `P${huge}D`)),
+    adr('400-digit hours', (d) => (d.intervalPeriod.duration = `PT${huge}H`)),
+    adr('400-digit seconds', (d) => (d.intervalPeriod.duration = `PT${huge}.5S`)),
+    adr('273 790 years in days', (d) => (d.intervalPeriod.duration = 'P99999999D')),
+    adr('event duration', (d) => (d.duration = `P${huge}W`)),
+    adr('interval duration', (d) => Object.assign(d.intervals[0]!, { intervalPeriod: { duration: `PT${huge}M` } })),
+    adr('year 9999', (d) => (d.intervalPeriod.start = '9999-12-31T23:00:00Z')),
+    { name: 'e.yaml', text: `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${Array(10).fill('*a').join(', ')}]\nc: [${Array(10).fill('*b').join(', ')}]\n`, why: 'alias bomb' },
+    { name: 'e.csv', text: `start,durationHours\n2025-05-03T16:00,${huge}\n`, why: 'huge CSV duration' },
+    { name: 'e.csv', text: `start,durationHours\n2025-05-03T16:00${' '.repeat(100_000)}x,1\n`, why: 'a 100 KB start' },
+  ];
+  for (const c of cases) {
+    it(c.why, () => {
+      let err: unknown;
+      const t0 = performance.now();
+      try {
+        readAndCheck(c);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, String(err)).toBeInstanceOf(InputError);
+      expect((err as InputError).code).toBe('EVENT_INVALID');
+      expect((err as InputError).message.length).toBeLessThan(400);
+      expect(performance.now() - t0).toBeLessThan(1000);
+    });
+  }
+
+  it('on the command line: --event with a 400-digit duration', async () => {
+    for (const spec of [`2025-05-03T16:00/${huge}h`, `2025-05-03T16:00/P${huge}D`, `2025-05-03T16:00/${huge}.5m`]) {
+      let err = '';
+      const code = await main(['node', 'wattshift', 'dr', PHOENIX, '--event', spec, '--json'], { out: () => {}, err: (t) => (err += t) });
+      expect(code, err).toBe(2);
+      expect(err).toMatch(/^error \[EVENT_INVALID\]: .*longer than|not an ISO 8601 duration/);
+    }
+  });
+});

@@ -82,11 +82,9 @@ describe('ledgerCsv', () => {
     for (const r of rows) expect(Date.parse(r[2]!)).toBe(Date.parse(r[1]!));
   });
 
-  it('writes NaN and infinities as empty cells and never an exponent', () => {
+  it('never writes an exponent, and refuses NaN and infinities (naming site, step and column) instead of empty cells', () => {
     const f = makeFleet({ sites: 1, days: 1 });
     const L = f.ledger.sites[0]!;
-    L.coolingKW[0] = NaN;
-    L.lossesKW[0] = Infinity;
     L.fixedKW[0] = 1e-9;
     L.shortfallKW[0] = -1e-7;
     L.socKWh[0] = 1.5e15;
@@ -96,12 +94,15 @@ describe('ledgerCsv', () => {
     const row = lines2[1]!.split(',');
     const cell = (name: string) => row[header.indexOf(name)];
     expect(header).toContain('import_price_EUR_per_MWh');
-    expect(cell('cooling_kW')).toBe('');
-    expect(cell('losses_kW')).toBe('');
     expect(cell('fixed_kW')).toBe('0');
     expect(cell('shortfall_kW')).toBe('0');
     expect(cell('soc_kWh')).toBe('1500000000000000');
     expect(cell('export_price_EUR_per_MWh')).toBe('-12.346');
+    L.coolingKW[0] = NaN;
+    expect(() => csvOf(f.ledger, f.siteTimeZones, 'EUR')).toThrow(/ledger\.csv: cooling_kW is NaN at site .*, step 0/);
+    L.coolingKW[0] = 0;
+    L.lossesKW[0] = Infinity;
+    expect(() => csvOf(f.ledger, f.siteTimeZones, 'EUR')).toThrow(/losses_kW is Infinity/);
   });
 
   it('quotes site ids that contain commas or quotes', () => {

@@ -4,6 +4,7 @@
  * are produced in chunks so a fleet-year (hundreds of thousands of rows) streams to disk
  * without building one giant string.
  */
+import { NonFiniteError } from '../errors/index.ts';
 import type { Ledger, SiteLedger } from '../simulate/ledger.ts';
 import { calendarOf, stepStartMs } from '../time/grid.ts';
 import { formatUtcIso } from '../time/parse.ts';
@@ -13,6 +14,11 @@ import { csvField, currencyTag } from './format.ts';
 
 /** Rows per yielded chunk: large enough to amortise the generator, small enough to stream. */
 const ROWS_PER_CHUNK = 4096;
+
+/** A NaN or ±∞ in the ledger is a fault upstream: name it rather than write an empty cell. */
+function nonFinite(site: string, t: number, quantity: string, value: number): never {
+  throw new NonFiniteError({ stage: 'ledger.csv', site, step: t, quantity, value });
+}
 
 /** Fraction digits: kW and kWh to the watt(-hour), prices to 0.001, shares to 0.01 %. */
 const KW = 3, PRICE = 3, CARBON = 2, SHARE = 4, TOKENS = 0, GPU_H = 4;
@@ -128,12 +134,17 @@ export function* ledgerCsv(ledger: Ledger, siteTimeZones: string[], currency: st
       out.bytes(utc[t]!);
       out.bytes(local[t]!);
       for (let c = 0; c < k; c++) {
+        const x = arrays[c]![t]!;
+        if (x - x !== 0) nonFinite(L.id, t, cols[c]!.name, x);
         out.comma();
-        out.number(arrays[c]![t]!, decimals[c]!);
+        out.number(x, decimals[c]!);
       }
-      for (const a of perWorkload) {
+      for (let j = 0; j < perWorkload.length; j++) {
+        const a = perWorkload[j];
+        const x = a ? a[t]! : 0;
+        if (x - x !== 0) nonFinite(L.id, t, `it_kW:${workloadIds[j]}`, x);
         out.comma();
-        out.number(a ? a[t]! : 0, KW);
+        out.number(x, KW);
       }
       out.newline();
       if (++rows === ROWS_PER_CHUNK) {

@@ -3,7 +3,12 @@ import { InputError } from '../errors/index.ts';
 import { gridEndMs, type TimeGrid } from '../time/grid.ts';
 import { parseTimestamp } from '../time/parse.ts';
 import { assertTimeZone } from '../time/zone.ts';
-import type { Horizon } from './schema/index.ts';
+import { utcFromFields } from '../time/civil.ts';
+import { MAX_HORIZON_HOURS, type Horizon } from './schema/index.ts';
+
+/** Earliest and latest instants a horizon may cover (calendars, tariffs and data use these years). */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 2200;
 
 /** Builds the horizon grid; `path` locates the horizon in the file for messages. */
 export function horizonGrid(h: Horizon, path = 'horizon'): TimeGrid {
@@ -25,6 +30,16 @@ export function horizonGrid(h: Horizon, path = 'horizon'): TimeGrid {
     }
   } else {
     endMs = startMs + (h.hours as number) * 3600_000;
+  }
+  if (startMs < utcFromFields(FIRST_YEAR - 1, 12, 31) || startMs >= utcFromFields(LAST_YEAR, 1, 1)) {
+    throw new InputError('TIME_INVALID', `start "${h.start}" is outside the years ${FIRST_YEAR}–${LAST_YEAR - 1} a horizon may cover`, { path: `${path}.start` });
+  }
+  if (endMs > startMs + MAX_HORIZON_HOURS * 3600_000) {
+    throw new InputError(
+      'TIME_INVALID',
+      `the horizon from ${h.start} to ${h.end ?? `+${h.hours} h`} is ${Math.round((endMs - startMs) / 3600_000).toLocaleString('en-US')} hours long; at most ${MAX_HORIZON_HOURS.toLocaleString('en-US')} hours (five years) are allowed — split a longer study into several runs`,
+      { path: `${path}.${h.end !== undefined ? 'end' : 'hours'}` },
+    );
   }
   if (endMs <= startMs) {
     throw new InputError('TIME_INVALID', `the horizon ends (${h.end ?? `${h.hours} h`}) before or at its start (${h.start})`, { path: `${path}.end` });

@@ -3,6 +3,7 @@
  * own parts (sites, workloads, windows), loads and aligns every series file. The result is plain
  * data on one time grid, ready for the physics stage (which adds the accelerator catalogue).
  */
+import type { PathPolicy } from '../files/input-file.ts';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { InputError, type InputLocation } from '../errors/index.ts';
 import { loadSeries, loadWeather } from '../series/index.ts';
@@ -11,6 +12,7 @@ import type { RawWeather } from '../series/index.ts';
 import { gridEndMs, horizonText, type TimeGrid } from '../time/grid.ts';
 import { parseTimestamp } from '../time/parse.ts';
 import { assertTimeZone } from '../time/zone.ts';
+import { checkProblemSize } from './problem-size.ts';
 import { horizonGrid, stepAtOrAfter } from './horizon.ts';
 import type { Scenario, SeriesRef, Site, Workload } from './schema/index.ts';
 
@@ -54,6 +56,8 @@ export interface ResolvedScenario {
   /** Scenario file path (for messages), or '<inline>'. */
   file: string;
   baseDir: string;
+  /** Where the scenario's files may be read from (unset: any regular file). */
+  pathPolicy?: PathPolicy;
   grid: TimeGrid;
   sites: ResolvedSite[];
   workloads: ResolvedWorkload[];
@@ -76,6 +80,7 @@ export function resolveScenario(
   file: string,
   baseDir = dirname(resolvePath(file)),
   locate: (path: ReadonlyArray<string | number>) => InputLocation = (path) => ({ file, path: path.join('.') }),
+  policy?: PathPolicy,
 ): ResolvedScenario {
   const warnings: string[] = [];
   const reports: AlignReport[] = [];
@@ -84,6 +89,7 @@ export function resolveScenario(
   };
 
   const grid = horizonGrid(scenario.horizon);
+  checkProblemSize(grid, { sites: scenario.sites.length, placements: scenario.workloads.reduce((a, w) => a + new Set(w.sites).size, 0) });
 
   for (const [what, ids, path] of [
     ['site', scenario.sites.map((s) => s.id), 'sites'],
@@ -99,6 +105,7 @@ export function resolveScenario(
   const seriesCtx = (name: string, quantity: Quantity, localTimeZone: string) => ({
     cache,
     baseDir,
+    policy,
     grid,
     quantity,
     name,
@@ -138,7 +145,7 @@ export function resolveScenario(
     if (!series.gridRenewableShare) warnings.push(`site "${spec.id}" has no grid renewable share series: the grid is counted as 0 % renewable`);
     let weather: AlignedWeather | undefined;
     if (series.weather) {
-      weather = loadWeather(series.weather, { baseDir, grid, name: `${p}.series.weather`, defaultTimeZone: grid.timeZone, cache });
+      weather = loadWeather(series.weather, { baseDir, policy, grid, name: `${p}.series.weather`, defaultTimeZone: grid.timeZone, cache });
       reports.push(...weather.reports);
     }
     const renewableCapacityFactors = new Map<string, Float64Array>();
@@ -240,5 +247,5 @@ export function resolveScenario(
     return out;
   });
 
-  return { scenario, file, baseDir, grid, sites, workloads, seriesReports: reports, warnings, locate };
+  return { scenario, file, baseDir, ...(policy ? { pathPolicy: policy } : {}), grid, sites, workloads, seriesReports: reports, warnings, locate };
 }

@@ -2,9 +2,9 @@
  * Reads a scenario file (YAML or JSON) into plain data while keeping a map from JSON paths back
  * to line and column, so that every later error can point at the exact place in the file.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { InputError, type InputLocation } from '../errors/index.ts';
+import { InputFileError, readInputText, scenarioLimit, type PathPolicy } from '../files/input-file.ts';
 
 /** A parsed scenario file: its data and a way to locate any path in it. */
 export interface ScenarioSource {
@@ -47,6 +47,9 @@ export function locateError(e: unknown, source: Pick<ScenarioSource, 'file' | 'l
   return new InputError(e.code, e.message, { ...found, path: loc.path }, e.details);
 }
 
+/** Most alias expansions a scenario may use (the yaml library's guard against alias bombs). */
+const MAX_ALIAS_COUNT = 100;
+
 /** Parses scenario text (YAML 1.2, which also reads JSON). */
 export function parseScenarioText(text: string, file: string): ScenarioSource {
   const lineCounter = new LineCounter();
@@ -65,7 +68,20 @@ export function parseScenarioText(text: string, file: string): ScenarioSource {
       }),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // the yaml library refuses documents whose aliases would expand past the count ("billion laughs")
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+      throw new InputError(
+        'SCENARIO_SYNTAX',
+        `the file's aliases (*name) would expand it more than ${MAX_ALIAS_COUNT} times over; write the repeated values out, or reference each anchor fewer times`,
+        { file },
+      );
+    }
+    throw e;
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError('SCENARIO_INVALID', 'a scenario must be a mapping (YAML) or an object (JSON) at the top level', { file, line: 1, column: 1 });
   }
@@ -96,14 +112,17 @@ export function parseScenarioText(text: string, file: string): ScenarioSource {
   return { file, data, locate };
 }
 
-/** Reads and parses a scenario file; a missing or unreadable file is an input error. */
-export function readScenarioFile(file: string): ScenarioSource {
+/**
+ * Reads and parses a scenario file; a missing or unreadable file, or one that is not a regular
+ * file within the input size cap, is an input error.
+ */
+export function readScenarioFile(file: string, policy?: PathPolicy): ScenarioSource {
   let text: string;
   try {
-    if (statSync(file).isDirectory()) throw new Error('is a directory');
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file, { policy, gunzip: false, limit: scenarioLimit() });
   } catch (e) {
-    throw new InputError('FILE_NOT_FOUND', `cannot read scenario file: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`, { file });
+    if (!(e instanceof InputFileError)) throw e;
+    throw new InputError(e.notFound ? 'FILE_NOT_FOUND' : e.tooLarge ? 'PROBLEM_TOO_LARGE' : 'SCENARIO_SYNTAX', `scenario file "${file}" ${e.message}`, { file });
   }
   return parseScenarioText(text, file);
 }

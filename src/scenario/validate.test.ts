@@ -51,6 +51,14 @@ describe('scenario validation messages', () => {
     expect(e.message).toContain('must be > 0');
   });
 
+  it('shows .nan and .inf as what they are (JSON would print null), and 1e308 with its bound', () => {
+    expect(errorOf(base.replace('importLimitMW: 10', 'importLimitMW: .nan')).message).toMatch(/found NaN/);
+    expect(errorOf(base.replace('pricePerMWh: 50', 'pricePerMWh: -.inf')).message).toMatch(/found -Infinity/);
+    const e = errorOf(base.replace('pricePerMWh: 50', 'pricePerMWh: 1e308'));
+    expect(e.location.path).toBe('sites[0].tariff.energy.pricePerMWh');
+    expect(e.message).toMatch(/found 1e\+308; the value must be <= 1000000/);
+  });
+
   it('suggests the closest field name for a typo', () => {
     const e = errorOf(base.replace('importLimitMW', 'importLimitMw'));
     expect(e.format()).toContain('did you mean "importLimitMW"');

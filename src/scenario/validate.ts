@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { InputError } from '../errors/index.ts';
 import { FIXED_UNIT_FORMATS } from '../series/schema.ts';
+import { checkRawCounts } from './problem-size.ts';
 import { Scenario } from './schema/index.ts';
 import { formatPath, type ScenarioSource } from './source.ts';
 
@@ -21,7 +22,9 @@ function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
+  // JSON has no NaN or Infinity and would print them as null (YAML .nan, .inf)
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
   if (s === undefined) return String(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
@@ -164,6 +167,7 @@ export function describeIssue(issue: Issue, data: unknown, schema: z.ZodType): {
 
 /** Validates a parsed scenario, throwing one InputError that lists every problem found. */
 export function validateScenario(source: ScenarioSource): Scenario {
+  checkRawCounts(source.data, source.file);
   const result = Scenario.safeParse(source.data);
   if (result.success) return result.data;
   const described = result.error.issues.map((i) => describeIssue(i, source.data, Scenario));

@@ -12,7 +12,7 @@ import { formatUtcIso } from '../time/parse.ts';
 import { seriesError, type SeriesWhere } from './errors.ts';
 import { fillGaps, stepLocalTime, type FillRuleName } from './fill.ts';
 import { unitConversion } from './units.ts';
-import { CANONICAL_UNIT, type AlignedSeries, type AlignReport, type Quantity, type RawSeries } from './types.ts';
+import { CANONICAL_UNIT, QUANTITY_RANGE, type AlignedSeries, type AlignReport, type Quantity, type RawSeries } from './types.ts';
 
 /** How to align one raw series. */
 export interface AlignOptions {
@@ -26,6 +26,14 @@ export interface AlignOptions {
   maxGapHours: number;
   /** Multiplier applied after unit conversion. */
   scale?: number;
+}
+
+/** The message for a value outside its quantity's physical range. */
+export function outOfRange(x: number, unit: string, scale: number, y: number, unitTo: string, quantity: Quantity): string {
+  const r = QUANTITY_RANGE[quantity];
+  const shown = `${x} ${unit}`.trim() + (scale !== 1 ? ` × scale ${scale}` : '');
+  const converted = `${y}` !== `${x}` ? ` (${y} ${unitTo})` : '';
+  return `value ${shown}${converted} is outside the physical range of ${quantity}, ${r.min} to ${r.max} ${unitTo}; check the unit and the scale`;
 }
 
 /** Samples after sorting and removing duplicates. */
@@ -103,13 +111,17 @@ export function alignSeries(raw: RawSeries, opts: AlignOptions): AlignedSeries {
 
   // unit conversion; energy per sample → average power over the sample
   const { scale, offset, energy } = conv;
+  const k = opts.scale ?? 1;
+  const range = QUANTITY_RANGE[quantity];
   for (let i = 0; i < m; i++) {
     const x = v[i] as number;
     if (Number.isNaN(x)) continue;
     let y = x * scale + offset;
     if (energy) y /= intervalH;
-    if (!Number.isFinite(y) || Math.abs(y) > 1e100) {
-      throw seriesError(where, `value ${x} ${raw.unit} is out of range`, lines[i]);
+    // every aligned value is a mean of samples, so checking the samples bounds the result
+    const yk = y * k;
+    if (!(yk >= range.min && yk <= range.max)) {
+      throw seriesError(where, outOfRange(x, raw.unit, k, yk, conv.unitTo, quantity), lines[i]);
     }
     v[i] = y;
   }
@@ -155,7 +167,6 @@ export function alignSeries(raw: RawSeries, opts: AlignOptions): AlignedSeries {
     values[j] = w > 0 ? (sumV[j] as number) / w : NaN;
   }
   const gaps = fillGaps(values, grid, opts.fill, opts.maxGapHours, where, coverage);
-  const k = opts.scale ?? 1;
   for (let j = 0; j < steps; j++) {
     const y = (values[j] as number) * k;
     if (!Number.isFinite(y)) {

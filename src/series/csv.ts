@@ -6,7 +6,7 @@
  * by papaparse.
  */
 import Papa from 'papaparse';
-import { seriesError, type SeriesWhere } from './errors.ts';
+import { describeHeader, seriesError, type SeriesWhere } from './errors.ts';
 
 /** A parsed CSV file: header cells, data rows and the 1-based line each row starts on. */
 export interface CsvTable {
@@ -55,7 +55,7 @@ export function parseCsv(text: string, where: SeriesWhere, delimiter?: string): 
   const table = text.includes('"') ? parseQuoted(text, where, delimiter) : parsePlain(text, delimiter);
   if (!table) throw seriesError(where, 'the file is empty; expected a header row and data rows');
   if (table.rows.length === 0) {
-    throw seriesError(where, `the file has a header but no data rows (header: ${table.header.join(table.delimiter)})`.slice(0, 300), table.headerLine);
+    throw seriesError(where, `the file has a header but no data rows (it has ${describeHeader(table.header)})`, table.headerLine);
   }
   return table;
 }

@@ -1,31 +1,18 @@
 /**
- * Reads a series file synchronously (series are needed before anything else can run, and the
- * files are small), decompressing gzip. Paths are relative to the scenario's folder.
+ * Reads a series file synchronously (series are needed before anything else can run),
+ * decompressing gzip. Paths are relative to the scenario's folder. Only regular files are read,
+ * within the input size cap (src/files/input-file.ts) and, when one is given, a path policy.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { InputFileError, readInputText, type PathPolicy } from '../files/input-file.ts';
 import { seriesError, type SeriesWhere } from './errors.ts';
 
 /** Reads `file` (relative to `baseDir`) as UTF-8 text, gunzipping `.gz` or gzip-magic files. */
-export function readSeriesText(baseDir: string, file: string, where: SeriesWhere): string {
-  let bytes: Buffer;
+export function readSeriesText(baseDir: string, file: string, where: SeriesWhere, policy?: PathPolicy): string {
   try {
-    bytes = readFileSync(resolve(baseDir, file));
+    return readInputText(file, { baseDir, policy });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? 'unknown error'})`;
-    throw seriesError(where, `series file "${file}" ${why}; paths are relative to the scenario file`, undefined, undefined, 'FILE_NOT_FOUND');
+    if (!(e instanceof InputFileError)) throw e;
+    const hint = e.notFound ? '; paths are relative to the scenario file' : '';
+    throw seriesError(where, `series file "${file}" ${e.message}${hint}`, undefined, undefined, e.notFound ? 'FILE_NOT_FOUND' : 'SERIES_INVALID');
   }
-  // Also sniff the gzip magic bytes: a renamed or re-saved download is often still compressed.
-  const gzipped = file.toLowerCase().endsWith('.gz') || (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b);
-  if (gzipped) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw seriesError(where, `"${file}" is not a valid gzip file (${(e as Error).message}); decompress it or remove the .gz ending`);
-    }
-  }
-  return bytes.toString('utf8');
 }

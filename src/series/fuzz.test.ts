@@ -3,6 +3,7 @@
  * names the file (never a TypeError or RangeError), and valid random series must align to
  * finite values on every grid step.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -281,6 +282,39 @@ describe('malformed series files always end in an InputError naming the file', (
     }), { numRuns: 80 });
   });
 
+  it('hostile files: devices, a FIFO, /proc, a gzip bomb, absurd magnitudes, a 300 KB timestamp', () => {
+    const ref = (file: string, over: Record<string, unknown> = {}) => ({ file, format: 'csv', valueColumn: 'value', unit: 'USD/MWh', ...over }) as SeriesRefInput;
+    const t0 = performance.now();
+    for (const dev of ['/dev/zero', '/dev/urandom']) expectInputError(() => loadSeries(ref(dev), ctx()), dev);
+    if (process.platform === 'linux') expectInputError(() => loadSeries(ref('/proc/self/status'), ctx()), '/proc/self/status');
+    const fifo = join(dir, 'pipe.csv');
+    if (spawnSync('mkfifo', [fifo]).status === 0) expectInputError(() => loadSeries(ref('pipe.csv'), ctx()), 'pipe.csv');
+    const bomb = write(gzipSync(Buffer.alloc(32 << 20, 0x30), { level: 9 }), 'csv.gz');
+    process.env.WATTSHIFT_MAX_INPUT_MB = '1';
+    try {
+      expectInputError(() => loadSeries(ref(bomb), ctx()), bomb);
+    } finally {
+      delete process.env.WATTSHIFT_MAX_INPUT_MB;
+    }
+    for (const [v, q, unit] of [['1e308', 'price', 'USD/MWh'], ['-1e300', 'power', 'kW'], ['1e6', 'temperature', 'degC'], ['250', 'share', '%'], ['9e15', 'carbonIntensity', 'gCO2/kWh']] as const) {
+      const f = write(csv(rows(48, (i) => (i === 7 ? v : '1'))));
+      expectInputError(() => loadSeries(ref(f, { unit }), ctx(q)), `${f}:9`);
+    }
+    const long = write(csv([`${iso(START)}${' '.repeat(300_000)}x,1`, ...rows(48).slice(1)]));
+    expectInputError(() => loadSeries(ref(long), ctx()), long);
+    for (const [value, q] of [[1e308, 'price'], [-1e20, 'power'], [200, 'temperature']] as const) {
+      let err: unknown;
+      try {
+        loadSeries({ constant: value }, ctx(q));
+      } catch (e) {
+        err = e;
+      }
+      expect(err, `constant ${value} ${q}`).toBeInstanceOf(InputError);
+      expect((err as InputError).message).toMatch(/outside the physical range/);
+    }
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
   it('generated at least 1000 malformed files', () => {
     expect(malformed).toBeGreaterThanOrEqual(1000);
   });
@@ -307,7 +341,7 @@ describe('valid random series align to finite values on every step', () => {
       start: fc.constantFrom(Date.UTC(2023, 2, 25, 20), Date.UTC(2023, 9, 28, 20), Date.UTC(2023, 3, 1, 5), Date.UTC(2023, 10, 5, 0)),
       zone: fc.constantFrom(...zones),
       labels: fc.constantFrom('local', 'utc-z', 'offset'),
-      values: fc.array(fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(Number.NaN)), { minLength: 300, maxLength: 300 }),
+      values: fc.array(fc.oneof(fc.double({ min: -1e4, max: 1e4, noNaN: true }), fc.constant(Number.NaN)), { minLength: 300, maxLength: 300 }),
       drop: fc.array(fc.nat(299), { maxLength: 20 }),
       // the grid starts at or before the first row, which always has a value
       gridOffsetSteps: fc.integer({ min: -4, max: 0 }),

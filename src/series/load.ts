@@ -4,6 +4,7 @@
  * alignment did. Files are read synchronously relative to the scenario's folder.
  */
 import type { z } from 'zod';
+import type { PathPolicy } from '../files/input-file.ts';
 import type { SeriesRefInput, WeatherRef } from './schema.ts';
 import type { TimeGrid } from '../time/grid.ts';
 import { isValidTimeZone } from '../time/zone.ts';
@@ -38,6 +39,8 @@ export interface SeriesContext {
    * of one market share their price, carbon and weather files, which are then read only once.
    */
   cache?: Map<string, RawSeries | RawWeather>;
+  /** Where files may be read from (default: any regular file). */
+  policy?: PathPolicy;
 }
 
 /** What loadWeather needs besides the reference. */
@@ -87,13 +90,13 @@ function zoneOrThrow(zone: string, where: SeriesWhere, field: string): string {
 }
 
 /** Reads a file reference into raw samples (no alignment); useful for inspection tools. */
-export function readRawSeries(ref: FileRef, ctx: Pick<SeriesContext, 'baseDir' | 'name' | 'defaultTimeZone'>): RawSeries {
+export function readRawSeries(ref: FileRef, ctx: Pick<SeriesContext, 'baseDir' | 'name' | 'defaultTimeZone' | 'policy'>): RawSeries {
   const where: SeriesWhere = { file: ref.file, path: ctx.name };
   const { shiftYears } = common(ref, where);
   switch (ref.format) {
     case 'csv': {
       const zone = zoneOrThrow(ref.timeZone ?? ctx.defaultTimeZone, where, 'timeZone');
-      const text = readSeriesText(ctx.baseDir, ref.file, where);
+      const text = readSeriesText(ctx.baseDir, ref.file, where, ctx.policy);
       return readCsvSeries(
         text,
         { timeColumn: ref.timeColumn, valueColumn: ref.valueColumn, unit: ref.unit, timeZone: zone, delimiter: ref.delimiter, shiftYears },
@@ -101,9 +104,9 @@ export function readRawSeries(ref: FileRef, ctx: Pick<SeriesContext, 'baseDir' |
       );
     }
     case 'market-prices':
-      return readMarketPrices(readSeriesText(ctx.baseDir, ref.file, where), where, shiftYears);
+      return readMarketPrices(readSeriesText(ctx.baseDir, ref.file, where, ctx.policy), where, shiftYears);
     case 'electricity-maps':
-      return readElectricityMaps(readSeriesText(ctx.baseDir, ref.file, where), ref.column ?? 'carbonIntensityDirect', where, shiftYears);
+      return readElectricityMaps(readSeriesText(ctx.baseDir, ref.file, where, ctx.policy), ref.column ?? 'carbonIntensityDirect', where, shiftYears);
     default:
       throw seriesError(where, `unknown series format "${String((ref as { format: unknown }).format)}"; use csv, market-prices or electricity-maps`, undefined, undefined, 'SCENARIO_INVALID');
   }
@@ -149,16 +152,16 @@ export function loadSeries(ref: SeriesRefInput, ctx: SeriesContext): AlignedSeri
 }
 
 /** Reads a weather reference into raw variables (no alignment). */
-export function readRawWeather(ref: WeatherRefInput, ctx: Pick<WeatherContext, 'baseDir' | 'name'>): RawWeather {
+export function readRawWeather(ref: WeatherRefInput, ctx: Pick<WeatherContext, 'baseDir' | 'name' | 'policy'>): RawWeather {
   const where: SeriesWhere = { file: ref.file, path: ctx.name };
   const { shiftYears } = common(ref, where);
   switch (ref.format) {
     case 'open-meteo':
-      return readOpenMeteo(readSeriesText(ctx.baseDir, ref.file, where), where, shiftYears);
+      return readOpenMeteo(readSeriesText(ctx.baseDir, ref.file, where, ctx.policy), where, shiftYears);
     case 'uci-pm25':
     case 'uci-prsa': {
       const zone = zoneOrThrow(ref.timeZone ?? UCI_ZONE, where, 'timeZone');
-      return readUci(readSeriesText(ctx.baseDir, ref.file, where), ref.format, zone, where, shiftYears);
+      return readUci(readSeriesText(ctx.baseDir, ref.file, where, ctx.policy), ref.format, zone, where, shiftYears);
     }
     default:
       throw seriesError(where, `unknown weather format "${String((ref as { format: unknown }).format)}"; use open-meteo, uci-pm25 or uci-prsa`, undefined, undefined, 'SCENARIO_INVALID');

@@ -7,7 +7,7 @@ import { calendarOf, type TimeGrid } from '../time/grid.ts';
 import { isValidTimeZone } from '../time/zone.ts';
 import { seriesError, type SeriesWhere } from './errors.ts';
 import { unitConversion, type UnitConversion } from './units.ts';
-import { CANONICAL_UNIT, type AlignedSeries, type AlignReport, type Quantity } from './types.ts';
+import { CANONICAL_UNIT, QUANTITY_RANGE, type AlignedSeries, type AlignReport, type Quantity } from './types.ts';
 
 function identity(quantity: Quantity, currency: string | undefined): UnitConversion {
   const unitTo = quantity === 'price' ? `${currency ?? 'currency'}/MWh` : CANONICAL_UNIT[quantity];
@@ -35,8 +35,12 @@ function baseReport(where: SeriesWhere, source: string, conv: UnitConversion, sa
 }
 
 function finish(values: Float64Array, quantity: Quantity, conv: UnitConversion, report: AlignReport, where: SeriesWhere): AlignedSeries {
+  const range = QUANTITY_RANGE[quantity];
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i] as number)) throw seriesError(where, `the value ${values[i]} ${report.unitTo} is out of range`);
+    const y = values[i] as number;
+    if (!(y >= range.min && y <= range.max)) {
+      throw seriesError(where, `the value ${y} ${report.unitTo} is outside the physical range of ${quantity}, ${range.min} to ${range.max} ${report.unitTo}; check the unit and the scale`);
+    }
   }
   const out: AlignedSeries = { values, unit: CANONICAL_UNIT[quantity], report };
   if (conv.currency !== undefined) out.currency = conv.currency;

@@ -4,7 +4,7 @@
  */
 import { findColumn, parseCsv, type CsvTable } from './csv.ts';
 import { parseNumberCell } from './cells.ts';
-import { listSome, quote, seriesError, type SeriesWhere } from './errors.ts';
+import { describeHeader, quote, seriesError, type SeriesWhere } from './errors.ts';
 import { RawBuilder } from './raw.ts';
 import { LABEL_DROPPED, LABEL_OK, TIMESTAMP_EXAMPLES, parseLabel, type Label } from './timestamps.ts';
 import type { RawSeries } from './types.ts';
@@ -27,7 +27,7 @@ export function requireColumn(table: CsvTable, name: string, where: SeriesWhere,
   if (i < 0) {
     throw seriesError(
       where,
-      `${role} column "${name}" not found; the file has columns ${listSome(table.header)}`,
+      `${role} column "${name}" not found; the file has ${describeHeader(table.header)}`,
       table.headerLine,
     );
   }

@@ -5,7 +5,7 @@
  * export's wording has changed over time. Timestamps without an offset are UTC.
  */
 import { looseKey, parseCsv } from './csv.ts';
-import { listSome, seriesError, type SeriesWhere } from './errors.ts';
+import { describeHeader, seriesError, type SeriesWhere } from './errors.ts';
 import { readTableSeries } from './read-csv.ts';
 import type { RawSeries } from './types.ts';
 
@@ -41,7 +41,7 @@ export function readElectricityMaps(
     const missing = timeCol < 0 ? '"Datetime (UTC)"' : `"${HEADERS[column]}" (column: ${column})`;
     throw seriesError(
       where,
-      `not an Electricity Maps export with ${missing}; found columns ${listSome(table.header)}`,
+      `not an Electricity Maps export with ${missing}; found ${describeHeader(table.header)}`,
       table.headerLine,
     );
   }

@@ -4,7 +4,7 @@
  * the price header's parentheses.
  */
 import { parseCsv } from './csv.ts';
-import { listSome, seriesError, type SeriesWhere } from './errors.ts';
+import { describeHeader, quote, seriesError, type SeriesWhere } from './errors.ts';
 import { readTableSeries } from './read-csv.ts';
 import type { RawSeries } from './types.ts';
 
@@ -19,14 +19,14 @@ export function readMarketPrices(text: string, where: SeriesWhere, shiftYears = 
   if (timeCol < 0 || priceCol < 0) {
     throw seriesError(
       where,
-      `not a market price file: expected the header ${EXPECTED}, found columns ${listSome(table.header)}`,
+      `not a market price file: expected the header ${EXPECTED}, found ${describeHeader(table.header)}`,
       table.headerLine,
     );
   }
   const header = table.header[priceCol] as string;
   const unit = /\(([^)]*)\)/.exec(header)?.[1]?.trim();
   if (!unit) {
-    throw seriesError(where, `the price column "${header}" does not state its unit; expected e.g. "Price (USD/MWh)"`, table.headerLine, priceCol + 1);
+    throw seriesError(where, `the price column "${quote(header)}" does not state its unit; expected e.g. "Price (USD/MWh)"`, table.headerLine, priceCol + 1);
   }
   return readTableSeries(
     table,

@@ -9,7 +9,7 @@
  * converted to UTC by subtracting `utc_offset_seconds`, never by reading it in the named
  * zone. With `timeformat=unixtime` the times are UTC epoch seconds already.
  */
-import { quote, seriesError, type SeriesWhere } from './errors.ts';
+import { jsonSyntaxMessage, quote, seriesError, type SeriesWhere } from './errors.ts';
 import { relativeHumidityFromDewPoint } from './humidity.ts';
 import { RawBuilder } from './raw.ts';
 import { LABEL_DROPPED, LABEL_OK, TIMESTAMP_EXAMPLES, naiveFromFields, parseLabel, type Label } from './timestamps.ts';
@@ -37,7 +37,7 @@ export function readOpenMeteo(text: string, where: SeriesWhere, shiftYears = 0):
   try {
     doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    throw seriesError(where, `not valid JSON (${(e as Error).message}); expected an Open-Meteo response with an "hourly" object`);
+    throw seriesError(where, `not valid JSON (${jsonSyntaxMessage(e)}); expected an Open-Meteo response with an "hourly" object`);
   }
   if (!isObject(doc) || !isObject(doc.hourly)) {
     throw seriesError(where, 'not an Open-Meteo response: no "hourly" object (request hourly variables such as temperature_2m)');

@@ -19,7 +19,7 @@
  */
 import { parseCsv } from './csv.ts';
 import { parseNumberCell } from './cells.ts';
-import { listSome, quote, seriesError, type SeriesWhere } from './errors.ts';
+import { describeHeader, quote, seriesError, type SeriesWhere } from './errors.ts';
 import { relativeHumidityFromDewPoint } from './humidity.ts';
 import type { RawWeather } from './read-open-meteo.ts';
 import { RawBuilder } from './raw.ts';
@@ -53,7 +53,7 @@ export function readUci(
         : 'No,year,month,day,hour,pm2.5,DEWP,TEMP,PRES,cbwd,Iws,Is,Ir';
     throw seriesError(
       where,
-      `not a UCI ${format} file: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected ${expected}); found ${listSome(header)}`,
+      `not a UCI ${format} file: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected ${expected}); found ${describeHeader(header)}`,
       table.headerLine,
     );
   }

@@ -4,8 +4,11 @@
  * scenario is resolved.
  */
 import { z } from 'zod';
+import { bounded, LIMITS, MAX_HORIZON_HOURS } from '../scenario/schema/common.ts';
 
-const NonNegative = z.number().nonnegative();
+/** Scale factors and values before unit conversion; the physical range is checked per quantity when aligned. */
+const SeriesValue = bounded(-LIMITS.money, LIMITS.money);
+const Scale = bounded(-1e9, 1e9);
 
 export const FillRule = z
   .enum(['linear', 'previous', 'zero', 'error'])
@@ -14,9 +17,9 @@ export const FillRule = z
 const FileCommon = {
   file: z.string().min(1).describe('Path relative to the scenario file; .gz files are decompressed'),
   fill: FillRule.default('linear'),
-  maxGapHours: NonNegative.default(72).describe('Longest gap (hours) that may be filled; longer gaps are an error'),
+  maxGapHours: bounded(0, MAX_HORIZON_HOURS).default(72).describe('Longest gap (hours) that may be filled; longer gaps are an error'),
   shiftYears: z.number().int().min(-100).max(100).default(0).describe('Shift the file\'s timestamps by whole years (reuse a weather year)'),
-  scale: z.number().default(1).describe('Multiply every value after unit conversion'),
+  scale: Scale.default(1).describe('Multiply every value after unit conversion'),
 };
 
 /** Generic CSV: one time column and one value column. */
@@ -55,7 +58,7 @@ export const ElectricityMapsSeriesRef = z
 
 export const ConstantSeriesRef = z
   .strictObject({
-    constant: z.number().describe('Value at every step'),
+    constant: SeriesValue.describe('Value at every step (its physical range depends on the series: see docs/limits.md)'),
     unit: z.string().optional().describe('Unit of the constant (default: the slot\'s unit)'),
   })
   .describe('A constant value');
@@ -63,12 +66,12 @@ export const ConstantSeriesRef = z
 export const DailyProfileSeriesRef = z
   .strictObject({
     dailyProfile: z
-      .array(z.number())
+      .array(SeriesValue)
       .refine((a) => a.length === 24 || a.length === 96, 'give 24 hourly or 96 quarter-hourly values')
       .describe('Values for each local hour (24) or quarter hour (96), repeated every day'),
-    weekendFactor: z.number().nonnegative().default(1).describe('Multiplier on Saturdays and Sundays'),
+    weekendFactor: bounded(0, LIMITS.factor).default(1).describe('Multiplier on Saturdays and Sundays'),
     unit: z.string().optional(),
-    scale: z.number().default(1),
+    scale: Scale.default(1).describe('Multiply every value after unit conversion'),
   })
   .describe('A repeating daily profile in local time');
 

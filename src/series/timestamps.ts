@@ -9,6 +9,7 @@
  * plus the explicit offset when the text has one; turning naive wall-clock times into
  * instants is the job of `local-time.ts`.
  */
+import { daysFromCivil, daysInMonth, isLeapYear } from '../time/civil.ts';
 import { parseTimestampParts } from '../time/parse.ts';
 
 /** Output slot of `parseLabel`, reused across calls to avoid allocating per row. */
@@ -26,30 +27,7 @@ export const LABEL_INVALID = 1;
 /** Feb 29 shifted into a year without one: the row is dropped. */
 export const LABEL_DROPPED = 2;
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** True for Gregorian leap years. */
-export function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-/** Days in month `m` (1–12) of year `y`. */
-export function daysInMonth(y: number, m: number): number {
-  return m === 2 && isLeapYear(y) ? 29 : (DAYS_IN_MONTH[m - 1] as number);
-}
-
-/**
- * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). Used instead of
- * Date.UTC, which reads years 0–99 as 1900–1999.
- */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
+export { daysFromCivil, daysInMonth, isLeapYear };
 
 /**
  * Builds naive ms from fields, shifting by whole years first (month, day and time are kept).

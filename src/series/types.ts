@@ -33,6 +33,29 @@ export const CANONICAL_UNIT: Record<Quantity, string> = {
   dimensionless: '1',
 };
 
+/**
+ * Physical range of each quantity in its canonical unit, with a small margin for rounding in
+ * exported files. A value outside it (a typo, a wrong unit, 1e308) is refused with its line:
+ * it would otherwise overflow a product into Infinity and NaN further down the pipeline.
+ * Bounds: prices as in the scenario schema (±1 000 000 per MWh); carbon intensity up to
+ * 10 000 gCO2/kWh (lignite is ~1 100); air temperatures −90 to 60 °C; the highest measured wind
+ * gust is 113 m/s; a power series of ±100 GW; shares, capacity factors and percentages within
+ * their scale plus 1 % (exports round).
+ */
+export const QUANTITY_RANGE: Record<Quantity, { min: number; max: number }> = {
+  price: { min: -1e6, max: 1e6 },
+  carbonIntensity: { min: 0, max: 1e4 },
+  share: { min: -0.01, max: 1.01 },
+  capacityFactor: { min: -0.01, max: 1.01 },
+  temperature: { min: -90, max: 60 },
+  humidity: { min: -1, max: 101 },
+  cloudCover: { min: -1, max: 101 },
+  windSpeed: { min: 0, max: 150 },
+  power: { min: -1e8, max: 1e8 },
+  tokensPerSecond: { min: 0, max: 1e15 },
+  dimensionless: { min: -1e12, max: 1e12 },
+};
+
 /** Samples read from a file, before alignment. */
 export interface RawSeries {
   /** Sample instants, UTC epoch ms, in file order. */

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildModel, loadScenarioText, simulate, summarise } from '../pipeline.ts';
+import { NonFiniteError } from '../errors/index.ts';
 import { naiveDispatch } from '../plan/naive.ts';
+import { ledgerCsv } from '../report/ledger-csv.ts';
 
 /** A small one-site scenario with constant series (no files needed). */
 function scenario(extra: { storage?: string; workloads?: string; hours?: number; renewables?: string; importLimitMW?: number; tz?: string; start?: string } = {}): string {
@@ -171,5 +173,41 @@ describe('a DST day (worked by hand)', () => {
     const mwh = L.gridImportKW.reduce((a, b) => a + b, 0) / 1000;
     expect(bills[0]!.breakdown.energy).toBeCloseTo(mwh * 100, 6);
     expect(model.sites[0]!.calendar.hour[2]).toBe(3); // 02:00 does not exist that day
+  });
+});
+
+describe('NaN and infinity are internal errors with their origin, never a silent 0', () => {
+  const text = scenario({ workloads: '  - { id: job, type: training, accelerator: H100, sites: [a], workGpuHours: 1000, gpus: { max: 500 } }' });
+
+  it('the energy balance check fails on NaN and names the site, step and flow', () => {
+    const model = buildModel(loadScenarioText(text, '.'));
+    model.sites[0]!.facility.coolingSlope[3] = NaN;
+    let err: unknown;
+    try {
+      simulate(model, naiveDispatch(model));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(NonFiniteError);
+    expect((err as NonFiniteError).origin).toMatchObject({ stage: 'simulate (energy balance)', site: 'a', step: 3, quantity: 'facility power (kW)' });
+  });
+
+  it('a NaN decision of a plan (a solver that returned NaN) is named, not read as "run nothing"', () => {
+    const model = buildModel(loadScenarioText(text, '.'));
+    const d = naiveDispatch(model);
+    d.jobs[0]!.gpus[4] = NaN;
+    expect(() => simulate(model, d)).toThrow(/plan \(naive\): GPUs of workload job is NaN at site a, step 4/);
+  });
+
+  it('a NaN price is named by the ledger check; a NaN in the summary or the ledger CSV by its path', () => {
+    const model = buildModel(loadScenarioText(text, '.'));
+    model.sites[0]!.importPrice[2] = NaN;
+    expect(() => simulate(model, naiveDispatch(model))).toThrow(/simulate: importPrice is NaN at site a, step 2 \(2023-06-01T02:00:00Z\)/);
+    const ok = buildModel(loadScenarioText(text, '.'));
+    const ledger = simulate(ok, naiveDispatch(ok));
+    ledger.sites[0]!.carbonIntensity[1] = Infinity;
+    expect(() => summarise(ok, ledger)).toThrow(NonFiniteError);
+    expect(() => summarise(ok, ledger)).toThrow(/summary: fleet\.co2Tonnes is Infinity/);
+    expect(() => [...ledgerCsv(ledger, ['UTC'], 'USD')]).toThrow(/ledger\.csv: carbon_gCO2_per_kWh is Infinity at site a, step 1/);
   });
 });

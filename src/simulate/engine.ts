@@ -10,6 +10,7 @@ import type { FleetModel, SiteModel, WorkloadModel } from '../model/fleet-model.
 import { stepHours } from '../time/grid.ts';
 import type { Dispatch } from './dispatch.ts';
 import type { Ledger, SiteLedger, WorkloadFlows, WorkloadOutcome } from './ledger.ts';
+import { assertDispatchFinite, assertLedgerFinite } from './finite.ts';
 import { settleSupply } from './supply.ts';
 
 /** Progress callback: fraction done, 0–1. */
@@ -98,6 +99,7 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
   const corrections = new Map<string, number>();
   const correct = (what: string) => corrections.set(what, (corrections.get(what) ?? 0) + 1);
 
+  assertDispatchFinite(dispatch, grid, model.sites.map((s) => s.id), model.workloads.map((w) => w.id));
   const ledgers = model.sites.map((s) => newSiteLedger(s, n));
   const tables = model.workloads.map(curveTable);
 
@@ -313,7 +315,7 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
     };
   });
 
-  return {
+  const ledger: Ledger = {
     policy: dispatch.policy,
     grid,
     sites: ledgers,
@@ -323,6 +325,8 @@ export function simulate(model: FleetModel, dispatch: Dispatch, progress?: Progr
     solver: dispatch.solver,
     notes: dispatch.notes,
   };
+  assertLedgerFinite(ledger);
+  return ledger;
 }
 
 function lastActiveStep(ledgers: SiteLedger[], workload: number): number {

@@ -3,6 +3,7 @@
  * affine coefficients), renewables first, storage as dispatched within its limits (tracking the
  * green share of what it holds), then the grid up to its import limit; what is left is shortfall.
  */
+import { NonFiniteError } from '../errors/index.ts';
 import type { SiteModel } from '../model/fleet-model.ts';
 import type { Dispatch } from './dispatch.ts';
 import type { SiteLedger } from './ledger.ts';
@@ -46,23 +47,33 @@ export function settleSupply(site: SiteModel, L: SiteLedger, dispatch: Dispatch,
     }
     const avail = L.renewableAvailableKW[t]!;
     const R = take ? Math.min(avail, Math.max(0, take[t]!)) : avail;
-    const reToLoad = Math.min(R, facility);
-    let restR = R - reToLoad;
+    const cap = plannedExport ? Math.min(exportCap, Math.max(0, plannedExport[t]!)) : exportCap;
+    // Where export pays more than import and a plan decided the export, the plan's export is
+    // served first from renewables and discharge (the load then imports): the plan and the
+    // ledger agree. Otherwise the load comes first and only the surplus is exported.
+    const exportFirst = plannedExport !== undefined && cap > 0 && exportPaysMore(site.exportPrice[t]!, importCostPerMWh(site, t));
+    let reExport = 0, battExport = 0;
+    if (exportFirst) {
+      reExport = Math.min(R, cap);
+      battExport = Math.min(d, cap - reExport);
+    }
+    const reToLoad = Math.min(R - reExport, facility);
+    let restR = R - reExport - reToLoad;
     let load = facility - reToLoad;
-    const battToLoad = Math.min(d, load);
+    const battToLoad = Math.min(d - battExport, load);
     load -= battToLoad;
-    let battSurplus = d - battToLoad;
+    let battSurplus = d - battExport - battToLoad;
     const reToBatt = Math.min(restR, c);
     restR -= reToBatt;
     let gridToBatt = c - reToBatt;
-    const cap = plannedExport ? Math.min(exportCap, Math.max(0, plannedExport[t]!)) : exportCap;
-    const reExport = Math.min(restR, cap);
-    const battExport = Math.min(battSurplus, cap - reExport);
-    const curtailed = avail - R + restR - reExport;
-    if (battSurplus - battExport > 1e-9) {
-      d -= battSurplus - battExport; // discharge nobody can take
-      battSurplus = battExport;
+    if (!exportFirst) {
+      reExport = Math.min(restR, cap);
+      battExport = Math.min(battSurplus, cap - reExport);
+      restR -= reExport;
+      battSurplus -= battExport;
     }
+    const curtailed = avail - R + restR;
+    if (battSurplus > 1e-9) d -= battSurplus; // discharge nobody can take
     let imp = load + gridToBatt;
     const lim = site.importLimitKW[t]!;
     let shortfall = 0;
@@ -99,7 +110,30 @@ export function settleSupply(site: SiteModel, L: SiteLedger, dispatch: Dispatch,
     const sources = avail - curtailed + d + imp + shortfall;
     const sinks = facility + c + reExport + battExport;
     const e = Math.abs(sources - sinks) * h;
-    if (e > maxErr) maxErr = e;
+    // a NaN anywhere makes e NaN: fail the check (and name the flow) rather than skip it
+    if (!(e <= maxErr)) {
+      if (!Number.isFinite(e)) nonFinite(site, t, { facility, it, cooling, renewables: avail, curtailed, discharge: d, charge: c, import: imp, export: reExport + battExport, shortfall });
+      maxErr = e;
+    }
   }
   return maxErr;
+}
+
+function nonFinite(site: SiteModel, t: number, flows: Record<string, number>): never {
+  const [quantity, value] = Object.entries(flows).find(([, v]) => !Number.isFinite(v)) ?? ['the energy balance', NaN];
+  throw new NonFiniteError({ stage: 'simulate (energy balance)', site: site.id, step: t, quantity: `${quantity} power (kW)`, value });
+}
+
+/** Import cost of a step, currency per MWh: energy price plus the carbon price on grid CO2. */
+export function importCostPerMWh(site: SiteModel, t: number): number {
+  return site.importPrice[t]! + (site.carbonIntensity[t]! * site.tariff.carbonPricePerTonne) / 1000;
+}
+
+/**
+ * True when exporting a MWh earns more than importing one costs: there a plan may export its
+ * own supply while the load imports, and the simulator follows it. (The plan and the simulator
+ * use this one rule so they cannot disagree.)
+ */
+export function exportPaysMore(exportPricePerMWh: number, importCostPerMWh: number): boolean {
+  return exportPricePerMWh > importCostPerMWh + 1e-9;
 }

@@ -3,10 +3,14 @@
  * with or without seconds, with `Z`, `+hh:mm`, `+hhmm` or no offset. A timestamp without an
  * offset is a wall-clock time in the zone the caller names.
  */
+import { daysInMonth, utcFromFields } from './civil.ts';
 import { wallClockToUtc, type Disambiguation } from './zone.ts';
 
+/** Longest text read as a timestamp; longer text is not one (and would make the pattern slow). */
+export const MAX_TIMESTAMP_LENGTH = 64;
+
 const ISO =
-  /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|z|UTC|[+-]\d{2}:?\d{2}|[+-]\d{2})?\s*$/;
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|z|UTC|[+-]\d{2}:?\d{2}|[+-]\d{2})?$/;
 
 /** Parsed pieces of a timestamp before time-zone resolution. */
 export interface ParsedTimestamp {
@@ -22,7 +26,8 @@ export interface ParsedTimestamp {
 
 /** Splits a timestamp into fields; returns undefined when the text is not a timestamp. */
 export function parseTimestampParts(text: string): ParsedTimestamp | undefined {
-  const m = ISO.exec(text);
+  if (typeof text !== 'string' || text.length > MAX_TIMESTAMP_LENGTH) return undefined;
+  const m = ISO.exec(text.trim());
   if (!m) return undefined;
   const year = +m[1]!, month = +m[2]!, day = +m[3]!;
   const hour = m[4] !== undefined ? +m[4] : 0;
@@ -31,8 +36,7 @@ export function parseTimestampParts(text: string): ParsedTimestamp | undefined {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return undefined;
   if (hour === 24 && (minute !== 0 || second !== 0)) return undefined;
   // reject dates that roll over (2023-02-30)
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return undefined;
+  if (day > daysInMonth(year, month)) return undefined;
   let offsetMinutes: number | undefined;
   const z = m[7];
   if (z !== undefined) {
@@ -57,7 +61,7 @@ export function parseTimestamp(text: string, timeZone: string, how: Disambiguati
   const p = parseTimestampParts(text);
   if (!p) return NaN;
   if (p.offsetMinutes !== undefined) {
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - p.offsetMinutes * 60_000;
+    return utcFromFields(p.year, p.month, p.day, p.hour, p.minute, p.second) - p.offsetMinutes * 60_000;
   }
   return wallClockToUtc(p, timeZone, how);
 }

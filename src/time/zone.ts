@@ -5,6 +5,7 @@
  * reference in zone-reference.test.ts, over every DST change 2000–2040 of the zones we ship.
  */
 import { InputError } from '../errors/index.ts';
+import { utcFromFields } from './civil.ts';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -62,7 +63,7 @@ export function offsetMinutesAt(timeZone: string, utcMs: number): number {
       case 'second': s = +p.value; break;
     }
   }
-  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const asUtc = utcFromFields(y, mo, d, h, mi, s);
   const flooredMs = utcMs - (((utcMs % 1000) + 1000) % 1000);
   return Math.round((asUtc - flooredMs) / 60000);
 }
@@ -135,7 +136,7 @@ export type Disambiguation = 'earlier' | 'later' | 'reject';
  * otherwise shift forward by the gap, as most calendars do.
  */
 export function wallClockToUtc(w: WallClock, timeZone: string, how: Disambiguation = 'earlier'): number {
-  const naive = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second ?? 0);
+  const naive = utcFromFields(w.year, w.month, w.day, w.hour, w.minute, w.second ?? 0);
   const o1 = offsetMinutesAt(timeZone, naive - 14 * 3600_000);
   const o2 = offsetMinutesAt(timeZone, naive + 14 * 3600_000);
   const candidates: number[] = [];

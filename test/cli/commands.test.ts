@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, runInProcess, runProcess } from './run-cli.ts';
+import { spawnSync } from 'node:child_process';
+import { BIN, ROOT, runInProcess, runProcess } from './run-cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wattshift-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -28,7 +29,17 @@ describe('wattshift as a process', () => {
     expect(runProcess(['simulate', 'examples/texas-single-site.yaml', '--frobnicate']).code).toBe(2);
     const r = runProcess(['validate', join(tmp, 'nope.yaml')]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('cannot read scenario file');
+    expect(r.err).toMatch(/scenario file ".*nope.yaml" does not exist/);
+  });
+});
+
+describe('a reader that closes the pipe early', () => {
+  it('ends the program quietly: no EPIPE stack trace, exit code 0 (wattshift --help | head -1, wattshift schema | head -1)', () => {
+    for (const args of ['--help', 'schema']) {
+      const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ${args} | head -c 1 >/dev/null; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+      expect(r.stderr, args).toBe('');
+      expect(r.status, args).toBe(0);
+    }
   });
 });
 
@@ -101,11 +112,24 @@ describe('bad planning options end in exit code 2 with the option named', () => 
 });
 
 describe('an output folder that cannot be written', () => {
+  it('--out naming an existing file, /dev/null or /dev/full, or an empty --out, is bad input (exit 2)', async () => {
+    const file = join(tmp, 'not-a-folder');
+    writeFileSync(file, 'x');
+    for (const out of [file, '/dev/null', '/dev/full']) {
+      const r = await runInProcess(['simulate', join(ROOT, 'examples/phoenix-2025.yaml'), '--out', out]);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toMatch(/^error \[OUTPUT_UNWRITABLE\]: .*which is a (file|device), not a folder/);
+    }
+    const r = await runInProcess(['simulate', join(ROOT, 'examples/phoenix-2025.yaml'), '--out', '']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out <dir>' argument '' is invalid\. it is empty/);
+  });
+
   it('ends in exit code 2 naming the folder, not an internal error', async () => {
     const file = join(tmp, 'a-file');
     writeFileSync(file, 'x');
     const r = await runInProcess(['simulate', join(ROOT, 'examples/phoenix-2025.yaml'), '--out', join(file, 'out')]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^error \[OUTPUT_UNWRITABLE\]: cannot \w+ .*a-file/);
+    expect(r.err).toMatch(/^error \[OUTPUT_UNWRITABLE\]: at --out: cannot \w+ .*a-file/);
   });
 });

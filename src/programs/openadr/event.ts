@@ -4,6 +4,7 @@
  * aggregator's per-site dispatch as one OpenADR `event` per site, with an
  * IMPORT_CAPACITY_LIMIT interval per measurement interval. Every error names the JSON path.
  */
+import { MAX_HORIZON_HOURS } from '../../scenario/schema/common.ts';
 import { InputError } from '../../errors/index.ts';
 import { formatLocalIso, offsetMinutesAt } from '../../time/zone.ts';
 import type { Direction, GridEvent, TargetPiece } from '../types.ts';
@@ -21,13 +22,20 @@ const LOAD_DISPATCH_SCHEMA = { type: 'array', minItems: 1, maxItems: 1, items: {
 
 const DURATION = /^(-?)P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?(?:T(?:(\d+)H)?(?:(\d+)M)?(\d+(?:\.\d+)?S)?)?$/;
 
+/** Longest event or interval, ms: the longest horizon. */
+export const MAX_EVENT_MS = MAX_HORIZON_HOURS * 3_600_000;
+
+function shortText(text: string): string {
+  return text.length > 24 ? `${text.slice(0, 24)}…` : text;
+}
+
 /**
  * An ISO 8601 duration in milliseconds. Years and months (calendar-dependent), negative
  * durations and P9999Y ("infinity" in OpenADR) are refused: a replay needs a definite length.
  */
 export function parseIsoDuration(text: string): { ms: number } | { error: string } {
-  const m = DURATION.exec(text);
-  if (!m) return { error: `"${text}" is not an ISO 8601 duration; write e.g. PT3H, PT15M or P1D` };
+  const m = text.length > 64 ? null : DURATION.exec(text);
+  if (!m) return { error: `"${shortText(text)}" is not an ISO 8601 duration of at most 64 characters; write e.g. PT3H, PT15M or P1D` };
   if (m[1]) return { error: `"${text}" is negative; an event interval must have a positive length` };
   if (m[2] !== undefined || m[3] !== undefined) return { error: `"${text}" uses years or months, whose length depends on the calendar (P9999Y means "until further notice"); give days, hours or minutes` };
   let ms = 0;
@@ -36,6 +44,8 @@ export function parseIsoDuration(text: string): { ms: number } | { error: string
   if (m[7] !== undefined) ms += +m[7] * 60_000;
   if (m[8] !== undefined) ms += parseFloat(m[8]) * 1000;
   if (!(ms > 0)) return { error: `"${text}" is zero; an event interval must have a positive length` };
+  // "P" and 400 digits is Infinity: it would reach the time-zone code as an invalid date
+  if (!(ms <= MAX_EVENT_MS)) return { error: `"${shortText(text)}" is longer than ${MAX_HORIZON_HOURS.toLocaleString('en-US')} hours (the longest horizon)` };
   return { ms };
 }
 

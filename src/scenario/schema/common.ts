@@ -1,4 +1,12 @@
-/** Small schema pieces shared by the scenario sections. */
+/**
+ * Small schema pieces shared by the scenario sections.
+ *
+ * Every number a scenario holds is finite and lies in a stated physical range: a value such as
+ * 1e308 would otherwise pass, overflow to Infinity in a product and come out of the pipeline as
+ * NaN (or as a silent 0 in a report). The helpers below carry those ranges; each one is wide
+ * enough for any real fleet and narrow enough that products of them stay far from overflow.
+ * `scenarioJsonSchema()` writes every range into the field's description.
+ */
 import { z } from 'zod';
 
 /** An identifier users write in files and see in reports. */
@@ -8,17 +16,117 @@ export const Id = z
   .max(64)
   .describe('Identifier: letters, digits, "_", "-", "."');
 
+/** Longest timestamp text accepted (the longest ISO 8601 form with fraction and offset is ~35). */
+export const MAX_TIMESTAMP_CHARS = 64;
+
 /** Local wall-clock time (`2023-07-14T19:00`) or an instant with offset (`...-05:00`, `Z`). */
 export const Timestamp = z
   .string()
+  .max(MAX_TIMESTAMP_CHARS)
   .describe('ISO 8601 time: local wall clock in the horizon time zone (2023-07-14T19:00) or with an offset (2023-07-14T19:00-05:00)');
 
-export const NonNegative = z.number().nonnegative();
-export const Positive = z.number().positive();
-export const Fraction = z.number().min(0).max(1);
+/** Longest horizon, hours (five years of 366 days): ledgers and plans grow with the step count. */
+export const MAX_HORIZON_HOURS = 24 * 366 * 5;
+
+/**
+ * Physical ranges of scenario numbers. Sources of the scale: the largest AI campuses announced
+ * are a few GW (so 100 GW per site is a generous ceiling); wholesale price caps are at most a few
+ * thousand currency units per MWh (ERCOT 5 000 USD/MWh, the EU harmonised cap 4 000 EUR/MWh), so
+ * ±1 000 000 per MWh also holds prices written in currencies with small units; surface air
+ * temperatures on Earth have stayed within −90 °C and +57 °C.
+ */
+export const LIMITS = {
+  /** Any power of one site or plant, MW. */
+  powerMW: 100_000,
+  /** Any energy capacity, MWh. */
+  energyMWh: 10_000_000,
+  /** Any energy price, adder or penalty, currency per MWh (also the lower bound, negated). */
+  pricePerMWh: 1_000_000,
+  /** Charges per kW, kVA or kW-month, currency. */
+  pricePerKW: 1_000_000,
+  /** A price per unit of work (GPU-hour, million tokens, tonne, certificate), currency. */
+  unitPrice: 1_000_000_000,
+  /** Money amounts (capex unit cost, yearly revenue), currency. */
+  money: 1e15,
+  /** Outdoor temperatures, °C. */
+  minTemperatureC: -90,
+  maxTemperatureC: 60,
+  /** GPUs of one site, job or inventory line. */
+  gpus: 10_000_000,
+  /** Power of one GPU or its host share, W. */
+  gpuPowerW: 100_000,
+  /** Work of one job, GPU-hours. */
+  gpuHours: 1e12,
+  /** Tokens of one batch job. */
+  tokens: 1e18,
+  /** Token rate of one GPU, tokens/s. */
+  tokensPerSecondPerGpu: 10_000_000,
+  /** Multipliers and dimensionless factors. */
+  factor: 1_000,
+  /** A generic ceiling for counts and quantities without a narrower physical range. */
+  generic: 1e15,
+} as const;
+
+/** A finite number in [min, max]. */
+export function bounded(min: number, max: number): z.ZodNumber {
+  return z.number().min(min).max(max);
+}
+
+/** A finite number in (min, max]. */
+export function boundedAbove(min: number, max: number): z.ZodNumber {
+  return z.number().gt(min).max(max);
+}
+
+/** A whole number in [min, max]. */
+export function boundedInt(min: number, max: number): z.ZodNumber {
+  return z.number().int().min(min).max(max);
+}
+
+/** A number ≥ 0 with only the generic ceiling; prefer one of the physical helpers. */
+export const NonNegative = bounded(0, LIMITS.generic);
+/** A number > 0 with only the generic ceiling; prefer one of the physical helpers. */
+export const Positive = boundedAbove(0, LIMITS.generic);
+/** A share between 0 and 1. */
+export const Fraction = bounded(0, 1);
+/** A percentage between 0 and 100. */
+export const Percent = bounded(0, 100);
+
+/** A power of a site or plant, 0 to 100 000 MW. */
+export const PowerMW = bounded(0, LIMITS.powerMW);
+/** A power of a site or plant, above 0 and at most 100 000 MW. */
+export const PositivePowerMW = boundedAbove(0, LIMITS.powerMW);
+/** A power in kW (or kVA), 0 to 100 000 MW expressed in kW. */
+export const PowerKW = bounded(0, LIMITS.powerMW * 1000);
+/** An energy capacity, 0 to 10 000 000 MWh. */
+export const EnergyMWh = bounded(0, LIMITS.energyMWh);
+
+/** An energy price that may be negative, ±1 000 000 per MWh. */
+export const PricePerMWh = bounded(-LIMITS.pricePerMWh, LIMITS.pricePerMWh);
+/** A price, cost or penalty per MWh that is not negative, 0 to 1 000 000. */
+export const CostPerMWh = bounded(0, LIMITS.pricePerMWh);
+/** A charge per kW, kVA or kW-month, 0 to 1 000 000. */
+export const ChargePerKW = bounded(0, LIMITS.pricePerKW);
+/** A price per unit of work or per tonne, 0 to 1e9. */
+export const UnitPrice = bounded(0, LIMITS.unitPrice);
+/** A money amount that is not negative, 0 to 1e15. */
+export const Money = bounded(0, LIMITS.money);
+
+/** An outdoor temperature, −90 to 60 °C. */
+export const TemperatureC = bounded(LIMITS.minTemperatureC, LIMITS.maxTemperatureC);
+/** A number of GPUs, 1 to 10 000 000. */
+export const GpuCount = boundedInt(1, LIMITS.gpus);
+/** A GPU or host power, above 0 and at most 100 000 W. */
+export const PositiveWatts = boundedAbove(0, LIMITS.gpuPowerW);
+/** A GPU or host power, 0 to 100 000 W. */
+export const Watts = bounded(0, LIMITS.gpuPowerW);
+/** A multiplier or dimensionless factor, ±1 000. */
+export const Factor = bounded(-LIMITS.factor, LIMITS.factor);
 
 /** A time-of-day `HH:MM` (00:00–24:00). */
 export const TimeOfDay = z
   .string()
   .regex(/^([01]?\d|2[0-3]):[0-5]\d$|^24:00$/, 'use HH:MM between 00:00 and 24:00')
   .describe('Local time of day, HH:MM');
+
+/** Keys that would reach Object.prototype when a user path is walked or assigned. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);

@@ -3,7 +3,7 @@
  * finance stage (src/finance); every default is cited in docs/finance.md.
  */
 import { z } from 'zod';
-import { Fraction, Id, NonNegative, Positive } from './common.ts';
+import { bounded, boundedAbove, CostPerMWh, Fraction, Id, LIMITS, Money } from './common.ts';
 
 /** What a capex item buys; categories carry default lives and default unit costs. */
 export const CapexCategory = z
@@ -23,9 +23,9 @@ export type DepreciationMethod = z.infer<typeof DepreciationMethod>;
 export const CapexItem = z.strictObject({
   category: CapexCategory,
   name: z.string().optional().describe('Label shown in reports (default: the category)'),
-  quantity: NonNegative.default(1).describe('Number of units bought (GPUs, ports, MW, kWh, …)'),
+  quantity: bounded(0, LIMITS.generic).default(1).describe('Number of units bought (GPUs, ports, MW, kWh, …)'),
   unit: z.enum(['gpu', 'port', 'MW', 'kW', 'kWh', 'item']).default('item').describe('Unit of quantity (for reports; cost = quantity × unitCost)'),
-  unitCost: NonNegative.describe('Cost per unit, scenario currency'),
+  unitCost: Money.describe('Cost per unit, scenario currency'),
   lifeYears: z.number().int().min(1).max(60).optional().describe('Useful life for depreciation and refresh, years (default: the category life in docs/finance.md)'),
   yearSpent: z.number().int().min(0).max(60).default(0).describe('Year the money is spent: 0 = before operations start (construction), k = end of operating year k'),
   depreciation: DepreciationMethod.optional().describe('Depreciation method for this item (default: finance.depreciation.method)'),
@@ -42,16 +42,16 @@ export const SiteCapex = z.strictObject({
 /** Overrides of the default unit costs (scenario currency). */
 export const UnitCostOverrides = z
   .strictObject({
-    gpuServerPerGpu: z.record(Id, NonNegative).optional().describe('Server cost per GPU by accelerator id (GPU share of an 8-GPU server)'),
-    networkPerGpu: NonNegative.optional().describe('Cluster network and optics per GPU'),
-    coolingPerMW: z.strictObject({ air: NonNegative.optional(), 'cold-plate': NonNegative.optional(), immersion: NonNegative.optional() }).optional().describe('Cooling plant per MW of installed IT, by archetype'),
-    powerPerMW: NonNegative.optional().describe('High-voltage substation, UPS and distribution per MW of installed IT'),
-    buildingPerMW: NonNegative.optional().describe('Shell, site work, white space, back of house and office per MW of installed IT'),
+    gpuServerPerGpu: z.record(Id, Money).optional().describe('Server cost per GPU by accelerator id (GPU share of an 8-GPU server)'),
+    networkPerGpu: Money.optional().describe('Cluster network and optics per GPU'),
+    coolingPerMW: z.strictObject({ air: Money.optional(), 'cold-plate': Money.optional(), immersion: Money.optional() }).optional().describe('Cooling plant per MW of installed IT, by archetype'),
+    powerPerMW: Money.optional().describe('High-voltage substation, UPS and distribution per MW of installed IT'),
+    buildingPerMW: Money.optional().describe('Shell, site work, white space, back of house and office per MW of installed IT'),
     landAndSoftShare: z.number().min(0).max(2).optional().describe('Land and soft costs as a share of facility construction (cooling + power + building)'),
-    storagePerKWh: NonNegative.optional(),
-    storagePerKW: NonNegative.optional(),
-    solarPerMW: NonNegative.optional().describe('Owned solar per MW (plants with pricePerMWh = 0)'),
-    windPerMW: NonNegative.optional().describe('Owned wind per MW (plants with pricePerMWh = 0)'),
+    storagePerKWh: Money.optional().describe('Storage per kWh of energy capacity'),
+    storagePerKW: Money.optional().describe('Storage per kW of power capacity'),
+    solarPerMW: Money.optional().describe('Owned solar per MW (plants with pricePerMWh = 0)'),
+    windPerMW: Money.optional().describe('Owned wind per MW (plants with pricePerMWh = 0)'),
   })
   .describe('Replace default unit costs (scenario currency)');
 
@@ -69,18 +69,18 @@ export const Capex = z.strictObject({
 export const Opex = z.strictObject({
   maintenanceShareOfCapex: z.number().min(0).max(1).default(0.02).describe('Maintenance and spares per year as a share of installed capex'),
   insuranceShareOfCapex: z.number().min(0).max(1).default(0.005).describe('Property insurance per year as a share of installed capex'),
-  staffFtePerMW: NonNegative.default(0.5).describe('Operations staff per MW of installed IT (full-time equivalents)'),
-  costPerFtePerYear: NonNegative.optional().describe('Loaded cost of one FTE per year, scenario currency (default in docs/finance.md)'),
-  wueLPerKWh: NonNegative.optional().describe('Water use per kWh of IT energy, L/kWh (default by heat rejection: evaporative 1.8, dry 0)'),
-  waterPricePerM3: NonNegative.optional().describe('Water price per m³, scenario currency'),
-  networkPerGpuPerYear: NonNegative.default(0).describe('WAN transit and interconnect per GPU per year'),
+  staffFtePerMW: bounded(0, LIMITS.factor).default(0.5).describe('Operations staff per MW of installed IT (full-time equivalents)'),
+  costPerFtePerYear: Money.optional().describe('Loaded cost of one FTE per year, scenario currency (default in docs/finance.md)'),
+  wueLPerKWh: bounded(0, 100).optional().describe('Water use per kWh of IT energy, L/kWh (default by heat rejection: evaporative 1.8, dry 0)'),
+  waterPricePerM3: bounded(0, LIMITS.pricePerMWh).optional().describe('Water price per m³, scenario currency'),
+  networkPerGpuPerYear: Money.default(0).describe('WAN transit and interconnect per GPU per year'),
   greenCertificates: z
     .strictObject({
       shareOfGridImport: Fraction.describe('Share of grid imports covered by certificates bought on top of any the tariff already buys'),
-      pricePerMWh: NonNegative.describe('Certificate price per MWh (1 certificate = 1 MWh)'),
+      pricePerMWh: CostPerMWh.describe('Certificate price per MWh (1 certificate = 1 MWh)'),
     })
     .optional(),
-  otherFixedPerYear: NonNegative.default(0).describe('Other fixed costs per year for the fleet (spread over sites by IT MW)'),
+  otherFixedPerYear: Money.default(0).describe('Other fixed costs per year for the fleet (spread over sites by IT MW)'),
 });
 
 /** A compute sales contract with a take-or-pay minimum. */
@@ -90,10 +90,10 @@ export const Contract = z
     customer: z.string().optional(),
     workloads: z.array(Id).min(1).describe('Workloads whose simulated volume this contract sells'),
     priceBasis: z.enum(['gpu-hour', 'million-tokens']).describe('Price per GPU-hour allocated, or per million tokens produced'),
-    price: Positive.describe('Price per unit of the basis in the first contract year, scenario currency'),
+    price: boundedAbove(0, LIMITS.unitPrice).describe('Price per unit of the basis in the first contract year, scenario currency'),
     tenorYears: z.number().int().min(1).max(60).describe('Length of the contract, years'),
     startYear: z.number().int().min(1).max(60).default(1).describe('First operating year of the contract'),
-    minimumMonthlyVolume: NonNegative.default(0).describe('Take-or-pay minimum per month, in basis units (GPU-hours or million tokens): the customer pays for at least this'),
+    minimumMonthlyVolume: bounded(0, LIMITS.generic).default(0).describe('Take-or-pay minimum per month, in basis units (GPU-hours or million tokens): the customer pays for at least this'),
     escalation: z.number().min(-0.5).max(1).default(0).describe('Yearly price change'),
   })
   .describe('A compute sale: volume from the simulated workloads, billed monthly as max(volume, minimum) × price');
@@ -103,8 +103,8 @@ export type Contract = z.infer<typeof Contract>;
 /** Spot sales of uncontracted work and idle GPU-hours. */
 export const SpotCompute = z
   .strictObject({
-    pricePerGpuHour: Positive.optional().describe('Spot price per GPU-hour'),
-    pricePerMillionTokens: Positive.optional().describe('Spot price per million tokens (uncontracted token work)'),
+    pricePerGpuHour: boundedAbove(0, LIMITS.unitPrice).optional().describe('Spot price per GPU-hour'),
+    pricePerMillionTokens: boundedAbove(0, LIMITS.unitPrice).optional().describe('Spot price per million tokens (uncontracted token work)'),
     idleUtilisation: Fraction.default(0).describe('Share of GPU-hours no workload used that is sold on the spot market'),
     escalation: z.number().min(-0.5).max(1).default(0).describe('Yearly spot price change'),
   })
@@ -137,19 +137,19 @@ export const Finance = z
       })
       .default({ method: 'straight-line', decliningBalanceFactor: 2 }),
     residualValue: z.enum(['book-value', 'none']).default('book-value').describe('Value of assets at the end of the horizon: undepreciated book value, or nothing'),
-    paybackTargetMonths: Positive.default(18).describe('Target payback per AI production line, months'),
-    exchangeRatePerUSD: Positive.optional().describe('Scenario currency units per USD, to convert USD default costs (default: 1 for USD, 7.2 for CNY)'),
+    paybackTargetMonths: boundedAbove(0, 1200).default(18).describe('Target payback per AI production line, months'),
+    exchangeRatePerUSD: boundedAbove(0, 1e6).optional().describe('Scenario currency units per USD, to convert USD default costs (default: 1 for USD, 7.2 for CNY)'),
     capex: Capex.default({ useDefaults: true, refreshAtEndOfLife: true, priceEscalation: 0, sites: [] }),
     opex: Opex.default({ maintenanceShareOfCapex: 0.02, insuranceShareOfCapex: 0.005, staffFtePerMW: 0.5, networkPerGpuPerYear: 0, otherFixedPerYear: 0 }),
     contracts: z.array(Contract).default([]).describe('Compute sales contracts (AI production lines)'),
     spotCompute: SpotCompute.optional(),
     demandResponse: z
-      .strictObject({ revenuePerYear: NonNegative.describe('Grid-program revenue per year (used when no grid-programs result is passed in)') })
+      .strictObject({ revenuePerYear: Money.describe('Grid-program revenue per year (used when no grid-programs result is passed in)') })
       .optional(),
     wasteHeat: z
       .strictObject({
         recoveredShareOfIt: Fraction.describe('Share of IT energy sold as heat'),
-        pricePerMWh: NonNegative.describe('Heat price per MWh'),
+        pricePerMWh: CostPerMWh.describe('Heat price per MWh'),
         sites: z.array(Id).optional().describe('Sites with heat recovery (default: all)'),
       })
       .optional(),

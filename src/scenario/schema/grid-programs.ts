@@ -4,7 +4,7 @@
  * meaning of every field and the source of every default is in docs/grid-programs.md.
  */
 import { z } from 'zod';
-import { Fraction, Id, NonNegative, Positive, TimeOfDay, Timestamp } from './common.ts';
+import { bounded, boundedAbove, ChargePerKW, CostPerMWh, Fraction, Id, LIMITS, MAX_HORIZON_HOURS, PositivePowerMW, PowerMW, TimeOfDay, Timestamp } from './common.ts';
 import { SeriesRef } from '../../series/schema.ts';
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
@@ -30,7 +30,7 @@ export const BaselineSpec = z.strictObject({
   lookbackDays: z.number().int().min(1).max(366).optional().describe('Oldest day a day-matching method may use, days before the event (default 45)'),
   adjustmentCap: Fraction.optional().describe('caiso-10-of-10: cap of the same-day adjustment, ± fraction (default 0.2)'),
   adjustment: z.boolean().optional().describe('caiso-10-of-10 and high-4-of-5: apply the same-day adjustment (default true)'),
-  meterBeforeHours: Positive.max(24).optional().describe('meter-before: hours of load before the event that are averaged (default 1)'),
+  meterBeforeHours: boundedAbove(0, 24).optional().describe('meter-before: hours of load before the event that are averaged (default 1)'),
 });
 
 /** A method name, or a method with options. */
@@ -38,11 +38,11 @@ export const BaselineChoice = z.union([BaselineMethod, BaselineSpec]);
 
 /** Delivery band, pay and penalty rules. */
 export const DeliveryRules = z.strictObject({
-  minRatio: NonNegative.default(0.8).describe('Delivery below this share of the target earns no energy pay'),
-  maxRatio: Positive.default(1.2).describe('Delivery above this share of the target is paid only up to it'),
-  penaltyBelowRatio: NonNegative.default(0.5).describe('Delivery below this share of the target is penalised'),
-  penaltyMultiple: NonNegative.default(0.5).describe('Penalty = (penaltyBelowRatio × target − delivered) × penalty price × this multiple'),
-  penaltyPricePerMWh: NonNegative.optional().describe('Price the penalty is computed at, currency/MWh (default: energyPayPerMWh, the clearing price)'),
+  minRatio: bounded(0, 10).default(0.8).describe('Delivery below this share of the target earns no energy pay'),
+  maxRatio: boundedAbove(0, 10).default(1.2).describe('Delivery above this share of the target is paid only up to it'),
+  penaltyBelowRatio: bounded(0, 10).default(0.5).describe('Delivery below this share of the target is penalised'),
+  penaltyMultiple: bounded(0, LIMITS.factor).default(0.5).describe('Penalty = (penaltyBelowRatio × target − delivered) × penalty price × this multiple'),
+  penaltyPricePerMWh: CostPerMWh.optional().describe('Price the penalty is computed at, currency/MWh (default: energyPayPerMWh, the clearing price)'),
   assess: z.enum(['event', 'interval']).default('event').describe('Apply the band to the whole event or to each measurement interval'),
 });
 
@@ -52,11 +52,11 @@ export const EventSpec = z
     id: Id.optional(),
     start: Timestamp.describe('Event start (local wall clock in the horizon time zone, or with an offset)'),
     end: Timestamp.optional().describe('Event end (exclusive); give end or durationHours'),
-    durationHours: Positive.optional(),
+    durationHours: boundedAbove(0, MAX_HORIZON_HOURS).optional().describe('Length of the event, hours'),
     issued: Timestamp.optional().describe('When the event was notified (checked against the program notice)'),
-    targetMW: Positive.optional().describe('Fleet reduction (or increase, valley filling) below (above) the baseline, MW'),
+    targetMW: PositivePowerMW.optional().describe('Fleet reduction (or increase, valley filling) below (above) the baseline, MW'),
     targetPercent: z.number().gt(0).max(100).optional().describe('Reduction (or increase) as a percentage of the baseline'),
-    importLimitMW: NonNegative.optional().describe('Fleet import limit during the event, MW'),
+    importLimitMW: PowerMW.optional().describe('Fleet import limit during the event, MW'),
     sites: z.array(Id).min(1).optional().describe('Sites called (default: every site in the program)'),
   })
   .refine((e) => (e.end === undefined) !== (e.durationHours === undefined), { message: 'give exactly one of "end" or "durationHours"' })
@@ -75,9 +75,9 @@ export const EventGenerator = z
     seriesQuantity: z.enum(['power', 'price', 'temperature', 'dimensionless']).default('power').describe('What the series measures (decides unit conversion)'),
     count: z.number().int().positive().max(8784).describe('Number of events'),
     per: z.enum(['day', 'hour']).default('day').describe('"day": the N days with the highest peak, one event each; "hour": the N highest non-overlapping blocks'),
-    durationHours: Positive.max(24).describe('Length of each event, hours'),
-    minGapHours: NonNegative.default(0).describe('Least time between two generated events, hours'),
-    targetMW: Positive.optional(),
+    durationHours: boundedAbove(0, 24).describe('Length of each event, hours'),
+    minGapHours: bounded(0, MAX_HORIZON_HOURS).default(0).describe('Least time between two generated events, hours'),
+    targetMW: PositivePowerMW.optional().describe('Fleet reduction per event, MW'),
     targetPercent: z.number().gt(0).max(100).optional(),
   })
   .refine((g) => g.signal !== 'series' || g.series !== undefined, { message: 'signal "series" needs a "series" reference', path: ['series'] });
@@ -88,7 +88,7 @@ export const DrProgram = z.strictObject({
   name: z.string().optional(),
   kind: z.enum(['peakShaving', 'valleyFilling']).default('peakShaving').describe('Reduce load (peak shaving) or raise it (valley filling)'),
   sites: z.array(Id).min(1).optional().describe('Sites enrolled (default: every site)'),
-  noticeHours: NonNegative.default(0).describe('Least notice before an event starts, hours (24 = day-ahead)'),
+  noticeHours: bounded(0, MAX_HORIZON_HOURS).default(0).describe('Least notice before an event starts, hours (24 = day-ahead)'),
   window: z
     .strictObject({
       from: TimeOfDay,
@@ -98,12 +98,12 @@ export const DrProgram = z.strictObject({
     })
     .optional()
     .describe('When events may be called (local time of the horizon zone)'),
-  minDurationHours: Positive.default(0.25),
-  maxDurationHours: Positive.default(4),
-  commitmentMW: Positive.optional().describe('Fleet committed capacity, MW (default: a bid built from the flexibility envelope)'),
-  siteCommitmentsMW: z.record(Id, Positive).optional().describe('Committed capacity per site, MW (checked against each site\'s capacity)'),
-  energyPayPerMWh: NonNegative.default(0).describe('Pay per MWh delivered, currency/MWh'),
-  capacityPayPerKWMonth: NonNegative.default(0).describe('Pay per kW committed and month enrolled'),
+  minDurationHours: boundedAbove(0, MAX_HORIZON_HOURS).default(0.25).describe('Shortest event, hours'),
+  maxDurationHours: boundedAbove(0, MAX_HORIZON_HOURS).default(4).describe('Longest event, hours'),
+  commitmentMW: PositivePowerMW.optional().describe('Fleet committed capacity, MW (default: a bid built from the flexibility envelope)'),
+  siteCommitmentsMW: z.record(Id, PositivePowerMW).optional().describe('Committed capacity per site, MW (checked against each site\'s capacity)'),
+  energyPayPerMWh: CostPerMWh.default(0).describe('Pay per MWh delivered, currency/MWh'),
+  capacityPayPerKWMonth: ChargePerKW.default(0).describe('Pay per kW committed and month enrolled'),
   delivery: DeliveryRules.default({ minRatio: 0.8, maxRatio: 1.2, penaltyBelowRatio: 0.5, penaltyMultiple: 0.5, assess: 'event' }),
   measurementIntervalMinutes: z.union([z.literal(15), z.literal(30), z.literal(60)]).default(60).describe('Interval of the meter data delivery is measured on'),
   baseline: BaselineChoice.default('caiso-10-of-10'),

@@ -1,19 +1,19 @@
 /** A data-centre site: location, grid connection, IT, facility, renewables, storage, tariff. */
 import { z } from 'zod';
-import { Fraction, Id, NonNegative, Positive, Timestamp } from './common.ts';
+import { bounded, boundedAbove, CostPerMWh, EnergyMWh, Fraction, GpuCount, Id, PowerKW, PowerMW, PositivePowerMW, PricePerMWh, Timestamp } from './common.ts';
 import { SeriesRef, WeatherRef } from '../../series/schema.ts';
 import { Tariff } from './tariff.ts';
 
 export const GridConnection = z.strictObject({
-  importLimitMW: Positive.describe('Largest import from the grid, MW'),
-  exportLimitMW: NonNegative.default(0).describe('Largest export to the grid, MW (0: no export)'),
-  contractedCapacityKVA: NonNegative.optional().describe('Contracted (transformer) capacity for capacity charges, kVA'),
+  importLimitMW: PositivePowerMW.describe('Largest import from the grid, MW'),
+  exportLimitMW: PowerMW.default(0).describe('Largest export to the grid, MW (0: no export)'),
+  contractedCapacityKVA: PowerKW.optional().describe('Contracted (transformer) capacity for capacity charges, kVA'),
   importLimitOverrides: z
     .array(
       z.strictObject({
         from: Timestamp,
         to: Timestamp,
-        importLimitMW: NonNegative.describe('Import limit in this window, MW'),
+        importLimitMW: PowerMW.describe('Import limit in this window, MW'),
         reason: z.string().optional(),
       }),
     )
@@ -23,7 +23,7 @@ export const GridConnection = z.strictObject({
 
 export const ItInventory = z.strictObject({
   accelerator: Id.describe('Accelerator model id (catalogue or scenario)'),
-  gpus: z.number().int().positive().describe('Number of GPUs installed'),
+  gpus: GpuCount.describe('Number of GPUs installed'),
 });
 
 export const CoolingArchetype = z.enum(['air', 'cold-plate', 'immersion']);
@@ -40,11 +40,11 @@ export const Cooling = z
     liquidFraction: Fraction.optional().describe('Share of heat captured by the liquid loop (cold-plate ≈ 0.75, immersion ≈ 0.95)'),
     liquidSupplyC: z.number().min(5).max(60).optional().describe('Liquid-loop supply temperature, °C'),
     airSupplyC: z.number().min(10).max(35).optional().describe('Air-loop (chilled water) supply temperature, °C'),
-    economiserApproachC: NonNegative.optional().describe('Outdoor temperature must be this much below the supply temperature for full free cooling, °C'),
-    economiserBandC: NonNegative.optional().describe('Width of the partial free-cooling band above the full free-cooling threshold, °C'),
+    economiserApproachC: bounded(0, 50).optional().describe('Outdoor temperature must be this much below the supply temperature for full free cooling, °C'),
+    economiserBandC: bounded(0, 50).optional().describe('Width of the partial free-cooling band above the full free-cooling threshold, °C'),
     chillerCarnotFraction: z.number().gt(0).max(1).optional().describe('Chiller COP as a share of the Carnot COP'),
-    condenserApproachC: NonNegative.optional().describe('Condensing temperature above outdoor (dry- or wet-bulb), °C'),
-    fanPumpFraction: NonNegative.optional().describe('Fan and pump power as a share of heat removed (before designPUE calibration)'),
+    condenserApproachC: bounded(0, 50).optional().describe('Condensing temperature above outdoor (dry- or wet-bulb), °C'),
+    fanPumpFraction: Fraction.optional().describe('Fan and pump power as a share of heat removed (before designPUE calibration)'),
   })
   .describe('Cooling plant; omitted parameters take the archetype defaults in docs/model.md');
 export type Cooling = z.infer<typeof Cooling>;
@@ -53,12 +53,12 @@ export const Facility = z.strictObject({
   cooling: Cooling,
   upsEfficiency: z.number().gt(0.5).max(1).default(0.97).describe('UPS efficiency (IT power / UPS input)'),
   distributionLossFraction: z.number().min(0).max(0.2).default(0.015).describe('Transformer and cable losses as a share of IT power'),
-  fixedOverheadKW: NonNegative.default(0).describe('Lighting, offices, security: constant, kW'),
+  fixedOverheadKW: PowerKW.default(0).describe('Lighting, offices, security: constant, kW'),
 });
 
 export const SolarParams = z.strictObject({
   performanceRatio: Fraction.default(0.82).describe('System losses (inverter, soiling, wiring, mismatch) as a ratio, before temperature and clipping'),
-  temperatureCoefficientPerC: z.number().max(0).default(-0.004).describe('Power change per °C of cell temperature above 25 °C'),
+  temperatureCoefficientPerC: bounded(-0.05, 0).default(-0.004).describe('Power change per °C of cell temperature above 25 °C'),
   tracking: z.enum(['fixed', 'single-axis']).default('fixed'),
   tiltDeg: z
     .number()
@@ -81,38 +81,38 @@ export const SolarParams = z.strictObject({
 });
 
 export const WindParams = z.strictObject({
-  hubHeightM: Positive.default(100).describe('Hub height, m'),
-  measurementHeightM: Positive.default(10).describe('Height of the weather wind speed, m'),
+  hubHeightM: boundedAbove(0, 500).default(100).describe('Hub height, m'),
+  measurementHeightM: boundedAbove(0, 500).default(10).describe('Height of the weather wind speed, m'),
   shearExponent: z.number().min(0).max(0.6).default(0.2).describe('Power-law wind shear exponent (0.2: IEC 61400-1 normal wind profile)'),
-  cutInMS: NonNegative.default(3),
-  ratedMS: Positive.default(11).describe('Rated wind speed of the turbine, m/s (11: a low-specific-power onshore turbine)'),
-  cutOutMS: Positive.default(25),
-  speedSpreadMS: NonNegative.default(0.6).describe('Farm power curve: constant part of the spread (standard deviation) of wind speeds across the farm and within a step, m/s'),
-  speedSpreadFraction: NonNegative.max(1).default(0.2).describe('Farm power curve: part of the spread proportional to wind speed (0 and 0 give the single-turbine curve)'),
+  cutInMS: bounded(0, 100).default(3).describe('Cut-in wind speed, m/s'),
+  ratedMS: boundedAbove(0, 100).default(11).describe('Rated wind speed of the turbine, m/s (11: a low-specific-power onshore turbine)'),
+  cutOutMS: boundedAbove(0, 100).default(25).describe('Cut-out wind speed, m/s'),
+  speedSpreadMS: bounded(0, 20).default(0.6).describe('Farm power curve: constant part of the spread (standard deviation) of wind speeds across the farm and within a step, m/s'),
+  speedSpreadFraction: Fraction.default(0.2).describe('Farm power curve: part of the spread proportional to wind speed (0 and 0 give the single-turbine curve)'),
   lossesFraction: Fraction.default(0.1).describe('Wake, availability and electrical losses'),
 });
 
 export const Renewable = z.strictObject({
   id: Id,
   type: z.enum(['solar', 'wind']),
-  capacityMW: NonNegative.describe('Nameplate capacity, MW (AC)'),
+  capacityMW: PowerMW.describe('Nameplate capacity, MW (AC)'),
   capacityFactor: SeriesRef.optional().describe('Output per MW of capacity (0–1 or %); default: derived from the site weather'),
   solar: SolarParams.optional(),
   wind: WindParams.optional(),
-  pricePerMWh: z.number().default(0).describe('Price of the energy used (PPA or dedicated line), currency per MWh'),
+  pricePerMWh: PricePerMWh.default(0).describe('Price of the energy used (PPA or dedicated line), currency per MWh'),
 });
 export type Renewable = z.infer<typeof Renewable>;
 
 export const Storage = z
   .strictObject({
-    energyMWh: NonNegative.describe('Usable energy capacity, MWh'),
-    powerMW: NonNegative.describe('Charge and discharge power limit, MW'),
+    energyMWh: EnergyMWh.describe('Usable energy capacity, MWh'),
+    powerMW: PowerMW.describe('Charge and discharge power limit, MW'),
     chargeEfficiency: z.number().gt(0).max(1).default(0.95),
     dischargeEfficiency: z.number().gt(0).max(1).default(0.95),
     socMinFraction: Fraction.default(0.1),
     socMaxFraction: Fraction.default(0.95),
     socInitialFraction: Fraction.default(0.5),
-    degradationCostPerMWh: NonNegative.default(0).describe('Cost per MWh discharged (wear)'),
+    degradationCostPerMWh: CostPerMWh.default(0).describe('Cost per MWh discharged (wear)'),
   })
   .refine((s) => s.socMinFraction <= s.socMaxFraction, { message: 'socMinFraction must not exceed socMaxFraction', path: ['socMinFraction'] })
   .refine((s) => s.socInitialFraction >= s.socMinFraction && s.socInitialFraction <= s.socMaxFraction, {

@@ -3,7 +3,7 @@
  * between a release and a deadline) and batch inference (tokens by a deadline).
  */
 import { z } from 'zod';
-import { Fraction, Id, NonNegative, Positive, Timestamp } from './common.ts';
+import { bounded, boundedAbove, Fraction, GpuCount, Id, LIMITS, Timestamp, UnitPrice } from './common.ts';
 import { SeriesRef } from '../../series/schema.ts';
 
 const Common = {
@@ -12,9 +12,9 @@ const Common = {
   accelerator: Id.describe('Accelerator model the work runs on'),
   sites: z.array(Id).min(1).describe('Sites allowed to run this work'),
   curve: z.string().optional().describe('Throughput-vs-power curve of the accelerator to use (default: the workload type)'),
-  tokensPerSecondPerGpu: Positive.optional().describe('Tokens per second per GPU at full power (default: catalogue value for the curve)'),
+  tokensPerSecondPerGpu: boundedAbove(0, LIMITS.tokensPerSecondPerGpu).optional().describe('Tokens per second per GPU at full power (default: catalogue value for the curve)'),
   minPowerFraction: Fraction.optional().describe('Lowest GPU power cap allowed, as a share of TDP (latency or quality floor)'),
-  qosWeight: NonNegative.optional().describe('Weight in the weighted QoS score (default: the QoS floor, as in the Phoenix field test)'),
+  qosWeight: bounded(0, LIMITS.factor).optional().describe('Weight in the weighted QoS score (default: the QoS floor, as in the Phoenix field test)'),
 };
 
 export const InferenceService = z.strictObject({
@@ -26,38 +26,38 @@ export const InferenceService = z.strictObject({
     .optional()
     .describe('Share of demand arriving at each site (default: equal over the eligible sites)'),
   maxUtilisation: z.number().gt(0).max(1).default(0.8).describe('Highest GPU utilisation that still meets the latency SLO'),
-  unservedPenaltyPerMillionTokens: NonNegative.default(10).describe('Penalty per million tokens not served, currency'),
-  valuePerMillionTokens: NonNegative.default(0).describe('Revenue per million tokens served, currency'),
+  unservedPenaltyPerMillionTokens: UnitPrice.default(10).describe('Penalty per million tokens not served, currency'),
+  valuePerMillionTokens: UnitPrice.default(0).describe('Revenue per million tokens served, currency'),
 });
 
 export const TrainingJob = z.strictObject({
   ...Common,
   type: z.literal('training'),
-  workGpuHours: Positive.describe('Work to do, in GPU-hours at full speed'),
+  workGpuHours: boundedAbove(0, LIMITS.gpuHours).describe('Work to do, in GPU-hours at full speed'),
   gpus: z.strictObject({
-    min: z.number().int().positive().optional().describe('Fewest GPUs when running (default: max unless resizable)'),
-    max: z.number().int().positive().describe('Most GPUs the job can use'),
+    min: GpuCount.optional().describe('Fewest GPUs when running (default: max unless resizable)'),
+    max: GpuCount.describe('Most GPUs the job can use'),
   }),
   release: Timestamp.optional().describe('Earliest start (default: horizon start)'),
   deadline: Timestamp.optional().describe('Finish by (default: horizon end)'),
   pausable: z.boolean().default(true),
   resizable: z.boolean().default(false).describe('May run on fewer than max GPUs'),
   qosFloor: Fraction.optional().describe('Minimum average throughput fraction while the job is in its window (Flex tiers: 0.9, 0.75, 0.5)'),
-  valuePerGpuHour: NonNegative.default(0).describe('Value of work done, currency per GPU-hour at full speed'),
-  unfinishedPenaltyPerGpuHour: NonNegative.default(100).describe('Penalty per GPU-hour of work left at the deadline'),
+  valuePerGpuHour: UnitPrice.default(0).describe('Value of work done, currency per GPU-hour at full speed'),
+  unfinishedPenaltyPerGpuHour: UnitPrice.default(100).describe('Penalty per GPU-hour of work left at the deadline'),
   continuous: z.boolean().default(false).describe('The job has more work than the horizon (performance is measured, not completion)'),
 });
 
 export const BatchInference = z.strictObject({
   ...Common,
   type: z.literal('batch'),
-  tokens: Positive.describe('Tokens to produce'),
-  gpus: z.strictObject({ max: z.number().int().positive(), min: z.number().int().positive().optional() }),
+  tokens: boundedAbove(0, LIMITS.tokens).describe('Tokens to produce'),
+  gpus: z.strictObject({ max: GpuCount.describe('Most GPUs the job can use'), min: GpuCount.optional().describe('Fewest GPUs when running') }),
   release: Timestamp.optional(),
   deadline: Timestamp.optional(),
   qosFloor: Fraction.optional(),
-  unfinishedPenaltyPerMillionTokens: NonNegative.default(5),
-  valuePerMillionTokens: NonNegative.default(0),
+  unfinishedPenaltyPerMillionTokens: UnitPrice.default(5).describe('Penalty per million tokens left at the deadline, currency'),
+  valuePerMillionTokens: UnitPrice.default(0).describe('Value of tokens produced, currency per million'),
   continuous: z.boolean().default(false).describe('More tokens than the horizon can hold: performance is measured, not completion'),
 });
 

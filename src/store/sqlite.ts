@@ -1,0 +1,48 @@
+/**
+ * SQLite through better-sqlite3, seen through Kysely. Settings, and why:
+ * - journal_mode=WAL: readers never block the writer and a crash mid-write leaves the last
+ *   committed state (the WAL is replayed or ignored at open);
+ * - synchronous=FULL: each commit is fsynced, so a completed run survives power loss, not just a
+ *   killed process (NORMAL may lose the last commits on power loss). Commits are few (a run's
+ *   start, progress, completion) and the cost is measured in docs/benchmarks.md;
+ * - foreign_keys=ON: SQLite's default is off;
+ * - busy_timeout: another process (e.g. `wattshift token create` next to the server) waits for
+ *   the write lock instead of failing at once;
+ * - transactions start with BEGIN IMMEDIATE: they take the write lock at once, so a transaction
+ *   that reads then writes cannot fail half-way when another process wrote in between.
+ */
+import Sqlite from 'better-sqlite3';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+import type { Database } from './database.ts';
+
+/** Milliseconds a writer waits for another process's write lock. */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+/** A driver whose transactions take the write lock at BEGIN. */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/** Kysely's SQLite dialect with the driver above. */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+/** Opens (creating if needed) a SQLite database file, or `:memory:`. */
+export function openSqlite(file: string): Kysely<Database> {
+  const raw = new Sqlite(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
+}
