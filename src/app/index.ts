@@ -25,5 +25,6 @@ export { runSweep, type SweepInput, type SweepUseCaseOptions, type SweepOutput }
 export { defaultSolverFactory, SOLVER_NAMES, type SolverFactory } from '../optimize/solver-factory.ts';
 export { writeOutputs } from '../report/write-outputs.ts';
 export { BASELINE_METHODS } from '../programs/baselines/index.ts';
+export { runTariffImport, importUrdbFile, type TariffImportInput, type TariffImportOutput, type TariffImportJson } from './tariff-import.ts';
 export { runValidate, scenarioSchemaDocument, summarySchemaDocument, validateErrorJson, type ValidateInput, type ValidateOutput, type ValidateJson, type ValidateErrorJson, type ValidateProblem } from './validate.ts';
 export { CancelledError, ERROR_CODES, InputError, SolverError, WattshiftError, formatLocation, type ErrorCode, type InputErrorCode, type InputLocation } from '../errors/index.ts';
