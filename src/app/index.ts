@@ -15,6 +15,8 @@ export type { PolicyRun } from './run-policy.ts';
 export { runSimulate, type SimulateInput, type SimulateOptions, type SimulateOutput } from './simulate.ts';
 export { runPlan, exportPlanModel, PLAN_POLICIES, type PlanInput, type PlanUseCaseOptions, type PlanOutput, type ExportModelInput } from './plan.ts';
 export { runPlanEvent, parseEventWindow, type PlanEventInput, type PlanEventOptions, type PlanEventOutput, type PlanEventJson } from './plan-event.ts';
+export { DEFAULT_POWER_MEASURE, POWER_MEASURES, POWER_MEASURE_WORDS, type PowerMeasure } from '../simulate/measure.ts';
+export { EVENT_SPEC_GRAMMAR } from '../programs/events.ts';
 export { runCompare, comparePolicyList, DEFAULT_COMPARE_POLICIES, type CompareInput, type CompareOptions, type CompareOutput, type CompareJson } from './compare.ts';
 export { runFlex, parseDurations, type FlexInput, type FlexOptions, type FlexOutput } from './flex.ts';
 export { runDr, type DrInput, type DrOptions, type DrOutput, type DrEventInput } from './dr.ts';
@@ -26,5 +28,5 @@ export { defaultSolverFactory, SOLVER_NAMES, type SolverFactory } from '../optim
 export { writeOutputs } from '../report/write-outputs.ts';
 export { BASELINE_METHODS } from '../programs/baselines/index.ts';
 export { runTariffImport, importUrdbFile, type TariffImportInput, type TariffImportOutput, type TariffImportJson } from './tariff-import.ts';
-export { runValidate, scenarioSchemaDocument, type ValidateInput, type ValidateOutput, type ValidateJson } from './validate.ts';
+export { runValidate, scenarioSchemaDocument, summarySchemaDocument, validateErrorJson, type ValidateInput, type ValidateOutput, type ValidateJson, type ValidateErrorJson, type ValidateProblem } from './validate.ts';
 export { CancelledError, ERROR_CODES, InputError, SolverError, WattshiftError, formatLocation, type ErrorCode, type InputErrorCode, type InputLocation } from '../errors/index.ts';

@@ -235,7 +235,7 @@ export function readSubproblem(ctx: SubproblemContext, p: PreparedSubproblem, ta
   const c = p.compiled;
   const out: SubproblemResult = { status: r.status, objective: Number.NaN, usage: [], solveSeconds: r.solveSeconds, columns: c.numColumns, rows: c.numRows, nonzeros: c.numNonzeros, buildSeconds };
   if (r.message) out.message = r.message;
-  if (r.iterations !== undefined) out.iterations = r.iterations;
+  if (r.iterations !== undefined) out.iterations = r.iterations.simplex;
   if (r.solver && r.solver !== solverName) out.fallback = { backend: r.solver, message: r.message ?? `solved with ${r.solver}` };
   if (r.columnValues.length >= c.numColumns && (r.status === 'optimal' || r.status === 'time-limit')) {
     const x = r.columnValues;

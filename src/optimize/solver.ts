@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { SolveProgress } from './solve-progress.ts';
 import type { CompiledModel } from './model-builder.ts';
 
 /** How a solve ended. */
@@ -16,12 +17,14 @@ export interface SolveOptions {
   timeLimitSeconds?: number;
   /** Relative MIP gap at which a MILP counts as solved (HiGHS default 1e-4). */
   mipRelGap?: number;
-  /** LP algorithm for backends that offer a choice (HiGHS: simplex, ipm, pdlp). */
-  method?: 'simplex' | 'ipm' | 'pdlp';
+  /** LP algorithm for backends that offer a choice (HiGHS: simplex, ipm, pdlp, or choose: HiGHS decides). */
+  method?: 'simplex' | 'ipm' | 'pdlp' | 'choose';
   /** Threads for backends that can use them (the WebAssembly build is single-threaded). */
   threads?: number;
   /** Cancels the solve; the result then has status 'error' and message 'aborted'. */
   signal?: AbortSignal;
+  /** Called while the solve runs (backends that can tell: HiGHS), about every quarter second. */
+  onProgress?: (p: SolveProgress) => void;
   /**
    * A simplex basis to start from (LP only), e.g. from an earlier solve of the same model with other
    * costs: a re-solve then takes a few iterations instead of hundreds. Ignored when its sizes do
@@ -56,12 +59,12 @@ export interface SolveResult {
   solveSeconds: number;
   /** Final simplex basis, when asked for with `keepBasis` and the backend has one. */
   basis?: SimplexBasis;
-  /** Simplex iterations, when the backend reports them. */
-  iterations?: number;
   /** Human-readable detail for anything but a clean optimum. */
   message?: string;
   /** Which backend produced the result. */
   solver?: string;
+  /** Iterations the backend reports (HiGHS: simplex, interior point, crossover), when it does. */
+  iterations?: { simplex: number; ipm: number; crossover: number };
 }
 
 /** An LP/MILP backend. */

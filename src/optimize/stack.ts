@@ -139,7 +139,7 @@ export function splitResult(stack: StackedModel, models: CompiledModel[], r: Sol
   const out: SolveResult = { status: r.status, objective: Number.NaN, columnValues: new Float64Array(0), solveSeconds: r.solveSeconds / models.length };
   if (r.solver !== undefined) out.solver = r.solver;
   if (r.message !== undefined) out.message = r.message;
-  if (r.iterations !== undefined) out.iterations = r.iterations / models.length;
+  if (r.iterations !== undefined) out.iterations = { simplex: r.iterations.simplex / models.length, ipm: r.iterations.ipm / models.length, crossover: r.iterations.crossover / models.length };
   if (r.columnValues.length === stack.model.numColumns) {
     out.columnValues = r.columnValues.slice(c0, c1);
     let obj = m.objectiveConstant;

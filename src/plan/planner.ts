@@ -14,6 +14,8 @@ import { defaultSolverFactory, rowActivities, solveOutcomeError, writeLpFile, wr
 import type { Dispatch, SolverStats } from '../simulate/dispatch.ts';
 import type { Progress } from '../simulate/engine.ts';
 import { stepHours } from '../time/grid.ts';
+import { lpMethodFor } from '../optimize/lp-method.ts';
+import { describeSolveProgress, type SolveProgress } from '../optimize/solve-progress.ts';
 import { batchComponents, siteComponents } from './components.ts';
 import { explainInfeasibleWindow } from './explain-infeasible.ts';
 import { extractWindow, emptyDispatch } from './extract.ts';
@@ -43,9 +45,8 @@ export interface PlanOptions {
   signal?: AbortSignal;
   timeLimitSeconds?: number;
   /**
-   * LP algorithm: 'auto' uses dual simplex for models up to 250,000 columns and the interior-point
-   * method above (measured: 7 s vs 18 s on the 144k-column Texas year, 10+ min vs 98 s on a
-   * 433k-column four-site year).
+   * LP algorithm: 'auto' picks dual simplex or interior point per model from its measured
+   * features (size, repeated cost levels, one row over most of the model; src/optimize/lp-method.ts).
    */
   lpMethod: 'auto' | 'simplex' | 'ipm';
   maxPoints: number;
@@ -81,6 +82,9 @@ export interface PlanOptions {
   solverInstance?: Solver;
   progress?: Progress;
 }
+
+/** Models at least this large report their solve's progress (smaller ones finish in a blink). */
+const PROGRESS_MIN_COLUMNS = 20_000;
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   mode: 'optimal',
@@ -239,6 +243,13 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
         if (guide) lpOpts.progressTarget = guide.cumulativeWork.map((c) => (c ? c[to - 1]! : 0));
         let next = 0;
         const results: Array<{ layout: FleetLpLayout; result: SolveResult; compiled: CompiledModel } | undefined> = [];
+        // a long single solve reports its own progress inside the window's share
+        const share = new Float64Array(batches.length);
+        const solveProgress = (b: number) => o.progress && ((p: SolveProgress) => {
+          share[b] = p.fraction;
+          const inWindow = share.reduce((acc, x) => acc + x, 0) / batches.length;
+          o.progress!((done + inWindow) / windows.length, `${batches.length > 1 ? `model ${b + 1} of ${batches.length}, ` : ''}${describeSolveProgress(p)}`);
+        });
         const work = async (solver: Solver) => {
           while (next < batches.length) {
             const b = next++;
@@ -247,8 +258,9 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
             const compiled = lp.compile();
             stats.buildSeconds += (performance.now() - t0) / 1000;
             if (compiled.numColumns === 0) continue;
-            const method = o.lpMethod === 'auto' ? (compiled.numColumns > 250_000 ? 'ipm' : 'simplex') : o.lpMethod;
-            const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method, signal: o.signal });
+            const method = lpMethodFor(compiled, o.lpMethod);
+            const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method, signal: o.signal, onProgress: compiled.numColumns >= PROGRESS_MIN_COLUMNS ? solveProgress(b) || undefined : undefined });
+            share[b] = 1;
             if (result.solver && result.solver !== solver.name) noteFallback(result.solver, result.message);
             stats.solves++;
             stats.solveSeconds += result.solveSeconds;

@@ -9,12 +9,12 @@ import { InputError, type InputLocation } from '../errors/index.ts';
 import { loadSeries, loadWeather } from '../series/index.ts';
 import type { AlignReport, AlignedWeather, Quantity, RawSeries } from '../series/types.ts';
 import type { RawWeather } from '../series/index.ts';
-import type { TimeGrid } from '../time/grid.ts';
+import { gridEndMs, horizonText, type TimeGrid } from '../time/grid.ts';
+import { parseTimestamp } from '../time/parse.ts';
 import { assertTimeZone } from '../time/zone.ts';
 import { checkProblemSize } from './problem-size.ts';
 import { horizonGrid, stepAtOrAfter } from './horizon.ts';
 import { stepIndexOf } from '../time/grid.ts';
-import { parseTimestamp } from '../time/parse.ts';
 import type { Scenario, SeriesRef, Site, Workload } from './schema/index.ts';
 
 /** A site with its series aligned to the grid. */
@@ -277,8 +277,15 @@ export function resolveScenario(
     if (spec.type !== 'inference') {
       if (spec.release !== undefined) releaseStep = stepAtOrAfter(grid, spec.release, `${p}.release`);
       if (spec.deadline !== undefined) deadlineStep = stepAtOrAfter(grid, spec.deadline, `${p}.deadline`);
-      if (deadlineStep <= releaseStep) {
-        ref('SCENARIO_INVALID', `the deadline (${spec.deadline ?? 'horizon end'}) is not after the release (${spec.release ?? 'horizon start'}) within the horizon`, `${p}.deadline`);
+      const horizon = horizonText(grid);
+      if (spec.release !== undefined && releaseStep >= grid.steps) {
+        ref('SCENARIO_INVALID', `the release (${spec.release}) is at or after the end of the horizon ${horizon}: the job could never run; move it inside the horizon or widen the horizon`, `${p}.release`);
+      } else if (spec.deadline !== undefined && deadlineStep === 0) {
+        ref('SCENARIO_INVALID', `the deadline (${spec.deadline}) is at or before the start of the horizon ${horizon}: the job could never run; move it inside the horizon or widen the horizon`, `${p}.deadline`);
+      } else if (deadlineStep <= releaseStep) {
+        ref('SCENARIO_INVALID', `the deadline (${spec.deadline ?? 'horizon end'}) is not after the release (${spec.release ?? 'horizon start'}) within the horizon ${horizon}`, `${p}.deadline`);
+      } else if (spec.deadline !== undefined && parseTimestamp(spec.deadline, grid.timeZone) > gridEndMs(grid)) {
+        warnings.push(`${p} ("${spec.id}"): the deadline ${spec.deadline} lies after the end of the horizon ${horizon}; the job is planned and judged as if due at the horizon end (work left then counts as unserved and the job as late)`);
       }
       const min = spec.gpus.min;
       if (min !== undefined && min > spec.gpus.max) ref('SCENARIO_INVALID', `gpus.min (${min}) exceeds gpus.max (${spec.gpus.max})`, `${p}.gpus.min`);

@@ -84,6 +84,17 @@ export const DailyProfileSeriesRef = z
   })
   .describe('A repeating daily profile in local time');
 
+/**
+ * File formats that fix the unit of their values, and where it comes from: a `unit` field on
+ * such a reference is refused with this explanation (use `format: csv` to state a unit).
+ */
+export const FIXED_UNIT_FORMATS: Readonly<Record<string, string>> = {
+  'market-prices':
+    'the price column\'s header sets it, e.g. "Price (USD/MWh)"; the currency must be the scenario\'s "currency" (top level, default USD); to give prices in another unit, use format: csv with valueColumn and unit',
+  'electricity-maps':
+    'the column sets it: gCO2eq/kWh for carbonIntensityDirect and carbonIntensityLifecycle, % for renewablePercent and lowCarbonPercent; to give another unit, use format: csv with valueColumn and unit',
+};
+
 /** Any scalar series. */
 export const SeriesRef = z.union([
   CsvSeriesRef,
