@@ -12,9 +12,10 @@ import { naiveDispatch } from './naive.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import { simulate } from '../simulate/engine.ts';
 import type { Ledger } from '../simulate/ledger.ts';
+import { measuredPowerKW } from '../simulate/measure.ts';
 import { stepHours } from '../time/grid.ts';
 import { extractWindow } from './extract.ts';
-import { buildFleetLp, type PowerCap } from './fleet-lp.ts';
+import { buildFleetLp, emptyWindowState, type PowerCap } from './fleet-lp.ts';
 import { actualSignals } from './signals.ts';
 
 /** The event to replay. */
@@ -70,36 +71,15 @@ export interface EventReplay {
   ledger: Ledger;
 }
 
-/** Power of `measure` per step from a ledger, summed over sites, kW. */
-export function measuredPowerKW(model: FleetModel, ledger: Ledger, measure: PowerCap['measure'], sites: number[]): Float64Array {
-  const n = model.grid.steps;
-  const out = new Float64Array(n);
-  for (const s of sites) {
-    const L = ledger.sites[s]!;
-    const site = model.sites[s]!;
-    for (let t = 0; t < n; t++) {
-      if (measure === 'grid') out[t]! += L.gridImportKW[t]! - L.gridExportKW[t]!;
-      else if (measure === 'facility') out[t]! += L.facilityKW[t]!;
-      else if (measure === 'it') out[t]! += L.itKW[t]!;
-      else {
-        let used = 0, w = 0;
-        for (const f of L.workloads) {
-          used += f.gpus[t]!;
-          w += f.gpus[t]! * f.gpuPowerW[t]!;
-        }
-        const idle = site.idleGpus === 'off' ? 0 : site.pools.reduce((a, p) => a + p.gpus, 0) - used;
-        out[t]! += (w + Math.max(0, idle) * (site.pools[0]?.accelerator.idleW ?? 0)) / 1000;
-      }
-    }
-  }
-  return out;
-}
+/** Power of `measure` per step from a ledger, summed over sites, kW (moved to src/simulate/measure.ts; kept here for callers). */
+export { measuredPowerKW };
 
 async function solveEvent(model: FleetModel, ev: PowerEvent, limitKW: number, solver: Solver, signal?: AbortSignal): Promise<{ dispatch: Dispatch; floorsMet: boolean }> {
   throwIfCancelled(signal, 'before an event model');
   const sites = ev.sites ?? model.sites.map((s) => s.index);
   const dispatch = naiveDispatch(model);
-  const state = { socKWh: model.sites.map((s) => s.storage?.socInitialKWh ?? 0), doneGpuHours: model.workloads.map(() => 0), monthPeakKW: model.sites.map(() => new Map<number, number>()) };
+  dispatch.generatorKW = model.sites.map((s) => (s.generators.length ? s.generators.map(() => new Float64Array(model.grid.steps)) : undefined));
+  const state = emptyWindowState(model);
   const [a, b] = ev.window ?? [ev.from, ev.to];
   const qosWindow = model.workloads.map((): [number, number] => [a, b]);
   const { lp, layout } = buildFleetLp(model, a, b, actualSignals(model), state, {

@@ -154,7 +154,9 @@ describe('a simulate run', () => {
     expect(sankey.json().links.length).toBeGreaterThan(3);
     const monthly = await s.app.inject({ url: `/api/v1/runs/${simulateRun}/charts/monthly?site=a`, headers: s.as('viewer') });
     expect(monthly.json().pue.months).toEqual(['2023-01']);
-    expect(monthly.json().pue.pue[0]).toBeCloseTo(local.summary.sites[0]!.months[0]!.pue, 9);
+    const pue = local.summary.sites[0]!.months[0]!.pue;
+    expect(pue).not.toBeNull();
+    expect(monthly.json().pue.pue[0]).toBeCloseTo(pue!, 9);
   });
 
   it('streams the run\'s events: status, progress, then the end', async () => {
@@ -333,3 +335,20 @@ describe('other commands keep their documents', () => {
   });
 });
 
+describe('the fleet overview of a site without IT energy', () => {
+  it('shows its PUE as null (the summary has no PUE to give), not an error', async () => {
+    const t = await startTestServer();
+    try {
+      const up = await t.app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: t.as('operator'), payload: smallScenarioUpload() });
+      const run = await t.store.runs.create({ scenarioId: up.json().scenario.id, command: 'simulate', softwareVersion: 'test' });
+      await t.store.runs.start(run.id);
+      const summary = { ...local.summary, sites: local.summary.sites.map((x) => ({ ...x, pue: null })) };
+      await t.store.runs.complete(run.id, { results: [{ name: 'summary.json', mediaType: 'application/json', content: JSON.stringify(summary) }] });
+      const r = await t.app.inject({ url: '/api/v1/fleet', headers: t.as('viewer') });
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json().sites.map((x: { id: string; kpis: { pue: number | null } }) => [x.id, x.kpis.pue])).toEqual([['a', null]]);
+    } finally {
+      await t.close();
+    }
+  });
+});

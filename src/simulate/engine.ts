@@ -14,7 +14,8 @@ import { assertDispatchFinite, assertLedgerFinite } from './finite.ts';
 import { settleSupply } from './supply.ts';
 
 /** Progress callback: fraction done, 0–1. */
-export type Progress = (fraction: number) => void;
+/** Reports the fraction done (0–1), with what is happening now when there is something to say. */
+export type Progress = (fraction: number, detail?: string) => void;
 
 function newFlows(w: WorkloadModel, n: number): WorkloadFlows {
   return {
@@ -41,7 +42,9 @@ function newSiteLedger(site: SiteModel, n: number): SiteLedger {
     coolingKW: z(),
     lossesKW: z(),
     fixedKW: z(),
+    facilityLoadKW: z(),
     facilityKW: z(),
+    siteLoadKW: z(),
     renewableAvailableKW: Float64Array.from(site.renewableAvailableKW),
     renewableUsedKW: z(),
     renewableExportKW: z(),
@@ -53,6 +56,17 @@ function newSiteLedger(site: SiteModel, n: number): SiteLedger {
     gridImportKW: z(),
     gridExportKW: z(),
     shortfallKW: z(),
+    generatorKW: z(),
+    generators: site.generators.map((g) => ({ id: g.id, kW: z(), running: z() })),
+    gridToLoadKW: z(),
+    gridToStorageKW: z(),
+    renewableToLoadKW: z(),
+    renewableToStorageKW: z(),
+    storageToLoadKW: z(),
+    storageToGridKW: z(),
+    generatorToLoadKW: z(),
+    generatorToStorageKW: z(),
+    generatorToGridKW: z(),
     importPrice: site.importPrice,
     exportPrice: site.exportPrice,
     carbonIntensity: site.carbonIntensity,

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 export function spawnTsWorker(entry: URL): Worker {
   if (!entry.href.endsWith('.ts')) return new Worker(entry);
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(entry.href.replace(/\.ts$/, '.js')));
-  const tsxApi = resolveTsxEsmApi();
+  const tsxApi = tsxEsmApi();
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(bootstrap, { eval: true });
 }
@@ -28,12 +28,12 @@ export function spawnTsWorker(entry: URL): Worker {
 export function workerModuleUrl(entry: URL): string {
   if (!entry.href.endsWith('.ts')) return entry.href;
   if (!import.meta.url.endsWith('.ts')) return entry.href.replace(/\.ts$/, '.js');
-  const source = `const api = await import(${JSON.stringify(resolveTsxEsmApi())}); api.register(); const m = await import(${JSON.stringify(entry.href)}); export default m.default;`;
+  const source = `const api = await import(${JSON.stringify(tsxEsmApi())}); api.register(); const m = await import(${JSON.stringify(entry.href)}); export default m.default;`;
   return `data:text/javascript,${encodeURIComponent(source)}`;
 }
 
 /** URL of tsx's ESM API (`tsx/esm/api`), resolved from this module rather than the cwd. */
-function resolveTsxEsmApi(): string {
+export function tsxEsmApi(): string {
   const meta = import.meta as ImportMeta & { resolve?: (specifier: string) => string };
   if (typeof meta.resolve === 'function') {
     try {

@@ -3,6 +3,7 @@
  * fast-check arbitrary of mutations, each of which must be refused with a located input error.
  * The CLI's fuzz test runs them through `wattshift validate`, the API's through uploads and runs.
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 
@@ -179,8 +180,10 @@ export function fuzzCase(m: Mutation): FuzzCase | null {
           l.splice(5, 10); // a 10-hour gap
         }),
       ];
-      const csv = `bad${counter}.csv`;
-      files[csv] = variants[m.variant % variants.length]!();
+      const content = variants[m.variant % variants.length]!();
+      // named by content, so the same bad series gives the same scenario text
+      const csv = `bad-${createHash('sha256').update(content).digest('hex').slice(0, 12)}.csv`;
+      files[csv] = content;
       (at(s, ['sites', 0, 'series', 'price']) as Obj).file = csv;
       break;
     }

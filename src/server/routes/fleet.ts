@@ -96,7 +96,7 @@ export function registerFleetRoutes(app: App, ctx: RouteContext): void {
                 designPue: z.number(),
                 run: RunRef,
                 kpis: z.object({
-                  pue: z.number(),
+                  pue: z.number().nullable().describe('null when the site had no IT energy'),
                   directGreenRatio: z.number(),
                   greenTarget: z.number().nullable(),
                   energyCost: z.number(),
