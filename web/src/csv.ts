@@ -1,35 +1,11 @@
-/** Reads CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF) into records keyed by the header row. */
+/**
+ * CSV tables of the API (DR statement lines and intervals, the flexibility envelope) as
+ * records keyed by their header row, read with Papa Parse (as the CLI reads quoted series).
+ */
+import Papa from 'papaparse';
+
+/** Reads CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF) into records keyed by the header row; values stay text. */
 export function parseCsv(text: string): Array<Record<string, string>> {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  const [header, ...body] = rows.filter((r) => r.length > 1 || r[0] !== '');
-  if (!header) return [];
-  return body.map((r) => Object.fromEntries(header.map((k, i) => [k, r[i] ?? ''])));
+  const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true, dynamicTyping: false });
+  return parsed.data;
 }
