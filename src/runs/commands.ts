@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import {
   CancelledError,
+  runBid,
   runCompare,
   runDr,
   runFinance,
@@ -97,6 +98,15 @@ export const COMMAND_OPTIONS = {
       workers: numeric.optional().describe('worker threads (server default 1; 0 = the run\'s own thread)'),
     })
     .strict(),
+  bid: z
+    .object({
+      day: z.string().min(1).max(32).describe("market day YYYY-MM-DD in the market's time zone"),
+      market: z.string().min(1).max(256).optional().describe("market id (default: the scenario's only market)"),
+      perSite: z.boolean().optional().describe('one bid per site instead of one for the portfolio'),
+      reserves: z.boolean().optional().describe('offer reserves where the market has products (default true)'),
+      solver: name.optional(),
+    })
+    .strict(),
 } as const;
 
 /** A command a run executes. */
@@ -183,6 +193,10 @@ export async function executeCommand(command: RunCommand, scenario: ScenarioInpu
     case 'sweep': {
       const opts = o as CommandOptions<'sweep'>;
       const r = await runSweep({ ...opts, workers: opts.workers ?? SERVER_SWEEP_WORKERS, scenario }, deps);
+      return { json: r.json, text: r.text, files: await files(r) };
+    }
+    case 'bid': {
+      const r = await runBid({ ...(o as CommandOptions<'bid'>), scenario }, deps);
       return { json: r.json, text: r.text, files: await files(r) };
     }
   }

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSolverFactory, fileText, runSimulate, type SimulateOutput } from '../app/index.ts';
+import { defaultSolverFactory, fileText, runBid, runSimulate, type SimulateOutput } from '../app/index.ts';
+import { EXAMPLES_DIR } from './bundles.ts';
 import { startTestServer, smallScenarioUpload, type TestServer } from '../../test/helpers/server.ts';
 import { PRICE_CSV } from '../../test/helpers/fuzz-scenarios.ts';
 
@@ -332,6 +333,37 @@ describe('other commands keep their documents', () => {
     const dr = await s.app.inject({ url: `/api/v1/runs/${id}/dr`, headers: s.as('viewer') });
     expect(dr.statusCode).toBe(404);
     expect(dr.json().detail).toMatch(/\(flex\) has no result "settlement\.json"/);
+  });
+});
+
+describe('a market bid run', () => {
+  it('bids a bundled example\'s market day as the library does; a day outside the horizon fails located; no day is a 400', async () => {
+    const r = await start({ example: 'ercot-2021', command: 'bid', options: { day: '2021-02-16' } });
+    expect(r.statusCode, r.body).toBe(202);
+    const id = r.json().id;
+    const local = await runBid({ scenario: { file: join(EXAMPLES_DIR, 'ercot-2021.yaml') }, day: '2021-02-16' }, { solverFactory: defaultSolverFactory });
+    expect((await s.waitFor(id)).status).toBe('succeeded');
+    const result = await s.app.inject({ url: `/api/v1/runs/${id}/result`, headers: s.as('viewer') });
+    // equal but for how long the model took to build and solve
+    const untimed = (doc: unknown): unknown => JSON.parse(JSON.stringify(doc, (k, v: unknown) => (k === 'buildSeconds' || k === 'solveSeconds' ? undefined : v)));
+    expect(untimed(result.json())).toEqual(untimed(local.json));
+    const files = (await s.app.inject({ url: `/api/v1/runs/${id}/files`, headers: s.as('viewer') })).json().files.map((f: { name: string }) => f.name);
+    expect(files).toEqual(expect.arrayContaining(['bid.json', 'bid.csv', 'bid.html']));
+    const csv = await s.app.inject({ url: `/api/v1/runs/${id}/files/bid.csv`, headers: s.as('viewer') });
+    expect(csv.body).toBe(fileText((await local.files()).find((f) => f.name === 'bid.csv')!));
+    // a bid has no fleet summary
+    expect((await s.app.inject({ url: `/api/v1/runs/${id}/summary`, headers: s.as('viewer') })).statusCode).toBe(404);
+
+    const outside = await start({ example: 'ercot-2021', command: 'bid', options: { day: '2019-01-01' } });
+    const failed = await s.waitFor(outside.json().id);
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'OPTION_INVALID', location: { path: '--day' } } });
+    expect((failed.error as { message: string }).message).toMatch(/not a whole market day of the scenario's horizon/);
+
+    // options with a required field are required themselves
+    for (const command of ['bid', 'sweep']) expect((await start({ example: 'ercot-2021', command })).statusCode, command).toBe(400);
+    const noDay = await start({ example: 'ercot-2021', command: 'bid', options: {} });
+    expect(noDay.statusCode).toBe(400);
+    expect(JSON.stringify(noDay.json().errors)).toContain('day');
   });
 });
 

@@ -63,7 +63,8 @@ export const StartRun = z
           command: z.literal(command),
           example: z.string().min(1).max(100).optional().describe('a bundled example by name (GET /api/v1/examples)'),
           scenarioId: ScenarioId.optional().describe('a stored scenario (POST /api/v1/scenarios)'),
-          options: COMMAND_OPTIONS[command].optional(),
+          // required when the command has a required option (a bid's day, a sweep's sweep)
+          options: COMMAND_OPTIONS[command].safeParse({}).success ? COMMAND_OPTIONS[command].optional() : COMMAND_OPTIONS[command],
         })
         .strict(),
     ) as unknown as [z.ZodObject, ...z.ZodObject[]],
