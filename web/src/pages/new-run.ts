@@ -56,6 +56,12 @@ export const COMMANDS: Array<{ name: string; label: string; about: string; optio
     { name: 'policy', label: 'Base policy', kind: 'select', choices: ['', 'naive', 'greedy', 'optimal', 'rolling'], hint: 'default naive' },
   ] },
   { name: 'sweep', label: 'sweep', about: 'evaluate design variants (each a full simulation)', options: [{ name: 'sweep', label: 'Sweep', kind: 'text', required: true, placeholder: 'storage.energyMWh=0,50,100', hint: 'paths and values; ";" between dimensions' }, { name: 'policy', label: 'Policy', kind: 'select', choices: ['', 'naive', 'greedy'] }] },
+  { name: 'bid', label: 'bid', about: 'a day-ahead market bid for one market day (energy, and reserves where the market has them)', options: [
+    { name: 'day', label: 'Market day', kind: 'text', required: true, placeholder: 'YYYY-MM-DD', hint: 'in the market\'s time zone, inside the scenario\'s horizon' },
+    { name: 'market', label: 'Market', kind: 'text', placeholder: 'the scenario\'s only market', hint: 'market id' },
+    { name: 'perSite', label: 'One bid per site instead of one for the portfolio', kind: 'checkbox' },
+    { name: 'reserves', label: 'Offer reserves where the market has products', kind: 'checkbox', checked: true },
+  ] },
   { name: 'planEvent', label: 'plan an event', about: 'plan the fleet through one grid event: the deepest reduction with every QoS floor met', options: [
     { name: 'event', label: 'Event window', kind: 'text', required: true, placeholder: '2025-05-03T16:00/3', hint: 'START/HOURS in the horizon\'s time zone' },
     { name: 'reduce', label: 'Reduction', kind: 'number', placeholder: '25', hint: '% below normal power' },

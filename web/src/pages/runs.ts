@@ -15,7 +15,7 @@ const ACTIVE = new Set(['queued', 'running']);
 /** What a run was asked to do, briefly: "plan · rolling". */
 export function runTitle(r: Pick<RunView, 'command' | 'options'>): string {
   const o = r.options ?? {};
-  const extra = typeof o.policy === 'string' ? o.policy : typeof o.policies === 'string' ? o.policies : Array.isArray(o.policies) ? o.policies.join(',') : typeof o.sweep === 'string' ? o.sweep : typeof o.event === 'string' ? o.event : '';
+  const extra = typeof o.policy === 'string' ? o.policy : typeof o.policies === 'string' ? o.policies : Array.isArray(o.policies) ? o.policies.join(',') : typeof o.sweep === 'string' ? o.sweep : typeof o.event === 'string' ? o.event : typeof o.day === 'string' ? o.day : '';
   return extra ? `${r.command} · ${extra}` : r.command;
 }
 
