@@ -24,14 +24,14 @@ export function inlineSafe(code: string): string {
 }
 
 /**
- * Licence notices of the bundled libraries, as the first comment of the script: ECharts'
+ * Licence notices of the bundled libraries, as the first comment of a script (`what` names it): ECharts'
  * Apache-2.0 header and NOTICE (as in its own echarts.min.js) and ZRender's BSD-3-Clause text.
  */
-function licenceBanner(): string {
+export function licenceBanner(what = 'wattshift report charts'): string {
   const read = (p: string) => readFileSync(path.join(ROOT, 'node_modules', p), 'utf8').trim().replace(/\*\//g, '* /');
   const version = (p: string) => (JSON.parse(readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')) as { version: string }).version;
   return [
-    '/*! wattshift report charts. Bundles:',
+    `/*! ${what}. Bundles:`,
     `Apache ECharts ${version('echarts')}, licensed under the Apache License, Version 2.0 (http://www.apache.org/licenses/LICENSE-2.0);`,
     'distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.',
     read('echarts/NOTICE'),

@@ -1,6 +1,6 @@
 /**
  * Before any test: build the report page's chart script (so tests inline the script of the code
- * under test), and make sure dist/ (the compiled JavaScript the `wattshift` command runs, and
+ * under test) and the dashboard when a source changed, and make sure dist/ (the compiled JavaScript the `wattshift` command runs, and
  * what process tests spawn) is not older than the sources, rebuilding it when it is. `npm test`
  * builds first, so this only acts when a single test file is run after editing src/.
  */
@@ -9,6 +9,7 @@ import { readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildReportClient } from '../scripts/build-report-client.ts';
+import { buildWeb, webBuildIsStale } from '../scripts/build-web.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const STAMP = join(ROOT, 'dist', '.tsbuildinfo');
@@ -34,6 +35,10 @@ function builtAt(): number {
 
 export default async function setup(): Promise<void> {
   await buildReportClient();
+  if (webBuildIsStale()) {
+    process.stderr.write('the dashboard (dist/web) is older than web/: building it (npm run build:web)\n');
+    await buildWeb();
+  }
   if (builtAt() >= newestSource(join(ROOT, 'src'))) return;
   process.stderr.write('dist/ is older than src/: building it (npm run build)\n');
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });

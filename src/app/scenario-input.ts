@@ -5,6 +5,7 @@
  * error located in the file.
  */
 import { InputError } from '../errors/index.ts';
+import type { PathPolicy } from '../files/input-file.ts';
 import type { SweepScenario } from '../finance/sweep-point.ts';
 import { buildFleetModel, type FleetModel } from '../model/fleet-model.ts';
 import { resolveScenario, type ResolvedScenario } from '../scenario/resolve.ts';
@@ -23,8 +24,12 @@ export interface LoadedScenario {
 export type ScenarioInput =
   /** A YAML or JSON file; series paths are relative to its folder. */
   | { file: string }
-  /** YAML or JSON text; series paths are relative to `baseDir`; `name` is used in messages. */
-  | { text: string; baseDir: string; name?: string }
+  /**
+   * YAML or JSON text; series paths are relative to `baseDir`; `name` is used in messages. A
+   * `policy` with a root keeps every file the scenario names inside that folder (a server's
+   * upload: its bundle's folder).
+   */
+  | { text: string; baseDir: string; name?: string; policy?: PathPolicy }
   /** A scenario loaded by {@link loadScenarioInput} (reused as is). */
   | { loaded: LoadedScenario };
 
@@ -33,18 +38,20 @@ export function loadScenarioInput(input: ScenarioInput): LoadedScenario {
   if ('loaded' in input && input.loaded) return input.loaded;
   let source: ScenarioSource;
   let baseDir: string | undefined;
+  let policy: PathPolicy | undefined;
   if ('file' in input && typeof input.file === 'string') {
     source = readScenarioFile(input.file);
   } else if ('text' in input && typeof input.text === 'string' && typeof input.baseDir === 'string') {
     source = parseScenarioText(input.text, input.name ?? '<inline>');
     baseDir = input.baseDir;
+    policy = input.policy;
   } else {
     throw new InputError('OPTION_INVALID', 'give the scenario as { file }, { text, baseDir } or { loaded }', { path: 'scenario' });
   }
   const scenario = validateScenario(source);
   let resolved: ResolvedScenario;
   try {
-    resolved = resolveScenario(scenario, source.file, baseDir, source.locate);
+    resolved = resolveScenario(scenario, source.file, baseDir, source.locate, policy);
   } catch (e) {
     throw locateError(e, source);
   }
@@ -59,5 +66,6 @@ export function loadScenarioInput(input: ScenarioInput): LoadedScenario {
 
 /** The loaded scenario as a sweep varies it (plain data that crosses to worker threads). */
 export function sweepScenarioOf(loaded: LoadedScenario): SweepScenario {
-  return { file: loaded.source.file, baseDir: loaded.resolved.baseDir, data: loaded.source.data };
+  const policy = loaded.resolved.pathPolicy;
+  return { file: loaded.source.file, baseDir: loaded.resolved.baseDir, data: loaded.source.data, ...(policy ? { policy } : {}) };
 }

@@ -14,6 +14,7 @@ import { registerGridProgramCommands } from './commands/dr.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerSchema } from './commands/schema.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerTariff } from './commands/tariff.ts';
 import { registerToken } from './commands/token.ts';
@@ -53,6 +54,7 @@ Examples:
   $ wattshift schema > scenario.schema.json
   $ wattshift bid examples/ercot-2021.yaml --day 2021-02-16
   $ wattshift backtest examples/ercot-2021.yaml --from 2021-02-10 --days 14
+  $ wattshift serve --port 8080 --db wattshift.db
 
 Exit codes: 0 ok, 1 internal error, 2 bad input.
 Limits (docs/limits.md): input files up to WATTSHIFT_MAX_INPUT_MB (256), scenario files up to
@@ -68,6 +70,7 @@ WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million l
   registerBid(program, io);
   registerBacktest(program, io);
   registerTariff(program, io);
+  registerServe(program, io);
   registerToken(program, io);
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });

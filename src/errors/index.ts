@@ -41,6 +41,15 @@ export const ERROR_CODES = {
   SCHEMA_TOO_NEW: 'the database was migrated by a newer wattshift than this one',
   SCHEMA_MISMATCH: 'the database records a migration this wattshift knows under another name',
   CORRUPT: 'stored bytes do not match their recorded hash or encoding',
+  REQUEST_INVALID: 'an HTTP request does not match the API: its path, query, headers or body',
+  UNAUTHORIZED: 'an API request has no token, or one that is malformed, unknown, revoked or expired',
+  FORBIDDEN: "the API token's role does not allow this request",
+  RATE_LIMITED: 'too many API requests in a short time',
+  BODY_TOO_LARGE: 'an API request body is larger than the server accepts',
+  UNSUPPORTED_MEDIA_TYPE: 'an API request body has a content type the route does not take',
+  QUEUE_FULL: 'the server runs and queues as many runs as it may; it takes no more for now',
+  RUN_INTERRUPTED: 'the process executing the run stopped before the run finished',
+  INTERNAL: 'an internal error (a bug, or a worker that died); the server logged it',
 } as const;
 
 /** A code of {@link ERROR_CODES}. */
@@ -52,16 +61,63 @@ export const STORE_ERROR_CODES = ['NOT_FOUND', 'CONFLICT', 'BUNDLE_INVALID', 'QU
 /** A code of {@link STORE_ERROR_CODES}. */
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
-/** Codes that are not an input error: a failed solver, a cancelled run, the store's own. */
-export type NonInputErrorCode = 'SOLVER_FAILED' | 'CANCELLED' | StoreErrorCode;
+/** Codes the HTTP server answers with (`HttpError`, src/server) or records on runs. */
+export const HTTP_ERROR_CODES = ['REQUEST_INVALID', 'UNAUTHORIZED', 'FORBIDDEN', 'RATE_LIMITED', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'QUEUE_FULL', 'RUN_INTERRUPTED', 'INTERNAL'] as const;
+
+/** A code of {@link HTTP_ERROR_CODES}. */
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
+
+/** Codes that are not an input error: a failed solver, a cancelled run, the store's and the server's own. */
+export type NonInputErrorCode = 'SOLVER_FAILED' | 'CANCELLED' | StoreErrorCode | HttpErrorCode;
 
 /** Codes an {@link InputError} can carry. */
 export type InputErrorCode = Exclude<ErrorCode, NonInputErrorCode>;
 
 /** Codes of input errors, in registry order. */
 export const INPUT_ERROR_CODES = (Object.keys(ERROR_CODES) as ErrorCode[]).filter(
-  (c): c is InputErrorCode => c !== 'SOLVER_FAILED' && c !== 'CANCELLED' && !(STORE_ERROR_CODES as readonly string[]).includes(c),
+  (c): c is InputErrorCode => c !== 'SOLVER_FAILED' && c !== 'CANCELLED' && !(STORE_ERROR_CODES as readonly string[]).includes(c) && !(HTTP_ERROR_CODES as readonly string[]).includes(c),
 );
+
+/**
+ * The HTTP status the API answers each code with (RFC 9457 problem details): 400 for requests
+ * that cannot be read, 422 for input that reads but is not valid, 5xx for the server's faults.
+ */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  SCENARIO_SYNTAX: 400,
+  SCENARIO_INVALID: 422,
+  SCENARIO_REFERENCE: 422,
+  FILE_NOT_FOUND: 422,
+  SERIES_INVALID: 422,
+  TIME_INVALID: 422,
+  OPTION_INVALID: 400,
+  PLAN_INFEASIBLE: 422,
+  PLAN_UNBOUNDED: 422,
+  SOLVER_TIME_LIMIT: 422,
+  SOLVER_LIMIT: 422,
+  PROBLEM_TOO_LARGE: 422,
+  SOLVER_FAILED: 500,
+  EVENT_INVALID: 422,
+  OUTPUT_UNWRITABLE: 500,
+  CANCELLED: 409,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  BUNDLE_INVALID: 400,
+  QUERY_INVALID: 400,
+  URL_INVALID: 400,
+  UNAVAILABLE: 503,
+  SCHEMA_TOO_NEW: 500,
+  SCHEMA_MISMATCH: 500,
+  CORRUPT: 500,
+  REQUEST_INVALID: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  QUEUE_FULL: 503,
+  RUN_INTERRUPTED: 500,
+  INTERNAL: 500,
+};
 
 /** Base of every error wattshift raises on purpose: a stable code from {@link ERROR_CODES}. */
 export abstract class WattshiftError extends Error {

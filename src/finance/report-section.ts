@@ -5,9 +5,7 @@
  * has the report's look.
  */
 import {
-  axisStyle,
   chartFigure,
-  COLORS,
   dataTable,
   details,
   escapeHtml,
@@ -16,140 +14,27 @@ import {
   kpiTable,
   svgChart,
   textList,
-  titleAndLegend,
   type Cell,
-  type ChartOption,
   type ExtraSection,
   type KpiRow,
 } from '../report/index.ts';
+import { cashFlowOption, cumulativeOption, FINANCE_CHART_HEIGHTS, FINANCE_CHART_WIDTH, sweepOption, tornadoOption } from './charts.ts';
 import type { SweepResult } from './sweep.ts';
 import { lineVerdict } from './verdict.ts';
 import type { FinanceResult, LineResult } from './value.ts';
 
-/** Money unit for charts: millions or billions so axes stay short. */
-function moneyScale(maxAbs: number): { factor: number; word: string } {
-  return maxAbs >= 5e9 ? { factor: 1e9, word: 'billion' } : maxAbs >= 5e6 ? { factor: 1e6, word: 'million' } : maxAbs >= 5e3 ? { factor: 1e3, word: 'thousand' } : { factor: 1, word: '' };
-}
-
-const WIDTH = 960;
-
-/** Title, then the legend on its own line below it, then the plot (so a long title never runs into the legend). */
-function head(title: string, legendNames?: string[]) {
-  const h = titleAndLegend(title, WIDTH);
-  return { title: h.title, legend: legendNames ? { ...(h.legend as object), data: legendNames } : h.legend, gridTop: h.gridTop };
-}
-
-/** Option of the yearly cash-flow chart. */
-export function cashFlowOption(f: FinanceResult): ChartOption {
-  const ys = f.years;
-  const maxAbs = Math.max(1, ...ys.map((y) => Math.max(Math.abs(y.revenue), y.opex + y.tax + y.capex)));
-  const sc = moneyScale(maxAbs);
-  const v = (x: number) => Math.round((x / sc.factor) * 1000) / 1000;
-  const series = [
-    { name: 'Revenue', color: COLORS.green, data: ys.map((y) => v(y.revenue)) },
-    { name: 'Residual value', color: COLORS.skyBlue, data: ys.map((y) => v(y.residualValue)) },
-    { name: 'Opex', color: COLORS.orange, data: ys.map((y) => v(-y.opex)) },
-    { name: 'Tax', color: COLORS.purple, data: ys.map((y) => v(-y.tax)) },
-    { name: 'Capex', color: COLORS.vermillion, data: ys.map((y) => v(-y.capex)) },
-  ];
-  const h = head('Yearly cash flows');
-  return {
-    title: h.title,
-    legend: h.legend,
-    grid: { left: 88, right: 32, top: h.gridTop, bottom: 56 },
-    xAxis: { type: 'category', data: ys.map((y) => `Year ${y.year}`), ...axisStyle, name: 'Year (0 = construction)', nameLocation: 'middle', nameGap: 32 },
-    yAxis: { type: 'value', ...axisStyle, name: `${f.currency} ${sc.word}`.trim(), nameLocation: 'middle', nameGap: 64 },
-    series: [
-      ...series.map((s) => ({ name: s.name, type: 'bar' as const, stack: 'cash', color: s.color, data: s.data, silent: true, barMaxWidth: 48 })),
-      { name: 'Net cash flow', type: 'line' as const, color: COLORS.black, symbol: 'circle', symbolSize: 7, data: ys.map((y) => v(y.cashFlow)), silent: true },
-    ],
-  };
-}
+const WIDTH = FINANCE_CHART_WIDTH;
 
 function cashFlowChart(f: FinanceResult): string {
-  return svgChart(cashFlowOption(f), WIDTH, 360, 'Yearly cash flows: revenue, opex, tax, capex and net cash flow');
-}
-
-/** Option of the cumulative-cash chart with the paybacks marked. */
-export function cumulativeOption(f: FinanceResult): ChartOption {
-  const ys = f.years;
-  const maxAbs = Math.max(1, ...ys.map((y) => Math.max(Math.abs(y.cumulativeCashFlow), Math.abs(y.cumulativeDiscountedCashFlow))));
-  const sc = moneyScale(maxAbs);
-  const v = (x: number) => Math.round((x / sc.factor) * 1000) / 1000;
-  // operations accrue evenly through a year, so the cumulative line is drawn year-end to year-end
-  // and the residual value (a year-N lump) is left out, as in the payback itself
-  let cum = 0;
-  let cumD = 0;
-  const simple: Array<[number, number]> = [];
-  const disc: Array<[number, number]> = [];
-  for (const y of ys) {
-    cum += y.cashFlow - y.residualValue;
-    cumD += (y.cashFlow - y.residualValue) * y.discountFactor;
-    simple.push([y.year, v(cum)]);
-    disc.push([y.year, v(cumD)]);
-  }
-  const marks: Array<{ xAxis: number; name: string }> = [];
-  if (f.paybackYears !== null) marks.push({ xAxis: Math.round(f.paybackYears * 1000) / 1000, name: `payback ${formatNumber(f.paybackYears, 2)} y` });
-  if (f.discountedPaybackYears !== null) marks.push({ xAxis: Math.round(f.discountedPaybackYears * 1000) / 1000, name: `discounted ${formatNumber(f.discountedPaybackYears, 2)} y` });
-  const h = head('Cumulative cash (before residual value)');
-  return {
-    title: h.title,
-    legend: h.legend,
-    grid: { left: 88, right: 32, top: h.gridTop, bottom: 56 },
-    xAxis: { type: 'value', min: 0, max: f.horizonYears, interval: 1, ...axisStyle, name: 'Years from the start of construction', nameLocation: 'middle', nameGap: 32 },
-    yAxis: { type: 'value', ...axisStyle, name: `${f.currency} ${sc.word}`.trim(), nameLocation: 'middle', nameGap: 64 },
-    series: [
-      {
-        name: 'Cumulative cash', type: 'line', color: COLORS.blue, data: simple, symbol: 'circle', symbolSize: 6, silent: true, lineStyle: { width: 2 },
-        markLine: {
-          silent: true, symbol: 'none',
-          data: [
-            { yAxis: 0, lineStyle: { color: COLORS.grey, type: 'solid' }, label: { show: false } },
-            ...marks.map((m, i) => ({ xAxis: m.xAxis, lineStyle: { color: i === 0 ? COLORS.blue : COLORS.orange, type: 'dashed' as const }, label: { formatter: m.name, position: 'insideEndTop' as const, fontSize: 10, color: i === 0 ? COLORS.blue : COLORS.orange } })),
-          ],
-        },
-      },
-      { name: 'Cumulative discounted cash', type: 'line', color: COLORS.orange, data: disc, symbol: 'diamond', symbolSize: 6, silent: true, lineStyle: { width: 2, type: 'dashed' } },
-    ],
-  };
+  return svgChart(cashFlowOption(f), WIDTH, FINANCE_CHART_HEIGHTS.cashFlows, 'Yearly cash flows: revenue, opex, tax, capex and net cash flow');
 }
 
 function cumulativeChart(f: FinanceResult): string {
-  return svgChart(cumulativeOption(f), WIDTH, 340, 'Cumulative cash and discounted cash with payback marked');
-}
-
-/** Option of the NPV tornado. */
-export function tornadoOption(f: FinanceResult): ChartOption {
-  const bars = [...f.tornado].reverse(); // widest at the top
-  const maxAbs = Math.max(1, ...bars.map((b) => Math.max(Math.abs(b.npvLow - f.npv), Math.abs(b.npvHigh - f.npv))));
-  const sc = moneyScale(maxAbs);
-  const v = (x: number) => Math.round(((x - f.npv) / sc.factor) * 1000) / 1000;
-  const h = head(`NPV sensitivity (base NPV ${formatNumber(f.npv / sc.factor, 1)} ${sc.word} ${f.currency})`);
-  return {
-    title: h.title,
-    legend: h.legend,
-    grid: { left: 220, right: 64, top: h.gridTop, bottom: 56 },
-    // room beyond the longest bars for their end labels
-    xAxis: { type: 'value', boundaryGap: ['12%', '12%'], ...axisStyle, name: `Change of NPV, ${f.currency} ${sc.word}`.trim(), nameLocation: 'middle', nameGap: 32 },
-    yAxis: { type: 'category', data: bars.map((b) => b.label), ...axisStyle },
-    series: (['low', 'high'] as const).map((side) => ({
-      name: side === 'low' ? 'Low end of the range' : 'High end of the range',
-      type: 'bar' as const,
-      color: side === 'low' ? COLORS.skyBlue : COLORS.vermillion,
-      barGap: '-100%',
-      barMaxWidth: 28,
-      silent: true,
-      // labels sit just outside the bar end so short bars stay readable
-      data: bars.map((b) => {
-        const x = v(side === 'low' ? b.npvLow : b.npvHigh);
-        return { value: x, label: { show: true, position: x < 0 ? ('left' as const) : ('right' as const), fontSize: 10, formatter: side === 'low' ? b.lowText : b.highText } };
-      }),
-    })),
-  };
+  return svgChart(cumulativeOption(f), WIDTH, FINANCE_CHART_HEIGHTS.cumulative, 'Cumulative cash and discounted cash with payback marked');
 }
 
 function tornadoChart(f: FinanceResult): string {
-  return svgChart(tornadoOption(f), WIDTH, 80 + 44 * f.tornado.length + 60, 'Tornado: NPV change for each input at the low and high end of its range');
+  return svgChart(tornadoOption(f), WIDTH, FINANCE_CHART_HEIGHTS.tornado(f.tornado.length), 'Tornado: NPV change for each input at the low and high end of its range');
 }
 
 function breakEvenCell(l: LineResult, k: 'energyPrice' | 'utilisation' | 'pue' | 'price', decimals: number, asPercent = false): Cell {
@@ -252,40 +137,8 @@ function yearsTable(f: FinanceResult): string {
   );
 }
 
-/** Option of the sweep chart: NPV against the first dimension, a line per value of the second. */
-export function sweepOption(s: SweepResult, currency: string): ChartOption {
-  const ok = s.points.filter((p) => p.metrics);
-  const d0 = s.dimensions[0]!;
-  const maxAbs = Math.max(1, ...ok.map((p) => Math.abs(p.metrics!.npv)));
-  const sc = moneyScale(maxAbs);
-  const v = (x: number) => Math.round((x / sc.factor) * 1000) / 1000;
-  // NPV against the first dimension, one line per value of the second, best over the rest
-  const groups = s.dimensions.length > 1 ? s.dimensions[1]!.values : [null];
-  const series = groups.map((g, gi) => ({
-    name: g === null ? 'NPV' : `${s.dimensions[1]!.key} = ${String(g)}`,
-    type: 'line' as const,
-    symbol: 'circle',
-    symbolSize: 7,
-    silent: true,
-    color: [COLORS.blue, COLORS.orange, COLORS.green, COLORS.vermillion, COLORS.skyBlue, COLORS.purple, COLORS.grey][gi % 7],
-    data: d0.values.map((x) => {
-      const pts = ok.filter((p) => p.values[0] === x && (g === null || p.values[1] === g));
-      return pts.length ? v(Math.max(...pts.map((p) => p.metrics!.npv))) : null;
-    }),
-  }));
-  const h = head(`NPV over the sweep${s.dimensions.length > 2 ? ' (best over the other dimensions)' : ''}`);
-  return {
-    title: h.title,
-    legend: h.legend,
-    grid: { left: 88, right: 32, top: h.gridTop, bottom: 56 },
-    xAxis: { type: 'category', data: d0.values.map(String), ...axisStyle, name: d0.key, nameLocation: 'middle', nameGap: 32 },
-    yAxis: { type: 'value', scale: true, ...axisStyle, name: `NPV, ${currency} ${sc.word}`.trim(), nameLocation: 'middle', nameGap: 64 },
-    series,
-  };
-}
-
 function sweepChart(s: SweepResult, currency: string): string {
-  return svgChart(sweepOption(s, currency), WIDTH, 360, 'NPV of the sweep points');
+  return svgChart(sweepOption(s, currency), WIDTH, FINANCE_CHART_HEIGHTS.sweep, 'NPV of the sweep points');
 }
 
 function sweepHtml(s: SweepResult, currency: string): string {
@@ -347,4 +200,4 @@ export function financeSection(f: FinanceResult, sweep?: SweepResult): ExtraSect
   return { id: 'finance', title: 'Finance: investment case', html: parts.join('\n') };
 }
 
-export { lineVerdict };
+export { lineVerdict, cashFlowOption, cumulativeOption, tornadoOption, sweepOption };

@@ -5,6 +5,7 @@
  */
 import { dirname, resolve as resolvePath } from 'node:path';
 import { InputError, throwIfCancelled } from '../errors/index.ts';
+import type { PathPolicy } from '../files/input-file.ts';
 import { buildFleetModel } from '../model/fleet-model.ts';
 import { summarise } from '../metrics/summary.ts';
 import type { SolverFactory } from '../optimize/solver-factory.ts';
@@ -45,6 +46,8 @@ export interface SweepScenario {
   file: string;
   baseDir: string;
   data: unknown;
+  /** Where its files may be read from (a server keeps them inside the scenario's bundle). */
+  policy?: PathPolicy;
 }
 
 /** A sweep scenario read from a file. */
@@ -78,7 +81,7 @@ export class PointEvaluator {
     else {
       const source: ScenarioSource = { file: scenario.file, data: scenario.data, locate: (path) => ({ file: scenario.file, path: formatPath(path) }) };
       try {
-        this.base = resolveScenario(validateScenario(source), scenario.file, scenario.baseDir, source.locate);
+        this.base = resolveScenario(validateScenario(source), scenario.file, scenario.baseDir, source.locate, scenario.policy);
       } catch (e) {
         throw locateError(e, source);
       }
@@ -105,7 +108,7 @@ export class PointEvaluator {
           sites: this.base.sites.map((s) => ({ ...s, spec: scenario.sites[s.index]! })),
           workloads: this.base.workloads.map((w) => ({ ...w, spec: scenario.workloads[w.index]! })),
         }
-      : resolveScenario(scenario, this.scenario.file, this.scenario.baseDir);
+      : resolveScenario(scenario, this.scenario.file, this.scenario.baseDir, undefined, this.scenario.policy);
     const model = buildFleetModel(resolved);
     const dispatch = await getPolicy(this.policy).dispatch(model, undefined, { solverFactory, signal });
     const ledger = simulate(model, dispatch);

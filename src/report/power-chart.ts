@@ -7,7 +7,7 @@
 import type { SiteLedger } from '../simulate/ledger.ts';
 import { calendarOf, type TimeGrid } from '../time/grid.ts';
 import { svgChart } from './chart.ts';
-import { powerFlowOption, type FlowSeries, type PowerFlowData } from './charts/power-flow.ts';
+import { powerFlowOption, type FlowSeries, type PowerFlowData, type StoredEnergy } from './charts/power-flow.ts';
 import { COLORS, IT_SHADES } from './charts/theme.ts';
 import { bucketMeans, timeBuckets, wallClockMs } from './time-buckets.ts';
 
@@ -128,6 +128,8 @@ export interface PowerChartOptions {
   height?: number;
   /** Bands to draw (default: the site's non-zero flows over [from, to)). */
   flows?: SiteFlows;
+  /** Add the stored energy (state of charge) when the site's storage holds any in [from, to). */
+  soc?: boolean;
 }
 
 /**
@@ -156,7 +158,16 @@ export function powerFlowData(L: SiteLedger, grid: TimeGrid, timeZone: string, o
     uses: flows.uses.map((f) => band(f, scale)),
     sources: flows.sources.map((f) => band(f, scale)),
     prices: flows.prices.map((f) => ({ ...band(f, 1), ...(f.dashed ? { dashed: true } : {}) })),
+    ...(o.soc && anyNonZero(L.socKWh, from, to) ? { soc: storedEnergy(L, buckets) } : {}),
   };
+}
+
+/** Mean stored energy per bucket, in MWh once the largest passes 1 MWh. */
+function storedEnergy(L: SiteLedger, buckets: ReturnType<typeof timeBuckets>): StoredEnergy {
+  let peak = 0;
+  for (let t = buckets.from; t < buckets.to; t++) peak = Math.max(peak, L.socKWh[t]!);
+  const mwh = peak >= 1000;
+  return { name: 'State of charge', color: COLORS.orange, unit: mwh ? 'MWh' : 'kWh', values: Array.from(bucketMeans(L.socKWh, buckets, mwh ? 0.001 : 1), (v) => Math.round(v * 1e4) / 1e4) };
 }
 
 /** Renders the mirrored power-flow chart with a price panel as SVG; returns the SVG and the time resolution drawn. */

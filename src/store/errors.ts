@@ -3,23 +3,13 @@
  * (src/errors, documented in docs/errors.md) and the HTTP status an API should answer with, so
  * the server maps them to problem details without guessing.
  */
-import { WattshiftError, type StoreErrorCode } from '../errors/index.ts';
+import { HTTP_STATUS, STORE_ERROR_CODES, WattshiftError, type StoreErrorCode } from '../errors/index.ts';
 
 /** A store error code (registered with every other code in src/errors). */
 export type { StoreErrorCode };
 
 /** HTTP status for each code (the server returns RFC 9457 problem details with it). */
-export const STORE_ERROR_STATUS: Record<StoreErrorCode, number> = {
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  BUNDLE_INVALID: 400,
-  QUERY_INVALID: 400,
-  SCHEMA_TOO_NEW: 500,
-  SCHEMA_MISMATCH: 500,
-  URL_INVALID: 400,
-  UNAVAILABLE: 503,
-  CORRUPT: 500,
-};
+export const STORE_ERROR_STATUS = Object.fromEntries(STORE_ERROR_CODES.map((c) => [c, HTTP_STATUS[c]])) as Record<StoreErrorCode, number>;
 
 /** An error from the store with a stable code. The CLI exits with 2 for a 4xx status, else 1. */
 export class StoreError extends WattshiftError {

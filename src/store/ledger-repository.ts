@@ -5,19 +5,36 @@ import { ledgerInfo, loadLedger, readLedger } from './ledgers.ts';
 import type { LedgerRepository } from './store.ts';
 import type { LedgerInfo, LedgerPage, LedgerQuery } from './types.ts';
 
+/** Ledger shapes kept per store (a stored ledger never changes, so a kept one is never stale). */
+const INFO_CACHE_SIZE = 64;
+
 /** SQL-backed ledgers. */
 export class SqlLedgerRepository implements LedgerRepository {
+  private readonly infos = new Map<string, LedgerInfo>();
+
   constructor(private readonly ctx: StoreContext) {}
 
-  info(runId: string): Promise<LedgerInfo | undefined> {
-    return ledgerInfo(this.ctx.db, runId);
+  /** The ledger's shape (kept once found: every page read needs it). Shared: do not change it. */
+  async info(runId: string): Promise<LedgerInfo | undefined> {
+    const kept = this.infos.get(runId);
+    if (kept) {
+      this.infos.delete(runId);
+      this.infos.set(runId, kept);
+      return kept;
+    }
+    const info = await ledgerInfo(this.ctx.db, runId);
+    if (info) {
+      if (this.infos.size >= INFO_CACHE_SIZE) this.infos.delete(this.infos.keys().next().value as string);
+      this.infos.set(runId, info);
+    }
+    return info;
   }
 
-  read(runId: string, query?: LedgerQuery): Promise<LedgerPage> {
-    return readLedger(this.ctx.db, runId, query);
+  async read(runId: string, query?: LedgerQuery): Promise<LedgerPage> {
+    return readLedger(this.ctx.db, runId, query, await this.info(runId));
   }
 
-  load(runId: string): Promise<Ledger> {
-    return loadLedger(this.ctx.db, runId);
+  load(runId: string, opts?: { sites?: string[] }): Promise<Ledger> {
+    return loadLedger(this.ctx.db, runId, opts);
   }
 }

@@ -212,9 +212,9 @@ function decodeCursor(text: string, key: string): Cursor {
   return { p: Number(m[1]), step: Number(m[2]) };
 }
 
-/** Reads one page of a ledger. */
-export async function readLedger(q: Db, runId: string, query: LedgerQuery = {}): Promise<LedgerPage> {
-  const info = await ledgerInfo(q, runId);
+/** Reads one page of a ledger (`shape`: its info, when the caller has it). */
+export async function readLedger(q: Db, runId: string, query: LedgerQuery = {}, shape?: LedgerInfo): Promise<LedgerPage> {
+  const info = shape ?? (await ledgerInfo(q, runId));
   if (!info) throw new StoreError('NOT_FOUND', `run ${runId} has no stored ledger`, { runId });
   const { grid } = info;
   const stepMs = grid.stepMinutes * 60_000;
@@ -303,15 +303,22 @@ export async function readLedger(q: Db, runId: string, query: LedgerQuery = {}):
   return { columns: [...columns], rows: out, next };
 }
 
-/** Rebuilds the whole ledger exactly as it was written. */
-export async function loadLedger(q: Db, runId: string): Promise<Ledger> {
+/** Rebuilds the whole ledger exactly as it was written (or only some of its sites, in ledger order). */
+export async function loadLedger(q: Db, runId: string, opts: { sites?: string[] } = {}): Promise<Ledger> {
   const info = await ledgerInfo(q, runId);
   if (!info) throw new StoreError('NOT_FOUND', `run ${runId} has no stored ledger`, { runId });
+  let selected = info.sites;
+  if (opts.sites !== undefined) {
+    const known = new Set(info.sites.map((s) => s.id));
+    for (const id of opts.sites) if (!known.has(id)) invalid(`unknown site "${id}"; the ledger has ${listSome(info.sites.map((s) => s.id))}`, { site: id });
+    const wanted = new Set(opts.sites);
+    selected = info.sites.filter((s) => wanted.has(s.id));
+  }
   const row = await q.selectFrom('ledgers').select(['meta_json']).where('run_id', '=', runId).executeTakeFirstOrThrow();
   const meta = metaFromJson(row.meta_json);
   const { grid, chunkSteps: cs } = info;
   const sites: SiteLedger[] = [];
-  for (const s of info.sites) {
+  for (const s of selected) {
     const columns = new Map<string, Float64Array>();
     const rows = await q.selectFrom('ledger_chunks').select(['column_name', 'chunk', 'data']).where('run_id', '=', runId).where('site_index', '=', s.index).execute();
     const seen = new Map<string, number>();

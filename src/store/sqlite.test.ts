@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sqliteDatabases } from '../../test/helpers/databases.ts';
 import { isStoreError } from './errors.ts';
 import { openStore, parseLocation } from './open.ts';
+import { withStatementCache } from './sqlite.ts';
 import { runStoreCases } from './store.case.ts';
 
 const CHILD = fileURLToPath(new URL('../../test/store/store-child.ts', import.meta.url));
@@ -83,5 +84,32 @@ describe('SQLite specifics', () => {
     expect(doneAtMs).toBeGreaterThanOrEqual(committedAtMs);
     expect((await a.tokens.list()).map((x) => x.id).sort()).toEqual(['A', id].sort());
     await a.close();
+  });
+});
+
+describe('prepared statements are kept', () => {
+  it('prepares each SQL text once, keeps the most recently used, and statements stay correct after a schema change', () => {
+    const raw = new Sqlite(':memory:');
+    let prepared = 0;
+    const prepare = raw.prepare.bind(raw);
+    raw.prepare = ((sql: string) => {
+      prepared++;
+      return prepare(sql);
+    }) as typeof raw.prepare;
+    const db = withStatementCache(raw, 2);
+    db.prepare('create table t (x integer)').run([]);
+    const insert = 'insert into t (x) values (?)';
+    for (let i = 0; i < 5; i++) db.prepare(insert).run([i]);
+    expect(prepared).toBe(2);
+    const count = 'select count(*) as n from t';
+    expect(db.prepare(count).all([])).toEqual([{ n: 5 }]);
+    db.prepare(insert).run([5]); // keeps insert and count; the create statement leaves
+    expect(prepared).toBe(3);
+    db.prepare('select 1').all([]); // count leaves (insert was used last before it)
+    db.prepare(count).all([]);
+    expect(prepared).toBe(5);
+    raw.exec('alter table t add column y integer');
+    expect(db.prepare('select count(*) as n from t').all([])).toEqual([{ n: 6 }]);
+    db.close();
   });
 });

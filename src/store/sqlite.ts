@@ -9,10 +9,13 @@
  * - busy_timeout: another process (e.g. `wattshift token create` next to the server) waits for
  *   the write lock instead of failing at once;
  * - transactions start with BEGIN IMMEDIATE: they take the write lock at once, so a transaction
- *   that reads then writes cannot fail half-way when another process wrote in between.
+ *   that reads then writes cannot fail half-way when another process wrote in between;
+ * - prepared statements are kept (by SQL text, least recently used out): Kysely prepares each
+ *   query anew, and preparing cost more than running the small queries of an API read
+ *   (docs/benchmarks.md, api).
  */
 import Sqlite from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
 import type { Database } from './database.ts';
 
 /** Milliseconds a writer waits for another process's write lock. */
@@ -37,6 +40,31 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** Prepared statements kept per database. */
+export const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The database as Kysely sees it, with prepared statements reused. Safe because the store never
+ * streams (a statement is busy only while an iterator over it is open) and a statement re-prepares
+ * itself after a schema change.
+ */
+export function withStatementCache(db: Sqlite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const kept = new Map<string, Sqlite.Statement>();
+  return {
+    close: () => db.close(),
+    prepare(sql: string) {
+      let stmt = kept.get(sql);
+      if (stmt) kept.delete(sql);
+      else {
+        stmt = db.prepare(sql);
+        if (kept.size >= size) kept.delete(kept.keys().next().value as string);
+      }
+      kept.set(sql, stmt);
+      return stmt;
+    },
+  };
+}
+
 /** Opens (creating if needed) a SQLite database file, or `:memory:`. */
 export function openSqlite(file: string): Kysely<Database> {
   const raw = new Sqlite(file);
@@ -44,5 +72,5 @@ export function openSqlite(file: string): Kysely<Database> {
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }) });
 }

@@ -344,6 +344,12 @@ export function runStoreCases(dialect: DialectName, make: () => Promise<ScratchD
       expect(enc.data.length).toBeLessThan(Buffer.byteLength(html) / 10);
       expect(await store.results.get(run.id, 'nope.json')).toBeUndefined();
       expect(ledgerBits(await store.ledgers.load(run.id))).toEqual(ledgerBits(ledger));
+      // one site alone: the same columns, bit for bit
+      const last = ledger.sites[ledger.sites.length - 1]!;
+      const one = await store.ledgers.load(run.id, { sites: [last.id] });
+      expect(one.sites.map((s) => s.id)).toEqual([last.id]);
+      expect(ledgerBits({ ...ledger, sites: [last] })).toEqual(ledgerBits(one));
+      await expect(store.ledgers.load(run.id, { sites: ['nowhere'] })).rejects.toMatchObject({ code: 'QUERY_INVALID' });
     });
 
     it('completing twice writes once (a retried job is harmless)', async () => {

@@ -86,8 +86,12 @@ export interface LedgerRepository {
   info(runId: string): Promise<LedgerInfo | undefined>;
   /** A page of rows. Throws NOT_FOUND (no ledger) or QUERY_INVALID. */
   read(runId: string, query?: LedgerQuery): Promise<LedgerPage>;
-  /** The whole ledger as the simulator returned it (bit-exact). Throws NOT_FOUND. */
-  load(runId: string): Promise<Ledger>;
+  /**
+   * The whole ledger as the simulator returned it (bit-exact), or only the `sites` named (in
+   * ledger order; a chart of one site decodes one site). Throws NOT_FOUND, or QUERY_INVALID
+   * for an unknown site.
+   */
+  load(runId: string, opts?: { sites?: string[] }): Promise<Ledger>;
 }
 
 /** API tokens: hashed at rest, checked in constant time. */

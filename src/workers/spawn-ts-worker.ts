@@ -1,5 +1,6 @@
 /**
- * Starts a worker thread from a `.ts` entry (the HiGHS solver and the finance sweep use it). Compiled (`.js`), the worker file sits next to this
+ * Starts a worker thread from a `.ts` entry (the HiGHS solver and the finance sweep use it), or
+ * names the module a worker pool should load (the server's run executor). Compiled (`.js`), the worker file sits next to this
  * module and loads directly. From TypeScript source (tsx, vitest) a Node 20 worker does not
  * inherit the parent's loader hooks and ignores `execArgv: ['--import', 'tsx']`, so a two-line
  * bootstrap registers tsx inside the worker and then imports the `.ts` entry.
@@ -17,6 +18,18 @@ export function spawnTsWorker(entry: URL): Worker {
   const tsxApi = tsxEsmApi();
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(bootstrap, { eval: true });
+}
+
+/**
+ * The module a worker pool (tinypool) should import for `entry` (a URL of a `.ts` module beside
+ * the caller): the compiled `.js` file, or from TypeScript source a `data:` module that
+ * registers tsx in the worker and re-exports the entry's default export.
+ */
+export function workerModuleUrl(entry: URL): string {
+  if (!entry.href.endsWith('.ts')) return entry.href;
+  if (!import.meta.url.endsWith('.ts')) return entry.href.replace(/\.ts$/, '.js');
+  const source = `const api = await import(${JSON.stringify(tsxEsmApi())}); api.register(); const m = await import(${JSON.stringify(entry.href)}); export default m.default;`;
+  return `data:text/javascript,${encodeURIComponent(source)}`;
 }
 
 /** URL of tsx's ESM API (`tsx/esm/api`), resolved from this module rather than the cwd. */

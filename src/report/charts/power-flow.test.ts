@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { axisLabels } from '../../../test/helpers/chart-layout.ts';
-import { powerAxis, powerFlowOption, stackPeak, wallClockLabel, type PowerFlowData } from './power-flow.ts';
+import { POWER_CHART_SIZE, powerAxis, powerChartHeight, powerFlowOption, stackPeak, wallClockLabel, type PowerFlowData } from './power-flow.ts';
 
 const X = [Date.UTC(2023, 6, 10, 0), Date.UTC(2023, 6, 10, 1), Date.UTC(2023, 6, 10, 2)];
 
@@ -81,5 +81,43 @@ describe('power-flow chart option', () => {
   it('labels daily points by date and hourly points by time', () => {
     expect(wallClockLabel(Date.UTC(2023, 0, 5, 13, 0), 60)).toBe('2023-01-05 13:00');
     expect(wallClockLabel(Date.UTC(2023, 0, 5), 1440)).toBe('2023-01-05');
+  });
+});
+
+describe('power-flow chart with stored energy', () => {
+  const soc = { name: 'State of charge', color: '#E69F00', unit: 'MWh' as const, values: [10, 40, 25], capacity: 50 };
+
+  it('draws the state of charge in a third panel on the same time axis, zoomed with the others, and grows by its height', () => {
+    const o = powerFlowOption(data({ soc }), { interactive: true });
+    const grids = o.grid as Array<{ top: number; height: number }>;
+    expect(grids).toHaveLength(3);
+    // power above storage above price, none overlapping
+    expect(grids[0]!.top + grids[0]!.height).toBeLessThan(grids[2]!.top);
+    expect(grids[2]!.top + grids[2]!.height).toBeLessThan(grids[1]!.top);
+    const series = o.series as Array<{ name: string; data: Array<[number, number]>; xAxisIndex: number; yAxisIndex: number }>;
+    const line = series.at(-1)!;
+    expect(line.name).toBe('State of charge');
+    expect(line.data).toEqual([[X[0], 10], [X[1], 40], [X[2], 25]]);
+    expect([line.xAxisIndex, line.yAxisIndex]).toEqual([2, 2]);
+    const y = o.yAxis as Array<{ name: string; max?: number; min?: number }>;
+    expect(y[2]).toMatchObject({ name: 'SoC (MWh)', min: 0, max: 50 });
+    for (const z of o.dataZoom as Array<{ xAxisIndex: number[] }>) expect(z.xAxisIndex).toEqual([0, 1, 2]);
+    expect(powerChartHeight({ soc }, true) - powerChartHeight({}, true)).toBe(POWER_CHART_SIZE.socHeight);
+    // without stored energy the chart is what it was: two panels
+    expect(powerFlowOption(data()).grid).toHaveLength(2);
+  });
+
+  it('lists the stored energy in the tooltip with its unit, not in the power totals', () => {
+    const o = powerFlowOption(data({ soc }), { interactive: true });
+    const f = (o.tooltip as { formatter: (p: unknown) => string }).formatter;
+    const html = f([
+      { seriesIndex: 0, seriesName: 'IT · <b>chat</b>', value: [X[1], 2], marker: '' },
+      { seriesIndex: 2, seriesName: 'Grid import', value: [X[1], -2.3], marker: '' },
+      { seriesIndex: 3, seriesName: 'Import price', value: [X[1], 95.5], marker: '' },
+      { seriesIndex: 4, seriesName: 'State of charge', value: [X[1], 40], marker: '' },
+    ]);
+    expect(html).toContain('Uses · 2 MW');
+    expect(html).toContain('Sources · 2.3 MW');
+    expect(html).toContain('State of charge</td><td style="text-align:right;padding-left:12px">40 MWh');
   });
 });

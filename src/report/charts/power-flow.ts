@@ -39,6 +39,15 @@ export interface PowerFlowData {
   sources: FlowSeries[];
   /** Prices per MWh (import price, maybe export price). */
   prices: Array<FlowSeries & { dashed?: boolean }>;
+  /** Energy held in storage (state of charge) at each point, drawn in a panel of its own when given. */
+  soc?: StoredEnergy;
+}
+
+/** The state-of-charge line of a site with storage. */
+export interface StoredEnergy extends FlowSeries {
+  unit: 'kWh' | 'MWh';
+  /** Usable capacity in `unit` (the panel's top), when known. */
+  capacity?: number;
 }
 
 /** How to draw the chart. */
@@ -62,7 +71,12 @@ export interface PowerAxis {
 const TIME_LABELS = { year: '{yyyy}', month: '{MMM}', day: '{MMM} {d}', hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}' };
 
 /** Default size of the chart, px; the interactive chart adds room for its zoom slider. */
-export const POWER_CHART_SIZE = { width: 960, height: 520, sliderHeight: 44 } as const;
+export const POWER_CHART_SIZE = { width: 960, height: 520, sliderHeight: 44, socHeight: 96 } as const;
+
+/** Height of a power chart with or without its state-of-charge panel and zoom slider, px. */
+export function powerChartHeight(d: Pick<PowerFlowData, 'soc'>, interactive: boolean): number {
+  return POWER_CHART_SIZE.height + (d.soc ? POWER_CHART_SIZE.socHeight : 0) + (interactive ? POWER_CHART_SIZE.sliderHeight : 0);
+}
 
 /** Largest stack (uses or sources) over points [from, to). */
 export function stackPeak(d: Pick<PowerFlowData, 'uses' | 'sources'>, from = 0, to = Infinity): number {
@@ -108,6 +122,7 @@ interface TooltipParam {
 function tooltipFormatter(d: PowerFlowData, decimals: number) {
   const nUses = d.uses.length;
   const nSources = d.sources.length;
+  const nPrices = d.prices.length;
   return (raw: unknown): string => {
     const ps = (Array.isArray(raw) ? raw : [raw]) as TooltipParam[];
     if (ps.length === 0) return '';
@@ -117,18 +132,20 @@ function tooltipFormatter(d: PowerFlowData, decimals: number) {
       { head: 'Uses', rows: [], total: 0, unit: d.unit },
       { head: 'Sources', rows: [], total: 0, unit: d.unit },
       { head: 'Price', rows: [], total: NaN, unit: `${d.currency}/MWh` },
+      { head: 'Storage', rows: [], total: NaN, unit: d.soc?.unit ?? '' },
     ];
     for (const p of ps) {
       const i = p.seriesIndex ?? 0;
       const v = Array.isArray(p.value) ? Number(p.value[1]) : Number(p.value);
       if (!Number.isFinite(v)) continue;
-      const g = groups[i < nUses ? 0 : i < nUses + nSources ? 1 : 2]!;
-      const shown = g.head === 'Price' ? v : Math.abs(v);
-      if (g.head !== 'Price') {
+      const g = groups[i < nUses ? 0 : i < nUses + nSources ? 1 : i < nUses + nSources + nPrices ? 2 : 3]!;
+      const level = g.head === 'Price' || g.head === 'Storage';
+      const shown = level ? v : Math.abs(v);
+      if (!level) {
         if (Math.abs(v) < 1e-9) continue;
         g.total += shown;
       }
-      g.rows.push(`<tr><td>${typeof p.marker === 'string' ? p.marker : ''}${escapeHtml(p.seriesName ?? '')}</td><td style="text-align:right;padding-left:12px">${formatNumber(shown, g.head === 'Price' ? 2 : decimals + 2)} ${escapeHtml(g.unit)}</td></tr>`);
+      g.rows.push(`<tr><td>${typeof p.marker === 'string' ? p.marker : ''}${escapeHtml(p.seriesName ?? '')}</td><td style="text-align:right;padding-left:12px">${formatNumber(shown, level ? 2 : decimals + 2)} ${escapeHtml(g.unit)}</td></tr>`);
     }
     const body = groups
       .filter((g) => g.rows.length > 0)
@@ -143,7 +160,7 @@ function tooltipFormatter(d: PowerFlowData, decimals: number) {
 export function powerFlowOption(d: PowerFlowData, view: PowerFlowView = {}): ChartOption {
   const interactive = view.interactive === true;
   const width = view.width ?? POWER_CHART_SIZE.width;
-  const height = view.height ?? POWER_CHART_SIZE.height + (interactive ? POWER_CHART_SIZE.sliderHeight : 0);
+  const height = view.height ?? powerChartHeight(d, interactive);
   const axis = view.axis ?? powerAxis(stackPeak(d));
   const silent = !interactive;
 
@@ -181,7 +198,11 @@ export function powerFlowOption(d: PowerFlowData, view: PowerFlowView = {}): Cha
   const priceHeight = 72;
   const bottom = 58 + (interactive ? POWER_CHART_SIZE.sliderHeight : 0);
   const priceTop = height - bottom - priceHeight;
-  const powerHeight = priceTop - 26 - powerTop;
+  const soc = d.soc;
+  // the state-of-charge panel sits between the power and price panels, on the same time axis
+  const socHeight = POWER_CHART_SIZE.socHeight - 26;
+  const socTop = priceTop - 26 - socHeight;
+  const powerHeight = (soc ? socTop : priceTop) - 26 - powerTop;
   const rowHeight = 19;
   const sourcesTop = powerTop + 22 + d.uses.length * rowHeight + 14;
   const xMin = d.xRange?.[0] ?? d.x[0] ?? 0;
@@ -198,19 +219,22 @@ export function powerFlowOption(d: PowerFlowData, view: PowerFlowView = {}): Cha
       text: d.title, subtext: `${d.resolution}; uses above zero, sources below; ${d.unit}`, left: left - 8, top: 4,
       textStyle: { fontSize: 14, width: width - left - 8, overflow: 'truncate' }, subtextStyle: { fontSize: 11, color: '#555' },
     },
-    graphic: [heading('Uses (above zero)', powerTop), heading('Sources (below zero)', sourcesTop), heading('Price', priceTop - 4)],
+    graphic: [heading('Uses (above zero)', powerTop), heading('Sources (below zero)', sourcesTop), heading('Price', priceTop - 4), ...(soc ? [heading('Storage', socTop - 4)] : [])],
     legend: [
       legend(d.uses.map((f) => f.name), powerTop + 20, 'rect'),
       legend(d.sources.map((f) => f.name), sourcesTop + 20, 'rect'),
       legend(d.prices.map((s) => s.name), priceTop + 14, 'path://M0,4L24,4L24,6L0,6Z'),
+      ...(soc ? [legend([soc.name], socTop + 14, 'rect')] : []),
     ],
     grid: [
       { left, right: plotRight, top: powerTop, height: powerHeight },
       { left, right: plotRight, top: priceTop, height: priceHeight },
+      ...(soc ? [{ left, right: plotRight, top: socTop, height: socHeight }] : []),
     ],
     xAxis: [
       { type: 'time', gridIndex: 0, min: xMin, max: xMax, axisLabel: { show: false }, axisTick: { show: false }, splitLine: { show: true, lineStyle: { color: '#EEEEEE' } }, axisLine: { onZero: true, lineStyle: { color: '#333', width: 1 } } },
       { type: 'time', gridIndex: 1, min: xMin, max: xMax, ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: TIME_LABELS, hideOverlap: true }, splitLine: { show: true, lineStyle: { color: '#EEEEEE' } }, name: `Local time (${d.zoneLabel})`, nameLocation: 'middle', nameGap: 30 },
+      ...(soc ? [{ type: 'time' as const, gridIndex: 2, min: xMin, max: xMax, axisLabel: { show: false }, axisTick: { show: false }, splitLine: { show: true, lineStyle: { color: '#EEEEEE' } }, axisLine: { lineStyle: { color: '#666' } } }] : []),
     ],
     yAxis: [
       {
@@ -219,20 +243,25 @@ export function powerFlowOption(d: PowerFlowData, view: PowerFlowView = {}): Cha
         axisLabel: { ...axisStyle.axisLabel, formatter: (v: number) => formatNumber(Math.abs(v), axis.decimals) },
       },
       { type: 'value', gridIndex: 1, scale: true, splitNumber: 2, ...axisStyle, name: `${d.currency}/MWh`, nameLocation: 'middle', nameGap: 52 },
+      ...(soc ? [{ type: 'value' as const, gridIndex: 2, min: 0, ...(soc.capacity && soc.capacity > 0 ? { max: soc.capacity } : {}), splitNumber: 2, ...axisStyle, name: `SoC (${soc.unit})`, nameLocation: 'middle' as const, nameGap: 52, axisLabel: { ...axisStyle.axisLabel, formatter: (v: number) => formatNumber(v, 6) } }] : []),
     ],
     series: [
       ...d.uses.map((f) => area(f, 'uses', 1)),
       ...d.sources.map((f) => area(f, 'sources', -1)),
       ...d.prices.map(priceLine),
+      ...(soc
+        ? [{ name: soc.name, type: 'line' as const, data: pointPairs(d.x, soc.values), xAxisIndex: 2, yAxisIndex: 2, symbol: 'none', silent, emphasis: { disabled: true }, color: soc.color, lineStyle: { width: 1.2, color: soc.color }, areaStyle: { color: soc.color, opacity: 0.25 } }]
+        : []),
     ],
   };
   if (interactive) {
     option.tooltip = { trigger: 'axis', confine: true, className: TOOLTIP_CLASS, axisPointer: { type: 'line' }, formatter: tooltipFormatter(d, axis.decimals), backgroundColor: 'rgba(255,255,255,0.96)', textStyle: { color: '#222' } };
     option.axisPointer = { link: [{ xAxisIndex: 'all' }] };
+    const zoomed = soc ? [0, 1, 2] : [0, 1];
     option.dataZoom = [
-      { type: 'inside', xAxisIndex: [0, 1], filterMode: 'none' },
+      { type: 'inside', xAxisIndex: zoomed, filterMode: 'none' },
       {
-        type: 'slider', xAxisIndex: [0, 1], filterMode: 'none', left, right: plotRight, bottom: 10, height: 22, showDataShadow: false, brushSelect: false,
+        type: 'slider', xAxisIndex: zoomed, filterMode: 'none', left, right: plotRight, bottom: 10, height: 22, showDataShadow: false, brushSelect: false,
         labelFormatter: (v: number) => wallClockLabel(v, 60),
       },
     ];

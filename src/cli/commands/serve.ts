@@ -1,0 +1,105 @@
+/**
+ * `wattshift serve`: the HTTP API and dashboard over a database (a SQLite file by default, or
+ * PostgreSQL), with runs executed by a pool of worker threads. Prints the URL once it accepts
+ * requests; Ctrl-C or SIGTERM stops it cleanly (running runs are recorded as interrupted).
+ */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../../errors/index.ts';
+import type { Io } from '../io.ts';
+import { DB_ENV } from './token.ts';
+
+interface ServeFlags {
+  port: string;
+  host: string;
+  db?: string;
+  dataRoot?: string;
+  workers?: string;
+  queue: string;
+  rateLimit: string;
+  maxUploadMb: string;
+  cors?: string[];
+  sharedDb?: boolean;
+  logLevel: string;
+}
+
+/** Default database file (in the working directory). */
+export const DEFAULT_DB = 'wattshift.db';
+
+function whole(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InputError('OPTION_INVALID', `${flag} must be a whole number from ${min} to ${max}, got "${text}"`, { path: flag });
+  return n;
+}
+
+/** Registers `serve`. */
+export function registerServe(program: Command, io: Io): void {
+  program
+    .command('serve')
+    .description('serve the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the dashboard; runs execute in worker threads')
+    .option('--port <n>', 'TCP port (0: any free port)', '8080')
+    .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('--db <location>', `database: a SQLite file (created if missing) or a postgres:// URL (default: $${DB_ENV}, else ${DEFAULT_DB})`)
+    .option('--data-root <dir>', 'folder uploaded scenarios may take the files they name from (copied into the stored bundle)')
+    .option('--workers <n>', `runs executed at once (default: the number of cores, ${availableParallelism()} here)`)
+    .option('--queue <n>', 'runs that may wait for a worker; more answer 503', '100')
+    .option('--rate-limit <n>', 'requests per minute per token (or address); 0 turns it off', '1200')
+    .option('--max-upload-mb <n>', 'largest scenario upload, MB', '100')
+    .option('--cors <origin>', 'allow this origin (repeatable); CORS is off without it', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--shared-db', 'other servers execute runs on the same database: interrupt only runs whose heartbeat stopped')
+    .option('--log-level <level>', 'fatal, error, warn, info (each request), debug', 'warn')
+    .addHelpText(
+      'after',
+      `
+Tokens: wattshift token create --role viewer|operator|admin --db <location> (the secret is the last line).
+
+Examples:
+  $ wattshift serve                                   # http://127.0.0.1:8080, database ./${DEFAULT_DB}
+  $ wattshift serve --port 9000 --db /var/lib/wattshift/w.db --data-root /srv/series
+  $ wattshift serve --db postgres://wattshift:SECRET@127.0.0.1:5432/wattshift --workers 4
+  $ TOKEN=$(wattshift token create --role operator --db ${DEFAULT_DB} | tail -n 1)
+  $ curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+      -d '{"example": "texas-single-site", "command": "simulate"}' http://127.0.0.1:8080/api/v1/runs`,
+    )
+    .action(async (flags: ServeFlags) => {
+      const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+      if (!levels.includes(flags.logLevel)) throw new InputError('OPTION_INVALID', `--log-level must be one of ${levels.join(', ')}, got "${flags.logLevel}"`, { path: '--log-level' });
+      const db = flags.db ?? process.env[DB_ENV] ?? DEFAULT_DB;
+      // loaded here: the server's modules (Fastify, OpenAPI) would slow every other command's start
+      const { startServer } = await import('../../server/start.ts');
+      const server = await startServer({
+        db,
+        host: flags.host,
+        port: whole('--port', flags.port, 0, 65535),
+        ...(flags.workers !== undefined ? { workers: whole('--workers', flags.workers, 1, 1024) } : {}),
+        maxQueue: whole('--queue', flags.queue, 0, 1_000_000),
+        rateLimitPerMinute: whole('--rate-limit', flags.rateLimit, 0, 1e9),
+        uploadLimitBytes: whole('--max-upload-mb', flags.maxUploadMb, 1, 1_000_000) * 2 ** 20,
+        ...(flags.dataRoot !== undefined ? { dataRoot: resolve(flags.dataRoot) } : {}),
+        corsOrigins: flags.cors ?? [],
+        sharedDatabase: flags.sharedDb === true,
+        logger: { level: flags.logLevel, stream: process.stderr },
+      });
+      io.out(`wattshift serving on ${server.url} (API ${server.url}/api/v1, docs ${server.url}/docs; database ${server.store.location})\n`);
+      if (server.interrupted.length > 0) io.err(`${server.interrupted.length} run(s) left unfinished by the last server are marked interrupted\n`);
+      await new Promise<void>((done) => {
+        let stopping = false;
+        const stop = (): void => {
+          if (stopping) {
+            // a second signal: stop at once
+            process.exit(130);
+          }
+          stopping = true;
+          io.err('stopping: finishing requests, interrupting running runs…\n');
+          void server.stop().then(done, (e: unknown) => {
+            io.err(`error while stopping: ${(e as Error).message}\n`);
+            done();
+          });
+        };
+        io.signal?.addEventListener('abort', stop, { once: true });
+        process.once('SIGTERM', stop);
+        if (!io.signal) process.once('SIGINT', stop);
+      });
+    });
+}

@@ -1,0 +1,104 @@
+/**
+ * Starting and stopping a whole server: the store, the run executor (worker threads), the
+ * validator and the HTTP server; what `wattshift serve` does. At start, runs a previous process
+ * left queued or running are marked interrupted (or, with a shared database, only those whose
+ * heartbeat is stale). Stopping lets requests finish, aborts running runs and records them as
+ * interrupted.
+ */
+import { availableParallelism } from 'node:os';
+import type { FastifyServerOptions } from 'fastify';
+import { PoolExecutor, PoolValidator } from '../runs/pool-executor.ts';
+import { openStore, type Store } from '../store/index.ts';
+import type { App } from './context.ts';
+import type { ServerOptions } from './options.ts';
+import { buildServer } from './server.ts';
+
+/** Settings of a started server. */
+export interface StartOptions extends Partial<ServerOptions> {
+  /** Database: a SQLite file or a postgres:// URL. */
+  db: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Runs executed at once (default: the number of cores). */
+  workers?: number;
+  /** Runs that may wait (default 100). */
+  maxQueue?: number;
+  /**
+   * Other processes execute runs on the same database: do not interrupt every unfinished run at
+   * start; instead, every 30 s, interrupt runs whose heartbeat is older than a minute.
+   */
+  sharedDatabase?: boolean;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** A running server. */
+export interface StartedServer {
+  app: App;
+  store: Store;
+  /** The URL it listens on, e.g. http://127.0.0.1:8080. */
+  url: string;
+  /** Runs found unfinished at start and marked interrupted. */
+  interrupted: string[];
+  /** Stops taking requests and runs, records running runs as interrupted, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** How long a run's heartbeat may be silent before another process declares it dead (shared databases). */
+const LEASE_MS = 60_000;
+
+/** Opens everything and listens. */
+export async function startServer(o: StartOptions): Promise<StartedServer> {
+  const store = await openStore(o.db);
+  let executor: PoolExecutor | undefined;
+  let validator: PoolValidator | undefined;
+  let sweep: NodeJS.Timeout | undefined;
+  try {
+    const interrupted = o.sharedDatabase
+      ? await store.runs.markInterrupted({ staleBeforeMs: Date.now() - LEASE_MS, note: 'no sign of life from the process running it for a minute' })
+      : await store.runs.markInterrupted({ note: 'the server stopped before the run finished' });
+    if (o.sharedDatabase) {
+      sweep = setInterval(() => void store.runs.markInterrupted({ staleBeforeMs: Date.now() - LEASE_MS, note: 'no sign of life from the process running it for a minute' }).catch(() => undefined), LEASE_MS / 2);
+      sweep.unref();
+    }
+    const app0: { app?: App } = {};
+    executor = new PoolExecutor({
+      store,
+      location: o.db,
+      size: o.workers ?? availableParallelism(),
+      ...(o.maxQueue !== undefined ? { maxQueue: o.maxQueue } : {}),
+      logError: (message, detail) => app0.app?.log.error({ detail }, message),
+    });
+    validator = new PoolValidator();
+    const { db: _db, host, port, workers: _w, maxQueue: _q, sharedDatabase: _s, ...serverOptions } = o;
+    const app = await buildServer({ store, executor, validator }, serverOptions);
+    app0.app = app;
+    await app.listen({ host, port });
+    const address = app.server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    const ex = executor, va = validator;
+    let stopping: Promise<void> | undefined;
+    return {
+      app,
+      store,
+      url: `http://${shownHost}:${actualPort}`,
+      interrupted,
+      stop: () =>
+        (stopping ??= (async () => {
+          if (sweep) clearInterval(sweep);
+          await app.close();
+          await ex.close();
+          await va.close();
+          if (!o.sharedDatabase) await store.runs.markInterrupted({ note: 'the server stopped before the run finished' });
+          await store.close();
+        })()),
+    };
+  } catch (e) {
+    if (sweep) clearInterval(sweep);
+    await executor?.close().catch(() => undefined);
+    await validator?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+}

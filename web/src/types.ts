@@ -1,0 +1,207 @@
+/**
+ * The API's documents as the dashboard reads them: the parts it uses of the run views, the
+ * summary (`Summary` in src/metrics/summary.ts, the CLI's summary.json), the bills, the fleet
+ * and comparison views (the OpenAPI document at /openapi.json is the reference). Written out
+ * here rather than imported, so the dashboard's types need nothing from the Node side.
+ */
+import type { PowerFlowData } from '../../src/report/charts/power-flow.ts';
+
+/** KPIs of the fleet, a site or a month (units in the names; fractions 0–1). */
+export interface Kpis {
+  itEnergyMWh: number;
+  coolingEnergyMWh: number;
+  facilityEnergyMWh: number;
+  pue: number;
+  gridImportMWh: number;
+  gridExportMWh: number;
+  renewableAvailableMWh: number;
+  renewableCurtailedMWh: number;
+  directGreenMWh: number;
+  directGreenRatio: number;
+  renewableShare: number;
+  co2Tonnes: number;
+  energyCost: number;
+  storageDegradationCost: number;
+  storageThroughputMWh: number;
+  peakImportMW: number;
+  shortfallMWh: number;
+  tokens: number;
+  tokensPerJouleIT: number | null;
+  tokensPerJouleFacility: number | null;
+  energyCostPerMillionTokens: number | null;
+  unservedWork: number;
+  unservedTokens: number;
+  lateJobs: number;
+  sloAttainment: number;
+}
+
+/** One month of a site or the fleet. */
+export interface MonthKpis {
+  month: string;
+  pue: number;
+  directGreenRatio: number;
+  facilityEnergyMWh: number;
+  gridImportMWh: number;
+  co2Tonnes: number;
+  energyCost: number;
+}
+
+/** A site's summary. */
+export interface SiteSummary extends Kpis {
+  id: string;
+  name: string;
+  timeZone: string;
+  designPue: number;
+  installedItMW: number;
+  greenTarget?: number | null;
+  months: MonthKpis[];
+}
+
+/** The run's summary (summary.json). */
+export interface Summary {
+  scenario: string;
+  policy: string;
+  horizon: { start: string; end: string; stepMinutes: number; steps: number; timeZone: string };
+  currency: string;
+  fleet: Kpis & { months: MonthKpis[] };
+  sites: SiteSummary[];
+  jobs: Array<{ id: string; type: string; requiredGpuHours: number; doneGpuHours: number; late: boolean; tokens: number; unservedTokens: number; performance: number; qosFloor: number | null; finishedAt: string | null }>;
+  qos?: { weighted: number } | null;
+  warnings?: string[];
+  notes?: string[];
+}
+
+/** A site's bill (bills.json: `SiteBill` in src/billing/bill.ts). */
+export interface SiteBill {
+  site: string;
+  lines: Array<{ month: string; item: string; quantity: number; unit: string; rate: number; rateUnit: string; amount: number }>;
+  months: Array<{ month: string; total: number }>;
+  total: number;
+  certificatesMWh: number;
+}
+
+/** Statuses of a run. */
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
+
+/** Why a run failed. */
+export interface RunProblem {
+  code: string;
+  message: string;
+  location?: { file?: string; line?: number; column?: number; path?: string };
+  details?: string[];
+}
+
+/** A run (GET /runs/{id}). */
+export interface RunView {
+  id: string;
+  scenarioId: string;
+  command: string;
+  options: Record<string, unknown>;
+  status: RunStatus;
+  progress: number;
+  phase: string | null;
+  error: RunProblem | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+  timings: Record<string, number> | null;
+  createdBy: string | null;
+  rerunOf: string | null;
+  note: string | null;
+}
+
+/** A page of runs. */
+export interface RunPage {
+  runs: RunView[];
+  next: string | null;
+}
+
+/** A stored scenario. */
+export interface ScenarioView {
+  id: string;
+  name: string;
+  entry: string;
+  sizeBytes: number;
+  createdAt: string;
+  fileCount?: number;
+  files?: Array<{ path: string; sizeBytes: number }>;
+}
+
+/** Answer of a scenario upload. */
+export interface ScenarioStored {
+  scenario: ScenarioView;
+  created: boolean;
+  validation: { steps?: number; warnings?: string[]; scenario?: string; sites?: unknown[] } | null;
+}
+
+/** A run a view refers to. */
+export interface RunRef {
+  id: string;
+  command: string;
+  scenarioId: string;
+  scenario: string;
+  policy: string;
+  currency: string;
+  finishedAt: string | null;
+}
+
+/** GET /fleet. */
+export interface FleetView {
+  sites: Array<{
+    id: string;
+    name: string;
+    timeZone: string;
+    installedItMW: number;
+    designPue: number;
+    run: RunRef;
+    kpis: {
+      pue: number;
+      directGreenRatio: number;
+      greenTarget: number | null;
+      energyCost: number;
+      energyCostPerMillionTokens: number | null;
+      tokensPerJouleIT: number | null;
+      tokensPerJouleFacility: number | null;
+      co2Tonnes: number;
+      peakImportMW: number;
+      sloAttainment: number;
+    };
+  }>;
+  runs: { queued: number; running: number };
+}
+
+/** One KPI of two runs. */
+export interface KpiDelta {
+  kpi: string;
+  unit: string;
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+  deltaPercent: number | null;
+}
+
+/** GET /compare. */
+export interface CompareView {
+  a: RunRef;
+  b: RunRef;
+  fleet: KpiDelta[];
+  qos: { a: number | null; b: number | null };
+  sites: Array<{ id: string; in: 'both' | 'a' | 'b'; kpis: KpiDelta[] }>;
+}
+
+/** GET /runs/{id}/charts/power. */
+export type PowerChartView = PowerFlowData & {
+  x: number[];
+  window: { fromStep: number; toStep: number; steps: number; startMs: number; stepMinutes: number };
+  pointSteps: number[];
+};
+
+/** A file of a run. */
+export interface RunFile {
+  name: string;
+  kind: string;
+  mediaType: string;
+  sizeBytes: number;
+  href: string;
+}
