@@ -14,6 +14,8 @@ export interface FetchedBundle {
   baseDir: string;
   /** The scenario file, parsed (before validation). */
   data: unknown;
+  /** The scenario file's text. */
+  text: string;
 }
 
 /** Fetches bundles by id once per worker. */
@@ -29,7 +31,7 @@ export class BundleCache {
       p = (async () => {
         const m = await this.store.scenarios.materialise(id);
         const text = await readFile(m.entryPath, 'utf8');
-        return { m, fetched: { baseDir: dirname(m.entryPath), data: parseScenarioText(text, name).data } };
+        return { m, fetched: { baseDir: dirname(m.entryPath), data: parseScenarioText(text, name).data, text } };
       })();
       this.made.set(id, p);
       p.catch(() => this.made.delete(id));

@@ -7,3 +7,4 @@ export { startQueueWorker, type QueueWorker, type QueueWorkerOptions, type JobHa
 export { openWorkQueue, type WorkQueue, type WorkQueueOptions } from './work-queue.ts';
 export { runWorker, type RunWorkerOptions, type WorkerSummary } from './run-worker.ts';
 export { SWEEP_POINT_JOB, openSweepQueuePool, sweepPointHandler, type SweepPointInput } from './sweep-jobs.ts';
+export { VALUATION_JOB, valueOnQueue, valuationHandler, type ValuationInput } from './valuation-jobs.ts';

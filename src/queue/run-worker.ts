@@ -1,7 +1,7 @@
 /**
  * Use case `worker`: a queue worker process's life. Opens the store, connects to Redis, takes
  * jobs until `signal` aborts (Ctrl-C), then finishes the jobs it holds and stops. Every kind
- * of job wattshift sends (sweep points) has its handler here.
+ * of job wattshift sends (sweep points, finance valuations) has its handler here.
  */
 import { availableParallelism } from 'node:os';
 import { InputError } from '../errors/index.ts';
@@ -9,6 +9,7 @@ import { openStore } from '../store/open.ts';
 import { JobResults } from './job-results.ts';
 import { parseRedisUrl, type RedisLocation } from './redis-url.ts';
 import { SWEEP_POINT_JOB, sweepPointHandler } from './sweep-jobs.ts';
+import { VALUATION_JOB, valuationHandler } from './valuation-jobs.ts';
 import { startQueueWorker, type WorkerEvent } from './worker.ts';
 
 /** Options of {@link runWorker}. */
@@ -51,12 +52,13 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerSummary> 
   if (opts.signal?.aborted) return { id: '-', completed: 0, failed: 0 };
   const store = await openStore(opts.db);
   const sweep = sweepPointHandler(store, concurrency);
+  const valuation = valuationHandler(store, concurrency);
   const counts = { completed: 0, failed: 0 };
   try {
     const worker = await startQueueWorker({
       redis,
       results: new JobResults(store),
-      handlers: { [SWEEP_POINT_JOB]: sweep.handler },
+      handlers: { [SWEEP_POINT_JOB]: sweep.handler, [VALUATION_JOB]: valuation.handler },
       concurrency,
       ...(opts.queueName ? { queueName: opts.queueName } : {}),
       ...(lockMs ? { lockMs } : {}),
@@ -76,6 +78,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerSummary> 
     return { id: worker.id, ...counts };
   } finally {
     await sweep.close();
+    await valuation.close();
     await store.close();
   }
 }

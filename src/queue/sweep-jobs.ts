@@ -67,11 +67,13 @@ export async function openSweepQueuePool(target: SweepQueueTarget, data: SweepPo
 /** The worker side: a handler for sweep point jobs, with its threads and fetched bundles. */
 export function sweepPointHandler(store: Store, threads: number): { handler: JobHandler; close(): Promise<void> } {
   const bundles = new BundleCache(store);
-  const pool = new ThreadWorkPool<SweepPointThreadJob, SweepJobResult>({ entry: new URL('./sweep-point-thread.ts', import.meta.url), size: threads });
+  // threads start with the first job of this kind
+  let threads_: ThreadWorkPool<SweepPointThreadJob, SweepJobResult> | undefined;
+  const pool = () => (threads_ ??= new ThreadWorkPool<SweepPointThreadJob, SweepJobResult>({ entry: new URL('./sweep-point-thread.ts', import.meta.url), size: threads }));
   const handler: JobHandler = async (raw) => {
     const input = raw as SweepPointInput;
     const b = await bundles.get(input.bundle, input.file);
-    const result = await pool.submit({
+    const result = await pool().submit({
       key: `${input.bundle}\n${input.policy}\n${input.spec}`,
       scenario: { file: input.file, baseDir: b.baseDir, data: b.data },
       spec: input.spec,
@@ -84,7 +86,7 @@ export function sweepPointHandler(store: Store, threads: number): { handler: Job
   return {
     handler,
     async close() {
-      await pool.close();
+      await threads_?.close();
       await bundles.close();
     },
   };

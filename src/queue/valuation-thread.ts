@@ -1,0 +1,23 @@
+/**
+ * A finance valuation in a queue worker's thread: the `finance` use case without a sweep on a
+ * scenario fetched from the store, returning its JSON document. In a thread, so a year's
+ * simulation never blocks the worker's lock renewals.
+ */
+import { runFinance, type FinanceJson } from '../app/finance.ts';
+import { defaultSolverFactory } from '../optimize/solver-factory.ts';
+
+/** A valuation to run: the scenario's text, the folder its files are in, and the options. */
+export interface ValuationThreadJob {
+  text: string;
+  baseDir: string;
+  /** The scenario's name as the user gave it (for messages). */
+  name: string;
+  policy: string;
+  dr: boolean;
+}
+
+/** Runs one valuation (the thread pool's job function). */
+export default async function valueScenario(job: ValuationThreadJob): Promise<FinanceJson> {
+  const out = await runFinance({ scenario: { text: job.text, baseDir: job.baseDir, name: job.name }, policy: job.policy, dr: job.dr }, { solverFactory: defaultSolverFactory });
+  return out.json;
+}
