@@ -7,7 +7,6 @@
 import { UnrecoverableError } from 'bullmq';
 import type { FinanceJson } from '../app/finance.ts';
 import { scenarioBundle } from '../app/scenario-bundle.ts';
-import { InputError } from '../errors/index.ts';
 import type { SweepScenario } from '../finance/sweep-point.ts';
 import type { Store } from '../store/store.ts';
 import type { Json } from '../store/types.ts';
@@ -16,7 +15,7 @@ import { BundleCache } from './bundle-cache.ts';
 import { JobResults } from './job-results.ts';
 import { QueueWorkPool } from './queue-pool.ts';
 import type { RedisLocation } from './redis-url.ts';
-import type { ValuationThreadJob } from './valuation-thread.ts';
+import type { ValuationThreadJob, ValuationThreadResult } from './valuation-thread.ts';
 import type { JobHandler } from './worker.ts';
 
 /** Name of a valuation's queue jobs. */
@@ -55,18 +54,15 @@ export async function valueOnQueue(
 export function valuationHandler(store: Store, threads: number): { handler: JobHandler; close(): Promise<void> } {
   const bundles = new BundleCache(store);
   // threads start with the first job of this kind
-  let threads_: ThreadWorkPool<ValuationThreadJob, FinanceJson> | undefined;
-  const pool = () => (threads_ ??= new ThreadWorkPool<ValuationThreadJob, FinanceJson>({ entry: new URL('./valuation-thread.ts', import.meta.url), size: threads }));
+  let threads_: ThreadWorkPool<ValuationThreadJob, ValuationThreadResult> | undefined;
+  const pool = () => (threads_ ??= new ThreadWorkPool<ValuationThreadJob, ValuationThreadResult>({ entry: new URL('./valuation-thread.ts', import.meta.url), size: threads }));
   const handler: JobHandler = async (raw) => {
     const input = raw as ValuationInput;
     const b = await bundles.get(input.bundle, input.file);
-    try {
-      return (await pool().submit({ text: b.text, baseDir: b.baseDir, name: input.file, policy: input.policy, dr: input.dr })) as unknown as Json;
-    } catch (e) {
-      // the same input fails the same way on every try
-      if (e instanceof InputError || (e as Error)?.name === 'InputError') throw new UnrecoverableError(`${(e as InputError).format?.() ?? (e as Error).message}`);
-      throw e;
-    }
+    const out = await pool().submit({ text: b.text, baseDir: b.baseDir, name: input.file, policy: input.policy, dr: input.dr });
+    // the same input fails the same way on every try: no retry
+    if ('inputError' in out) throw new UnrecoverableError(`[${out.inputError.code}] ${out.inputError.message}`);
+    return out.json as unknown as Json;
   };
   return {
     handler,
