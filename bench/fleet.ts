@@ -16,6 +16,19 @@ const MARKETS = [
   { zone: 'SG', tz: 'Asia/Singapore', lat: 1.3, lon: 103.9 },
 ];
 
+/**
+ * Default fleet import cap of the decomposition benchmarks, as a share of the sites' summed import
+ * limits: on the 100-site fleet's unconstrained rolling year it binds on most days (see
+ * docs/benchmarks.md for the calibration).
+ */
+export const FLEET_CAP_SHARE = 0.33;
+
+/** The fleet with a fleet-wide import cap at `share` of its sites' summed import limits. */
+export function withFleetCap(s: ScenarioInput, share = FLEET_CAP_SHARE): ScenarioInput {
+  const limits = s.sites.reduce((a, site) => a + (site.grid.importLimitMW ?? 0), 0);
+  return { ...s, name: `${s.name}-capped`, fleet: { importCapMW: Math.round(limits * share * 10) / 10 } };
+}
+
 /** Folder the generated scenario's file paths are relative to. */
 export const FLEET_BASE_DIR = fileURLToPath(new URL('../examples/', import.meta.url));
 

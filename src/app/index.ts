@@ -22,8 +22,11 @@ export { runFlex, parseDurations, type FlexInput, type FlexOptions, type FlexOut
 export { runDr, type DrInput, type DrOptions, type DrOutput, type DrEventInput } from './dr.ts';
 export { runFinance, financeText, type FinanceInput, type FinanceOptions, type FinanceOutput, type FinanceJson } from './finance.ts';
 export { runSweep, type SweepInput, type SweepUseCaseOptions, type SweepOutput } from './sweep.ts';
+export { runBid, type BidInput, type BidOptions, type BidOutput } from './bid.ts';
+export { runMarketBacktest, type BacktestInput, type BacktestOptions, type BacktestOutput } from './backtest.ts';
 export { defaultSolverFactory, SOLVER_NAMES, type SolverFactory } from '../optimize/solver-factory.ts';
 export { writeOutputs } from '../report/write-outputs.ts';
 export { BASELINE_METHODS } from '../programs/baselines/index.ts';
+export { runTariffImport, importUrdbFile, type TariffImportInput, type TariffImportOutput, type TariffImportJson } from './tariff-import.ts';
 export { runValidate, scenarioSchemaDocument, summarySchemaDocument, validateErrorJson, type ValidateInput, type ValidateOutput, type ValidateJson, type ValidateErrorJson, type ValidateProblem } from './validate.ts';
 export { CancelledError, ERROR_CODES, InputError, SolverError, WattshiftError, formatLocation, type ErrorCode, type InputErrorCode, type InputLocation } from '../errors/index.ts';

@@ -106,6 +106,11 @@ function planText(s: Summary): string {
   const st = s.solver;
   if (st) {
     out += `\nsolver: ${st.backend}, ${st.status}, ${st.solves} model${st.solves > 1 ? 's' : ''} (largest ${num(st.largestColumns, 0)} columns; ${num(st.columns, 0)} columns, ${num(st.rows, 0)} rows, ${num(st.nonzeros, 0)} non-zeros in all), build ${st.buildSeconds.toFixed(1)} s, solve ${st.solveSeconds.toFixed(1)} s\n`;
+    const dc = st.decomposition;
+    if (dc) {
+      const gap = (dc.upperBound - dc.lowerBound) / Math.max(1, Math.abs(dc.upperBound));
+      out += `decomposition: Dantzig–Wolfe over ${num(dc.groups, 0)} site groups, ${dc.bindingWindows} of ${dc.windows} windows priced, ${dc.rounds} rounds (median ${dc.medianRounds}, at most ${dc.maxRounds} in a window); gap ${(gap * 100).toFixed(3)} % over all windows, at most ${(dc.maxGap * 100).toFixed(3)} % in one\n`;
+    }
   }
   const sv = s.savingsVsNaive;
   if (sv) out += `saving against naive: ${num(sv.totalCost, 0)} ${s.currency} operating cost (${num(sv.energyCost, 0)} on the bill), ${num(sv.co2Tonnes, 0)} t CO2\n`;

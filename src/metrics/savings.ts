@@ -97,7 +97,7 @@ export function savingsAgainst(model: FleetModel, base: RunForSavings, plan: Run
   const exportLine = b.exportCredit - p.exportCredit;
   // throttling: IT energy the plan did not draw, as the base would have bought it
   const avgPrice = B.gridImportMWh > 0 ? b.energy / B.gridImportMWh : 0;
-  const throttling = (B.itEnergyMWh - P.itEnergyMWh) * (B.pue > 0 ? B.pue : 1) * avgPrice;
+  const throttling = (B.itEnergyMWh - P.itEnergyMWh) * (B.pue !== null && B.pue > 0 ? B.pue : 1) * avgPrice;
   const causes: SavingCauses = {
     energyShifting: energyLine - battery.atImport - throttling,
     storage: battery.atImport + battery.atExport - wear,

@@ -34,6 +34,10 @@ export interface WireOptions {
   method?: 'simplex' | 'ipm' | 'pdlp' | 'choose';
   /** Report progress while solving (log and iteration callbacks; a little slower). */
   progress?: boolean;
+  /** Warm-start basis (see SolveOptions.basis). */
+  basis?: { colStatus: Int32Array; rowStatus: Int32Array };
+  /** Return the final basis. */
+  keepBasis?: boolean;
   /** Test-only: make the worker fail as if the WebAssembly heap were exhausted. */
   fault?: 'wasm-abort';
 }

@@ -43,6 +43,16 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions, o
     if (options.timeLimitSeconds !== undefined) m.options.set('time_limit', options.timeLimitSeconds);
     if (options.mipRelGap !== undefined) m.options.set('mip_rel_gap', options.mipRelGap);
     if (options.method !== undefined) m.options.set('solver', options.method);
+    const b = options.basis;
+    const warm = !isMip && b !== undefined && b.colStatus.length === model.numColumns && b.rowStatus.length === model.numRows;
+    if (warm) {
+      try {
+        m.setBasis({ colStatus: b.colStatus, rowStatus: b.rowStatus });
+      } catch {
+        // an unusable basis only costs the warm start
+        m.setLogicalBasis();
+      }
+    }
     if (onProgress) {
       // the log feeds the estimate; nothing is printed
       m.options.set({ output_flag: true, log_to_console: false });
@@ -66,6 +76,14 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions, o
       m.run(callbacks);
     } else m.run();
     let code: ModelStatusCode = m.getModelStatus();
+    if (warm && code !== ms.optimal) {
+      // from a given basis HiGHS skips presolve and may stop short of a verdict (status unknown):
+      // the cold solve, with presolve, decides
+      m.clearSolver();
+      m.setLogicalBasis();
+      m.run();
+      code = m.getModelStatus();
+    }
     if (code === ms.unboundedOrInfeasible) {
       // presolve often cannot tell the two apart; a solve without presolve can, and only broken
       // models get here, so the second solve is affordable
@@ -103,6 +121,10 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions, o
       ipm: Math.max(0, Number(m.info.get('ipm_iteration_count'))),
       crossover: Math.max(0, Number(m.info.get('crossover_iteration_count'))),
     };
+    if (!isMip && options.keepBasis && status.status === 'optimal' && Number(m.info.get('basis_validity')) === highs.constants.basisValidity.valid) {
+      const basis = m.getBasis();
+      result.basis = { colStatus: basis.colStatus, rowStatus: basis.rowStatus };
+    }
     return result;
   } finally {
     m.dispose();

@@ -116,6 +116,8 @@ export class HighsWasmSolver implements Solver {
       if (options.timeLimitSeconds !== undefined) wireOptions.timeLimitSeconds = options.timeLimitSeconds;
       if (options.method !== undefined) wireOptions.method = options.method;
       if (options.mipRelGap !== undefined) wireOptions.mipRelGap = options.mipRelGap;
+      if (options.basis !== undefined) wireOptions.basis = options.basis;
+      if (options.keepBasis) wireOptions.keepBasis = true;
       if (options.onProgress) wireOptions.progress = true;
       if (this.fault) wireOptions.fault = this.fault;
       this.fault = undefined;

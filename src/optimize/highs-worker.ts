@@ -30,7 +30,8 @@ port.on('message', (req: SolveRequest) => {
         const transfer: ArrayBuffer[] = [];
         if (result.columnValues.buffer instanceof ArrayBuffer) transfer.push(result.columnValues.buffer);
         if (result.rowDuals?.buffer instanceof ArrayBuffer) transfer.push(result.rowDuals.buffer);
-        port.postMessage({ type: 'result', id: req.id, result } satisfies WorkerMessage, transfer);
+        if (result.basis) for (const a of [result.basis.colStatus, result.basis.rowStatus]) if (a.buffer instanceof ArrayBuffer) transfer.push(a.buffer);
+        port.postMessage({ type: 'result', id: req.id, result } satisfies WorkerMessage, [...new Set(transfer)]);
       } catch (e) {
         const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
         port.postMessage({ type: 'crash', id: req.id, message, outOfMemory: isOutOfMemory(message) } satisfies WorkerMessage);

@@ -25,6 +25,23 @@ export interface SolveOptions {
   signal?: AbortSignal;
   /** Called while the solve runs (backends that can tell: HiGHS), about every quarter second. */
   onProgress?: (p: SolveProgress) => void;
+  /**
+   * A simplex basis to start from (LP only), e.g. from an earlier solve of the same model with other
+   * costs: a re-solve then takes a few iterations instead of hundreds. Ignored when its sizes do
+   * not match the model, or by backends without warm starts.
+   */
+  basis?: SimplexBasis;
+  /** Return the final basis in the result (LP backends that can). */
+  keepBasis?: boolean;
+}
+
+/**
+ * A simplex basis: one status per column and per row, HiGHS codes (0 at lower bound, 1 basic,
+ * 2 at upper bound, 3 zero, 4 nonbasic).
+ */
+export interface SimplexBasis {
+  colStatus: Int32Array;
+  rowStatus: Int32Array;
 }
 
 /** What a solve returns. Values are in model order; objective includes the model's constant. */
@@ -40,6 +57,8 @@ export interface SolveResult {
   mipGap?: number;
   /** Time spent by the solver (model load + solve), excluding queueing and worker start-up. */
   solveSeconds: number;
+  /** Final simplex basis, when asked for with `keepBasis` and the backend has one. */
+  basis?: SimplexBasis;
   /** Human-readable detail for anything but a clean optimum. */
   message?: string;
   /** Which backend produced the result. */

@@ -15,7 +15,7 @@ import type { Ledger } from '../simulate/ledger.ts';
 import { measuredPowerKW } from '../simulate/measure.ts';
 import { stepHours } from '../time/grid.ts';
 import { extractWindow } from './extract.ts';
-import { buildFleetLp, type PowerCap } from './fleet-lp.ts';
+import { buildFleetLp, emptyWindowState, type PowerCap } from './fleet-lp.ts';
 import { actualSignals } from './signals.ts';
 
 /** The event to replay. */
@@ -78,7 +78,8 @@ async function solveEvent(model: FleetModel, ev: PowerEvent, limitKW: number, so
   throwIfCancelled(signal, 'before an event model');
   const sites = ev.sites ?? model.sites.map((s) => s.index);
   const dispatch = naiveDispatch(model);
-  const state = { socKWh: model.sites.map((s) => s.storage?.socInitialKWh ?? 0), doneGpuHours: model.workloads.map(() => 0), monthPeakKW: model.sites.map(() => new Map<number, number>()) };
+  dispatch.generatorKW = model.sites.map((s) => (s.generators.length ? s.generators.map(() => new Float64Array(model.grid.steps)) : undefined));
+  const state = emptyWindowState(model);
   const [a, b] = ev.window ?? [ev.from, ev.to];
   const qosWindow = model.workloads.map((): [number, number] => [a, b]);
   const { lp, layout } = buildFleetLp(model, a, b, actualSignals(model), state, {

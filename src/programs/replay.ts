@@ -96,10 +96,17 @@ export interface ReplayResult {
 
 const H = 3_600_000;
 
+/** What the program meters at a site: grid import, plus the output of generators it does not allow (their output is no reduction). */
+function meteredKW(site: FleetModel['sites'][number], L: Ledger['sites'][number]): Float64Array {
+  const barred = site.generators.flatMap((g, k) => (g.drAllowed ? [] : [L.generators[k]!.kW]));
+  if (barred.length === 0) return L.gridImportKW;
+  return Float64Array.from(L.gridImportKW, (x, t) => barred.reduce((a, kW) => a + kW[t]!, x));
+}
+
 /** Per-site meter series of the grid import (the settlement meter), or of another measure's power. */
 function meters(model: FleetModel, program: ResolvedProgram, ledger: Ledger, eventDays: Array<Set<string>>, measure: PowerMeasure = 'grid'): MeterSeries[] {
   return model.sites.map((site, s) =>
-    meterSeries(measure === 'grid' ? ledger.sites[s]!.gridImportKW : measuredPowerKW(model, ledger, measure, [s]), model.grid, site.calendar, program.measurementIntervalMinutes, {
+    meterSeries(measure === 'grid' ? meteredKW(site, ledger.sites[s]!) : measuredPowerKW(model, ledger, measure, [s]), model.grid, site.calendar, program.measurementIntervalMinutes, {
       holidays: program.holidays, extraWorkdays: program.extraWorkdays, eventDays: eventDays[s]!,
     }));
 }

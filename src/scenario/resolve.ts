@@ -14,6 +14,7 @@ import { parseTimestamp } from '../time/parse.ts';
 import { assertTimeZone } from '../time/zone.ts';
 import { checkProblemSize } from './problem-size.ts';
 import { horizonGrid, stepAtOrAfter } from './horizon.ts';
+import { stepIndexOf } from '../time/grid.ts';
 import type { Scenario, SeriesRef, Site, Workload } from './schema/index.ts';
 
 /** A site with its series aligned to the grid. */
@@ -30,7 +31,14 @@ export interface ResolvedSite {
   weather?: AlignedWeather;
   /** Import limit per step, kW (overrides applied). */
   importLimitKW: Float64Array;
-  exportLimitKW: number;
+  /** Export limit per step, kW (the constant limit, lowered by the export-limit series where given). */
+  exportLimitKW: Float64Array;
+  /** Load series of the site, kW, in `spec.loads` order. */
+  loadsKW: Float64Array[];
+  /** Net-billing export price, currency/MWh (netBilling export only). */
+  exportPrice?: Float64Array;
+  /** Per tariff demand charge: 1 in announced system-peak steps (coincident charges only). */
+  coincidentSteps: Array<Float64Array | undefined>;
   /** Capacity-factor series given in the scenario, by renewable id (fraction). */
   renewableCapacityFactors: Map<string, Float64Array>;
 }
@@ -50,6 +58,17 @@ export interface ResolvedWorkload {
   arrivalShares?: number[];
 }
 
+/** Fleet-wide limits with sites as indices and the import cap as a series on the grid. */
+export interface ResolvedFleetLimits {
+  siteIndices: number[];
+  /** Most net grid import of these sites together per step, kW (undefined: no cap). */
+  importCapKW?: Float64Array;
+  /** Least direct-green share of their facility energy over the horizon, 0–1. */
+  directGreenShareMin?: number;
+  /** Most CO2 of their grid imports over the horizon, tonnes. */
+  co2BudgetTonnes?: number;
+}
+
 /** A scenario resolved against its files and catalogue. */
 export interface ResolvedScenario {
   scenario: Scenario;
@@ -61,6 +80,8 @@ export interface ResolvedScenario {
   grid: TimeGrid;
   sites: ResolvedSite[];
   workloads: ResolvedWorkload[];
+  /** The scenario's `fleet` section, when it has one. */
+  fleet?: ResolvedFleetLimits;
   seriesReports: AlignReport[];
   warnings: string[];
   /** Line and column of a JSON path in the scenario file (for errors raised by later stages). */
@@ -127,10 +148,11 @@ export function resolveScenario(
     if (dupRe.length) ref('SCENARIO_INVALID', `renewable id "${dupRe[0]}" is used more than once at site "${spec.id}"`, `${p}.renewables`);
     const series = spec.series;
     const price = series.price ? load(series.price, `${p}.series.price`, 'price', timeZone) : undefined;
-    if (spec.tariff.energy.type === 'spot' && !price) {
+    const tariff = spec.tariff;
+    if (tariff.energy.type === 'spot' && !price) {
       ref('SCENARIO_REFERENCE', `a spot tariff needs a price series: add series.price (e.g. { file: prices.csv, format: market-prices })`, `${p}.tariff.energy`);
     }
-    if (spec.tariff.export.type === 'spot' && !price) {
+    if (tariff.export.type === 'spot' && !price) {
       ref('SCENARIO_REFERENCE', `spot export pricing needs a price series at series.price`, `${p}.tariff.export`);
     }
     let carbonIntensity: Float64Array;
@@ -158,7 +180,7 @@ export function resolveScenario(
         warnings.push(`site "${spec.id}": the weather has no cloud cover, so solar "${r.id}" uses clear sky × a fixed clearness (see docs/model.md)`);
       }
     }
-    const cp = spec.tariff.energy.type === 'tou' ? spec.tariff.energy.criticalPeak : undefined;
+    const cp = tariff.energy.type === 'tou' ? tariff.energy.criticalPeak : undefined;
     if (cp?.minDailyMaxTemperatureC !== undefined && !weather) {
       ref('SCENARIO_REFERENCE', 'the critical-peak rule depends on temperature, so the site needs series.weather', `${p}.tariff.energy.criticalPeak.minDailyMaxTemperatureC`);
     }
@@ -173,6 +195,50 @@ export function resolveScenario(
       }
       for (let t = a; t < b; t++) importLimitKW[t] = Math.min(importLimitKW[t]!, o.importLimitMW * 1000);
     }
+    const exportLimitKW = new Float64Array(grid.steps).fill(spec.grid.exportLimitMW * 1000);
+    if (spec.grid.exportLimit) {
+      const series = load(spec.grid.exportLimit, `${p}.grid.exportLimit`, 'power', timeZone);
+      const constant = spec.grid.exportLimitMW > 0;
+      for (let t = 0; t < grid.steps; t++) exportLimitKW[t] = Math.max(0, constant ? Math.min(exportLimitKW[t]!, series[t]!) : series[t]!);
+    }
+    const loadsKW = spec.loads.map((l, j) => {
+      const kW = load(l.power, `${p}.loads[${j}].power`, 'power', timeZone);
+      for (let t = 0; t < grid.steps; t++) {
+        if (kW[t]! < 0) ref('SCENARIO_INVALID', `load "${l.id}" is negative (${kW[t]} kW) at step ${t}; a load draws power (model generation as a renewable or generator)`, `${p}.loads[${j}].power`);
+      }
+      return kW;
+    });
+    const dupLoad = duplicates(spec.loads.map((l) => l.id));
+    if (dupLoad.length) ref('SCENARIO_INVALID', `load id "${dupLoad[0]}" is used more than once at site "${spec.id}"`, `${p}.loads`);
+    const dupGen = duplicates(spec.generators.map((g) => g.id));
+    if (dupGen.length) ref('SCENARIO_INVALID', `generator id "${dupGen[0]}" is used more than once at site "${spec.id}"`, `${p}.generators`);
+    const x = tariff.export;
+    const exportPrice = x.type === 'netBilling' ? load(x.price, `${p}.tariff.export.price`, 'price', timeZone) : undefined;
+    if (x.type !== 'none' && !(spec.grid.exportLimitMW > 0) && !spec.grid.exportLimit) {
+      warnings.push(`site "${spec.id}" has an export tariff but no export limit (grid.exportLimitMW or grid.exportLimit): nothing is exported`);
+    }
+    if (tariff.twoPart && !(spec.grid.contractedCapacityKVA! > 0)) {
+      ref('SCENARIO_REFERENCE', 'a two-part tariff needs the contracted capacity: set grid.contractedCapacityKVA', `${p}.tariff.twoPart`);
+    }
+    const coincidentSteps = tariff.demandCharges.map((d, j) => {
+      const cp = d.coincident;
+      if (!cp) return undefined;
+      const cpPath = `${p}.tariff.demandCharges[${j}].coincident`;
+      if (cp.series) return load(cp.series, `${cpPath}.series`, 'dimensionless', timeZone);
+      const steps = new Float64Array(grid.steps);
+      let inside = 0;
+      cp.times!.forEach((text, k) => {
+        const ms = parseTimestamp(text, grid.timeZone);
+        if (!Number.isFinite(ms)) ref('SCENARIO_INVALID', `"${text}" is not a timestamp; use e.g. 2023-08-15T17:00 or 2023-08-15T17:00-05:00`, `${cpPath}.times[${k}]`);
+        const i = stepIndexOf(grid, ms);
+        if (i >= 0) {
+          steps[i] = 1;
+          inside++;
+        }
+      });
+      if (inside === 0 && cp.times!.length > 0) warnings.push(`${cpPath}: no system-peak time lies inside the horizon; the charge bills nothing`);
+      return steps;
+    });
     return {
       index,
       spec,
@@ -182,7 +248,10 @@ export function resolveScenario(
       gridRenewableShare,
       weather,
       importLimitKW,
-      exportLimitKW: spec.grid.exportLimitMW * 1000,
+      exportLimitKW,
+      loadsKW,
+      exportPrice,
+      coincidentSteps,
       renewableCapacityFactors,
     };
   });
@@ -247,5 +316,41 @@ export function resolveScenario(
     return out;
   });
 
-  return { scenario, file, baseDir, ...(policy ? { pathPolicy: policy } : {}), grid, sites, workloads, seriesReports: reports, warnings, locate };
+  const fleet = scenario.fleet ? resolveFleetLimits(scenario, grid, siteIndex, ref, warnings) : undefined;
+  return { scenario, file, baseDir, ...(policy ? { pathPolicy: policy } : {}), grid, sites, workloads, ...(fleet ? { fleet } : {}), seriesReports: reports, warnings, locate };
+}
+
+function resolveFleetLimits(
+  scenario: Scenario,
+  grid: TimeGrid,
+  siteIndex: Map<string, number>,
+  ref: (code: 'SCENARIO_REFERENCE' | 'SCENARIO_INVALID', message: string, path: string) => never,
+  warnings: string[],
+): ResolvedFleetLimits {
+  const f = scenario.fleet!;
+  const siteIndices = f.sites
+    ? f.sites.map((id, j) => siteIndex.get(id) ?? ref('SCENARIO_REFERENCE', `unknown site "${id}"; sites in this scenario: ${[...siteIndex.keys()].join(', ')}`, `fleet.sites[${j}]`))
+    : scenario.sites.map((_, i) => i);
+  if (new Set(siteIndices).size !== siteIndices.length) ref('SCENARIO_INVALID', 'a site is listed twice', 'fleet.sites');
+  const out: ResolvedFleetLimits = { siteIndices };
+  if (f.importCapOverrides.length > 0 && f.importCapMW === undefined) {
+    ref('SCENARIO_INVALID', 'importCapOverrides change the fleet import cap, so importCapMW (the cap outside those windows) is needed too', 'fleet.importCapMW');
+  }
+  if (f.importCapMW !== undefined) {
+    const cap = new Float64Array(grid.steps).fill(f.importCapMW * 1000);
+    for (const [j, o] of f.importCapOverrides.entries()) {
+      const op = `fleet.importCapOverrides[${j}]`;
+      const a = stepAtOrAfter(grid, o.from, `${op}.from`);
+      const b = stepAtOrAfter(grid, o.to, `${op}.to`);
+      if (b <= a) {
+        if (b === a && (a === 0 || a === grid.steps)) warnings.push(`${op} lies outside the horizon and has no effect`);
+        else ref('SCENARIO_INVALID', `window ends (${o.to}) before it starts (${o.from})`, op);
+      }
+      cap.fill(o.importCapMW * 1000, a, b);
+    }
+    out.importCapKW = cap;
+  }
+  if (f.directGreenShareMin !== undefined) out.directGreenShareMin = f.directGreenShareMin;
+  if (f.co2BudgetTonnes !== undefined) out.co2BudgetTonnes = f.co2BudgetTonnes;
+  return out;
 }

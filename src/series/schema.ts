@@ -40,6 +40,15 @@ export const MarketPriceSeriesRef = z
   .strictObject({ ...FileCommon, format: z.literal('market-prices') })
   .describe('Market price CSV: Datetime (UTC), Datetime (Local), Price (<currency>/MWh)');
 
+/** EIA "Wholesale Electricity Market Data" hub prices (ERCOT day-ahead hourly, real-time 15-minute). */
+export const EiaLmpSeriesRef = z
+  .strictObject({
+    ...FileCommon,
+    format: z.literal('eia-lmp'),
+    column: z.string().min(1).describe('Price column, e.g. "North LMP", or an ERCOT hub name such as HB_NORTH'),
+  })
+  .describe('EIA wholesale market CSV (3 title lines, UTC interval-ending timestamps, USD/MWh)');
+
 export const ElectricityMapsColumn = z.enum([
   'carbonIntensityDirect',
   'carbonIntensityLifecycle',
@@ -91,6 +100,7 @@ export const SeriesRef = z.union([
   CsvSeriesRef,
   MarketPriceSeriesRef,
   ElectricityMapsSeriesRef,
+  EiaLmpSeriesRef,
   ConstantSeriesRef,
   DailyProfileSeriesRef,
 ]);

@@ -34,7 +34,13 @@ export function measuredPowerKW(model: FleetModel, ledger: Ledger, measure: Powe
     const L = ledger.sites[s]!;
     const site = model.sites[s]!;
     for (let t = 0; t < n; t++) {
-      if (measure === 'grid') out[t]! += L.gridImportKW[t]! - L.gridExportKW[t]!;
+      if (measure === 'grid') {
+        out[t]! += L.gridImportKW[t]! - L.gridExportKW[t]!;
+        // a generator the program does not allow is counted as load: its output is no reduction
+        site.generators.forEach((g, j) => {
+          if (!g.drAllowed) out[t]! += L.generators[j]!.kW[t]!;
+        });
+      }
       else if (measure === 'facility') out[t]! += L.facilityKW[t]!;
       else if (measure === 'it') out[t]! += L.itKW[t]!;
       else {

@@ -40,7 +40,16 @@ function tariffText(t: Scenario['sites'][number]['tariff'], cur: string): string
     if (e.criticalPeak) parts.push(`critical peak +${fmt(e.criticalPeak.upliftOverPeak * 100)} % over peak in months ${e.criticalPeak.months.join(',')}${e.criticalPeak.minDailyMaxTemperatureC !== undefined ? ` on days ≥ ${e.criticalPeak.minDailyMaxTemperatureC} °C` : ''}`);
   }
   if (t.demandChargePerKWMonth) parts.push(`demand ${fmt(t.demandChargePerKWMonth)} ${cur}/kW-month`);
+  for (const d of t.demandCharges) {
+    const rate = d.tiers ? `${d.tiers.length} blocks` : Array.isArray(d.ratePerKWMonth) ? 'monthly rates' : `${fmt(Number(d.ratePerKWMonth ?? 0))} ${cur}/kW-month`;
+    const rules = [d.windows.length ? 'in its hours' : '', d.coincident ? 'at system peaks' : '', d.ratchet ? 'ratchet' : ''].filter(Boolean);
+    parts.push(`${d.name} ${rate}${rules.length ? ` (${rules.join(', ')})` : ''}`);
+  }
   if (t.capacityChargePerKVAMonth) parts.push(`capacity ${fmt(t.capacityChargePerKVAMonth)} ${cur}/kVA-month`);
+  if (t.twoPart) parts.push(`two-part: ${fmt(t.twoPart.capacityRatePerKVAMonth)} ${cur}/kVA-month or ${fmt(t.twoPart.demandRatePerKWMonth)} ${cur}/kW-month (${t.twoPart.basis})`);
+  if (t.fixedChargePerMonth) parts.push(`fixed ${fmt(t.fixedChargePerMonth)} ${cur}/month`);
+  if (t.fixedChargePerDay) parts.push(`fixed ${fmt(t.fixedChargePerDay)} ${cur}/day`);
+  if (t.minimumChargePerMonth) parts.push(`minimum ${fmt(t.minimumChargePerMonth)} ${cur}/month`);
   const x = t.export;
   if (x.type === 'spot') parts.push(`export at spot${x.multiplier !== 1 ? ` × ${x.multiplier}` : ''}`);
   else if (x.type === 'flat') parts.push(`export at ${fmt(x.pricePerMWh)} ${cur}/MWh`);
