@@ -2,11 +2,12 @@
  * The submitting side of the work queue, as a use case's dependency: a Redis location and the
  * store shared with the workers, checked at once (both must answer before a long run starts).
  */
+import { Queue } from 'bullmq';
 import type { SweepPoolFactory } from '../finance/sweep.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import type { PoolProgress } from '../workers/pool.ts';
-import { probeRedis } from './connection.ts';
+import { DEFAULT_QUEUE, probeRedis, redisOptions } from './connection.ts';
 import { parseRedisUrl, type RedisLocation } from './redis-url.ts';
 import { openSweepQueuePool } from './sweep-jobs.ts';
 
@@ -28,6 +29,8 @@ export interface WorkQueue {
   readonly store: Store;
   /** Runs a sweep's points on the queue (a use case's `sweepPool` dependency). */
   readonly sweepPool: SweepPoolFactory;
+  /** Workers connected to the queue now. */
+  workers(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -50,6 +53,14 @@ export async function openWorkQueue(opts: WorkQueueOptions): Promise<WorkQueue> 
         },
         data,
       ),
+    async workers() {
+      const q = new Queue(opts.queueName ?? DEFAULT_QUEUE, { connection: redisOptions(redis) });
+      try {
+        return await q.getWorkersCount();
+      } finally {
+        await q.close();
+      }
+    },
     close: () => store.close(),
   };
 }

@@ -197,6 +197,7 @@ describe.skipIf(skip !== undefined)('a design sweep on worker processes through 
       sweep.child.kill('SIGINT');
       expect(await sweep.exit).toBe(130);
       expect(sweep.err).toMatch(/cancelled/);
+      expect(sweep.err).toMatch(/no worker is connected to redis:\/\/127\.0\.0\.1:\d+ yet/);
       expect(await queue.getWaitingCount()).toBe(0);
     } finally {
       await queue.close();

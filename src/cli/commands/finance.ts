@@ -51,6 +51,9 @@ Examples:
       const queue: WorkQueue | undefined =
         queueUrl !== undefined && options.sweep !== undefined ? await openWorkQueue({ queue: queueUrl, db: storeLocation(db, 'the workers read the scenario and write results there') }) : undefined;
       try {
+        if (queue && (await queue.workers()) === 0) {
+          io.err(`no worker is connected to ${queue.redis.display} yet: the sweep's points wait until one starts (wattshift worker --queue ${queue.redis.display} --db <the same store>)\n`);
+        }
         const bar = progressBar('finance', !opts.json);
         const deps = cliDeps(io, bar);
         if (queue) deps.sweepPool = queue.sweepPool;

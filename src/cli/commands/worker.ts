@@ -23,8 +23,8 @@ export function registerWorker(program: Command, io: Io): void {
       `
 A worker reads scenarios from the store by their content address and writes each job's result
 there; on one machine a SQLite file shared with the submitter will do, across machines use
-PostgreSQL. Ctrl-C stops taking jobs and finishes the ones in hand; a worker killed outright
-gives its jobs to other workers after --lock-ms.
+PostgreSQL. Ctrl-C or SIGTERM stops taking jobs and finishes the ones in hand; a worker
+killed outright gives its jobs to other workers after --lock-ms.
 
 Examples:
   $ redis-server --port 6390 --bind 127.0.0.1 --daemonize yes
@@ -32,21 +32,42 @@ Examples:
   $ wattshift finance examples/texas-single-site.yaml --sweep "storage.energyMWh=0..200:50" \\
       --queue redis://127.0.0.1:6390 --db sweeps.db --json`,
     )
-    .action(async (opts: { queue: string; db?: string; concurrency?: string; lockMs: string; log?: boolean }) => {
-      const summary = await runWorker({
-        queue: opts.queue,
-        db: storeLocation(opts.db, 'the worker reads scenarios and writes results there'),
-        lockMs: opts.lockMs,
-        ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
-        ...(io.signal ? { signal: io.signal } : {}),
-        onReady: (w) => io.err(`worker ${w.id}: ${w.concurrency} at once, queue ${w.redis.display}, store ${w.store}; Ctrl-C to stop\n`),
-        onEvent: (e) => {
-          if (e.type === 'redis-error') io.err(`redis: ${e.message}\n`);
-          else if (opts.log && e.type === 'completed') io.err(`${e.name} ${e.jobId} done in ${Math.round(e.ms)} ms${e.written ? '' : ' (already stored)'}\n`);
-          else if (opts.log && e.type === 'skipped') io.err(`${e.name} ${e.jobId} already done\n`);
-          else if (e.type === 'failed') io.err(`${e.name} ${e.jobId} try ${e.attempt} failed${e.final ? ' (last try)' : ''}: ${e.message}\n`);
-        },
-      });
-      io.err(`worker ${summary.id} stopped: ${summary.completed} jobs done, ${summary.failed} tries failed\n`);
+    .action(async (opts: WorkerFlags) => {
+      // Ctrl-C, or SIGTERM from a service manager: finish the jobs in hand, then stop
+      const stop = new AbortController();
+      const onStop = () => stop.abort();
+      io.signal?.addEventListener('abort', onStop, { once: true });
+      if (io.signal) process.once('SIGTERM', onStop);
+      try {
+        await work(io, opts, stop.signal);
+      } finally {
+        process.removeListener('SIGTERM', onStop);
+      }
     });
+}
+
+interface WorkerFlags {
+  queue: string;
+  db?: string;
+  concurrency?: string;
+  lockMs: string;
+  log?: boolean;
+}
+
+async function work(io: Io, opts: WorkerFlags, signal: AbortSignal): Promise<void> {
+  const summary = await runWorker({
+    queue: opts.queue,
+    db: storeLocation(opts.db, 'the worker reads scenarios and writes results there'),
+    lockMs: opts.lockMs,
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    signal,
+    onReady: (w) => io.err(`worker ${w.id}: ${w.concurrency} at once, queue ${w.redis.display}, store ${w.store}; Ctrl-C to stop\n`),
+    onEvent: (e) => {
+      if (e.type === 'redis-error') io.err(`redis: ${e.message}\n`);
+      else if (opts.log && e.type === 'completed') io.err(`${e.name} ${e.jobId} done in ${Math.round(e.ms)} ms${e.written ? '' : ' (already stored)'}\n`);
+      else if (opts.log && e.type === 'skipped') io.err(`${e.name} ${e.jobId} already done\n`);
+      else if (e.type === 'failed') io.err(`${e.name} ${e.jobId} try ${e.attempt} failed${e.final ? ' (last try)' : ''}: ${e.message}\n`);
+    },
+  });
+  io.err(`worker ${summary.id} stopped: ${summary.completed} jobs done, ${summary.failed} tries failed\n`);
 }
