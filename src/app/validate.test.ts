@@ -40,7 +40,7 @@ describe('validate --json on bad input', () => {
     expect(r.code).toBe(2);
     const j = JSON.parse(r.out);
     expect(j).toEqual({ ok: false, code: 'FILE_NOT_FOUND', errors: [expect.objectContaining({ code: 'FILE_NOT_FOUND', file: join(tmp, 'missing.yaml') })] });
-    expect(r.err).toContain('cannot read scenario file');
+    expect(r.err).toContain('does not exist');
   });
 
   it('prints one JSON document per problem pass for a schema error', async () => {
