@@ -21,9 +21,9 @@ if (skip) console.warn(`skipping the distributed sweep tests: ${skip}`);
 const SCENARIO = 'examples/phoenix-2025.yaml';
 const SWEEP = 'finance.discountRate=0.01..0.20:0.01;it.A100.gpus=200..245:5';
 const POINTS = 200;
-// the failure tests use the first half of the rates (100 points) to keep the suite short
-const SMALL_SWEEP = 'finance.discountRate=0.01..0.10:0.01;it.A100.gpus=200..245:5';
-const SMALL_POINTS = 100;
+// the failure tests use the first 6 rates (60 points) to keep the suite short
+const SMALL_SWEEP = 'finance.discountRate=0.01..0.06:0.01;it.A100.gpus=200..245:5';
+const SMALL_POINTS = 60;
 
 interface Proc {
   child: ChildProcess;
@@ -147,8 +147,8 @@ describe.skipIf(skip !== undefined)('a design sweep on worker processes through 
       procs.push(victim, survivor);
       const sweep = sweepWithQueue(redis.url, db, SMALL_SWEEP);
       procs.push(sweep);
-      // it takes jobs back to back: after its 15th, it is in the middle of the next one
-      await until('the victim to finish 15 points', () => doneLines(victim) >= 15);
+      // it takes jobs back to back: after its 10th, it is in the middle of the next one
+      await until('the victim to finish 10 points', () => doneLines(victim) >= 10);
       victim.child.kill('SIGKILL');
       expect(await sweep.exit, sweep.err).toBe(0);
       expect(answer(sweep.out)).toEqual(small);
@@ -172,7 +172,7 @@ describe.skipIf(skip !== undefined)('a design sweep on worker processes through 
       procs.push(...workers);
       const sweep = sweepWithQueue(redis.url, db, SMALL_SWEEP);
       procs.push(sweep);
-      await until('30 points', () => workers.reduce((a, w) => a + doneLines(w), 0) >= 30);
+      await until('20 points', () => workers.reduce((a, w) => a + doneLines(w), 0) >= 20);
       await redis.stop({ crash: true });
       await new Promise((r) => setTimeout(r, 1_000));
       await redis.start();
