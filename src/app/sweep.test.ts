@@ -20,7 +20,7 @@ describe('runSweep', () => {
     // the same design discounted at a higher rate is worth less
     expect(r.json.points[1]!.metrics!.npv).toBeLessThan(r.json.points[0]!.metrics!.npv);
     expect(r.json.ranking).toEqual([0, 1]);
-    expect(r.text).toContain('Sweep: 2 points, 0 worker threads');
+    expect(r.text).toContain('Sweep: 2 points, 0 workers');
     const [csv] = await r.files();
     expect(csv!.name).toBe('sweep.csv');
     expect(fileText(csv!).trim().split('\n')).toHaveLength(3);

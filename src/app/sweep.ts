@@ -74,6 +74,7 @@ export async function evaluatePreparedSweep(scenario: LoadedScenario, p: Prepare
     base: scenario.resolved,
     solverFactory: deps.solverFactory,
     signal: deps.signal,
+    ...(deps.sweepPool ? { pool: deps.sweepPool } : {}),
     onProgress: (d, n) => deps.progress?.(from + (1 - from) * (d / n), `point ${d}/${n}`),
   });
 }
@@ -99,7 +100,7 @@ export async function runSweep(input: SweepInput, deps: UseCaseDeps): Promise<Sw
 export function sweepText(sweep: SweepResult, cur: string): string {
   const out: string[] = [];
   const best = sweep.ranking.slice(0, 5).map((i) => sweep.points[i]!);
-  out.push(`\nSweep: ${sweep.points.length} points, ${sweep.workers} worker threads, ${num(sweep.elapsedMs / 1000, 1)} s; best by NPV\n`);
+  out.push(`\nSweep: ${sweep.points.length} points, ${sweep.workers} workers, ${num(sweep.elapsedMs / 1000, 1)} s; best by NPV\n`);
   out.push(
     table(
       [

@@ -3,6 +3,7 @@
  * cancellation) and the shape of what comes back (the JSON document, the text summary and the
  * output files as values).
  */
+import type { SweepPoolFactory } from '../finance/sweep.ts';
 import type { SolverFactory } from '../optimize/solver-factory.ts';
 
 /** Reports progress as a fraction 0–1 of the whole run, with the phase it is in. */
@@ -16,6 +17,11 @@ export interface UseCaseDeps {
   progress?: ProgressReporter;
   /** Aborting it stops the run between stages, windows or points with a CancelledError. */
   signal?: AbortSignal;
+  /**
+   * Where design-sweep points run (e.g. the work queue on Redis: src/queue); unset: worker
+   * threads in this process (`workers` option).
+   */
+  sweepPool?: SweepPoolFactory;
 }
 
 /**

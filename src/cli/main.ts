@@ -19,6 +19,7 @@ import { registerSimulate } from './commands/simulate.ts';
 import { registerTariff } from './commands/tariff.ts';
 import { registerToken } from './commands/token.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerWorker } from './commands/worker.ts';
 
 
 /** File-system errors that mean "this output location cannot be written". */
@@ -72,6 +73,7 @@ WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million l
   registerTariff(program, io);
   registerServe(program, io);
   registerToken(program, io);
+  registerWorker(program, io);
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     for (const cmd of [c, ...c.commands]) for (const o of cmd.options) if (o.long === '--out') refuseEmpty(o);

@@ -157,7 +157,7 @@ function sweepHtml(s: SweepResult, currency: string): string {
       const m = p.metrics!;
       return [i + 1, p.index + 1, ...p.values.map(String), m.npv / 1e6, m.irr === null ? null : m.irr * 100, m.paybackYears, m.lcocPerGpuHour, m.capexTotal / 1e6, m.pue, m.directGreenRatio * 100];
     }),
-    { caption: `Best ${top.length} of ${s.points.length} points by NPV (${s.policy} policy, ${s.workers} worker threads, ${formatNumber(s.elapsedMs / 1000, 1)} s)` },
+    { caption: `Best ${top.length} of ${s.points.length} points by NPV (${s.policy} policy, ${s.workers} workers, ${formatNumber(s.elapsedMs / 1000, 1)} s)` },
   );
   const fail = failed.length > 0 ? details(`${failed.length} points could not be evaluated`, textList(failed.map((p) => `point ${p.index + 1} (${p.values.join(', ')}): ${p.error}`))) : '';
   const chart = ok.length > 0 ? chartFigure(sweepChart(s, currency), `Every point is a full simulation with the ${s.policy} policy, then valued. Spec: ${s.spec}`) : '<p class="muted">No point could be evaluated.</p>';

@@ -49,7 +49,15 @@ export interface SweepOptions {
   base?: ResolvedScenario;
   /** Stops the sweep between points and terminates its workers (a CancelledError). */
   signal?: AbortSignal;
+  /**
+   * Makes the pool the points run on (e.g. a queue on Redis with workers on other machines);
+   * default: `workers` worker threads in this process. `workers` is then ignored.
+   */
+  pool?: SweepPoolFactory;
 }
+
+/** Makes the pool a sweep's points run on, given what every point needs. */
+export type SweepPoolFactory = (data: SweepPoolData) => Promise<WorkPool<SweepJob, SweepJobResult>>;
 
 /** Parses and checks a spec against the scenario (fails fast on bad specs). */
 export function prepareSweep(scenario: string | SweepScenario, specText: string): SweepSpec {
@@ -66,11 +74,16 @@ export async function sweepDesigns(scenario: string | SweepScenario, specText: s
   const policy = options.policy ?? 'naive';
   const points = sweepPoints(spec);
   const results: SweepPointResult[] = points.map((values, index) => ({ index, values, metrics: null, error: null }));
-  const n = Math.max(0, Math.min(options.workers ?? availableParallelism(), points.length));
+  let n = Math.max(0, Math.min(options.workers ?? availableParallelism(), points.length));
   let done = 0;
   const progress = () => options.onProgress?.(++done, points.length);
   throwIfCancelled(options.signal, 'before the sweep');
-  if (n === 0) {
+  const data: SweepPoolData = { scenario: source, spec: specText, policy };
+  if (options.pool) {
+    const pool = await options.pool(data);
+    n = pool.size;
+    await runPool(pool, results, progress, options.signal);
+  } else if (n === 0) {
     const ev = new PointEvaluator(source, spec, policy, { base: options.base, solverFactory: options.solverFactory, signal: options.signal });
     for (const r of results) {
       try {
@@ -82,7 +95,8 @@ export async function sweepDesigns(scenario: string | SweepScenario, specText: s
       progress();
     }
   } else {
-    await runPool(n, { scenario: source, spec: specText, policy }, results, progress, options.signal);
+    const pool = new ThreadWorkPool<SweepJob, SweepJobResult, SweepPoolData>({ entry: new URL('./sweep-job.ts', import.meta.url), size: n, data });
+    await runPool(pool, results, progress, options.signal);
   }
   const ranking = results.filter((r) => r.metrics).sort((a, b) => b.metrics!.npv - a.metrics!.npv).map((r) => r.index);
   return {
@@ -96,9 +110,8 @@ export async function sweepDesigns(scenario: string | SweepScenario, specText: s
   };
 }
 
-/** Evaluates the points in a pool of worker threads; the first internal error (or a cancel) stops the rest. */
-async function runPool(n: number, data: SweepPoolData, results: SweepPointResult[], progress: () => void, signal?: AbortSignal): Promise<void> {
-  const pool: WorkPool<SweepJob, SweepJobResult> = new ThreadWorkPool<SweepJob, SweepJobResult, SweepPoolData>({ entry: new URL('./sweep-job.ts', import.meta.url), size: n, data });
+/** Evaluates the points on a pool (then closes it); the first internal error (or a cancel) stops the rest. */
+async function runPool(pool: WorkPool<SweepJob, SweepJobResult>, results: SweepPointResult[], progress: () => void, signal?: AbortSignal): Promise<void> {
   const stop = () => pool.cancel();
   signal?.addEventListener('abort', stop, { once: true });
   try {

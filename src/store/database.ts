@@ -127,6 +127,23 @@ export interface TokensTable {
   revoked_at_ms: number | null;
 }
 
+/** The result of a job run on the work queue, written once (the first write wins). */
+export interface QueueResultsTable {
+  /** The queue's job id. */
+  job_id: string;
+  /** The batch the job belongs to (e.g. one sweep), for reading and removing together. */
+  batch: string;
+  /** 'succeeded' or 'failed' (failed: every try failed; `error_json` says why). */
+  status: string;
+  result_json: string | null;
+  error_json: string | null;
+  /** Tries made when the result was written. */
+  attempts: number;
+  /** Id of the worker that wrote it. */
+  worker: string | null;
+  finished_at_ms: number;
+}
+
 /** Every table of the store. */
 export interface Database {
   wattshift_migrations: MigrationsTable;
@@ -139,6 +156,7 @@ export interface Database {
   ledger_sites: LedgerSitesTable;
   ledger_chunks: LedgerChunksTable;
   tokens: TokensTable;
+  queue_results: QueueResultsTable;
 }
 
 /** A Kysely handle on the store's tables: the database or a transaction. */

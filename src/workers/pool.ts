@@ -3,6 +3,7 @@
  * implementation runs a module's default export in worker threads (tinypool); a queue on Redis
  * (BullMQ) can implement the same interface for workers on other machines.
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
@@ -49,7 +50,7 @@ export class ThreadWorkPool<J, R, D = unknown> implements WorkPool<J, R> {
   readonly size: number;
   private readonly pool: Tinypool;
   private readonly onProgress: ((p: PoolProgress) => void) | undefined;
-  private all = new AbortController();
+  private all = ThreadWorkPool.controller();
   private counts: PoolProgress = { submitted: 0, completed: 0, failed: 0, pending: 0 };
 
   constructor(options: ThreadWorkPoolOptions<D>) {
@@ -65,6 +66,13 @@ export class ThreadWorkPool<J, R, D = unknown> implements WorkPool<J, R> {
       maxThreads: this.size,
       isolateWorkers: false,
     });
+  }
+
+  /** Every pending job listens to this one signal: no listener limit (a sweep submits thousands). */
+  private static controller(): AbortController {
+    const c = new AbortController();
+    setMaxListeners(0, c.signal);
+    return c;
   }
 
   submit(job: J, options: { signal?: AbortSignal } = {}): Promise<R> {
@@ -96,7 +104,7 @@ export class ThreadWorkPool<J, R, D = unknown> implements WorkPool<J, R> {
 
   cancel(): void {
     this.all.abort();
-    this.all = new AbortController();
+    this.all = ThreadWorkPool.controller();
   }
 
   async close(): Promise<void> {

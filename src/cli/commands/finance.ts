@@ -5,9 +5,11 @@
  */
 import type { Command } from 'commander';
 import { policyNames, runFinance } from '../../app/index.ts';
+import { openWorkQueue, type WorkQueue } from '../../queue/work-queue.ts';
 import type { Io } from '../io.ts';
 import { progressBar } from '../progress.ts';
 import { cliDeps, finish } from '../run.ts';
+import { DB_OPTION_HELP, storeLocation } from '../store-option.ts';
 
 const SWEEP_HELP = `
 Sweep grammar (--sweep):
@@ -25,6 +27,8 @@ export function registerFinance(program: Command, io: Io): void {
     .option('--sweep <spec>', 'design sweep, e.g. "storage.energyMWh=0,50,100;cooling.archetype=air,immersion"')
     .option('--policy <name>', `policy for the year and every sweep point (${policyNames().join(', ')})`, 'naive')
     .option('--workers <n>', 'worker threads for the sweep (default: available cores; 0 = this thread)')
+    .option('--queue <url>', 'run the sweep\'s points on `wattshift worker` processes through this Redis server, e.g. redis://127.0.0.1:6379')
+    .option('--db <location>', `with --queue: the store shared with the workers; ${DB_OPTION_HELP}`)
     .option('--out <dir>', 'write finance.json, cashflows.csv, sweep.csv (with --sweep) and report.html here')
     .option('--no-dr', "do not replay the scenario's grid programs for DR revenue")
     .option('--json', 'print only the result as JSON (no progress, no tables)')
@@ -37,12 +41,27 @@ Examples:
   $ wattshift finance examples/china-fleet.yaml --out out/china-finance
   $ wattshift finance examples/texas-single-site.yaml --json | jq '.lines[] | {id, paybackMonths}'
   $ wattshift finance examples/texas-single-site.yaml --out out/texas-sweep \\
-      --sweep "storage.energyMWh=0,50,100;renewables.solar.capacityMW=0,30,60;cooling.archetype=air,cold-plate,immersion"`,
+      --sweep "storage.energyMWh=0,50,100;renewables.solar.capacityMW=0,30,60;cooling.archetype=air,cold-plate,immersion"
+  $ wattshift finance examples/texas-single-site.yaml --sweep "storage.energyMWh=0..200:50" \\
+      --queue redis://127.0.0.1:6390 --db sweeps.db --json     # points run by \`wattshift worker\` (docs/scale-out.md)`,
     )
-    .action(async (file: string, opts: { sweep?: string; policy: string; workers?: string; out?: string; json?: boolean; dr?: boolean }) => {
-      const bar = progressBar('finance', !opts.json);
-      const result = await runFinance({ ...opts, scenario: { file } }, cliDeps(io, bar));
-      bar.done();
-      await finish(io, result, opts);
+    .action(async (file: string, opts: { sweep?: string; policy: string; workers?: string; queue?: string; db?: string; out?: string; json?: boolean; dr?: boolean }) => {
+      const { queue: queueUrl, db, ...options } = opts;
+      // both Redis and the store must answer before the (long) base year starts
+      const queue: WorkQueue | undefined =
+        queueUrl !== undefined && options.sweep !== undefined ? await openWorkQueue({ queue: queueUrl, db: storeLocation(db, 'the workers read the scenario and write results there') }) : undefined;
+      try {
+        if (queue && (await queue.workers()) === 0) {
+          io.err(`no worker is connected to ${queue.redis.display} yet: the sweep's points wait until one starts (wattshift worker --queue ${queue.redis.display} --db <the same store>)\n`);
+        }
+        const bar = progressBar('finance', !opts.json);
+        const deps = cliDeps(io, bar);
+        if (queue) deps.sweepPool = queue.sweepPool;
+        const result = await runFinance({ ...options, scenario: { file } }, deps);
+        bar.done();
+        await finish(io, result, opts);
+      } finally {
+        await queue?.close();
+      }
     });
 }
