@@ -144,6 +144,8 @@ export function prepareSubproblem(ctx: SubproblemContext, task: SubproblemTask):
     maxPoints: task.settings.maxPoints,
     holdStorageEnd: task.settings.holdStorageEnd,
     sites: task.sites,
+    // plans are mixed by weight: binaries of tariff rules would not survive the mix, so they stay relaxed
+    integers: 'relax',
   };
   const tv = dense(task.terminalValuePerGpuHour);
   if (tv) o.terminalValuePerGpuHour = tv;
