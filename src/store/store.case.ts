@@ -15,7 +15,7 @@ import type { ScratchDatabases } from '../../test/helpers/databases.ts';
 import { ledgerBits, makeLedger } from '../../test/helpers/ledger-fixture.ts';
 import { makeBundle } from './bundle.ts';
 import { isStoreError, type StoreErrorCode } from './errors.ts';
-import { init } from './migrations/0001-init.ts';
+import { MIGRATIONS } from './migrations/index.ts';
 import type { Migration } from './migrations/types.ts';
 import { openStore } from './open.ts';
 import type { Store } from './store.ts';
@@ -75,8 +75,11 @@ export function runStoreCases(dialect: DialectName, make: () => Promise<ScratchD
   });
 
   describe('migrations', () => {
+    // every migration this build knows, then one a later build would add
+    const known = [...MIGRATIONS];
+    const last = known.length;
     const extra: Migration = {
-      version: 2,
+      version: last + 1,
       name: 'test-extra',
       async up(db) {
         await db.schema.createTable('test_extra').addColumn('id', 'text', (c) => c.primaryKey()).execute();
@@ -86,39 +89,40 @@ export function runStoreCases(dialect: DialectName, make: () => Promise<ScratchD
     it('migrates a new database once, reopens it unchanged, adds a later migration, refuses newer or different schemas and rolls back a failing one', async () => {
       const loc = await dbs.create();
       const a = await openStore(loc);
-      expect(a.migrations).toEqual({ applied: [1], version: 1 });
-      const rows = await a.db.selectFrom('wattshift_migrations').selectAll().execute();
-      expect(rows.map((r) => [r.version, r.name])).toEqual([[1, 'init']]);
+      expect(a.migrations).toEqual({ applied: known.map((m) => m.version), version: last });
+      const rows = await a.db.selectFrom('wattshift_migrations').selectAll().orderBy('version').execute();
+      expect(rows.map((r) => [r.version, r.name])).toEqual(known.map((m) => [m.version, m.name]));
+      expect(rows[0]).toMatchObject({ version: 1, name: 'init' });
       await a.close();
       const b = await openStore(loc);
-      expect(b.migrations).toEqual({ applied: [], version: 1 });
+      expect(b.migrations).toEqual({ applied: [], version: last });
       await b.close();
 
-      // a later version of wattshift adds a table with migration 2
-      const c = await openStore(loc, { migrations: [init, extra] });
-      expect(c.migrations.applied).toEqual([2]);
+      // a later version of wattshift adds a table with the next migration
+      const c = await openStore(loc, { migrations: [...known, extra] });
+      expect(c.migrations.applied).toEqual([last + 1]);
       await c.db.insertInto('test_extra' as never).values({ id: 'x' } as never).execute();
       await c.close();
 
       // … after which this version refuses the database, saying why
       const err = await openStore(loc).catch((e: unknown) => e);
       expect(isStoreError(err, 'SCHEMA_TOO_NEW')).toBe(true);
-      expect((err as Error).message).toMatch(/schema version 2 \(test-extra\).*knows versions up to 1; upgrade wattshift/);
-      // … and so does a build whose migration 2 is a different one
-      expect(await codeOf(() => openStore(loc, { migrations: [init, { ...extra, name: 'something-else' }] }))).toBe('SCHEMA_MISMATCH');
+      expect((err as Error).message).toMatch(new RegExp(`schema version ${last + 1} \\(test-extra\\).*knows versions up to ${last}; upgrade wattshift`));
+      // … and so does a build whose next migration is a different one
+      expect(await codeOf(() => openStore(loc, { migrations: [...known, { ...extra, name: 'something-else' }] }))).toBe('SCHEMA_MISMATCH');
 
       // a migration that fails half-way leaves neither its table nor its record
       const broken: Migration = {
-        version: 3,
+        version: last + 2,
         name: 'broken',
         async up(db) {
           await db.schema.createTable('half_done').addColumn('id', 'text').execute();
           throw new Error('migration failed on purpose');
         },
       };
-      await expect(openStore(loc, { migrations: [init, extra, broken] })).rejects.toThrow('migration failed on purpose');
-      const d = await openStore(loc, { migrations: [init, extra] });
-      expect(d.migrations).toEqual({ applied: [], version: 2 });
+      await expect(openStore(loc, { migrations: [...known, extra, broken] })).rejects.toThrow('migration failed on purpose');
+      const d = await openStore(loc, { migrations: [...known, extra] });
+      expect(d.migrations).toEqual({ applied: [], version: last + 1 });
       await expect(d.db.selectFrom('half_done' as never).selectAll().execute()).rejects.toThrow();
       await d.close();
     });
@@ -129,7 +133,7 @@ export function runStoreCases(dialect: DialectName, make: () => Promise<ScratchD
     it.runIf(dialect === 'postgres')('two pools opening a new database at once apply the migrations exactly once', async () => {
       const loc = await dbs.create();
       const [a, b] = await Promise.all([openStore(loc), openStore(loc)]);
-      expect([...a.migrations.applied, ...b.migrations.applied]).toEqual([1]);
+      expect([...a.migrations.applied, ...b.migrations.applied].sort((x, y) => x - y)).toEqual(known.map((m) => m.version));
       await Promise.all([a.close(), b.close()]);
     });
   });

@@ -3,9 +3,10 @@
  * Migration with the next version and list it here; never edit one that has shipped.
  */
 import { init } from './0001-init.ts';
+import { openadr } from './0002-openadr.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
 
 /** The migrations this version of wattshift knows, by ascending version. */
-export const MIGRATIONS: readonly Migration[] = [init];
+export const MIGRATIONS: readonly Migration[] = [init, openadr];
