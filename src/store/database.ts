@@ -194,8 +194,12 @@ export interface OadrReportsTable extends OadrObjectColumns {
 /** OpenADR subscriptions, with their delivery health. */
 export interface OadrSubscriptionsTable extends OadrObjectColumns {
   client_id: string;
+  /** 'bl' or 'ven': what the subscriber may see. */
+  client_role: string;
   client_name: string;
   program_id: string | null;
+  /** Object types it listens to: ' EVENT REPORT '. */
+  object_types: string;
   status: string;
   failures: number;
   broken_at_ms: number | null;
