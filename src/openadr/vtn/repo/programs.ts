@@ -1,5 +1,4 @@
 /** Programs: created and changed by business logic; read by VENs when untargeted or targeted at them. */
-import { sql } from 'kysely';
 import type { Db } from '../../../store/database.ts';
 import { newId } from '../../../store/ids.ts';
 import type { Principal } from '../auth/scopes.ts';
@@ -67,17 +66,39 @@ export class ProgramRepository {
     });
   }
 
+  /**
+   * Deletes the program with its events and their reports (the spec lists no 409 for
+   * deleteProgram), each deletion notified.
+   */
   async delete(id: string): Promise<OadrObject> {
     return this.ctx.change(async (trx) => {
       const row = await trx.selectFrom('oadr_programs').select('body_json').where('id', '=', id).executeTakeFirst();
       if (!row) throw notFound('program', id);
-      const events = await trx.selectFrom('oadr_events').select(sql<number>`count(*)`.as('n')).where('program_id', '=', id).executeTakeFirstOrThrow();
-      if (Number(events.n) > 0) throw conflict(`program ${id} still has ${Number(events.n)} event(s); delete them first`);
       const obj = parseBody(row.body_json);
       const targets = await readTargets(trx, 'PROGRAM', id);
-      await trx.deleteFrom('oadr_programs').where('id', '=', id).execute().catch(constraintAsConflict);
-      await deleteTargets(trx, 'PROGRAM', [id]);
-      return { result: obj, changes: [change('DELETE', obj, targets)] };
+      const changes: Change[] = [];
+      const events = await trx.selectFrom('oadr_events').select(['id', 'body_json']).where('program_id', '=', id).orderBy('created_at_ms').orderBy('id').execute();
+      for (const e of events) {
+        const reports = await trx.selectFrom('oadr_reports').select(['body_json', 'client_id']).where('event_id', '=', e.id).execute();
+        for (const r of reports) changes.push({ objectType: 'REPORT', operation: 'DELETE', object: parseBody(r.body_json), programId: id, targets: [], ownerClientId: r.client_id, venId: null });
+        const own = await readTargets(trx, 'EVENT', e.id);
+        changes.push({ objectType: 'EVENT', operation: 'DELETE', object: parseBody(e.body_json), programId: id, targets: own.length ? own : targets, ownerClientId: null, venId: null });
+      }
+      changes.push(change('DELETE', obj, targets));
+      return {
+        result: obj,
+        changes,
+        after: async () => {
+          const ids = events.map((e) => e.id);
+          if (ids.length) {
+            await trx.deleteFrom('oadr_reports').where('event_id', 'in', ids).execute();
+            await deleteTargets(trx, 'EVENT', ids);
+            await trx.deleteFrom('oadr_events').where('program_id', '=', id).execute();
+          }
+          await trx.deleteFrom('oadr_programs').where('id', '=', id).execute();
+          await deleteTargets(trx, 'PROGRAM', [id]);
+        },
+      };
     });
   }
 
