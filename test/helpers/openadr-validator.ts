@@ -89,7 +89,7 @@ export function specValidator(): Promise<OpenAPIBackend> {
       definition: convertExclusive(structuredClone(openAdrSpec())) as never,
       strict: false,
       validate: true,
-      quick: false,
+      quick: true,
       coerceTypes: true,
       ajvOpts: { strict: false, logger: false },
       customizeAjv: (ajv) => {
