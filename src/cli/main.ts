@@ -15,6 +15,7 @@ import { registerSchema } from './commands/schema.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerToken } from './commands/token.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerVtn } from './commands/vtn.ts';
 
 
 /** File-system errors that mean "this output location cannot be written". */
@@ -61,6 +62,7 @@ WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million l
   registerFinance(program, io);
   registerGridProgramCommands(program, io);
   registerToken(program, io);
+  registerVtn(program, io);
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     for (const o of c.options) if (o.long === '--out') refuseEmpty(o);
