@@ -66,6 +66,17 @@ function mendObjectType(name: 'ven' | 'resource', request: 'BlVenRequest' | 'BlR
 
 /** The patches, in the order they are applied. */
 export const SPEC_PATCHES: readonly SpecPatch[] = [
+  // first: the ven patch copies BlVenRequest, which must already be mended
+  {
+    id: 'stray-dash',
+    description:
+      'BlVenRequest.properties.targets has `default: null          -`: a stray "-" turns the default into the string "null          -" (spec-driven mock servers return it as the targets of a ven). Patched: default null.',
+    apply(doc) {
+      const targets = obj(obj(obj(schemas(doc).BlVenRequest, 'BlVenRequest').properties, 'BlVenRequest.properties').targets, 'BlVenRequest.properties.targets');
+      if (typeof targets.default !== 'string' || !/^null\s+-$/.test(targets.default)) throw new Error('OpenADR spec: BlVenRequest.targets.default is no longer the stray "null -"; the patch no longer fits this file');
+      targets.default = null;
+    },
+  },
   {
     id: 'ven-object-type',
     description:
@@ -87,16 +98,6 @@ export const SPEC_PATCHES: readonly SpecPatch[] = [
       const scopes = obj(flow.scopes, 'clientCredentials.scopes');
       if ('read_bl' in scopes) throw new Error('OpenADR spec: read_bl is already declared; the patch is no longer needed');
       scopes.read_bl = 'BL can read notifier topics of all events, reports, subscriptions, vens and resources';
-    },
-  },
-  {
-    id: 'stray-dash',
-    description:
-      'BlVenRequest.properties.targets has `default: null          -`: a stray "-" turns the default into the string "null          -" (spec-driven mock servers return it as the targets of a ven). Patched: default null.',
-    apply(doc) {
-      const targets = obj(obj(obj(schemas(doc).BlVenRequest, 'BlVenRequest').properties, 'BlVenRequest.properties').targets, 'BlVenRequest.properties.targets');
-      if (typeof targets.default !== 'string' || !/^null\s+-$/.test(targets.default)) throw new Error('OpenADR spec: BlVenRequest.targets.default is no longer the stray "null -"; the patch no longer fits this file');
-      targets.default = null;
     },
   },
 ];
