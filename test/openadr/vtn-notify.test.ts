@@ -1,6 +1,7 @@
 /**
  * Notifications over real sockets (SQLite): webhook delivery with the callback's bearer token,
- * a slow webhook (time-out, then retry), a failing one (back-off, then broken), no redirects,
+ * a slow webhook (time-out, then retry; a hanging one holds up neither the API nor other
+ * subscribers), a failing one (back-off, then broken), no redirects,
  * the callback policy (refused at subscription and at connection); MQTT through the embedded
  * broker with VTN tokens, per-VEN topics and privacy; tokens of an external issuer (JWKS served
  * on 127.0.0.1).
@@ -167,6 +168,38 @@ describe('webhooks', () => {
     expect(err?.message).toMatch(/outside the allowed callback networks/);
     const ok = await new Promise<unknown>((r) => lookup('localhost', { all: true }, (e, a) => r(e ?? a)));
     expect(Array.isArray(ok)).toBe(true);
+  });
+});
+
+describe('a slow webhook', () => {
+  it('holds up neither the API nor the other subscribers', async () => {
+    const cb = await callbackServer();
+    const held: ServerResponse[] = [];
+    // /hang answers only when the test lets it (each attempt ties up a sender slot meanwhile)
+    cb.behave.set('/hang', (res) => held.push(res));
+    const attempts: DeliveryAttempt[] = [];
+    const f = await startFixture(await dbs.create(), { delivery: { timeoutMs: 10_000, maxAttempts: 1, pollMs: 50, onAttempt: (a) => attempts.push(a) } }, realClock());
+    try {
+      const sub = (path: string) => f.client.call({ method: 'POST', path: '/subscriptions', token: f.bl.token, body: { clientName: 'test', objectOperations: [{ objects: ['RESOURCE'], operations: ['CREATE'], callbackUrl: cb.url(path) }] } });
+      const hang = await sub('/hang');
+      const quick = await sub('/quick');
+      for (let i = 0; i < 5; i++) {
+        const r = await f.client.call({ method: 'POST', path: '/resources', token: f.bl.token, body: { objectType: 'BL_RESOURCE_REQUEST', resourceName: `hall-${i}`, venID: f.a.venId, clientID: f.a.id } });
+        expect(r.status).toBe(201);
+      }
+      await until('five quick deliveries', () => cb.hits.filter((h) => h.path === '/quick').length >= 5);
+      await until('five hanging attempts', () => held.length >= 5);
+      // all five writes answered and delivered to /quick while every /hang attempt is still open
+      expect(attempts.filter((a) => a.subscriptionId === hang.body.id)).toEqual([]);
+      expect(attempts.filter((a) => a.subscriptionId === quick.body.id).map((a) => a.ok)).toEqual([true, true, true, true, true]);
+      expect(cb.hits.filter((h) => h.path === '/quick').map((h) => h.body.object.resourceName).sort()).toEqual(['hall-0', 'hall-1', 'hall-2', 'hall-3', 'hall-4']);
+      for (const res of held) res.writeHead(200).end();
+      await until('the slow attempts to finish', () => attempts.filter((a) => a.subscriptionId === hang.body.id && a.ok).length === 5);
+    } finally {
+      for (const res of held) if (!res.writableEnded) res.end();
+      await f.close();
+      await cb.close();
+    }
   });
 });
 
