@@ -20,6 +20,7 @@ import { registerTariff } from './commands/tariff.ts';
 import { registerToken } from './commands/token.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerWorker } from './commands/worker.ts';
+import { registerVtn } from './commands/vtn.ts';
 
 
 /** File-system errors that mean "this output location cannot be written". */
@@ -74,6 +75,7 @@ WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million l
   registerServe(program, io);
   registerToken(program, io);
   registerWorker(program, io);
+  registerVtn(program, io);
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     for (const cmd of [c, ...c.commands]) for (const o of cmd.options) if (o.long === '--out') refuseEmpty(o);

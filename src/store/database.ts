@@ -127,6 +127,106 @@ export interface TokensTable {
   revoked_at_ms: number | null;
 }
 
+/** OAuth2 clients of the OpenADR VTN (only a hash of the secret is kept). */
+export interface OadrClientsTable {
+  id: string;
+  role: string;
+  name: string | null;
+  secret_sha256: string;
+  /** Scopes the client may ask for, space-separated. */
+  scopes: string;
+  created_at_ms: number;
+  revoked_at_ms: number | null;
+}
+
+/** Keys the VTN signs its access tokens with (JWK JSON). */
+export interface OadrSigningKeysTable {
+  kid: string;
+  alg: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at_ms: number;
+}
+
+/** Columns every stored OpenADR object has. */
+interface OadrObjectColumns {
+  id: string;
+  created_at_ms: number;
+  modified_at_ms: number;
+  /** The object as the API returns it (JSON). */
+  body_json: string;
+}
+
+/** OpenADR programs. */
+export interface OadrProgramsTable extends OadrObjectColumns {
+  program_name: string;
+}
+
+/** OpenADR events. */
+export interface OadrEventsTable extends OadrObjectColumns {
+  program_id: string;
+  event_name: string | null;
+  /** Latest instant the event can be in force, UTC ms (null: open-ended). */
+  end_at_ms: number | null;
+}
+
+/** OpenADR VEN objects. */
+export interface OadrVensTable extends OadrObjectColumns {
+  ven_name: string;
+  client_id: string;
+}
+
+/** OpenADR resources of VENs. */
+export interface OadrResourcesTable extends OadrObjectColumns {
+  ven_id: string;
+  resource_name: string;
+  client_id: string;
+}
+
+/** OpenADR reports. */
+export interface OadrReportsTable extends OadrObjectColumns {
+  event_id: string;
+  program_id: string;
+  client_id: string;
+  client_name: string;
+}
+
+/** OpenADR subscriptions, with their delivery health. */
+export interface OadrSubscriptionsTable extends OadrObjectColumns {
+  client_id: string;
+  /** 'bl' or 'ven': what the subscriber may see. */
+  client_role: string;
+  client_name: string;
+  program_id: string | null;
+  /** Object types it listens to: ' EVENT REPORT '. */
+  object_types: string;
+  status: string;
+  failures: number;
+  broken_at_ms: number | null;
+  last_error: string | null;
+}
+
+/** Targets of OpenADR objects, one row per (object, target). */
+export interface OadrTargetsTable {
+  object_type: string;
+  object_id: string;
+  target: string;
+}
+
+/** Webhook notifications waiting to be delivered (or given up: status dead). */
+export interface OadrDeliveriesTable {
+  id: string;
+  subscription_id: string;
+  callback_url: string;
+  bearer_token: string | null;
+  body_json: string;
+  status: string;
+  attempts: number;
+  next_at_ms: number;
+  last_error: string | null;
+  created_at_ms: number;
+}
+
 /** The result of a job run on the work queue, written once (the first write wins). */
 export interface QueueResultsTable {
   /** The queue's job id. */
@@ -156,6 +256,16 @@ export interface Database {
   ledger_sites: LedgerSitesTable;
   ledger_chunks: LedgerChunksTable;
   tokens: TokensTable;
+  oadr_clients: OadrClientsTable;
+  oadr_signing_keys: OadrSigningKeysTable;
+  oadr_programs: OadrProgramsTable;
+  oadr_events: OadrEventsTable;
+  oadr_vens: OadrVensTable;
+  oadr_resources: OadrResourcesTable;
+  oadr_reports: OadrReportsTable;
+  oadr_subscriptions: OadrSubscriptionsTable;
+  oadr_targets: OadrTargetsTable;
+  oadr_deliveries: OadrDeliveriesTable;
   queue_results: QueueResultsTable;
 }
 

@@ -1,5 +1,5 @@
 /**
- * 0002: results of jobs run on the work queue (BullMQ on Redis), keyed by the job's id. A
+ * 0003: results of jobs run on the work queue (BullMQ on Redis), keyed by the job's id. A
  * retried job writes nothing the second time (the first write wins), so a job that ran twice
  * (its worker died after writing) is never counted twice.
  */
@@ -22,4 +22,4 @@ async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 /** Queue job results. */
-export const queueResults: Migration = { version: 2, name: 'queue-results', up };
+export const queueResults: Migration = { version: 3, name: 'queue-results', up };

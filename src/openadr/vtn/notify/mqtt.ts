@@ -1,0 +1,144 @@
+/**
+ * The MQTT notifier: notifications published as JSON on the topics of topics.ts, through an
+ * embedded broker (aedes, on an address and port of the operator's choosing) or an external
+ * broker the VTN connects to as a client (MQTT.js).
+ *
+ * Embedded broker authentication is the spec's OAUTH2_BEARER_TOKEN method: the MQTT username is
+ * the client's clientID and the password its VTN access token (verified as on the HTTP API).
+ * A VEN may subscribe only under `vens/{its VEN id}/`; business-logic clients anywhere; clients
+ * may not publish. Messages are sent with QoS 1 after the change has committed; they are not
+ * stored: a subscriber that is offline misses them (webhooks are the durable binding), and a
+ * connection outlives the token it was opened with.
+ *
+ * With an external broker, access control is that broker's (give VENs the same rule there).
+ */
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import mqtt from 'mqtt';
+import type { Principal } from '../auth/scopes.ts';
+import type { Publication } from './outbox.ts';
+import { venMaySubscribe } from './topics.ts';
+
+/** The spec's mqttNotifierBindingObject.authentication. */
+export type MqttAuthentication = { method: 'ANONYMOUS' } | { method: 'OAUTH2_BEARER_TOKEN'; username: string };
+
+/** A running MQTT notifier. */
+export interface MqttNotifier {
+  /** Broker URIs clients connect to (listed by GET /notifiers). */
+  readonly uris: string[];
+  readonly authentication: MqttAuthentication;
+  /** Prefix of every topic ('' by default). */
+  readonly prefix: string;
+  /** Publishes messages (QoS 1); failures are logged, not thrown. */
+  publish(pubs: readonly Publication[]): void;
+  close(): Promise<void>;
+}
+
+/** Options of the embedded broker. */
+export interface EmbeddedBrokerOptions {
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port (0: any free port). */
+  port: number;
+  /** Host name put in the advertised URI (default: host). */
+  advertisedHost?: string;
+  prefix?: string;
+  /** Verifies an access token (the VTN's TokenService.verify). */
+  verify: (token: string) => Promise<Principal>;
+  /** The VEN object id of a VEN client, if it has one. */
+  venIdOf: (clientId: string) => Promise<string | null>;
+}
+
+const PRINCIPAL = Symbol('principal');
+
+function authError(message: string, code: 4 | 5): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
+}
+
+/** Starts an aedes broker that authenticates clients with VTN access tokens. */
+export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<MqttNotifier> {
+  const prefix = o.prefix ?? '';
+  const broker = await Aedes.createBroker({
+    authenticate(client, username, password, done) {
+      const token = password?.toString('utf8') ?? '';
+      o.verify(token).then(
+        (p) => {
+          if (username && username !== p.clientId) return done(authError(`username must be the clientID ${p.clientId}`, 4), false);
+          (client as Client & { [PRINCIPAL]?: Principal })[PRINCIPAL] = p;
+          done(null, true);
+        },
+        () => done(authError('bad or expired access token', 4), false),
+      );
+    },
+    authorizePublish(client, _packet, callback) {
+      // only the VTN itself (client null) publishes
+      callback(client ? new Error('clients may not publish on the VTN broker') : null);
+    },
+    authorizeSubscribe(client, sub, callback) {
+      const p = (client as Client & { [PRINCIPAL]?: Principal })[PRINCIPAL];
+      if (!p) return callback(null, null);
+      if (p.role === 'bl') return callback(null, sub);
+      o.venIdOf(p.clientId).then(
+        (venId) => callback(null, venMaySubscribe(prefix, sub.topic, venId) ? sub : null),
+        () => callback(null, null),
+      );
+    },
+  });
+  const server: Server = createServer(broker.handle);
+  const host = o.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shown = o.advertisedHost ?? host;
+  return {
+    uris: [`mqtt://${shown.includes(':') ? `[${shown}]` : shown}:${port}`],
+    authentication: { method: 'OAUTH2_BEARER_TOKEN', username: '{clientID}' },
+    prefix,
+    publish(pubs) {
+      for (const m of pubs) {
+        broker.publish({ cmd: 'publish', topic: m.topic, payload: Buffer.from(m.payload), qos: 1, retain: false, dup: false }, (err) => {
+          if (err) console.error(`MQTT publish on ${m.topic} failed: ${err.message}`);
+        });
+      }
+    },
+    async close() {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Options of an external broker. */
+export interface ExternalBrokerOptions {
+  /** Broker URL the VTN connects to (mqtt://, mqtts://, ws://, wss://). */
+  url: string;
+  username?: string;
+  password?: string;
+  /** URIs advertised to clients (default: url). */
+  advertisedUris?: string[];
+  /** What clients are told about authenticating (default ANONYMOUS). */
+  authentication?: MqttAuthentication;
+  prefix?: string;
+}
+
+/** Connects to an external broker as a publisher. */
+export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<MqttNotifier> {
+  const client = await mqtt.connectAsync(o.url, { username: o.username, password: o.password, clientId: `wattshift-vtn-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 1000 });
+  return {
+    uris: o.advertisedUris ?? [o.url],
+    authentication: o.authentication ?? { method: 'ANONYMOUS' },
+    prefix: o.prefix ?? '',
+    publish(pubs) {
+      for (const m of pubs) {
+        client.publish(m.topic, m.payload, { qos: 1 }, (err) => {
+          if (err) console.error(`MQTT publish on ${m.topic} failed: ${err.message}`);
+        });
+      }
+    },
+    async close() {
+      await client.endAsync();
+    },
+  };
+}
