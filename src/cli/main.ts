@@ -16,6 +16,7 @@ import { registerSimulate } from './commands/simulate.ts';
 import { registerToken } from './commands/token.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerVtn } from './commands/vtn.ts';
+import { registerVen } from './commands/ven.ts';
 
 
 /** File-system errors that mean "this output location cannot be written". */
@@ -63,6 +64,7 @@ WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million l
   registerGridProgramCommands(program, io);
   registerToken(program, io);
   registerVtn(program, io);
+  registerVen(program, io);
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     for (const o of c.options) if (o.long === '--out') refuseEmpty(o);

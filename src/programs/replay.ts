@@ -88,7 +88,8 @@ export interface ReplayResult {
 
 const H = 3_600_000;
 
-function meters(model: FleetModel, program: ResolvedProgram, ledger: Ledger, eventDays: Array<Set<string>>): MeterSeries[] {
+/** Each site's meter series of `ledger` in the program's intervals, with its event days marked. */
+export function programMeters(model: FleetModel, program: ResolvedProgram, ledger: Ledger, eventDays: Array<Set<string>>): MeterSeries[] {
   return model.sites.map((site, s) =>
     meterSeries(ledger.sites[s]!.gridImportKW, model.grid, site.calendar, program.measurementIntervalMinutes, {
       holidays: program.holidays, extraWorkdays: program.extraWorkdays, eventDays: eventDays[s]!,
@@ -96,7 +97,7 @@ function meters(model: FleetModel, program: ResolvedProgram, ledger: Ledger, eve
 }
 
 /** Fleet target per interval (kW) from the event's pieces and the sites' baselines. */
-function fleetTarget(event: GridEvent, program: ResolvedProgram, intervalStartMs: number[], intervalMs: number, baselineSum: Float64Array, commitmentKW: number | undefined): Float64Array {
+export function fleetTarget(event: GridEvent, program: ResolvedProgram, intervalStartMs: number[], intervalMs: number, baselineSum: Float64Array, commitmentKW: number | undefined): Float64Array {
   const out = new Float64Array(intervalStartMs.length);
   intervalStartMs.forEach((ms, j) => {
     if (event.targets.length === 0) {
@@ -140,7 +141,7 @@ export function replayEvents(model: FleetModel, base: Dispatch, baseLedger: Ledg
       for (let t = w.startStep; t < w.endStep; t++) eventDays[s]!.add(cal.dayKeys[cal.dayIndex[t]!]!);
     }
   });
-  const forecastMeters = meters(model, program, baseLedger, eventDays);
+  const forecastMeters = programMeters(model, program, baseLedger, eventDays);
   const baselineOf = (m: MeterSeries, s: number, e: GridEvent, j0: number, j1: number): BaselineResult =>
     BASELINES[program.baselines.get(s)!.method](m, { start: j0, end: j1 }, program.baselines.get(s)!, { path: e.path, file: e.file, site: model.sites[s]!.id });
 
@@ -235,7 +236,7 @@ export function replayEvents(model: FleetModel, base: Dispatch, baseLedger: Ledg
   const ledger = simulate(model, dispatch, opts.progress ? (x) => opts.progress!(0.6 + 0.35 * x) : undefined);
 
   // settle on the simulated meter, with baselines as the utility computes them
-  const actualMeters = meters(model, program, ledger, eventDays);
+  const actualMeters = programMeters(model, program, ledger, eventDays);
   const settlements: EventSettlement[] = plans.map((p, i) => {
     const f = forecasts[i]!;
     const J = f.j1 - f.j0;
