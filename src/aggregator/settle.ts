@@ -35,11 +35,12 @@ export function settleFromMeters(model: FleetModel, program: ResolvedProgram, sp
   const baselineSum = new Float64Array(J);
   baselines.forEach((b) => b.kw.forEach((v, j) => (baselineSum[j]! += v)));
   const targetKW = fleetTarget(split.event, program, split.intervalStartMs, split.intervalMinutes * 60_000, baselineSum, program.commitmentKW);
-  const shares = split.sites.map((sh) =>
+  // as in the replay: shares by planned delivery, else by baseline, else equal
+  const shares = split.sites.map((sh, si) =>
     Float64Array.from({ length: J }, (_, j) => {
       let tot = 0;
       for (const x of split.sites) tot += x.plannedDeliveryKW[j]!;
-      return tot > 0 ? sh.plannedDeliveryKW[j]! / tot : 1 / split.sites.length;
+      return tot > 0 ? sh.plannedDeliveryKW[j]! / tot : baselineSum[j]! > 0 ? baselines[si]!.kw[j]! / baselineSum[j]! : 1 / split.sites.length;
     }),
   );
   return settleEvent({

@@ -158,7 +158,7 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
     aggregator = new LiveAggregator({
       upstream: new OpenAdrClient({ url: utility.url, clientId: aggAtUtility.id, clientSecret: aggAtUtility.secret }),
       upstreamVenName: 'aggregator',
-      upstreamMqttUrl: notify === 'mqtt' ? utility.vtn.mqtt?.uris[0] : undefined,
+      upstreamMqttUrl: notify === 'poll' ? undefined : utility.vtn.mqtt?.uris[0],
       downstream: down,
       siteProgramId: String(siteProgram.id),
       model,

@@ -180,8 +180,7 @@ export class Ven {
     const url = `http://${listen.host ?? '127.0.0.1'}:${addr.port}/openadr/notify`;
     await this.opts.client.createSubscription({
       clientName: this.opts.venName,
-      programID: null,
-      objectOperations: [{ objects: ['EVENT'], operations: ['POST', 'PUT'], callbackUrl: url, bearerToken: this.webhookToken }],
+      objectOperations: [{ objects: ['EVENT'], operations: ['CREATE', 'UPDATE'], callbackUrl: url, bearerToken: this.webhookToken }],
     });
     this.mode = 'webhook';
   }
