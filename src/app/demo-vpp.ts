@@ -68,7 +68,12 @@ export interface DemoVppJson {
   penalty: number;
   currency: string;
   /** Event created at the utility VTN → setpoints published at each VEN, ms. */
-  latencyMs: { p50: number; p99: number; max: number; aggregatorDispatched: number };
+  /**
+   * Event created at the utility VTN → setpoints published at each VEN, ms; `received*`: → the
+   * event taken up by each VEN (the transport and the aggregator's split, without the LP);
+   * `aggregatorDispatched`: → every site event created at the aggregator's VTN.
+   */
+  latencyMs: { p50: number; p99: number; max: number; receivedP50: number; receivedP99: number; aggregatorDispatched: number };
   /** The offline `dr` on the same scenario and event (null with skipOffline). */
   offline: { deliveredMWh: number; payment: number; deliveryRatio: number } | null;
   /** Relative differences live − offline, percent. */
@@ -228,10 +233,12 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
       intervalPeriod: { start: formatUtcIso(event.startMs), duration: `PT${program.measurementIntervalMinutes}M` },
       intervals: Array.from({ length: count }, (_, id) => ({ id, payloads: [{ type: 'DISPATCH_SETPOINT_RELATIVE', values: [piece.value] }] })),
     });
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not every VEN answered within 120 s (${answers.length} of ${expect}); ${errors.map((e) => e.message).slice(0, 3).join('; ')}`)), 120_000).unref());
+    const waitMs = 60_000 + 100 * model.sites.length;
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not every VEN answered within ${waitMs / 1000} s (${answers.length} of ${expect}); ${errors.map((e) => e.message).slice(0, 3).join('; ')}`)), waitMs).unref());
     if (notify === 'poll') void aggregator.poll();
     await Promise.race([answered, timeout, failed]);
     const latencies = answers.map((a) => a.publishedAtMs - t0).sort((a, b) => a - b);
+    const received = answers.map((a) => a.receivedAtMs - t0).sort((a, b) => a - b);
     const lpTimes = answers.map((a) => a.response.lp.solveSeconds * 1000).sort((a, b) => a - b);
     const meanColumns = answers.reduce((s, a) => s + a.response.lp.columns, 0) / Math.max(1, answers.length);
     const dispatched = aggregator.dispatched.get(String(upEvent.id));
@@ -299,7 +306,7 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
       payment: live.payment,
       penalty: live.penalty,
       currency: model.currency,
-      latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1] ?? Number.NaN, aggregatorDispatched: dispatchedAtMs - t0 },
+      latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1] ?? Number.NaN, receivedP50: quantile(received, 0.5), receivedP99: quantile(received, 0.99), aggregatorDispatched: dispatchedAtMs - t0 },
       offline,
       differencePercent: diff,
       transport: { notify: vens[0]?.mode ?? notify, vtns: [utility.url, agg.url], mqtt: [...(utility.vtn.mqtt?.uris ?? []), ...(agg.vtn.mqtt?.uris ?? [])] },

@@ -96,7 +96,7 @@ export interface SiteEventResponse {
 
 /** The base plan restricted to one site's allocations (levers never look at other sites). */
 export function siteOnlyDispatch(d: Dispatch, site: number): Dispatch {
-  return { ...d, jobs: d.jobs.filter((a) => a.site === site), inference: d.inference.filter((a) => a.site === site) };
+  return { ...d, jobs: d.jobs.filter((a) => a.site === site), inference: d.inference.filter((a) => a.site === site), storageKW: d.storageKW.map((x, i) => (i === site ? x : undefined)) };
 }
 
 /**
@@ -128,7 +128,7 @@ export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCa
   checkpoint(deps, 'before the event LP');
   const h = stepHours(grid);
   const local = siteOnlyDispatch(state.base, s);
-  const response = startResponse(model, local, state.baseLedger, [{ startStep: call.startStep, endStep: call.endStep, sites: [s] }]);
+  const response = startResponse(model, local, state.baseLedger, [{ startStep: call.startStep, endStep: call.endStep, sites: [s] }], new Set([s]));
   const L = state.baseLedger.sites[s]!;
   const siteModel = model.sites[s]!;
   const st = siteModel.storage;

@@ -69,7 +69,9 @@ export interface VenAnswer {
   event: OadrObject;
   call: EventCall;
   response: SiteEventResponse;
-  /** When the setpoints were handed to the adapter, ms since the epoch (performance-independent wall clock). */
+  /** When the VEN took the event up, ms since the epoch. */
+  receivedAtMs: number;
+  /** When the setpoints were handed to the adapter, ms since the epoch. */
   publishedAtMs: number;
   /** True when this was a repeat of an answered version (after a restart). */
   repeat: boolean;
@@ -261,13 +263,14 @@ export class Ven {
     const version = String(event.modificationDateTime ?? event.createdDateTime ?? '');
     const done = this.answers.get(id);
     if (done && done.call.version === version) return done;
+    const receivedAtMs = Date.now();
     const call = eventCall(this.opts.state, event);
     const response = await respondEvent(this.opts.state, call, this.opts.deps);
     await this.opts.adapter.publish(response.setpoints);
     const publishedAtMs = Date.now();
     const known = this.journal.get(id);
     const repeat = known?.version === version;
-    const a: VenAnswer = { event, call, response, publishedAtMs, repeat };
+    const a: VenAnswer = { event, call, response, receivedAtMs, publishedAtMs, repeat };
     this.answers.set(id, a);
     const report = this.forecastReport(a);
     const entry: JournalEntry = { ...(known ?? {}), version };
