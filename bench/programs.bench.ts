@@ -27,7 +27,7 @@ export async function run(): Promise<BenchResult[]> {
   // 100 sites over two days, so every hour of the first day can hold 4 hours
   const input = generateFleet(100, 48);
   // the archetype defaults rather than fixed design PUEs, so the bench follows cooling-model recalibrations
-  for (const site of input.sites) delete (site.facility.cooling as { designPUE?: number }).designPUE;
+  for (const site of input.sites) if (site.facility) delete (site.facility.cooling as { designPUE?: number }).designPUE;
   const scenario = Scenario.parse(input);
   const setup = () => {
     const model = buildFleetModel(resolveScenario(scenario, 'generated.yaml', FLEET_BASE_DIR));

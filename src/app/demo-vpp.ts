@@ -19,6 +19,7 @@ import { LinearModel } from '../optimize/model-builder.ts';
 import type { Solver } from '../optimize/solver.ts';
 import { parseEventSpec, programEvents } from '../programs/events.ts';
 import { resolveProgram, scenarioPrograms } from '../programs/program.ts';
+import { meteredKW } from '../programs/replay.ts';
 import type { EventSettlement } from '../programs/settlement.ts';
 import type { GridEvent } from '../programs/types.ts';
 import { simulate } from '../simulate/engine.ts';
@@ -269,10 +270,12 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
     const grid = model.grid;
     const stepMs = grid.stepMinutes * 60_000;
     const endStep = (event.endMs - grid.startMs) / stepMs;
+    // what the program meters: grid import, plus generators the program does not count
+    const metered = model.sites.map((site, s) => meteredKW(site, ledger.sites[s]!));
     for (let t = 0; t < endStep; t++) {
       vens.forEach((v, s) => {
         const L = ledger.sites[s]!;
-        v.telemetry.record({ quantity: 'meterKW', startMs: grid.startMs + t * stepMs, durationMs: stepMs, value: L.gridImportKW[t]! });
+        v.telemetry.record({ quantity: 'meterKW', startMs: grid.startMs + t * stepMs, durationMs: stepMs, value: metered[s]![t]! });
         if (model.sites[s]!.storage) v.telemetry.record({ quantity: 'storageSocKWh', startMs: grid.startMs + t * stepMs, durationMs: stepMs, value: L.socKWh[t]! });
       });
     }

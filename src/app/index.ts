@@ -23,6 +23,7 @@ export { runSweep, type SweepInput, type SweepUseCaseOptions, type SweepOutput }
 export { defaultSolverFactory, SOLVER_NAMES, type SolverFactory } from '../optimize/solver-factory.ts';
 export { writeOutputs } from '../report/write-outputs.ts';
 export { BASELINE_METHODS } from '../programs/baselines/index.ts';
+export { runTariffImport, importUrdbFile, type TariffImportInput, type TariffImportOutput, type TariffImportJson } from './tariff-import.ts';
 export { runValidate, scenarioSchemaDocument, type ValidateInput, type ValidateOutput, type ValidateJson } from './validate.ts';
 export { CancelledError, ERROR_CODES, InputError, SolverError, WattshiftError, formatLocation, type ErrorCode, type InputErrorCode, type InputLocation } from '../errors/index.ts';
 export { respondEvent, siteOnlyDispatch, type SiteState, type SiteCall, type SiteSetpoints, type SiteEventResponse } from './respond-event.ts';

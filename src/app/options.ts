@@ -70,6 +70,8 @@ export interface PlanningOptions {
   lpMethod?: string;
   /** Parallel solver workers, a positive whole number (default 2). */
   workers?: Numeric;
+  /** Binaries for non-convex tariff rules and generator on/off: auto (when the model is small), exact or relax (default auto). */
+  integers?: string;
 }
 
 /** Defaults of {@link PlanningOptions} (the CLI shows them in `--help`). */
@@ -83,6 +85,7 @@ export const PLANNING_DEFAULTS = {
   points: 4,
   lpMethod: 'auto',
   workers: 2,
+  integers: 'auto',
 } as const;
 
 /** Checks planning options and converts them to the planner's options. */
@@ -99,8 +102,10 @@ export function planOptionsFrom(f: PlanningOptions): Partial<PlanOptions> {
   if (!['auto', 'simplex', 'ipm'].includes(lpMethod)) {
     throw new InputError('OPTION_INVALID', `--lp-method must be auto, simplex or ipm, got "${lpMethod}"`, { path: '--lp-method' });
   }
+  const integers = choiceOption('--integers', f.integers ?? d.integers, ['auto', 'exact', 'relax'] as const);
   const o: Partial<PlanOptions> = {
     lpMethod: lpMethod as PlanOptions['lpMethod'],
+    integers,
     lookaheadHours,
     commitHours,
     forecast: { kind: forecast as 'perfect' | 'persistence' | 'noise', noise: positiveOption('--noise', f.noise ?? d.noise), seed: positiveOption('--seed', f.seed ?? d.seed, true) },

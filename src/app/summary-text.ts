@@ -5,22 +5,26 @@ import { num, pct, table } from './text-format.ts';
 /** Fleet and per-site KPIs as text tables. */
 export function summaryText(s: Summary): string {
   const cur = s.currency;
+  // a small site (a building, a server room) is shown in kWh and kW, not rounded to 0 MWh
+  const small = Math.max(s.fleet.gridImportMWh, s.fleet.facilityEnergyMWh + s.fleet.siteLoadEnergyMWh) < 10;
+  const [eu, ef, ed] = small ? ['kWh', 1000, 1] : ['MWh', 1, 0];
+  const [pu, pf, pd] = s.fleet.peakImportMW < 1 ? ['kW', 1000, 3] : ['MW', 1, 1];
   const rows: string[][] = [
-    ['', 'IT MWh', 'facility MWh', 'PUE', 'grid MWh', 'direct green', 'renewable', 'CO2 t', `cost ${cur}`, 'peak MW', 'tokens/J (IT)', `${cur}/M tok`, 'unserved GPU-h', 'late'],
+    ['', `IT ${eu}`, `facility ${eu}`, 'PUE', `grid ${eu}`, 'direct green', 'renewable', 'CO2 t', `cost ${cur}`, `peak ${pu}`, 'tokens/J (IT)', `${cur}/M tok`, 'unserved GPU-h', 'late'],
   ];
   for (const x of [...s.sites.map((site) => ({ label: site.id, k: site })), { label: 'fleet', k: s.fleet }]) {
     const k = x.k;
     rows.push([
       x.label,
-      num(k.itEnergyMWh, 0),
-      num(k.facilityEnergyMWh, 0),
+      num(k.itEnergyMWh * ef, ed),
+      num(k.facilityEnergyMWh * ef, ed),
       num(k.pue, 3),
-      num(k.gridImportMWh, 0),
+      num(k.gridImportMWh * ef, ed),
       pct(k.directGreenRatio),
       pct(k.renewableShare),
-      num(k.co2Tonnes, 0),
-      num(k.energyCost, 0),
-      num(k.peakImportMW, 1),
+      num(k.co2Tonnes, small ? 3 : 0),
+      num(k.energyCost, small ? 2 : 0),
+      num(k.peakImportMW * pf, pd),
       num(k.tokensPerJouleIT, 2),
       num(k.energyCostPerMillionTokens, 4),
       num(k.unservedWork, 0),

@@ -17,7 +17,8 @@ export interface ValidateJson {
   steps: number;
   stepMinutes: number;
   timeZone: string;
-  sites: Array<{ id: string; installedItMW: number; designPue: number }>;
+  /** designPue is null for a site without IT (loads only). */
+  sites: Array<{ id: string; installedItMW: number; designPue: number | null }>;
   workloads: Array<{ id: string; type: string }>;
   series: AlignReport[];
   warnings: string[];
@@ -50,14 +51,14 @@ export async function runValidate(input: ValidateInput, deps: Partial<UseCaseDep
     steps: resolved.grid.steps,
     stepMinutes: resolved.grid.stepMinutes,
     timeZone: resolved.grid.timeZone,
-    sites: model.sites.map((x) => ({ id: x.id, installedItMW: x.installedItKW / 1000, designPue: x.facility.designPue })),
+    sites: model.sites.map((x) => ({ id: x.id, installedItMW: x.installedItKW / 1000, designPue: Number.isFinite(x.facility.designPue) ? x.facility.designPue : null })),
     workloads: s.workloads.map((w) => ({ id: w.id, type: w.type })),
     series: resolved.seriesReports,
     warnings: resolved.warnings,
   };
   const lines = [
     `ok: ${s.name} — ${s.sites.length} site${s.sites.length > 1 ? 's' : ''}, ${s.workloads.length} workload${s.workloads.length === 1 ? '' : 's'}, ${resolved.grid.steps} steps of ${resolved.grid.stepMinutes} min (${resolved.grid.timeZone})`,
-    ...model.sites.map((x) => `  site ${x.id}: ${(x.installedItKW / 1000).toFixed(1)} MW IT installed, design PUE ${x.facility.designPue.toFixed(3)}`),
+    ...model.sites.map((x) => `  site ${x.id}: ${x.installedItKW > 0 ? `${(x.installedItKW / 1000).toFixed(1)} MW IT installed, design PUE ${x.facility.designPue.toFixed(3)}` : 'no IT (loads only)'}`),
   ];
   if (resolved.seriesReports.length) lines.push('series:', ...resolved.seriesReports.map(seriesLine));
   if (resolved.warnings.length) lines.push('warnings:', ...resolved.warnings.map((w) => `  ${w}`));

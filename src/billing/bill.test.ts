@@ -4,7 +4,7 @@ import { Tariff } from '../scenario/schema/tariff.ts';
 import type { SiteLedger } from '../simulate/ledger.ts';
 import { calendarOf, type TimeGrid } from '../time/grid.ts';
 import { billSite } from './bill.ts';
-import { priceSignals } from '../tariff/energy-price.ts';
+import { compileTariff } from '../tariff/compile.ts';
 
 // Two local days, 2014-07-01 (Tuesday) and 2014-07-02, hourly, in China Standard Time.
 const grid: TimeGrid = { startMs: Date.UTC(2014, 5, 30, 16), stepMinutes: 60, steps: 48, timeZone: 'Asia/Shanghai' };
@@ -27,18 +27,16 @@ const guangdong = Tariff.parse({
 
 function fixture(tariff: Tariff, itKW: number, facilityKW: number, importKW: number, temperatureC: Float64Array) {
   const cal = calendarOf(grid, 'Asia/Shanghai');
-  const prices = priceSignals(tariff, cal, undefined, temperatureC, 'tariff');
+  const compiledTariff = compileTariff(tariff, { grid, calendar: cal, temperatureC, contractedCapacityKVA: 1250, path: 'tariff' });
   const n = grid.steps;
   const full = (v: number) => new Float64Array(n).fill(v);
   const site = {
-    index: 0, id: 'gd', name: 'gd', timeZone: 'Asia/Shanghai', calendar: cal, tariff,
-    spec: { grid: { contractedCapacityKVA: 1250 } }, renewables: [],
-    importPrice: prices.importPrice, exportPrice: prices.exportPrice, touPeriod: prices.touPeriod,
+    index: 0, id: 'gd', name: 'gd', timeZone: 'Asia/Shanghai', calendar: cal, tariff, compiledTariff,
+    spec: { grid: { contractedCapacityKVA: 1250 } }, renewables: [], generators: [],
   } as unknown as SiteModel;
   const L = {
     site: 0, id: 'gd', itKW: full(itKW), facilityKW: full(facilityKW), gridImportKW: full(importKW), gridExportKW: full(0),
-    directGreenKW: full(0), renewableAvailableKW: full(0), renewableUsedKW: full(0),
-    importPrice: prices.importPrice, exportPrice: prices.exportPrice,
+    directGreenKW: full(0), renewableAvailableKW: full(0), renewableUsedKW: full(0), generators: [],
   } as unknown as SiteLedger;
   return { site, L };
 }

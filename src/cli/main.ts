@@ -13,6 +13,7 @@ import { registerCompare } from './commands/compare.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerTariff } from './commands/tariff.ts';
 import { registerToken } from './commands/token.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerVtn } from './commands/vtn.ts';
@@ -62,12 +63,13 @@ WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million l
   registerSchema(program, io);
   registerFinance(program, io);
   registerGridProgramCommands(program, io);
+  registerTariff(program, io);
   registerToken(program, io);
   registerVtn(program, io);
   registerVen(program, io);
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
-    for (const o of c.options) if (o.long === '--out') refuseEmpty(o);
+    for (const cmd of [c, ...c.commands]) for (const o of cmd.options) if (o.long === '--out') refuseEmpty(o);
   }
   return program;
 }

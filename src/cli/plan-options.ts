@@ -21,5 +21,6 @@ export function addPlanOptions(cmd: Command): Command {
     .option('--export-lp <file>', 'write the (first) model in CPLEX LP format, or MPS if the name ends in .mps')
     .option('--points <n>', 'operating points per throughput curve in the model', String(d.points))
     .option('--lp-method <m>', 'LP algorithm: auto (simplex up to 250k columns, interior point above), simplex or ipm', d.lpMethod)
-    .option('--workers <n>', 'parallel solver workers', String(d.workers));
+    .option('--workers <n>', 'parallel solver workers', String(d.workers))
+    .option('--integers <mode>', 'binaries for falling tariff blocks, the two-part basis, one-way meters and genset on/off: auto (when the model is small), exact or relax', d.integers);
 }

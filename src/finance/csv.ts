@@ -68,7 +68,7 @@ export function sweepCsv(s: SweepResult, currency: string): string {
     const m = p.metrics;
     const vals = p.values.map((v) => csvField(String(v)));
     const res = m
-      ? [money(m.npv), opt(m.irr, ratio), opt(m.paybackYears, qty), opt(m.discountedPaybackYears, qty), opt(m.lcocPerGpuHour, ratio), opt(m.costPerMillionTokens, ratio), money(m.capexTotal), ratio(m.pue), ratio(m.directGreenRatio), money(m.energyCost), qty(m.co2Tonnes), ratio(m.sloAttainment), String(m.linesWithinTarget), String(m.lines), '']
+      ? [money(m.npv), opt(m.irr, ratio), opt(m.paybackYears, qty), opt(m.discountedPaybackYears, qty), opt(m.lcocPerGpuHour, ratio), opt(m.costPerMillionTokens, ratio), money(m.capexTotal), opt(m.pue, ratio), ratio(m.directGreenRatio), money(m.energyCost), qty(m.co2Tonnes), ratio(m.sloAttainment), String(m.linesWithinTarget), String(m.lines), '']
       : [...new Array<string>(14).fill(''), csvField(p.error ?? '')];
     return [String(p.index + 1), String(rank.get(p.index) ?? ''), ...vals, ...res].join(',');
   });

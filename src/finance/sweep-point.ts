@@ -26,7 +26,7 @@ export interface PointMetrics {
   lcocPerGpuHour: number | null;
   costPerMillionTokens: number | null;
   capexTotal: number;
-  pue: number;
+  pue: number | null;
   directGreenRatio: number;
   energyCost: number;
   co2Tonnes: number;

@@ -10,7 +10,8 @@ export interface ComparisonRow {
   co2Tonnes: number;
   directGreenRatio: number;
   renewableShare: number;
-  pue: number;
+  /** Null when there is no IT energy. */
+  pue: number | null;
   peakImportMW: number;
   /** Weighted QoS of jobs with floors (null when none has one). */
   qosWeighted: number | null;

@@ -4,8 +4,9 @@
  * ever added, never renamed.
  */
 import { assertTreeFinite } from '../simulate/finite.ts';
-import { billSite, type SiteBill } from '../billing/bill.ts';
+import { BILL_COMPONENTS, billSite, emptyBreakdown, type SiteBill } from '../billing/bill.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
+import { generatorFuel, type GeneratorModel } from '../physics/generator.ts';
 import type { Ledger, SiteLedger, WorkloadOutcome } from '../simulate/ledger.ts';
 import type { AlignReport } from '../series/types.ts';
 import { calendarOf, stepHours, stepStartMs, gridEndMs } from '../time/grid.ts';
@@ -18,8 +19,14 @@ export interface Kpis {
   lossesEnergyMWh: number;
   fixedEnergyMWh: number;
   facilityEnergyMWh: number;
-  /** Facility energy / IT energy over the period (ISO/IEC 30134-2). */
-  pue: number;
+  /** Facility energy / IT energy over the period (ISO/IEC 30134-2); null when there is no IT energy. */
+  pue: number | null;
+  /** Energy of loads behind the meter outside the facility (buildings), MWh. */
+  siteLoadEnergyMWh: number;
+  /** Energy from backup generators, MWh. */
+  generatorEnergyMWh: number;
+  /** CO2 of backup generators' fuel, tonnes (included in co2Tonnes). */
+  generatorCo2Tonnes: number;
   gridImportMWh: number;
   gridExportMWh: number;
   renewableAvailableMWh: number;
@@ -29,7 +36,7 @@ export interface Kpis {
   directGreenRatio: number;
   /** (Direct green + grid imports × grid renewable share) / facility energy. */
   renewableShare: number;
-  /** Location-based CO2 of grid imports, tonnes. */
+  /** Location-based CO2 of grid imports plus the CO2 of backup generators' fuel, tonnes. */
   co2Tonnes: number;
   /** Total electricity bill (energy, demand, capacity, adjustments, renewable supply, net of export credit). */
   energyCost: number;
@@ -57,7 +64,7 @@ export interface MonthKpis {
   month: string;
   itEnergyMWh: number;
   facilityEnergyMWh: number;
-  pue: number;
+  pue: number | null;
   directGreenRatio: number;
   gridImportMWh: number;
   co2Tonnes: number;
@@ -68,7 +75,8 @@ export interface SiteSummary extends Kpis {
   id: string;
   name: string;
   timeZone: string;
-  designPue: number;
+  /** PUE at the cooling design point; null for a site without IT. */
+  designPue: number | null;
   installedItMW: number;
   /** Direct-green target of the site (share of facility energy), when it has one. */
   greenTarget?: number | null;
@@ -87,7 +95,13 @@ export interface Summary {
   qos: { weighted: number; jobs: Array<{ id: string; performance: number; floor: number | null; weight: number }> } | null;
   checks: { maxEnergyBalanceErrorKWh: number; corrections: string[] };
   /** Optimiser statistics (optimising policies only). */
-  solver?: { status: string; objective: number | null; rows: number; columns: number; nonzeros: number; buildSeconds: number; solveSeconds: number; mipGap: number | null; solves: number; windows: number; largestColumns: number; backend: string };
+  solver?: {
+    status: string; objective: number | null; rows: number; columns: number; nonzeros: number; buildSeconds: number; solveSeconds: number; mipGap: number | null; solves: number; windows: number; largestColumns: number; backend: string;
+    /** Binary columns (mixed-integer models only). */
+    integerColumns: number;
+    /** The bill the plan expected, per site and component (optimal plans), to compare with energyCostBreakdown. */
+    predictedBill?: Array<Record<string, number | string>>;
+  };
   /** Naive cost and CO2 minus this policy's (positive = this policy is better); set by `plan`. */
   savingsVsNaive?: { energyCost: number; co2Tonnes: number; totalCost: number };
   notes: string[];
@@ -101,14 +115,14 @@ const r = (x: number, d = 6) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 
 interface Acc {
   it: number; cooling: number; losses: number; fixed: number; facility: number; imp: number; exp: number;
   reAvail: number; curtailed: number; green: number; gridRe: number; co2: number; shortfall: number;
-  charge: number; discharge: number; tokens: number;
+  charge: number; discharge: number; tokens: number; siteLoad: number; gen: number; genCo2: number;
 }
 
 function zeroAcc(): Acc {
-  return { it: 0, cooling: 0, losses: 0, fixed: 0, facility: 0, imp: 0, exp: 0, reAvail: 0, curtailed: 0, green: 0, gridRe: 0, co2: 0, shortfall: 0, charge: 0, discharge: 0, tokens: 0 };
+  return { it: 0, cooling: 0, losses: 0, fixed: 0, facility: 0, imp: 0, exp: 0, reAvail: 0, curtailed: 0, green: 0, gridRe: 0, co2: 0, shortfall: 0, charge: 0, discharge: 0, tokens: 0, siteLoad: 0, gen: 0, genCo2: 0 };
 }
 
-function accumulate(L: SiteLedger, h: number, from = 0, to = L.itKW.length, into: Acc = zeroAcc(), monthIndex?: Int32Array, monthly?: Acc[]): Acc {
+function accumulate(L: SiteLedger, gens: GeneratorModel[], h: number, from = 0, to = L.itKW.length, into: Acc = zeroAcc(), monthIndex?: Int32Array, monthly?: Acc[]): Acc {
   for (let t = from; t < to; t++) {
     const a = monthly && monthIndex ? monthly[monthIndex[t]!]! : into;
     const imp = L.gridImportKW[t]!;
@@ -127,6 +141,12 @@ function accumulate(L: SiteLedger, h: number, from = 0, to = L.itKW.length, into
     a.shortfall += L.shortfallKW[t]! * h;
     a.charge += L.storageChargeKW[t]! * h;
     a.discharge += L.storageDischargeKW[t]! * h;
+    a.siteLoad += L.siteLoadKW[t]! * h;
+    a.gen += L.generatorKW[t]! * h;
+    for (let k = 0; k < gens.length; k++) {
+      const kW = L.generators[k]!.kW[t]!;
+      if (kW > 0) a.genCo2 += generatorFuel(gens[k]!, kW, L.generators[k]!.running[t]!, h) * gens[k]!.co2KgPerFuelUnit * 1000; // kg → g
+    }
   }
   return into;
 }
@@ -139,7 +159,10 @@ function kpis(a: Acc, bill: SiteBill['breakdown'] & { total: number }, peakKW: n
     lossesEnergyMWh: r(a.losses / 1000),
     fixedEnergyMWh: r(a.fixed / 1000),
     facilityEnergyMWh: r(a.facility / 1000),
-    pue: a.it > 0 ? r(a.facility / a.it) : 0,
+    pue: a.it > 0 ? r(a.facility / a.it) : null,
+    siteLoadEnergyMWh: r(a.siteLoad / 1000),
+    generatorEnergyMWh: r(a.gen / 1000),
+    generatorCo2Tonnes: r(a.genCo2 / 1e6),
     gridImportMWh: r(a.imp / 1000),
     gridExportMWh: r(a.exp / 1000),
     renewableAvailableMWh: r(a.reAvail / 1000),
@@ -147,12 +170,9 @@ function kpis(a: Acc, bill: SiteBill['breakdown'] & { total: number }, peakKW: n
     directGreenMWh: r(a.green / 1000),
     directGreenRatio: r(Math.min(1, div(a.green, a.facility))),
     renewableShare: r(Math.min(1, div(a.green + a.gridRe, a.facility))),
-    co2Tonnes: r(a.co2 / 1e6),
+    co2Tonnes: r((a.co2 + a.genCo2) / 1e6),
     energyCost: r(bill.total, 2),
-    energyCostBreakdown: {
-      energy: r(bill.energy, 2), demand: r(bill.demand, 2), capacity: r(bill.capacity, 2), exportCredit: r(bill.exportCredit, 2),
-      pueAdjustment: r(bill.pueAdjustment, 2), certificates: r(bill.certificates, 2), renewableSupply: r(bill.renewableSupply, 2), carbon: r(bill.carbon, 2),
-    },
+    energyCostBreakdown: Object.fromEntries(BILL_COMPONENTS.map((k) => [k, r(bill[k], 2)])) as unknown as SiteBill['breakdown'],
     storageDegradationCost: r(degradation, 2),
     storageThroughputMWh: r(a.discharge / 1000),
     peakImportMW: r(peakKW / 1000),
@@ -209,11 +229,11 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
   const fleetMonthCost = new Float64Array(fleetCal.monthKeys.length);
   const sites: SiteSummary[] = model.sites.map((s) => {
     const L = ledger.sites[s.index]!;
-    const a = accumulate(L, h);
+    const a = accumulate(L, s.generators, h);
     for (const f of L.workloads) for (let t = 0; t < n; t++) a.tokens += f.tokens[t]!;
     const monthly = s.calendar.monthKeys.map(() => zeroAcc());
-    accumulate(L, h, 0, n, zeroAcc(), s.calendar.monthIndex, monthly);
-    accumulate(L, h, 0, n, zeroAcc(), fleetCal.monthIndex, fleetMonthly);
+    accumulate(L, s.generators, h, 0, n, zeroAcc(), s.calendar.monthIndex, monthly);
+    accumulate(L, s.generators, h, 0, n, zeroAcc(), fleetCal.monthIndex, fleetMonthly);
     let peak = 0;
     for (let t = 0; t < n; t++) {
       const v = L.gridImportKW[t]!;
@@ -231,18 +251,18 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
     const ps = perSite[s.index]!;
     const k = kpis(a, { ...bill.breakdown, total: bill.total }, peak, degradation, { unservedWork: ps.unservedWork, unservedTokens: ps.unservedTokens, lateJobs: ps.lateJobs, slo: ps.demand > 0 ? ps.served / ps.demand : 1 });
     const months: MonthKpis[] = s.calendar.monthKeys.map((month, m) => monthKpis(month, monthly[m]!, bill.months[m]?.total ?? 0));
-    return { id: s.id, name: s.name, timeZone: s.timeZone, designPue: r(s.facility.designPue), installedItMW: r(s.installedItKW / 1000), greenTarget: s.spec.greenTarget?.directGreenRatio ?? null, ...k, months };
+    return { id: s.id, name: s.name, timeZone: s.timeZone, designPue: Number.isFinite(s.facility.designPue) ? r(s.facility.designPue) : null, installedItMW: r(s.installedItKW / 1000), greenTarget: s.spec.greenTarget?.directGreenRatio ?? null, ...k, months };
   });
 
   let fleetPeak = 0;
   for (let t = 0; t < n; t++) if (fleetImport[t]! > fleetPeak) fleetPeak = fleetImport[t]!;
   const fleetBill = bills.reduce(
     (acc, b) => {
-      for (const k of Object.keys(b.breakdown) as Array<keyof SiteBill['breakdown']>) acc[k] += b.breakdown[k];
+      for (const k of BILL_COMPONENTS) acc[k] += b.breakdown[k];
       acc.total += b.total;
       return acc;
     },
-    { energy: 0, demand: 0, capacity: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0, carbon: 0, total: 0 },
+    { ...emptyBreakdown(), total: 0 },
   );
   const totalDemand = perSite.reduce((s, p) => s + p.demand, 0);
   const totalServed = perSite.reduce((s, p) => s + p.served, 0);
@@ -299,7 +319,9 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
       windows: st.windows,
       largestColumns: st.largestColumns,
       backend: st.solver,
+      integerColumns: st.integerColumns ?? 0,
     };
+    if (st.predictedBill) summary.solver.predictedBill = st.predictedBill.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' ? r(v, 2) : v])));
   }
   // a NaN or ∞ here is a fault upstream: say where, never print it as 0 or null
   for (const b of bills) assertTreeFinite({ total: b.total, breakdown: b.breakdown, lines: b.lines.map((l) => ({ item: `${l.month} ${l.item}`, quantity: l.quantity, rate: l.rate, amount: l.amount })) }, `bill of site ${b.site}`);
@@ -312,10 +334,10 @@ function monthKpis(month: string, a: Acc, cost: number): MonthKpis {
     month,
     itEnergyMWh: r(a.it / 1000),
     facilityEnergyMWh: r(a.facility / 1000),
-    pue: a.it > 0 ? r(a.facility / a.it) : 0,
+    pue: a.it > 0 ? r(a.facility / a.it) : null,
     directGreenRatio: a.facility > 0 ? r(Math.min(1, a.green / a.facility)) : 0,
     gridImportMWh: r(a.imp / 1000),
-    co2Tonnes: r(a.co2 / 1e6),
+    co2Tonnes: r((a.co2 + a.genCo2) / 1e6),
     energyCost: r(cost, 2),
   };
 }

@@ -3,17 +3,20 @@
  * for every site and workload. The optimiser and the simulator both read this one model, so a
  * plan and its simulated ledger rest on the same numbers.
  */
-import { priceSignals } from '../tariff/energy-price.ts';
+import { compileTariff, type CompiledTariff } from '../tariff/compile.ts';
 import { InputError } from '../errors/index.ts';
 import {
   curveFor,
   facilityCoefficients,
+  generatorModel,
   itPowerPerGpuW,
+  lossSlopeOf,
   resolveAccelerators,
   solarCapacityFactor,
   storageModel,
   windCapacityFactor,
 } from '../physics/index.ts';
+import type { GeneratorModel } from '../physics/generator.ts';
 import type { Accelerator, FacilityCoefficients, OperatingPoint, StorageModel } from '../physics/types.ts';
 import type { ResolvedScenario } from '../scenario/resolve.ts';
 import type { Site, Tariff, Workload } from '../scenario/schema/index.ts';
@@ -48,19 +51,31 @@ export interface SiteModel {
   tariff: Tariff;
   pools: GpuPool[];
   idleGpus: 'idle' | 'off';
-  /** IT power with every GPU at TDP, kW. */
+  /** IT power with every GPU at TDP, kW (0 for a site that is only loads). */
   installedItKW: number;
+  /** Design PUE is NaN for a site without IT. */
   facility: FacilityCoefficients & { designPue: number; assumedTemperatureC?: number };
+  /** Facility loads given as series (facility and overhead kinds: in facility power and PUE), kW per step. */
+  facilityLoadKW: Float64Array;
+  /** Loads behind the meter outside the facility (building kind), kW per step. */
+  siteLoadKW: Float64Array;
+  generators: GeneratorModel[];
   renewables: RenewableModel[];
   /** Sum of renewable availability, kW. */
   renewableAvailableKW: Float64Array;
   storage?: StorageModel;
   importLimitKW: Float64Array;
-  exportLimitKW: number;
-  /** Import price per step (energy + adders), currency/MWh. */
+  /** Export limit per step, kW (all zero when the tariff pays nothing for export). */
+  exportLimitKW: Float64Array;
+  /** Whether the site may export at all (some step has a positive export limit). */
+  canExport: boolean;
+  /** The tariff on the grid: what the bill and the optimiser both price. */
+  compiledTariff: CompiledTariff;
+  /** Import price per step (energy + adders), currency/MWh: the marginal price before tier blocks. */
   importPrice: Float64Array;
-  /** Export price per step, currency/MWh (0 when export is unpaid). */
+  /** Export price per step, currency/MWh (0 when export is unpaid; the retail rate under net metering). */
   exportPrice: Float64Array;
+  /** TOU period per step, an index into compiledTariff.periods (TOU tariffs only). */
   touPeriod?: Int8Array;
   /** Spot price series when given, currency/MWh. */
   spotPrice?: Float64Array;
@@ -145,7 +160,11 @@ export function buildFleetModel(r: ResolvedScenario): FleetModel {
     });
     const installedItKW = pools.reduce((a, pool) => a + (pool.gpus * itPowerPerGpuW(pool.accelerator, pool.accelerator.tdpW)) / 1000, 0);
     const weather = s.weather ? { temperatureC: s.weather.temperatureC, relativeHumidityPct: s.weather.relativeHumidityPct } : undefined;
-    const fc = facilityCoefficients(spec.facility, installedItKW, weather, grid.steps, `${p}.facility`);
+    // a site without IT has no cooling plant to calibrate: only its fixed overhead and loads draw power
+    const fc =
+      installedItKW > 0
+        ? facilityCoefficients(spec.facility, installedItKW, weather, grid.steps, `${p}.facility`)
+        : { lossSlope: lossSlopeOf(spec.facility), coolingSlope: new Float64Array(grid.steps), fixedKW: spec.facility.fixedOverheadKW, design: { pue: NaN, k: 1 }, assumedTemperatureC: undefined };
     const renewables: RenewableModel[] = spec.renewables.map((re) => {
       const derive = (): Float64Array => {
         const w = s.weather!; // resolve() guarantees weather when no capacity factor is given
@@ -161,7 +180,25 @@ export function buildFleetModel(r: ResolvedScenario): FleetModel {
     });
     const renewableAvailableKW = new Float64Array(grid.steps);
     for (const re of renewables) for (let i = 0; i < grid.steps; i++) renewableAvailableKW[i]! += re.availableKW[i]!;
-    const prices = priceSignals(spec.tariff, calendar, s.price, s.weather?.temperatureC, `${p}.tariff`);
+    const compiledTariff = compileTariff(spec.tariff, {
+      grid,
+      calendar,
+      spotPrice: s.price,
+      temperatureC: s.weather?.temperatureC,
+      contractedCapacityKVA: spec.grid.contractedCapacityKVA,
+      exportPriceSeries: s.exportPrice,
+      coincidentSteps: s.coincidentSteps,
+      path: `${p}.tariff`,
+    });
+    const importPrice = Float64Array.from(compiledTariff.energyPrice, (x) => x + compiledTariff.adderPerMWh);
+    const exportLimitKW = spec.tariff.export.type === 'none' ? new Float64Array(grid.steps) : s.exportLimitKW;
+    const facilityLoadKW = new Float64Array(grid.steps);
+    const siteLoadKW = new Float64Array(grid.steps);
+    spec.loads.forEach((l, j) => {
+      const into = l.kind === 'building' ? siteLoadKW : facilityLoadKW;
+      const kW = s.loadsKW[j]!;
+      for (let i = 0; i < grid.steps; i++) into[i]! += kW[i]!;
+    });
     return {
       index: s.index,
       id: spec.id,
@@ -174,14 +211,19 @@ export function buildFleetModel(r: ResolvedScenario): FleetModel {
       idleGpus: spec.idleGpus,
       installedItKW,
       facility: { lossSlope: fc.lossSlope, coolingSlope: fc.coolingSlope, fixedKW: fc.fixedKW, designPue: fc.design.pue, assumedTemperatureC: fc.assumedTemperatureC },
+      facilityLoadKW,
+      siteLoadKW,
+      generators: spec.generators.map((g, j) => generatorModel(g, `${p}.generators[${j}]`)),
       renewables,
       renewableAvailableKW,
       storage: spec.storage && spec.storage.energyMWh > 0 && spec.storage.powerMW > 0 ? storageModel(spec.storage) : undefined,
       importLimitKW: s.importLimitKW,
-      exportLimitKW: spec.tariff.export.type === 'none' ? 0 : s.exportLimitKW,
-      importPrice: prices.importPrice,
-      exportPrice: prices.exportPrice,
-      touPeriod: prices.touPeriod,
+      exportLimitKW,
+      canExport: exportLimitKW.some((x) => x > 0),
+      compiledTariff,
+      importPrice,
+      exportPrice: compiledTariff.export.price,
+      touPeriod: compiledTariff.period,
       spotPrice: s.price,
       carbonIntensity: s.carbonIntensity,
       gridRenewableShare: s.gridRenewableShare,

@@ -69,3 +69,4 @@ export {
 } from './solar.ts';
 export { powerCurveFraction, windAtHub, windCapacityFactor, type WindParamsSpec } from './wind.ts';
 export { stepStorage, storageModel, type StorageStep } from './storage.ts';
+export { CO2_KG_PER_FUEL_UNIT, generatorCost, generatorFuel, generatorModel, type GeneratorModel } from './generator.ts';

@@ -17,7 +17,20 @@ describe('storage', () => {
       socMaxKWh: 9500,
       socInitialKWh: 1000,
       degradationCostPerKWh: 0.02,
+      // default end state: at least the initial state of charge
+      endSoc: { minKWh: 1000, maxKWh: 9500 },
     });
+  });
+
+  it('takes the end state from the spec, in kWh (and accepts kWh and kW)', () => {
+    const spec = (endState: unknown) => storageModel(Storage.parse({ energyKWh: 200, powerKW: 50, socInitialFraction: 0.5, endState }));
+    expect(spec({ type: 'free' }).endSoc).toEqual({ minKWh: 20, maxKWh: 190 });
+    expect(spec({ type: 'equalStart' }).endSoc).toEqual({ minKWh: 100, maxKWh: 100 });
+    expect(spec({ type: 'atLeast', socFraction: 0.8 }).endSoc).toEqual({ minKWh: 160, maxKWh: 190 });
+    expect(spec(undefined).endSoc).toEqual({ minKWh: 100, maxKWh: 190 });
+    expect(spec({ type: 'free' }).powerKW).toBe(50);
+    expect(Storage.safeParse({ energyKWh: 200, energyMWh: 0.2, powerKW: 50 }).success).toBe(false);
+    expect(Storage.safeParse({ energyKWh: 200, powerKW: 50, endState: { type: 'atLeast', socFraction: 0.99 } }).success).toBe(false);
   });
 
   it('runs a hand-worked charge/discharge cycle', () => {

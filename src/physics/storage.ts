@@ -18,7 +18,26 @@ export function storageModel(spec: Storage): StorageModel {
     socMaxKWh: spec.socMaxFraction * energyKWh,
     socInitialKWh: spec.socInitialFraction * energyKWh,
     degradationCostPerKWh: spec.degradationCostPerMWh / 1000,
+    endSoc: endSoc(spec, energyKWh),
   };
+}
+
+/** Bounds on the state of charge at the end of the horizon, kWh, from the spec's end state. */
+function endSoc(spec: Storage, energyKWh: number): { minKWh: number; maxKWh: number } {
+  const lo = spec.socMinFraction * energyKWh;
+  const hi = spec.socMaxFraction * energyKWh;
+  const start = Math.max(lo, Math.min(hi, spec.socInitialFraction * energyKWh));
+  const e = spec.endState;
+  switch (e.type) {
+    case 'free':
+      return { minKWh: lo, maxKWh: hi };
+    case 'atLeastStart':
+      return { minKWh: start, maxKWh: hi };
+    case 'equalStart':
+      return { minKWh: start, maxKWh: start };
+    case 'atLeast':
+      return { minKWh: Math.max(lo, e.socFraction * energyKWh), maxKWh: hi };
+  }
 }
 
 /** Result of one storage step: grid-side powers (both ≥ 0, one of them 0) and the new SoC. */

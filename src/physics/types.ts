@@ -81,4 +81,6 @@ export interface StorageModel {
   socMaxKWh: number;
   socInitialKWh: number;
   degradationCostPerKWh: number;
+  /** State of charge a plan must leave at the end of the horizon, kWh (the spec's endState). */
+  endSoc: { minKWh: number; maxKWh: number };
 }

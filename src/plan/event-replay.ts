@@ -14,7 +14,7 @@ import { simulate } from '../simulate/engine.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 import { stepHours } from '../time/grid.ts';
 import { extractWindow } from './extract.ts';
-import { buildFleetLp, type PowerCap } from './fleet-lp.ts';
+import { buildFleetLp, emptyWindowState, type PowerCap } from './fleet-lp.ts';
 import { actualSignals } from './signals.ts';
 
 /** The event to replay. */
@@ -78,7 +78,13 @@ export function measuredPowerKW(model: FleetModel, ledger: Ledger, measure: Powe
     const L = ledger.sites[s]!;
     const site = model.sites[s]!;
     for (let t = 0; t < n; t++) {
-      if (measure === 'grid') out[t]! += L.gridImportKW[t]! - L.gridExportKW[t]!;
+      if (measure === 'grid') {
+        out[t]! += L.gridImportKW[t]! - L.gridExportKW[t]!;
+        // a generator the program does not allow is counted as load: its output is no reduction
+        site.generators.forEach((g, j) => {
+          if (!g.drAllowed) out[t]! += L.generators[j]!.kW[t]!;
+        });
+      }
       else if (measure === 'facility') out[t]! += L.facilityKW[t]!;
       else if (measure === 'it') out[t]! += L.itKW[t]!;
       else {
@@ -99,7 +105,8 @@ async function solveEvent(model: FleetModel, ev: PowerEvent, limitKW: number, so
   throwIfCancelled(signal, 'before an event model');
   const sites = ev.sites ?? model.sites.map((s) => s.index);
   const dispatch = naiveDispatch(model);
-  const state = { socKWh: model.sites.map((s) => s.storage?.socInitialKWh ?? 0), doneGpuHours: model.workloads.map(() => 0), monthPeakKW: model.sites.map(() => new Map<number, number>()) };
+  dispatch.generatorKW = model.sites.map((s) => (s.generators.length ? s.generators.map(() => new Float64Array(model.grid.steps)) : undefined));
+  const state = emptyWindowState(model);
   const [a, b] = ev.window ?? [ev.from, ev.to];
   const qosWindow = model.workloads.map((): [number, number] => [a, b]);
   const { lp, layout } = buildFleetLp(model, a, b, actualSignals(model), state, {

@@ -1,7 +1,7 @@
 /**
  * Reads a solved window back into a dispatch: GPUs and average GPU power per job, site and step
  * (mixing two operating points within a step means alternating caps over time), inference
- * served per site, storage setpoints. Only the committed steps are written.
+ * served per site, storage setpoints, export and generator output. Only the committed steps are written.
  */
 import type { FleetModel } from '../model/fleet-model.ts';
 import type { Dispatch, InferenceAllocation, JobAllocation } from '../simulate/dispatch.ts';
@@ -14,9 +14,10 @@ export function emptyDispatch(model: FleetModel, policy: string): Dispatch {
     jobs: [],
     inference: [],
     storageKW: model.sites.map((s) => (s.storage ? new Float64Array(model.grid.steps) : undefined)),
-    allowExport: model.sites.map((s) => s.exportLimitKW > 0),
+    allowExport: model.sites.map((s) => s.canExport),
     renewableTakeKW: model.sites.map((s) => (s.renewables.length ? Float64Array.from(s.renewableAvailableKW) : undefined)),
-    exportKW: model.sites.map((s) => (s.exportLimitKW > 0 ? new Float64Array(model.grid.steps) : undefined)),
+    exportKW: model.sites.map((s) => (s.canExport ? new Float64Array(model.grid.steps) : undefined)),
+    generatorKW: model.sites.map((s) => (s.generators.length ? s.generators.map(() => new Float64Array(model.grid.steps)) : undefined)),
     notes: [],
   };
 }
@@ -91,5 +92,14 @@ export function extractWindow(model: FleetModel, layout: FleetLpLayout, x: Float
     }
     const ex = d.exportKW?.[s];
     if (ex && L.e >= 0) for (let t = layout.from; t < end; t++) ex[t] = Math.max(0, x[L.e + t - layout.from]!);
+    const gens = d.generatorKW?.[s];
+    // a generator is off where the plan's on/off decision is (integer tolerance aside) zero
+    if (gens) L.gen.forEach((gc, j) => {
+      for (let t = layout.from; t < end; t++) {
+        const k = t - layout.from;
+        const off = gc.u >= 0 ? x[gc.u + k]! < 1e-4 : x[gc.p + k]! < 1e-6;
+        gens[j]![t] = off ? 0 : Math.max(0, x[gc.p + k]!);
+      }
+    });
   });
 }

@@ -5,8 +5,9 @@
  * currency. Facility power is affine in IT power at each step, with the physics stage's
  * coefficients, so the plan and the simulated ledger rest on the same numbers.
  */
-import { exportPaysMore } from '../simulate/supply.ts';
 import { LinearModel } from '../optimize/index.ts';
+import { BillBook } from './bill-book.ts';
+import { addMinimumChargeRows, addTariffRows, emptyTariffState, tariffBinaries, TARIFF_PERIOD_ROWS, TARIFF_STEP_ROWS, type TariffState } from './tariff-lp.ts';
 import type { OperatingPoint } from '../physics/types.ts';
 import type { FleetModel, SiteModel, WorkloadModel } from '../model/fleet-model.ts';
 import { stepHours, stepStartMs } from '../time/grid.ts';
@@ -39,9 +40,26 @@ export interface WindowSignals {
 export interface WindowState {
   socKWh: number[];
   doneGpuHours: number[];
-  /** Highest import so far in each local month, per site (month index → kW). */
-  monthPeakKW: Array<Map<number, number>>;
+  /** Per site: demand peaks, imported and credited energy so far (tariff rules that span windows). */
+  tariff: TariffState[];
+  /** Per site and generator: hours run so far. */
+  runHours: number[][];
 }
+
+/** The state before anything is committed: storage at its initial charge, nothing done, no peaks. */
+export function emptyWindowState(model: FleetModel): WindowState {
+  return {
+    socKWh: model.sites.map((s) => s.storage?.socInitialKWh ?? 0),
+    doneGpuHours: model.workloads.map(() => 0),
+    tariff: model.sites.map(() => emptyTariffState()),
+    runHours: model.sites.map((s) => s.generators.map(() => 0)),
+  };
+}
+
+/** Largest number of binary variables a model may carry before tariff and generator rules are relaxed. */
+export const MAX_BINARIES = 400;
+/** Longest window (steps) solved as a mixed-integer program. */
+export const MAX_INTEGER_STEPS = 24 * 4 * 14;
 
 export interface FleetLpOptions {
   /** Minimise cost, or maximise weighted QoS of continuous jobs (cost as a tie-breaker). */
@@ -55,8 +73,13 @@ export interface FleetLpOptions {
   maxPoints: number;
   /** Steps over which a continuous job's QoS is measured (default: its release–deadline window). */
   qosWindow?: Array<[number, number] | undefined>;
-  /** Keep storage at least at its initial state of charge at the end of the window. */
+  /**
+   * Storage at the end of the window: at least its initial state of charge (intermediate rolling
+   * windows), or the storage's end state where the window ends the horizon; false: free.
+   */
   holdStorageEnd: boolean;
+  /** Binary variables for non-convex tariff rules and generator commitment: exact, relaxed, or exact when small (default). */
+  integers?: 'auto' | 'exact' | 'relax';
   /** Plan only these sites (and the workloads and caps entirely within them); default all. */
   sites?: number[];
   /** Rolling: work each job should have done in total by the end of the window (from the guide), GPU-h. */
@@ -67,8 +90,14 @@ export interface FleetLpOptions {
 export interface FleetLpLayout {
   from: number;
   to: number;
-  /** Columns per site (undefined for sites outside this model). */
-  sites: Array<{ g: number; e: number; r: number[]; c: number; d: number; soc: number } | undefined>;
+  /** Columns per site (undefined for sites outside this model); gen: output and on/off (−1 when not modelled) per generator. */
+  sites: Array<{ g: number; e: number; r: number[]; c: number; d: number; soc: number; gen: Array<{ p: number; u: number }> } | undefined>;
+  /** Per site: the cost terms booked under bill components (the plan's predicted bill). */
+  books: Array<BillBook | undefined>;
+  /** Rules relaxed because the model is too large for binaries. */
+  relaxations: string[];
+  /** Binary columns in the model. */
+  integerColumns: number;
   jobs: Array<{ workload: number; site: number; first: number; t0: number; t1: number; points: OperatingPoint[] }>;
   inference: Array<{ workload: number; site: number; first: number; points: OperatingPoint[] }>;
   unserved: Map<number, number>;
@@ -96,6 +125,11 @@ export function effectiveDeadline(w: WorkloadModel, h: number, steps: number): n
   return Math.min(steps, w.deadlineStep, w.releaseStep + stretched);
 }
 
+/** A generator needs an on/off decision when it has a minimum load, a no-load fuel use or a run-hour limit. */
+function needsCommitment(g: SiteModel['generators'][number]): boolean {
+  return g.minKW > 0 || g.fuelNoLoadPerHour > 0 || g.maxRunHours !== undefined;
+}
+
 function idleShare(site: SiteModel, acc: string): number {
   if (site.idleGpus === 'off') return 0;
   return site.pools.find((p) => p.acceleratorId === acc)?.idleItPowerW ?? 0;
@@ -108,15 +142,16 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   const T = to - from;
   const lp = new LinearModel('minimize');
   const when = (t: number) => formatLocalIso(stepStartMs(grid, t), model.sites[0]?.calendar.offsetMinutes[t] ?? 0).slice(0, 16);
-  const layout: FleetLpLayout = { from, to, sites: model.sites.map(() => undefined), jobs: [], inference: [], unserved: new Map(), unfinished: new Map(), qosSlack: new Map(), softRows: [] };
+  const layout: FleetLpLayout = { from, to, sites: model.sites.map(() => undefined), books: model.sites.map(() => undefined), relaxations: [], integerColumns: 0, jobs: [], inference: [], unserved: new Map(), unfinished: new Map(), qosSlack: new Map(), softRows: [] };
   const inModel = new Set(opts.sites ?? model.sites.map((s) => s.index));
   const sites = model.sites.filter((s) => inModel.has(s.index));
   const workloads = model.workloads.filter((w) => w.siteIndices.every((s) => inModel.has(s)));
   const caps = opts.caps.filter((c) => c.sites.every((s) => inModel.has(s)));
 
   // Row names are built only when asked for (exports, explanations): each row keeps a small tag.
-  const ROW_KINDS = ['balance', 'own-export', 'gpus', 'job-gpus', 'work', 'work-cap', 'work-progress', 'qos', 'demand', 'soc-balance', 'peak-def', 'green-target', 'certificates-def', 'pue-excess-def', 'cap'] as const;
+  const ROW_KINDS = ['balance', 'gpus', 'job-gpus', 'work', 'work-cap', 'work-progress', 'qos', 'demand', 'soc-balance', 'green-target', 'certificates-def', 'pue-excess-def', 'cap', 'gen-max', 'gen-min', 'gen-hours', ...TARIFF_STEP_ROWS, ...TARIFF_PERIOD_ROWS] as const;
   type RowKind = (typeof ROW_KINDS)[number];
+  const STEP_KINDS = new Set<string>(['balance', 'soc-balance', 'gen-max', 'gen-min', ...TARIFF_STEP_ROWS]);
   const tagKind: number[] = [];
   const tagA: number[] = [];
   const tagB: number[] = [];
@@ -131,12 +166,9 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     const kind = ROW_KINDS[tagKind[i]!]!;
     const a = tagA[i]!;
     const b = tagB[i]!;
+    if (STEP_KINDS.has(kind)) return `${kind}[${model.sites[a]!.id},${when(b)}]`;
+    if ((TARIFF_PERIOD_ROWS as readonly string[]).includes(kind) || kind === 'gen-hours') return `${kind}[${model.sites[a]!.id},${periodKeys[b]}]`;
     switch (kind) {
-      case 'balance':
-      case 'own-export':
-      case 'soc-balance':
-      case 'peak-def':
-        return `${kind}[${model.sites[a]!.id},${when(b)}]`;
       case 'gpus': {
         const site = model.sites[a >> 8]!;
         return `gpus[${site.id},${site.pools[a & 255]!.acceleratorId},${when(b)}]`;
@@ -155,23 +187,40 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         return `${kind}[${model.sites[a]!.id},${periodKeys[b]}]`;
       case 'cap':
         return `cap[${caps[a]!.label},${when(b)}]`;
+      default:
+        return kind;
     }
   };
+  const tag = {
+    step: (lower: number, upper: number, kind: (typeof TARIFF_STEP_ROWS)[number], site: number, t: number) => row(lower, upper, kind, site, t),
+    period: (lower: number, upper: number, kind: (typeof TARIFF_PERIOD_ROWS)[number], site: number, key: string) => {
+      periodKeys.push(key);
+      return row(lower, upper, kind, site, periodKeys.length - 1);
+    },
+  };
+  // binaries: exact when the model is small enough for branch and bound, relaxed otherwise
+  let binaries = 0;
+  for (const site of sites) {
+    binaries += tariffBinaries(site, from, to);
+    for (const g of site.generators) if (needsCommitment(g)) binaries += T;
+  }
+  const integers = opts.integers === 'exact' || (opts.integers !== 'relax' && binaries <= MAX_BINARIES && T <= MAX_INTEGER_STEPS);
+  const relaxations = new Set<string>();
 
   lp.reserve(T * (7 * sites.length + workloads.reduce((a, w) => a + 1 + w.siteIndices.length * opts.maxPoints, 0)) + 64, 0, 0);
 
-  // ---- site columns: import, export, renewables used, storage
+  // ---- site columns: import, export, renewables used, storage, generators (costs booked below by bill component)
   for (const site of sites) {
     const s = site.index;
+    const book = new BillBook(lp);
+    layout.books[s] = book;
     const g = lp.addVariables(T, {
       nameFn: (k) => `import[${site.id},${when(from + k)}]`,
       upper: (k) => site.importLimitKW[from + k]!,
-      // energy price per MWh, plus the carbon price on the grid's location-based CO2 (g/kWh × €/t = €/MWh / 1000 × 1000)
-      cost: (k) => ((signals.importPrice[s]![from + k]! + (site.carbonIntensity[from + k]! * site.tariff.carbonPricePerTonne) / 1000) * h) / 1000,
     });
     let e = -1;
-    if (site.exportLimitKW > 0) {
-      e = lp.addVariables(T, { nameFn: (k) => `export[${site.id},${when(from + k)}]`, upper: site.exportLimitKW, cost: (k) => (-signals.exportPrice[s]![from + k]! * h) / 1000 });
+    if (site.canExport) {
+      e = lp.addVariables(T, { nameFn: (k) => `export[${site.id},${when(from + k)}]`, upper: (k) => site.exportLimitKW[from + k]! });
     }
     // one column for all plants: curtailment is pro rata across plants, as the bill assumes
     const r = site.renewables.length
@@ -179,30 +228,60 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
           lp.addVariables(T, {
             nameFn: (k) => `renewable[${site.id},${when(from + k)}]`,
             upper: (k) => site.renewables.reduce((a, _re, p) => a + Math.max(0, signals.renewableKW[s]![p]![from + k]!), 0),
-            cost: (k) => {
-              let sum = 0, priced = 0;
-              site.renewables.forEach((re, p) => {
-                const a = Math.max(0, signals.renewableKW[s]![p]![from + k]!);
-                sum += a;
-                priced += a * re.pricePerMWh;
-              });
-              return sum > 0 ? (priced / sum) * (h / 1000) : 0;
-            },
           }),
         ]
       : [];
+    for (const col of r) {
+      for (let k = 0; k < T; k++) {
+        let sum = 0, priced = 0;
+        site.renewables.forEach((re, p) => {
+          const a = Math.max(0, signals.renewableKW[s]![p]![from + k]!);
+          sum += a;
+          priced += a * re.pricePerMWh;
+        });
+        if (sum > 0) book.add('renewableSupply', col + k, (priced / sum) * (h / 1000));
+      }
+    }
     let c = -1, d = -1, soc = -1;
     const st = site.storage;
     if (st) {
       c = lp.addVariables(T, { nameFn: (k) => `charge[${site.id},${when(from + k)}]`, upper: st.powerKW });
-      d = lp.addVariables(T, { nameFn: (k) => `discharge[${site.id},${when(from + k)}]`, upper: st.powerKW, cost: st.degradationCostPerKWh * h });
+      // without wear a tiny cost (1e-7 per kWh) still keeps the plan from charging and discharging
+      // in one step when energy is free at the margin (a binding minimum charge): the simulator
+      // nets the two into one setpoint and could not follow
+      d = lp.addVariables(T, { nameFn: (k) => `discharge[${site.id},${when(from + k)}]`, upper: st.powerKW, cost: (st.degradationCostPerKWh > 0 ? st.degradationCostPerKWh : 1e-7) * h });
+      const start = Math.max(st.socMinKWh, Math.min(st.socMaxKWh, st.socInitialKWh));
+      const endsHorizon = to === grid.steps;
+      const endLo = !opts.holdStorageEnd ? st.socMinKWh : endsHorizon ? st.endSoc.minKWh : start;
+      const endHi = opts.holdStorageEnd && endsHorizon ? st.endSoc.maxKWh : st.socMaxKWh;
       soc = lp.addVariables(T, {
         nameFn: (k) => `soc[${site.id},${when(from + k)}]`,
-        lower: (k) => (k === T - 1 && opts.holdStorageEnd ? Math.max(st.socMinKWh, Math.min(st.socMaxKWh, st.socInitialKWh)) : st.socMinKWh),
-        upper: st.socMaxKWh,
+        lower: (k) => (k === T - 1 ? endLo : st.socMinKWh),
+        upper: (k) => (k === T - 1 ? endHi : st.socMaxKWh),
       });
     }
-    layout.sites[s] = { g, e, r, c, d, soc };
+    const gen = site.generators.map((gm) => {
+      const p = lp.addVariables(T, { nameFn: (k) => `generator[${site.id},${gm.id},${when(from + k)}]`, upper: gm.capacityKW });
+      const co2PerKWh = (gm.fuelPerKWh * gm.co2KgPerFuelUnit) / 1000; // t per kWh
+      for (let k = 0; k < T; k++) {
+        book.add('generation', p + k, (gm.fuelPerKWh * gm.fuelPrice + gm.variableCostPerKWh) * h);
+        if (site.tariff.carbonPricePerTonne > 0) book.add('carbon', p + k, co2PerKWh * site.tariff.carbonPricePerTonne * h);
+      }
+      let u = -1;
+      if (needsCommitment(gm)) {
+        u = lp.addVariables(T, { nameFn: (k) => `generator-on[${site.id},${gm.id},${when(from + k)}]`, upper: 1, integer: integers });
+        const noLoadCo2 = (gm.fuelNoLoadPerHour * gm.co2KgPerFuelUnit) / 1000;
+        for (let k = 0; k < T; k++) {
+          book.add('generation', u + k, gm.fuelNoLoadPerHour * gm.fuelPrice * h);
+          if (site.tariff.carbonPricePerTonne > 0) book.add('carbon', u + k, noLoadCo2 * site.tariff.carbonPricePerTonne * h);
+        }
+        if (!integers && (gm.minKW > 0 || gm.fuelNoLoadPerHour > 0)) {
+          relaxations.add(`generator ${gm.id} at ${site.id}: on/off relaxed (no binaries: the model is too large), so its minimum load and no-load fuel are spread over partial running; the simulator runs it at least at minimum load`);
+        }
+      }
+      return { p, u };
+    });
+    layout.sites[s] = { g, e, r, c, d, soc, gen };
   }
 
   // ---- workload columns
@@ -276,6 +355,8 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       i.points.forEach((p, k) => lp.addTerm(base + k, (scale * ((measure === 'it' ? p.itPowerW : p.gpuPowerW) - idleIt + headroom)) / 1000));
     }
   };
+  /** Facility power of site s at step t that no decision changes beyond the IT idle floor: fixed overhead and facility loads, kW. */
+  const facilityConstant = (s: number, t: number) => model.sites[s]!.facility.fixedKW + model.sites[s]!.facilityLoadKW[t]!;
   /** IT (or GPU) power of site s at step t that no decision changes, kW: the idle floor. */
   const itConstant = (s: number, measure: 'it' | 'gpu' = 'it') => {
     const site = model.sites[s]!;
@@ -284,7 +365,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   };
   const slope = (s: number, t: number) => 1 + model.sites[s]!.facility.lossSlope + model.sites[s]!.facility.coolingSlope[t]!;
 
-  // ---- balance rows: renewables + discharge + import − export − charge = facility
+  // ---- balance rows: renewables + discharge + generators + import − export − charge = facility + site loads
   const balanceRows: number[] = [];
   const balanceAt: Array<[number, number]> = []; // row → (site, step), for explanations
   for (let t = from; t < to; t++) {
@@ -293,7 +374,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       const s = site.index;
       const L = layout.sites[s]!;
       const a = slope(s, t);
-      const rhs = a * itConstant(s) + site.facility.fixedKW;
+      const rhs = a * itConstant(s) + facilityConstant(s, t) + site.siteLoadKW[t]!;
       balanceRows.push(row(rhs, rhs, 'balance', s, t));
       balanceAt.push([s, t]);
       lp.addTerm(L.g + k, 1);
@@ -303,29 +384,36 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         lp.addTerm(L.c + k, -1);
         lp.addTerm(L.d + k, 1);
       }
+      for (const gc of L.gen) lp.addTerm(gc.p + k, 1);
       addItTerms(s, t, -a);
       lp.endRow();
     }
   }
-  // ---- where export pays more than import, export only the site's own supply: renewables
-  // taken plus net discharge. Without this row the LP buys power to sell it in the same step,
-  // which a meter does not do and the simulator does not follow (src/simulate/supply.ts).
+  // ---- generators: output within [minimum load, rating] while on; run hours
   for (const site of sites) {
     const L = layout.sites[site.index]!;
-    if (L.e < 0) continue;
-    for (let t = from; t < to; t++) {
-      const importCost = signals.importPrice[site.index]![t]! + (site.carbonIntensity[t]! * site.tariff.carbonPricePerTonne) / 1000;
-      if (!exportPaysMore(signals.exportPrice[site.index]![t]!, importCost)) continue;
-      const k = t - from;
-      row(-Infinity, 0, 'own-export', site.index, t);
-      lp.addTerm(L.e + k, 1);
-      for (const r of L.r) lp.addTerm(r + k, -1);
-      if (L.c >= 0) {
-        lp.addTerm(L.d + k, -1);
-        lp.addTerm(L.c + k, 1);
+    site.generators.forEach((gm, j) => {
+      const { p, u } = L.gen[j]!;
+      if (u < 0) return;
+      for (let k = 0; k < T; k++) {
+        row(-Infinity, 0, 'gen-max', site.index, from + k);
+        lp.addTerm(p + k, 1);
+        lp.addTerm(u + k, -gm.capacityKW);
+        lp.endRow();
+        if (gm.minKW > 0) {
+          row(0, Infinity, 'gen-min', site.index, from + k);
+          lp.addTerm(p + k, 1);
+          lp.addTerm(u + k, -gm.minKW);
+          lp.endRow();
+        }
       }
-      lp.endRow();
-    }
+      if (gm.maxRunHours !== undefined) {
+        periodKeys.push(gm.id);
+        row(-Infinity, Math.max(0, gm.maxRunHours - (state.runHours[site.index]?.[j] ?? 0)), 'gen-hours', site.index, periodKeys.length - 1);
+        for (let k = 0; k < T; k++) lp.addTerm(u + k, h);
+        lp.endRow();
+      }
+    });
   }
   const firstBalance = balanceRows[0] ?? 0;
   layout.softRows.push({ group: 'power supply', rows: balanceRows, label: (row) => balanceAt[row - firstBalance]!.join('@'), unit: 'kWh', scale: h });
@@ -454,33 +542,21 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     }
   }
 
-  // ---- monthly maximum demand
+  // ---- the tariff: demand charges, energy blocks, two-part basic charge, export credits, fixed charges
   for (const site of sites) {
-    const rate = site.tariff.demandChargePerKWMonth;
-    if (rate <= 0) continue;
-    const L = layout.sites[site.index]!;
-    const cal = site.calendar;
-    const months = new Map<number, number>();
-    for (let t = from; t < to; t++) {
-      const m = cal.monthIndex[t]!;
-      let pk = months.get(m);
-      if (pk === undefined) {
-        const key = cal.monthKeys[m]!;
-        const [y, mo] = key.split('-').map(Number) as [number, number];
-        const daysIn = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-        let stepsIn = 0;
-        for (let i = 0; i < grid.steps; i++) if (cal.monthIndex[i] === m) stepsIn++;
-        const share = Math.min(1, (stepsIn * h) / (24 * daysIn));
-        const prev = state.monthPeakKW[site.index]!.get(m) ?? 0;
-        pk = lp.addVariable({ name: `peak[${site.id},${key}]`, lower: prev, cost: rate * share });
-        lp.objectiveConstant -= prev * rate * share; // the peak already set is not a cost of this window
-        months.set(m, pk);
-      }
-      row(-Infinity, 0, 'peak-def', site.index, t);
-      lp.addTerm(L.g + t - from, 1);
-      lp.addTerm(pk, -1);
-      lp.endRow();
-    }
+    const s = site.index;
+    const L = layout.sites[s]!;
+    const exportSources = [...L.r, ...(L.d >= 0 ? [L.d] : []), ...site.generators.flatMap((gm, j) => (gm.canExport ? [L.gen[j]!.p] : []))];
+    addTariffRows({
+      lp, book: layout.books[s]!, site, grid, from, to,
+      cols: { g: L.g, e: L.e, exportSources, charge: L.c },
+      importPrice: signals.importPrice[s]!,
+      exportPrice: signals.exportPrice[s]!,
+      state: state.tariff[s]!,
+      integers,
+      tag,
+      notes: relaxations,
+    });
   }
 
   // ---- green-share rules: direct-green targets (hard), certificates and PUE excess (priced)
@@ -497,7 +573,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     };
     const greenRow = (share: number, steps: number[], kind: 'green-target' | 'certificates-def', key: string, extraCol?: number) => {
       let rhs = 0;
-      for (const t of steps) rhs += share * h * (slope(s, t) * itConstant(s) + site.facility.fixedKW);
+      for (const t of steps) rhs += share * h * (slope(s, t) * itConstant(s) + facilityConstant(s, t));
       periodKeys.push(key);
       const r = row(rhs, Infinity, kind, s, periodKeys.length - 1);
       // direct green ≈ renewables taken − exported − lost in storage round trips
@@ -522,7 +598,8 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     const gc = site.tariff.greenCertificates;
     if (gc) {
       for (const [key, steps] of periods('year')) {
-        const cert = lp.addVariable({ name: `certificates[${site.id},${key}]`, cost: gc.pricePerMWh / 1000 });
+        const cert = lp.addVariable({ name: `certificates[${site.id},${key}]` });
+        layout.books[s]!.add('certificates', cert, gc.pricePerMWh / 1000);
         greenRow(gc.targetGreenShare, steps, 'certificates-def', key, cert);
       }
     }
@@ -530,9 +607,10 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     if (pue && pue.basis === 'excessEnergy' && pue.tiers.length > 0) {
       const tier = [...pue.tiers].sort((a, b) => a.aboveLimitByFraction - b.aboveLimitByFraction)[0]!;
       for (const [key, steps] of periods(pue.period === 'month' ? 'month' : 'year')) {
-        const ex = lp.addVariable({ name: `pue-excess[${site.id},${key}]`, cost: tier.surchargePerMWh / 1000 });
+        const ex = lp.addVariable({ name: `pue-excess[${site.id},${key}]` });
+        layout.books[s]!.add('pueAdjustment', ex, tier.surchargePerMWh / 1000);
         let rhs = 0;
-        for (const t of steps) rhs += h * ((slope(s, t) - pue.limit) * itConstant(s) + site.facility.fixedKW);
+        for (const t of steps) rhs += h * ((slope(s, t) - pue.limit) * itConstant(s) + facilityConstant(s, t));
         periodKeys.push(key);
         row(rhs, Infinity, 'pue-excess-def', s, periodKeys.length - 1);
         lp.addTerm(ex, 1);
@@ -552,7 +630,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       for (const s of cap.sites) {
         if (cap.measure === 'gpu') constant += itConstant(s, 'gpu');
         else if (cap.measure === 'it') constant += itConstant(s);
-        else if (cap.measure === 'facility') constant += slope(s, t) * itConstant(s) + model.sites[s]!.facility.fixedKW;
+        else if (cap.measure === 'facility') constant += slope(s, t) * itConstant(s) + facilityConstant(s, t);
       }
       rows.push(row(-Infinity, cap.maxKW - constant, 'cap', caps.indexOf(cap), t));
       for (const s of cap.sites) {
@@ -560,6 +638,10 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         if (cap.measure === 'grid') {
           lp.addTerm(L.g + t - from, 1);
           if (L.e >= 0) lp.addTerm(L.e + t - from, -1);
+          // a generator a program does not allow counts as load: its output is no reduction
+          model.sites[s]!.generators.forEach((gm, j) => {
+            if (!gm.drAllowed) lp.addTerm(L.gen[j]!.p + t - from, 1);
+          });
         } else if (cap.measure === 'gpu') addItTerms(s, t, 1, 'gpu');
         else addItTerms(s, t, cap.measure === 'facility' ? slope(s, t) : 1);
       }
@@ -568,6 +650,10 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     if (rows.length) layout.softRows.push({ group: `power cap ${cap.label}`, rows, label: (row) => lp.rowName(row), unit: 'kWh', scale: h });
   }
 
+  for (const site of sites) addMinimumChargeRows(lp, layout.books[site.index]!, site, from, to, tag);
+
+  layout.relaxations = [...relaxations];
+  layout.integerColumns = lp.size().integerColumns;
   lp.nameRows(0, lp.numRows, describeRow);
   return { lp, layout };
 }

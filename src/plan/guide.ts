@@ -8,8 +8,9 @@
  */
 import type { FleetModel, SiteModel, WorkloadModel } from '../model/fleet-model.ts';
 import type { Solver } from '../optimize/index.ts';
-import { calendarOf, stepHours, type TimeGrid } from '../time/grid.ts';
-import { buildFleetLp, type WindowSignals } from './fleet-lp.ts';
+import type { CompiledTariff } from '../tariff/compile.ts';
+import { calendarOf, stepHours, type Calendar, type TimeGrid } from '../time/grid.ts';
+import { buildFleetLp, emptyWindowState, type WindowSignals } from './fleet-lp.ts';
 
 /** What the guide tells each window. */
 export interface Guide {
@@ -17,8 +18,8 @@ export interface Guide {
   solveSeconds: number;
   /** Cumulative work (GPU-h) each workload should have done by the end of each grid step. */
   cumulativeWork: Array<Float64Array | undefined>;
-  /** Demand peak per site and local month index of the fine grid, kW. */
-  monthPeakKW: Array<Map<number, number>>;
+  /** Demand peak per site, by `${charge}@${month index of the fine grid}` (all-hours charges), kW. */
+  peaks: Array<Map<string, number>>;
   blockSteps: number;
 }
 
@@ -36,6 +37,44 @@ function blocks(a: Float64Array, B: number, n: number, count: number): Float64Ar
 }
 
 /**
+ * The tariff on day blocks: block-average prices (adders included), and only the all-hours
+ * demand charges (a daily block cannot see an hour-of-day window), at their first block's rate.
+ * Returns the coarse tariff and, per coarse charge, the index of the fine charge it stands for.
+ */
+function coarseTariff(c: CompiledTariff, fine: Calendar, coarse: Calendar, importPrice: Float64Array, exportPrice: Float64Array, count: number): { tariff: CompiledTariff; charges: number[] } {
+  const byKey = (a: Float64Array) => Float64Array.from(coarse.monthKeys, (k) => a[fine.monthKeys.indexOf(k)] ?? 0);
+  const charges: number[] = [];
+  const demand = c.demand.flatMap((d, i) => {
+    if (d.measure !== 'max' || !d.counts.every((v, t) => v === 1 || t % d.intervalSteps !== 0)) return [];
+    charges.push(i);
+    return [{ ...d, intervalSteps: 1, counts: new Uint8Array(count).fill(1), tierKW: [Infinity], rates: [byKey(d.rates[0]!)], convex: true, ratchet: undefined, history: new Map<string, number>() }];
+  });
+  const tariff: CompiledTariff = {
+    ...c,
+    energyKind: 'flat',
+    periods: [],
+    period: undefined,
+    energyPrice: importPrice,
+    adderPerMWh: 0,
+    energyTiers: [],
+    energyTiersConvex: true,
+    demand,
+    capacity: undefined,
+    twoPart: undefined,
+    fixedPerMonth: 0,
+    fixedPerDay: 0,
+    minimumPerMonth: 0,
+    monthHoursIn: byKey(c.monthHoursIn),
+    monthHours: byKey(c.monthHours),
+    monthDays: byKey(c.monthDays),
+    share: byKey(c.share),
+    export: { kind: c.export.kind === 'none' ? 'none' : 'price', price: exportPrice, excessPricePerMWh: 0 },
+    exclusive: false,
+  };
+  return { tariff, charges };
+}
+
+/**
  * Builds and solves the guide, one model per group of sites that share nothing (`batches`);
  * returns undefined when the horizon is shorter than three blocks, a guide model fails or
  * `signal` fires (the windows then plan on their own, and check the signal themselves).
@@ -47,17 +86,34 @@ export async function buildGuide(model: FleetModel, signals: WindowSignals, solv
   const count = Math.ceil(n / B);
   if (count < 3) return undefined;
   const grid: TimeGrid = { startMs: model.grid.startMs, stepMinutes: model.grid.stepMinutes * B, steps: count, timeZone: model.grid.timeZone };
-  const sites: SiteModel[] = model.sites.map((s) => ({
-    ...s,
-    calendar: calendarOf(grid, s.timeZone),
-    facility: { ...s.facility, coolingSlope: blocks(s.facility.coolingSlope, B, n, count) },
-    renewables: s.renewables.map((r) => ({ ...r, availableKW: blocks(r.availableKW, B, n, count) })),
-    renewableAvailableKW: blocks(s.renewableAvailableKW, B, n, count),
-    storage: undefined,
-    importLimitKW: blocks(s.importLimitKW, B, n, count),
-    importPrice: blocks(signals.importPrice[s.index]!, B, n, count),
-    exportPrice: blocks(signals.exportPrice[s.index]!, B, n, count),
-  }));
+  const chargeOf: number[][] = [];
+  const sites: SiteModel[] = model.sites.map((s) => {
+    const calendar = calendarOf(grid, s.timeZone);
+    const importPrice = blocks(signals.importPrice[s.index]!, B, n, count);
+    const exportPrice = blocks(signals.exportPrice[s.index]!, B, n, count);
+    const { tariff, charges } = coarseTariff(s.compiledTariff, s.calendar, calendar, importPrice, exportPrice, count);
+    chargeOf[s.index] = charges;
+    const exportLimitKW = blocks(s.exportLimitKW, B, n, count);
+    return {
+      ...s,
+      calendar,
+      facility: { ...s.facility, coolingSlope: blocks(s.facility.coolingSlope, B, n, count) },
+      facilityLoadKW: blocks(s.facilityLoadKW, B, n, count),
+      siteLoadKW: blocks(s.siteLoadKW, B, n, count),
+      generators: [], // a day block cannot commit a genset hour by hour
+      renewables: s.renewables.map((r) => ({ ...r, availableKW: blocks(r.availableKW, B, n, count) })),
+      renewableAvailableKW: blocks(s.renewableAvailableKW, B, n, count),
+      storage: undefined,
+      importLimitKW: blocks(s.importLimitKW, B, n, count),
+      carbonIntensity: blocks(s.carbonIntensity, B, n, count),
+      exportLimitKW,
+      canExport: exportLimitKW.some((x) => x > 0),
+      compiledTariff: tariff,
+      importPrice,
+      exportPrice,
+      touPeriod: undefined,
+    };
+  });
   const workloads: WorkloadModel[] = model.workloads.map((w) => ({
     ...w,
     releaseStep: Math.ceil(w.releaseStep / B),
@@ -71,15 +127,15 @@ export async function buildGuide(model: FleetModel, signals: WindowSignals, solv
     renewableKW: sites.map((s) => s.renewables.map((r) => r.availableKW)),
     demand: workloads.map((w) => w.demandTokensPerSecond),
   };
-  const state = { socKWh: model.sites.map(() => 0), doneGpuHours: model.workloads.map(() => 0), monthPeakKW: model.sites.map(() => new Map<number, number>()) };
+  const state = emptyWindowState(coarse);
   const hb = stepHours(grid);
   const perBlock = model.workloads.map(() => new Float64Array(count));
-  const monthPeakKW = model.sites.map(() => new Map<number, number>());
+  const peaks = model.sites.map(() => new Map<string, number>());
   let buildSeconds = 0;
   let solveSeconds = 0;
   for (const sitesOfBatch of batches) {
     const t0 = performance.now();
-    const { lp, layout } = buildFleetLp(coarse, 0, count, coarseSignals, state, { objective: 'cost', caps: [], rolling: false, maxPoints: 4, holdStorageEnd: false, sites: sitesOfBatch });
+    const { lp, layout } = buildFleetLp(coarse, 0, count, coarseSignals, state, { objective: 'cost', caps: [], rolling: false, maxPoints: 4, holdStorageEnd: false, sites: sitesOfBatch, integers: 'relax' });
     const compiled = lp.compile();
     buildSeconds += (performance.now() - t0) / 1000;
     if (compiled.numColumns === 0) continue;
@@ -98,11 +154,12 @@ export async function buildGuide(model: FleetModel, signals: WindowSignals, solv
     for (const s of sitesOfBatch) {
       const L = layout.sites[s];
       if (!L) continue;
-      const peaks = monthPeakKW[s]!;
       const cal = model.sites[s]!.calendar;
-      for (let b = 0; b < count; b++) {
-        const m = cal.monthIndex[Math.min(n - 1, b * B)]!;
-        peaks.set(m, Math.max(peaks.get(m) ?? 0, x[L.g + b]!));
+      for (const ci of chargeOf[s]!) {
+        for (let b = 0; b < count; b++) {
+          const key = `${ci}@${cal.monthIndex[Math.min(n - 1, b * B)]!}`;
+          peaks[s]!.set(key, Math.max(peaks[s]!.get(key) ?? 0, x[L.g + b]!));
+        }
       }
     }
   }
@@ -119,5 +176,5 @@ export async function buildGuide(model: FleetModel, signals: WindowSignals, solv
     }
     return out;
   });
-  return { cumulativeWork, monthPeakKW, blockSteps: B, buildSeconds, solveSeconds };
+  return { cumulativeWork, peaks, blockSteps: B, buildSeconds, solveSeconds };
 }

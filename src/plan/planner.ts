@@ -13,7 +13,8 @@ import type { Progress } from '../simulate/engine.ts';
 import { stepHours } from '../time/grid.ts';
 import { batchComponents, siteComponents } from './components.ts';
 import { extractWindow, emptyDispatch } from './extract.ts';
-import { buildFleetLp, effectiveDeadline, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
+import { buildFleetLp, effectiveDeadline, emptyWindowState, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
+import { BILL_COMPONENTS } from '../billing/bill.ts';
 import { buildGuide, type Guide } from './guide.ts';
 import { Forecaster, type ForecastOptions } from './signals.ts';
 
@@ -49,6 +50,10 @@ export interface PlanOptions {
   exportLp?: string;
   /** Rolling: pace jobs and peaks with a coarse full-horizon guide (default true). */
   guide?: boolean;
+  /** Binary variables for non-convex tariff rules and generator on/off: exact when the model is small (auto), always, or never. */
+  integers?: 'auto' | 'exact' | 'relax';
+  /** A solver to use instead of making one (`solver` and `solverFactory` are then ignored); the caller closes it. */
+  solverInstance?: Solver;
   progress?: Progress;
 }
 
@@ -108,11 +113,32 @@ function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, 
     if (!L) return;
     if (L.soc >= 0 && end > layout.from) state.socKWh[s] = x[L.soc + end - 1 - layout.from]!;
     const site = model.sites[s]!;
-    const peaks = state.monthPeakKW[s]!;
+    const c = site.compiledTariff;
+    const ts = state.tariff[s]!;
+    const g = (t: number) => x[L.g + t - layout.from]!;
+    // demand measured in the committed steps (interval averages, as the bill measures them)
+    const peakAt = (per: number, counts: Uint8Array | undefined, key: (m: number) => string) => {
+      for (let i = Math.floor(layout.from / per) * per; i < end; i += per) {
+        if (counts && !counts[i]) continue;
+        const first = Math.max(i, layout.from);
+        let sum = 0;
+        const k = Math.min(per, model.grid.steps - i);
+        for (let q = first; q < Math.min(i + per, end); q++) sum += g(q);
+        const kk = key(site.calendar.monthIndex[first]!);
+        if (sum / k > (ts.peaks.get(kk) ?? 0)) ts.peaks.set(kk, sum / k);
+      }
+    };
+    c.demand.forEach((d, ci) => {
+      if (d.measure === 'max') peakAt(d.intervalSteps, d.counts, (m) => `${ci}@${m}`);
+    });
+    if (c.twoPart) peakAt(c.twoPart.intervalSteps, undefined, (m) => `tp@${m}`);
     for (let t = layout.from; t < end; t++) {
       const m = site.calendar.monthIndex[t]!;
-      const g = x[L.g + t - layout.from]!;
-      if (g > (peaks.get(m) ?? 0)) peaks.set(m, g);
+      ts.importMWh.set(m, (ts.importMWh.get(m) ?? 0) + (g(t) * h) / 1000);
+      if (L.e >= 0) ts.creditedMWh.set(m, (ts.creditedMWh.get(m) ?? 0) + (x[L.e + t - layout.from]! * h) / 1000);
+      L.gen.forEach((gc, j) => {
+        if (x[gc.p + t - layout.from]! > 1e-9) state.runHours[s]![j]! += h;
+      });
     }
   });
 }
@@ -180,11 +206,7 @@ function planWindows(model: FleetModel, o: PlanOptions): Array<[number, number, 
 }
 
 function initialState(model: FleetModel): WindowState {
-  return {
-    socKWh: model.sites.map((s) => s.storage?.socInitialKWh ?? 0),
-    doneGpuHours: model.workloads.map(() => 0),
-    monthPeakKW: model.sites.map(() => new Map()),
-  };
+  return emptyWindowState(model);
 }
 
 /**
@@ -214,9 +236,10 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
   checkLpSize(model, batches, windows.reduce((a, [from, to]) => Math.max(a, to - from), 0), o.maxPoints);
   const forecaster = new Forecaster(model, o.forecast);
   const makeSolver = o.solverFactory ?? defaultSolverFactory;
-  const solvers: Solver[] = [];
+  // a solver passed in is the caller's to keep (and close); otherwise one per worker, closed here
+  const solvers: Solver[] = o.solverInstance ? [o.solverInstance] : [];
   try {
-    for (let i = 0; i < Math.max(1, Math.min(o.workers, batches.length)); i++) solvers.push(makeSolver(o.solver));
+    if (!o.solverInstance) for (let i = 0; i < Math.max(1, Math.min(o.workers, batches.length)); i++) solvers.push(makeSolver(o.solver));
   } catch (e) {
     await Promise.all(solvers.map((s) => s.close?.()));
     throw e;
@@ -236,11 +259,13 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
         stats.buildSeconds += guide.buildSeconds;
         stats.solveSeconds += guide.solveSeconds;
         // a window pays for demand only above the month's peak the guide expects anyway
-        guide.monthPeakKW.forEach((peaks, s) => peaks.forEach((kW, m) => state.monthPeakKW[s]!.set(m, kW)));
+        guide.peaks.forEach((peaks, s) => peaks.forEach((kW, key) => state.tariff[s]!.peaks.set(key, kW)));
         dispatch.notes.push('rolling windows follow a seasonal guide (one day-block LP over the horizon) for job pacing and monthly peaks');
       }
     }
     let done = 0;
+    const relaxations = new Set<string>();
+    const predicted: NonNullable<SolverStats['predictedBill']> = [];
     for (const [from, to, commitTo] of windows) {
       throwIfCancelled(o.signal, `before window ${from}–${to}`);
       const signals = forecaster.window(from, to);
@@ -272,6 +297,15 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
           if (result.status === 'time-limit') stats.status = 'time-limit';
           stats.objective += result.objective;
           results[b] = { layout, result };
+          layout.relaxations.forEach((note) => relaxations.add(note));
+          stats.integerColumns = (stats.integerColumns ?? 0) + layout.integerColumns;
+          if (o.mode === 'optimal') {
+            layout.books.forEach((book, s) => {
+              if (!book) return;
+              const br = book.evaluate(result.columnValues);
+              predicted[s] = { site: model.sites[s]!.id, ...br, total: BILL_COMPONENTS.reduce((a, k) => a + br[k], 0) };
+            });
+          }
         }
       };
       await Promise.all(solvers.map(work));
@@ -283,8 +317,10 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
       done++;
       o.progress?.(done / windows.length);
     }
+    dispatch.notes.push(...relaxations);
+    if (o.mode === 'optimal') stats.predictedBill = predicted.filter(Boolean);
   } finally {
-    await Promise.all(solvers.map((s) => s.close?.()));
+    if (!o.solverInstance) await Promise.all(solvers.map((s) => s.close?.()));
   }
   if (o.mode === 'rolling') stats.objective = NaN; // window objectives overlap; the simulated cost is what counts
   dispatch.solver = stats;
@@ -301,5 +337,6 @@ function lpOptions(o: PlanOptions, model: FleetModel, from: number, to: number, 
     maxPoints: o.maxPoints,
     qosWindow: o.qosWindow,
     holdStorageEnd: true,
+    integers: o.integers,
   };
 }

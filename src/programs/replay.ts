@@ -88,10 +88,17 @@ export interface ReplayResult {
 
 const H = 3_600_000;
 
+/** What the program meters at a site: grid import, plus the output of generators it does not allow (their output is no reduction). */
+export function meteredKW(site: FleetModel['sites'][number], L: Ledger['sites'][number]): Float64Array {
+  const barred = site.generators.flatMap((g, k) => (g.drAllowed ? [] : [L.generators[k]!.kW]));
+  if (barred.length === 0) return L.gridImportKW;
+  return Float64Array.from(L.gridImportKW, (x, t) => barred.reduce((a, kW) => a + kW[t]!, x));
+}
+
 /** Each site's meter series of `ledger` in the program's intervals, with its event days marked. */
 export function programMeters(model: FleetModel, program: ResolvedProgram, ledger: Ledger, eventDays: Array<Set<string>>): MeterSeries[] {
   return model.sites.map((site, s) =>
-    meterSeries(ledger.sites[s]!.gridImportKW, model.grid, site.calendar, program.measurementIntervalMinutes, {
+    meterSeries(meteredKW(site, ledger.sites[s]!), model.grid, site.calendar, program.measurementIntervalMinutes, {
       holidays: program.holidays, extraWorkdays: program.extraWorkdays, eventDays: eventDays[s]!,
     }));
 }

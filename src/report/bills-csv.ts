@@ -5,7 +5,8 @@
 import type { SiteBill } from '../billing/bill.ts';
 import { csvField, csvNumber, currencyTag } from './format.ts';
 
-const quantity = csvNumber(4);
+/** Quantities to 6 decimals (MWh to the watt-hour, so a 1 kW site's bill keeps its kWh); bills are small, so the exact formatter is fast enough. */
+const quantity = (x: number): string => (Number.isFinite(x) ? (x === 0 ? '0' : x.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 6 })) : '');
 const rate = csvNumber(4);
 const money = csvNumber(2);
 

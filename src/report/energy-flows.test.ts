@@ -19,6 +19,9 @@ function ledgerOf(parts: Array<{ inference: number; training: number; idle: numb
   const L: SiteLedger = {
     site: 0, id: 'a', itKW: z(), idleItKW: z(), coolingKW: z(), lossesKW: z(), fixedKW: z(), facilityKW: z(), renewableAvailableKW: z(), renewableUsedKW: z(), renewableExportKW: z(),
     renewableCurtailedKW: z(), directGreenKW: z(), storageChargeKW: z(), storageDischargeKW: z(), socKWh: z(), gridImportKW: z(), gridExportKW: z(), shortfallKW: z(),
+    facilityLoadKW: z(), siteLoadKW: z(), generatorKW: z(), generators: [],
+    gridToLoadKW: z(), gridToStorageKW: z(), renewableToLoadKW: z(), renewableToStorageKW: z(), storageToLoadKW: z(), storageToGridKW: z(),
+    generatorToLoadKW: z(), generatorToStorageKW: z(), generatorToGridKW: z(),
     importPrice: z(), exportPrice: z(), carbonIntensity: z(), gridRenewableShare: z(), workloads: [w(0, 'inference'), w(1, 'training')],
   };
   parts.forEach((p, t) => {

@@ -4,9 +4,9 @@
  * node passes on exactly what it receives, which is the ledger's energy balance:
  *
  *   renewables available = curtailed + exported + used on site
- *   used renewables + storage discharge + grid import + shortfall
- *     = facility + storage charge + export from the site (battery)
- *   facility = IT + cooling + UPS & distribution losses + fixed loads
+ *   used renewables + storage discharge + generators + grid import + shortfall
+ *     = facility + other loads + storage charge + export from the site (battery, generators)
+ *   facility = IT + cooling + UPS & distribution losses + fixed loads + facility load series
  *   IT = IT of each workload class + idle GPUs
  *
  * Storage appears twice (its discharge is a source, its charge a use) so the graph has no
@@ -46,15 +46,18 @@ export function energyFlowRules(L: SiteLedger): EnergyFlowRule[] {
     { from: 'Renewables', to: 'Site bus', kw: L.renewableUsedKW },
     { from: 'Grid import', to: 'Site bus', kw: L.gridImportKW },
     { from: 'Storage discharge', to: 'Site bus', kw: L.storageDischargeKW },
+    { from: 'Backup generators', to: 'Site bus', kw: L.generatorKW },
     { from: 'Shortfall (unsupplied)', to: 'Site bus', kw: L.shortfallKW },
     { from: 'Site bus', to: 'Facility', kw: L.facilityKW },
+    { from: 'Site bus', to: 'Other loads (buildings)', kw: L.siteLoadKW },
     { from: 'Site bus', to: 'Storage charge', kw: L.storageChargeKW },
-    // what the site exports besides renewables is battery energy
+    // what the site exports besides renewables is battery (and generator) energy
     { from: 'Site bus', to: 'Grid export', kw: L.gridExportKW, minusKW: L.renewableExportKW },
     { from: 'Facility', to: 'IT', kw: L.itKW },
     { from: 'Facility', to: 'Cooling', kw: L.coolingKW },
     { from: 'Facility', to: 'UPS & distribution losses', kw: L.lossesKW },
     { from: 'Facility', to: 'Fixed loads', kw: L.fixedKW },
+    { from: 'Facility', to: 'Facility load series', kw: L.facilityLoadKW },
     ...itRules,
     ...(itRules.length > 0 ? [{ from: 'IT', to: 'IT · idle GPUs', kw: L.idleItKW }] : []),
   ];

@@ -8,7 +8,7 @@ import type { KpiRow } from './html.ts';
 
 /** Extra figures only sites have. */
 export interface SiteExtras {
-  designPue?: number;
+  designPue?: number | null;
   installedItMW?: number;
 }
 
@@ -34,41 +34,55 @@ function allKpiRows(subjects: Array<Kpis & SiteExtras>, currency: string): KpiRo
   const tok = countScale(Math.max(0, ...subjects.map((s) => Math.abs(s.tokens))));
   const unserved = countScale(Math.max(0, ...subjects.map((s) => Math.abs(s.unservedTokens))));
   const tokUnit = (sc: { word: string }) => (sc.word ? `${sc.word} tokens` : 'tokens');
+  // small sites (a building, a server room) read in kWh and kW rather than rounding to 0.0 MWh
+  const small = Math.max(0, ...subjects.map((s) => Math.max(s.gridImportMWh, s.facilityEnergyMWh + s.siteLoadEnergyMWh, s.gridExportMWh))) < 10;
+  const E = small ? { unit: 'kWh', f: 1000, decimals: 1 } : { unit: 'MWh', f: 1, decimals: 1 };
+  const energy = (key: string, label: string, get: (s: Kpis & SiteExtras) => number): KpiRow => ({ key, label, value: col((s) => get(s) * E.f), unit: E.unit, decimals: E.decimals });
+  const smallPeak = Math.max(0, ...subjects.map((s) => s.peakImportMW)) < 1;
+  const money = small ? 2 : 0;
   return [
     { group: 'Energy by use' },
-    { key: 'itEnergyMWh', label: 'IT', value: col((s) => s.itEnergyMWh), unit: 'MWh', decimals: 1 },
-    { key: 'coolingEnergyMWh', label: 'Cooling', value: col((s) => s.coolingEnergyMWh), unit: 'MWh', decimals: 1 },
-    { key: 'lossesEnergyMWh', label: 'UPS and distribution losses', value: col((s) => s.lossesEnergyMWh), unit: 'MWh', decimals: 1 },
-    { key: 'fixedEnergyMWh', label: 'Fixed loads', value: col((s) => s.fixedEnergyMWh), unit: 'MWh', decimals: 1 },
-    { key: 'facilityEnergyMWh', label: 'Facility total', value: col((s) => s.facilityEnergyMWh), unit: 'MWh', decimals: 1 },
-    { key: 'gridImportMWh', label: 'Grid import', value: col((s) => s.gridImportMWh), unit: 'MWh', decimals: 1 },
-    { key: 'gridExportMWh', label: 'Grid export', value: col((s) => s.gridExportMWh), unit: 'MWh', decimals: 1 },
-    { key: 'storageThroughputMWh', label: 'Storage discharge', value: col((s) => s.storageThroughputMWh), unit: 'MWh', decimals: 1 },
+    energy('itEnergyMWh', 'IT', (s) => s.itEnergyMWh),
+    energy('coolingEnergyMWh', 'Cooling', (s) => s.coolingEnergyMWh),
+    energy('lossesEnergyMWh', 'UPS and distribution losses', (s) => s.lossesEnergyMWh),
+    energy('fixedEnergyMWh', 'Fixed loads', (s) => s.fixedEnergyMWh),
+    energy('facilityEnergyMWh', 'Facility total', (s) => s.facilityEnergyMWh),
+    ...(subjects.some((s) => s.siteLoadEnergyMWh > 0) ? [energy('siteLoadEnergyMWh', 'Other loads behind the meter', (s) => s.siteLoadEnergyMWh)] : []),
+    energy('gridImportMWh', 'Grid import', (s) => s.gridImportMWh),
+    energy('gridExportMWh', 'Grid export', (s) => s.gridExportMWh),
+    energy('storageThroughputMWh', 'Storage discharge', (s) => s.storageThroughputMWh),
+    ...(subjects.some((s) => s.generatorEnergyMWh > 0) ? [energy('generatorEnergyMWh', 'Backup generation', (s) => s.generatorEnergyMWh)] : []),
     { group: 'Efficiency' },
-    { key: 'pue', label: 'PUE', value: col((s) => (s.pue > 0 ? s.pue : null)), unit: '—', decimals: 3, note: 'facility ÷ IT energy' },
+    { key: 'pue', label: 'PUE', value: col((s) => s.pue), unit: '—', decimals: 3, note: 'facility ÷ IT energy' },
     ...(hasSiteFields ? [{ key: 'designPue', label: 'Design PUE', value: col((s) => s.designPue ?? null), unit: '—', decimals: 3 } satisfies KpiRow] : []),
     ...(hasSiteFields ? [{ key: 'installedItMW', label: 'Installed IT capacity', value: col((s) => s.installedItMW ?? null), unit: 'MW', decimals: 2 } satisfies KpiRow] : []),
-    { key: 'peakImportMW', label: 'Peak grid import', value: col((s) => s.peakImportMW), unit: 'MW', decimals: 3 },
+    smallPeak
+      ? { key: 'peakImportMW', label: 'Peak grid import', value: col((s) => s.peakImportMW * 1000), unit: 'kW', decimals: 3 }
+      : { key: 'peakImportMW', label: 'Peak grid import', value: col((s) => s.peakImportMW), unit: 'MW', decimals: 3 },
     { key: 'tokensPerJouleIT', label: 'Tokens per joule, IT', value: col((s) => s.tokensPerJouleIT), unit: 'tokens/J', decimals: 3 },
     { key: 'tokensPerJouleFacility', label: 'Tokens per joule, facility', value: col((s) => s.tokensPerJouleFacility), unit: 'tokens/J', decimals: 3 },
     { group: 'Green supply and carbon' },
     { key: 'directGreenRatio', label: 'Direct green ratio', value: col((s) => pct(s.directGreenRatio)), unit: '%', decimals: 1, note: 'direct renewables ÷ facility energy' },
     { key: 'renewableShare', label: 'Renewable share incl. grid mix', value: col((s) => pct(s.renewableShare)), unit: '%', decimals: 1 },
-    { key: 'directGreenMWh', label: 'Direct green energy', value: col((s) => s.directGreenMWh), unit: 'MWh', decimals: 1 },
-    { key: 'renewableAvailableMWh', label: 'Renewables available', value: col((s) => s.renewableAvailableMWh), unit: 'MWh', decimals: 1 },
-    { key: 'renewableCurtailedMWh', label: 'Renewables curtailed', value: col((s) => s.renewableCurtailedMWh), unit: 'MWh', decimals: 1 },
-    { key: 'co2Tonnes', label: 'CO₂ of grid imports (location-based)', value: col((s) => s.co2Tonnes), unit: 't', decimals: 1 },
+    energy('directGreenMWh', 'Direct green energy', (s) => s.directGreenMWh),
+    energy('renewableAvailableMWh', 'Renewables available', (s) => s.renewableAvailableMWh),
+    energy('renewableCurtailedMWh', 'Renewables curtailed', (s) => s.renewableCurtailedMWh),
+    { key: 'co2Tonnes', label: 'CO₂ of grid imports (location-based) and generators', value: col((s) => s.co2Tonnes), unit: 't', decimals: small ? 3 : 1 },
+    ...(subjects.some((s) => s.generatorCo2Tonnes > 0) ? [{ key: 'generatorCo2Tonnes', label: 'of which backup generators', value: col((s) => s.generatorCo2Tonnes), unit: 't', decimals: small ? 3 : 1, indent: true } satisfies KpiRow] : []),
     { group: 'Cost' },
-    { key: 'energyCost', label: 'Electricity cost', value: col((s) => s.energyCost), unit: currency, decimals: 0 },
-    { key: 'cost.energy', label: 'Energy', value: b('energy'), unit: currency, decimals: 0, indent: true },
-    { key: 'cost.demand', label: 'Maximum demand', value: b('demand'), unit: currency, decimals: 0, indent: true },
-    { key: 'cost.capacity', label: 'Contracted capacity', value: b('capacity'), unit: currency, decimals: 0, indent: true },
-    { key: 'cost.exportCredit', label: 'Export credit', value: b('exportCredit'), unit: currency, decimals: 0, indent: true },
-    { key: 'cost.pueAdjustment', label: 'PUE surcharge or discount', value: b('pueAdjustment'), unit: currency, decimals: 0, indent: true },
-    { key: 'cost.certificates', label: 'Green certificates', value: b('certificates'), unit: currency, decimals: 0, indent: true },
-    { key: 'cost.renewableSupply', label: 'Direct renewable supply', value: b('renewableSupply'), unit: currency, decimals: 0, indent: true },
-    { key: 'cost.carbon', label: 'Carbon price', value: b('carbon'), unit: currency, decimals: 0, indent: true },
-    { key: 'storageDegradationCost', label: 'Storage degradation', value: col((s) => s.storageDegradationCost), unit: currency, decimals: 0, note: 'not part of the bill' },
+    { key: 'energyCost', label: 'Electricity cost', value: col((s) => s.energyCost), unit: currency, decimals: money },
+    { key: 'cost.energy', label: 'Energy', value: b('energy'), unit: currency, decimals: money, indent: true },
+    { key: 'cost.demand', label: 'Maximum demand', value: b('demand'), unit: currency, decimals: money, indent: true },
+    { key: 'cost.capacity', label: 'Contracted capacity', value: b('capacity'), unit: currency, decimals: money, indent: true },
+    { key: 'cost.fixed', label: 'Fixed charges', value: b('fixed'), unit: currency, decimals: money, indent: true },
+    { key: 'cost.minimum', label: 'Minimum charge top-up', value: b('minimum'), unit: currency, decimals: money, indent: true },
+    { key: 'cost.exportCredit', label: 'Export credit', value: b('exportCredit'), unit: currency, decimals: money, indent: true },
+    { key: 'cost.pueAdjustment', label: 'PUE surcharge or discount', value: b('pueAdjustment'), unit: currency, decimals: money, indent: true },
+    { key: 'cost.certificates', label: 'Green certificates', value: b('certificates'), unit: currency, decimals: money, indent: true },
+    { key: 'cost.renewableSupply', label: 'Direct renewable supply', value: b('renewableSupply'), unit: currency, decimals: money, indent: true },
+    { key: 'cost.carbon', label: 'Carbon price', value: b('carbon'), unit: currency, decimals: money, indent: true },
+    { key: 'cost.generation', label: 'Backup generation (fuel, operation)', value: b('generation'), unit: currency, decimals: money, indent: true },
+    { key: 'storageDegradationCost', label: 'Storage degradation', value: col((s) => s.storageDegradationCost), unit: currency, decimals: money, note: 'not part of the bill' },
     { key: 'energyCostPerMillionTokens', label: 'Electricity cost per million tokens', value: col((s) => s.energyCostPerMillionTokens), unit: `${currency}/Mtoken`, decimals: 4 },
     { group: 'Work and service' },
     { key: 'tokens', label: 'Tokens produced', value: col((s) => s.tokens / tok.factor), unit: tokUnit(tok), decimals: tok.factor > 1 ? 2 : 0 },
@@ -76,6 +90,6 @@ function allKpiRows(subjects: Array<Kpis & SiteExtras>, currency: string): KpiRo
     { key: 'unservedTokens', label: 'Unserved inference tokens', value: col((s) => s.unservedTokens / unserved.factor), unit: tokUnit(unserved), decimals: unserved.factor > 1 ? 2 : 0 },
     { key: 'lateJobs', label: 'Late jobs', value: col((s) => s.lateJobs), unit: 'jobs', decimals: 0 },
     { key: 'sloAttainment', label: 'Inference SLO attainment', value: col((s) => pct(s.sloAttainment)), unit: '%', decimals: 2, note: 'served share of demand' },
-    { key: 'shortfallMWh', label: 'Unsupplied load (shortfall)', value: col((s) => s.shortfallMWh), unit: 'MWh', decimals: 3 },
+    { key: 'shortfallMWh', label: 'Unsupplied load (shortfall)', value: col((s) => s.shortfallMWh * E.f), unit: E.unit, decimals: 3 },
   ];
 }

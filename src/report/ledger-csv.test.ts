@@ -8,6 +8,8 @@ const FIXED = [
   'renewable_available_kW', 'renewable_used_kW', 'renewable_export_kW', 'renewable_curtailed_kW', 'direct_green_kW',
   'storage_charge_kW', 'storage_discharge_kW', 'soc_kWh', 'grid_import_kW', 'grid_export_kW', 'shortfall_kW',
   'import_price_USD_per_MWh', 'export_price_USD_per_MWh', 'carbon_gCO2_per_kWh', 'grid_renewable_share', 'tokens', 'work_gpu_h',
+  'facility_load_kW', 'site_load_kW', 'generator_kW', 'grid_to_load_kW', 'grid_to_storage_kW', 'renewable_to_load_kW', 'renewable_to_storage_kW',
+  'storage_to_load_kW', 'storage_to_grid_kW', 'generator_to_load_kW', 'generator_to_storage_kW', 'generator_to_grid_kW',
 ];
 
 /** Column name → ledger array and tolerance (half a unit in the last printed digit). */

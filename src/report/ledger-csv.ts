@@ -1,6 +1,8 @@
 /**
  * The ledger as CSV: one row per site and step, every power flow with its unit in the header,
- * UTC and site-local time, prices, carbon and work done, then IT power per workload. Rows
+ * UTC and site-local time, prices, carbon and work done, the flows by source and use (grid →
+ * load, renewables → storage, …; the allocation rule is in src/simulate/supply.ts), then IT power
+ * per workload. Rows
  * are produced in chunks so a fleet-year (hundreds of thousands of rows) streams to disk
  * without building one giant string.
  */
@@ -57,6 +59,19 @@ function fixedColumns(cur: string): Column[] {
     { name: 'grid_renewable_share', values: (L) => L.gridRenewableShare, decimals: SHARE },
     { name: 'tokens', values: (_L, w) => w.tokens, decimals: TOKENS },
     { name: 'work_gpu_h', values: (_L, w) => w.work, decimals: GPU_H },
+    // added later, after the original columns, so scripts that read columns by position keep working
+    { name: 'facility_load_kW', values: (L) => L.facilityLoadKW, decimals: KW },
+    { name: 'site_load_kW', values: (L) => L.siteLoadKW, decimals: KW },
+    { name: 'generator_kW', values: (L) => L.generatorKW, decimals: KW },
+    { name: 'grid_to_load_kW', values: (L) => L.gridToLoadKW, decimals: KW },
+    { name: 'grid_to_storage_kW', values: (L) => L.gridToStorageKW, decimals: KW },
+    { name: 'renewable_to_load_kW', values: (L) => L.renewableToLoadKW, decimals: KW },
+    { name: 'renewable_to_storage_kW', values: (L) => L.renewableToStorageKW, decimals: KW },
+    { name: 'storage_to_load_kW', values: (L) => L.storageToLoadKW, decimals: KW },
+    { name: 'storage_to_grid_kW', values: (L) => L.storageToGridKW, decimals: KW },
+    { name: 'generator_to_load_kW', values: (L) => L.generatorToLoadKW, decimals: KW },
+    { name: 'generator_to_storage_kW', values: (L) => L.generatorToStorageKW, decimals: KW },
+    { name: 'generator_to_grid_kW', values: (L) => L.generatorToGridKW, decimals: KW },
   ];
 }
 

@@ -18,7 +18,7 @@ export function monthlyPueData(months: MonthKpis[], designPue: number | null, ti
   return {
     title,
     months: months.map((m) => m.month),
-    pue: months.map((m) => (m.pue > 0 ? m.pue : null)),
+    pue: months.map((m) => (m.pue !== null && m.pue > 0 ? m.pue : null)),
     directGreenPercent: months.map((m) => m.directGreenRatio * 100),
     designPue,
     greenTargetPercent: greenTarget === null ? null : greenTarget * 100,

@@ -75,12 +75,15 @@ export function siteFlows(L: SiteLedger, from = 0, to = L.itKW.length): SiteFlow
     { name: 'Cooling', color: COLORS.skyBlue, kw: L.coolingKW },
     { name: 'UPS & distribution losses', color: COLORS.purple, kw: L.lossesKW },
     { name: 'Fixed loads', color: COLORS.grey, kw: L.fixedKW },
+    { name: 'Facility load series', color: COLORS.lightGrey, kw: L.facilityLoadKW },
+    { name: 'Other loads (buildings)', color: COLORS.black, kw: L.siteLoadKW },
     { name: 'Storage charge', color: COLORS.orange, kw: L.storageChargeKW },
     { name: 'Grid export', color: COLORS.yellow, kw: L.gridExportKW },
   ].filter((f) => anyNonZero(f.kw, from, to));
   const sources = [
     { name: 'Renewables', color: COLORS.green, kw: renewables },
     { name: 'Storage discharge', color: COLORS.orange, kw: L.storageDischargeKW },
+    { name: 'Backup generators', color: COLORS.darkGrey, kw: L.generatorKW },
     { name: 'Grid import', color: COLORS.blue, kw: L.gridImportKW },
     { name: 'Shortfall (unsupplied)', color: COLORS.vermillion, kw: L.shortfallKW },
   ].filter((f) => anyNonZero(f.kw, from, to));

@@ -100,7 +100,7 @@ function sitesAtAGlance(sites: SiteSummary[], currency: string): string {
       { label: 'SLO attainment', unit: '%', numeric: true, decimals: 2 },
     ],
     sites.map((s, i) => [
-      { html: `<a href="#site-${i + 1}">${escapeHtml(s.name || s.id)}</a>` }, s.timeZone, s.facilityEnergyMWh, s.pue > 0 ? s.pue : null,
+      { html: `<a href="#site-${i + 1}">${escapeHtml(s.name || s.id)}</a>` }, s.timeZone, s.facilityEnergyMWh, s.pue,
       s.directGreenRatio * 100, s.co2Tonnes, s.energyCost, s.peakImportMW, s.sloAttainment * 100,
     ]),
     { caption: 'Sites at a glance' },

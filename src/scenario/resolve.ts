@@ -13,6 +13,8 @@ import type { TimeGrid } from '../time/grid.ts';
 import { assertTimeZone } from '../time/zone.ts';
 import { checkProblemSize } from './problem-size.ts';
 import { horizonGrid, stepAtOrAfter } from './horizon.ts';
+import { stepIndexOf } from '../time/grid.ts';
+import { parseTimestamp } from '../time/parse.ts';
 import type { Scenario, SeriesRef, Site, Workload } from './schema/index.ts';
 
 /** A site with its series aligned to the grid. */
@@ -29,7 +31,14 @@ export interface ResolvedSite {
   weather?: AlignedWeather;
   /** Import limit per step, kW (overrides applied). */
   importLimitKW: Float64Array;
-  exportLimitKW: number;
+  /** Export limit per step, kW (the constant limit, lowered by the export-limit series where given). */
+  exportLimitKW: Float64Array;
+  /** Load series of the site, kW, in `spec.loads` order. */
+  loadsKW: Float64Array[];
+  /** Net-billing export price, currency/MWh (netBilling export only). */
+  exportPrice?: Float64Array;
+  /** Per tariff demand charge: 1 in announced system-peak steps (coincident charges only). */
+  coincidentSteps: Array<Float64Array | undefined>;
   /** Capacity-factor series given in the scenario, by renewable id (fraction). */
   renewableCapacityFactors: Map<string, Float64Array>;
 }
@@ -126,10 +135,11 @@ export function resolveScenario(
     if (dupRe.length) ref('SCENARIO_INVALID', `renewable id "${dupRe[0]}" is used more than once at site "${spec.id}"`, `${p}.renewables`);
     const series = spec.series;
     const price = series.price ? load(series.price, `${p}.series.price`, 'price', timeZone) : undefined;
-    if (spec.tariff.energy.type === 'spot' && !price) {
+    const tariff = spec.tariff;
+    if (tariff.energy.type === 'spot' && !price) {
       ref('SCENARIO_REFERENCE', `a spot tariff needs a price series: add series.price (e.g. { file: prices.csv, format: market-prices })`, `${p}.tariff.energy`);
     }
-    if (spec.tariff.export.type === 'spot' && !price) {
+    if (tariff.export.type === 'spot' && !price) {
       ref('SCENARIO_REFERENCE', `spot export pricing needs a price series at series.price`, `${p}.tariff.export`);
     }
     let carbonIntensity: Float64Array;
@@ -157,7 +167,7 @@ export function resolveScenario(
         warnings.push(`site "${spec.id}": the weather has no cloud cover, so solar "${r.id}" uses clear sky × a fixed clearness (see docs/model.md)`);
       }
     }
-    const cp = spec.tariff.energy.type === 'tou' ? spec.tariff.energy.criticalPeak : undefined;
+    const cp = tariff.energy.type === 'tou' ? tariff.energy.criticalPeak : undefined;
     if (cp?.minDailyMaxTemperatureC !== undefined && !weather) {
       ref('SCENARIO_REFERENCE', 'the critical-peak rule depends on temperature, so the site needs series.weather', `${p}.tariff.energy.criticalPeak.minDailyMaxTemperatureC`);
     }
@@ -172,6 +182,50 @@ export function resolveScenario(
       }
       for (let t = a; t < b; t++) importLimitKW[t] = Math.min(importLimitKW[t]!, o.importLimitMW * 1000);
     }
+    const exportLimitKW = new Float64Array(grid.steps).fill(spec.grid.exportLimitMW * 1000);
+    if (spec.grid.exportLimit) {
+      const series = load(spec.grid.exportLimit, `${p}.grid.exportLimit`, 'power', timeZone);
+      const constant = spec.grid.exportLimitMW > 0;
+      for (let t = 0; t < grid.steps; t++) exportLimitKW[t] = Math.max(0, constant ? Math.min(exportLimitKW[t]!, series[t]!) : series[t]!);
+    }
+    const loadsKW = spec.loads.map((l, j) => {
+      const kW = load(l.power, `${p}.loads[${j}].power`, 'power', timeZone);
+      for (let t = 0; t < grid.steps; t++) {
+        if (kW[t]! < 0) ref('SCENARIO_INVALID', `load "${l.id}" is negative (${kW[t]} kW) at step ${t}; a load draws power (model generation as a renewable or generator)`, `${p}.loads[${j}].power`);
+      }
+      return kW;
+    });
+    const dupLoad = duplicates(spec.loads.map((l) => l.id));
+    if (dupLoad.length) ref('SCENARIO_INVALID', `load id "${dupLoad[0]}" is used more than once at site "${spec.id}"`, `${p}.loads`);
+    const dupGen = duplicates(spec.generators.map((g) => g.id));
+    if (dupGen.length) ref('SCENARIO_INVALID', `generator id "${dupGen[0]}" is used more than once at site "${spec.id}"`, `${p}.generators`);
+    const x = tariff.export;
+    const exportPrice = x.type === 'netBilling' ? load(x.price, `${p}.tariff.export.price`, 'price', timeZone) : undefined;
+    if (x.type !== 'none' && !(spec.grid.exportLimitMW > 0) && !spec.grid.exportLimit) {
+      warnings.push(`site "${spec.id}" has an export tariff but no export limit (grid.exportLimitMW or grid.exportLimit): nothing is exported`);
+    }
+    if (tariff.twoPart && !(spec.grid.contractedCapacityKVA! > 0)) {
+      ref('SCENARIO_REFERENCE', 'a two-part tariff needs the contracted capacity: set grid.contractedCapacityKVA', `${p}.tariff.twoPart`);
+    }
+    const coincidentSteps = tariff.demandCharges.map((d, j) => {
+      const cp = d.coincident;
+      if (!cp) return undefined;
+      const cpPath = `${p}.tariff.demandCharges[${j}].coincident`;
+      if (cp.series) return load(cp.series, `${cpPath}.series`, 'dimensionless', timeZone);
+      const steps = new Float64Array(grid.steps);
+      let inside = 0;
+      cp.times!.forEach((text, k) => {
+        const ms = parseTimestamp(text, grid.timeZone);
+        if (!Number.isFinite(ms)) ref('SCENARIO_INVALID', `"${text}" is not a timestamp; use e.g. 2023-08-15T17:00 or 2023-08-15T17:00-05:00`, `${cpPath}.times[${k}]`);
+        const i = stepIndexOf(grid, ms);
+        if (i >= 0) {
+          steps[i] = 1;
+          inside++;
+        }
+      });
+      if (inside === 0 && cp.times!.length > 0) warnings.push(`${cpPath}: no system-peak time lies inside the horizon; the charge bills nothing`);
+      return steps;
+    });
     return {
       index,
       spec,
@@ -181,7 +235,10 @@ export function resolveScenario(
       gridRenewableShare,
       weather,
       importLimitKW,
-      exportLimitKW: spec.grid.exportLimitMW * 1000,
+      exportLimitKW,
+      loadsKW,
+      exportPrice,
+      coincidentSteps,
       renewableCapacityFactors,
     };
   });

@@ -51,6 +51,29 @@ describe('scenario validation messages', () => {
     expect(e.message).toContain('must be > 0');
   });
 
+  it('takes kW instead of MW (exactly one of the two), converting to the internal unit', () => {
+    const s = validateScenario(parseScenarioText(base.replace('importLimitMW: 10', 'importLimitKW: 1.14'), 'scn.yaml'));
+    expect(s.sites[0]!.grid.importLimitMW).toBe(0.00114);
+    const both = errorOf(base.replace('importLimitMW: 10', 'importLimitMW: 10, importLimitKW: 10'));
+    expect(both.location.path).toBe('sites[0].grid.importLimitKW');
+    expect(both.message).toContain('give either importLimitMW or importLimitKW, not both');
+    const none = errorOf(base.replace('importLimitMW: 10', 'exportLimitMW: 1'));
+    expect(none.location.path).toBe('sites[0].grid.importLimitMW');
+    expect(none.message).toContain('give importLimitMW (or importLimitKW)');
+    const flat = validateScenario(parseScenarioText(base.replace('pricePerMWh: 50', 'pricePerKWh: 0.12'), 'scn.yaml'));
+    expect(flat.sites[0]!.tariff.energy).toEqual({ type: 'flat', pricePerMWh: 120 });
+  });
+
+  it('allows a site without IT when it has loads, and says what is missing otherwise', () => {
+    const loadsOnly = base.replace('it: [{ accelerator: H100, gpus: 8 }]\n    facility: { cooling: { archetype: air } }', 'it: []\n    loads: [{ id: office, kind: building, power: { constant: 40, unit: kW } }]');
+    expect(validateScenario(parseScenarioText(loadsOnly, 'scn.yaml')).sites[0]!.it).toEqual([]);
+    const empty = errorOf(base.replace('it: [{ accelerator: H100, gpus: 8 }]', 'it: []'));
+    expect(empty.location.path).toBe('sites[0].it');
+    expect(empty.message).toContain('a site needs IT');
+    const noFacility = errorOf(base.replace('    facility: { cooling: { archetype: air } }\n', ''));
+    expect(noFacility.location.path).toBe('sites[0].facility');
+  });
+
   it('shows .nan and .inf as what they are (JSON would print null), and 1e308 with its bound', () => {
     expect(errorOf(base.replace('importLimitMW: 10', 'importLimitMW: .nan')).message).toMatch(/found NaN/);
     expect(errorOf(base.replace('pricePerMWh: 50', 'pricePerMWh: -.inf')).message).toMatch(/found -Infinity/);

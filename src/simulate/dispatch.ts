@@ -35,8 +35,14 @@ export interface Dispatch {
   allowExport: boolean[];
   /** Renewable power to take per site and step, kW (the rest is curtailed); default all available. */
   renewableTakeKW?: Array<Float64Array | undefined>;
-  /** Most export per site and step, kW, when a plan decides it; default the export limit. */
+  /**
+   * Export per site and step, kW, when a plan decides it (default: up to the export limit). Where
+   * the tariff allows importing and exporting in the same step, planned export beyond the surplus
+   * is honoured (on-site output sold while the load buys from the grid).
+   */
   exportKW?: Array<Float64Array | undefined>;
+  /** Output per site, generator and step, kW (default: generators off). */
+  generatorKW?: Array<Float64Array[] | undefined>;
   /** Facts the policy wants in the report. */
   notes: string[];
   /** Solver statistics, for optimising policies. */
@@ -60,6 +66,13 @@ export interface SolverStats {
   windows: number;
   /** Largest single model, columns. */
   largestColumns: number;
+  /** Binary columns over all models (0 for pure linear programs). */
+  integerColumns?: number;
+  /**
+   * The bill the plan expects, per site and bill component (optimal plans): the objective's
+   * bill part, to compare with the bill of the simulated ledger.
+   */
+  predictedBill?: Array<{ site: string; total: number } & Record<'energy' | 'demand' | 'capacity' | 'fixed' | 'minimum' | 'exportCredit' | 'pueAdjustment' | 'certificates' | 'renewableSupply' | 'carbon' | 'generation', number>>;
 }
 
 /** A policy: turns the fleet model into a dispatch. */

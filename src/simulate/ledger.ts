@@ -1,8 +1,10 @@
 /**
  * The ledger: per site and step, every power flow (kW, averaged over the step) and the work
  * done. Energy in a step = power × step hours. Sources equal sinks at every step:
- * (renewableAvailable − renewableCurtailed) + storageDischarge + gridImport + shortfall
- *   = facility + storageCharge + gridExport.
+ * (renewableAvailable − renewableCurtailed) + storageDischarge + generator + gridImport + shortfall
+ *   = facility + siteLoad + storageCharge + gridExport.
+ * The flow columns (grid → load, renewables → storage, …) split the same balance by source and
+ * use; the allocation rule is in supply.ts and docs/model.md.
  */
 import type { TimeGrid } from '../time/grid.ts';
 import type { SolverStats } from './dispatch.ts';
@@ -40,7 +42,11 @@ export interface SiteLedger {
   /** UPS and distribution losses, kW. */
   lossesKW: Float64Array;
   fixedKW: Float64Array;
+  /** Facility loads given as series (part of facilityKW), kW. */
+  facilityLoadKW: Float64Array;
   facilityKW: Float64Array;
+  /** Loads behind the meter outside the data-centre facility (buildings), kW. */
+  siteLoadKW: Float64Array;
   renewableAvailableKW: Float64Array;
   /** Renewable energy consumed on site (facility or battery), kW. */
   renewableUsedKW: Float64Array;
@@ -56,6 +62,20 @@ export interface SiteLedger {
   gridExportKW: Float64Array;
   /** Load the grid limit could not supply, kW (a violation; 0 in a feasible plan). */
   shortfallKW: Float64Array;
+  /** Output of all backup generators, kW. */
+  generatorKW: Float64Array;
+  /** Per generator: output (kW) and share of the step it ran (0–1). */
+  generators: Array<{ id: string; kW: Float64Array; running: Float64Array }>;
+  /** Flows by source and use, kW (load = facility + site loads). */
+  gridToLoadKW: Float64Array;
+  gridToStorageKW: Float64Array;
+  renewableToLoadKW: Float64Array;
+  renewableToStorageKW: Float64Array;
+  storageToLoadKW: Float64Array;
+  storageToGridKW: Float64Array;
+  generatorToLoadKW: Float64Array;
+  generatorToStorageKW: Float64Array;
+  generatorToGridKW: Float64Array;
   importPrice: Float64Array;
   exportPrice: Float64Array;
   carbonIntensity: Float64Array;

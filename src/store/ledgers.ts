@@ -40,7 +40,12 @@ const SITE_FIELDS: Record<F64Keys<SiteLedger>, true> = {
   directGreenKW: true, storageChargeKW: true, storageDischargeKW: true, socKWh: true, gridImportKW: true,
   gridExportKW: true, shortfallKW: true, importPrice: true, exportPrice: true, carbonIntensity: true,
   gridRenewableShare: true,
+  facilityLoadKW: true, siteLoadKW: true, generatorKW: true,
+  gridToLoadKW: true, gridToStorageKW: true, renewableToLoadKW: true, renewableToStorageKW: true, storageToLoadKW: true,
+  storageToGridKW: true, generatorToLoadKW: true, generatorToStorageKW: true, generatorToGridKW: true,
 };
+/** Site columns added with site loads, generators and the flow split; a ledger stored before them reads them as zeros. */
+const LATER_SITE_COLUMNS: ReadonlySet<string> = new Set(['facilityLoadKW', 'siteLoadKW', 'generatorKW', 'gridToLoadKW', 'gridToStorageKW', 'renewableToLoadKW', 'renewableToStorageKW', 'storageToLoadKW', 'storageToGridKW', 'generatorToLoadKW', 'generatorToStorageKW', 'generatorToGridKW']);
 const WORKLOAD_FIELDS: Record<F64Keys<WorkloadFlows>, true> = {
   itKW: true, gpus: true, gpuPowerW: true, throughput: true, workGpuHours: true, tokens: true, demandTokensPerSecond: true,
 };
@@ -49,6 +54,11 @@ const WORKLOAD_FIELDS: Record<F64Keys<WorkloadFlows>, true> = {
 export const SITE_COLUMNS = Object.keys(SITE_FIELDS) as Array<F64Keys<SiteLedger>>;
 /** Workload fields in storage order. */
 export const WORKLOAD_FIELD_NAMES = Object.keys(WORKLOAD_FIELDS) as Array<F64Keys<WorkloadFlows>>;
+
+/** Column name of a generator's output (`kW`) or running share (`running`). */
+export function generatorColumn(generatorId: string, field: 'kW' | 'running'): string {
+  return `generator:${generatorId}:${field}`;
+}
 
 /** Column name of a workload field. */
 export function workloadColumn(workloadId: string, field: string): string {
@@ -62,6 +72,8 @@ interface LedgerMeta {
   notes: string[];
   maxEnergyBalanceErrorKWh: number;
   solver?: SolverStats;
+  /** Generator ids per site (absent when no site has one). */
+  generators?: string[][];
 }
 
 /** JSON with non-finite numbers kept (as {"$f64":"NaN"} etc.). */
@@ -97,6 +109,10 @@ export async function encodeLedger(ledger: Ledger, siteTimeZones: string[], chun
   };
   const sites = ledger.sites.map((s, i) => {
     for (const f of SITE_COLUMNS) addColumn(i, f, s[f]);
+    for (const g of s.generators) {
+      addColumn(i, generatorColumn(g.id, 'kW'), g.kW);
+      addColumn(i, generatorColumn(g.id, 'running'), g.running);
+    }
     const ids = new Set<string>();
     for (const w of s.workloads) {
       if (ids.has(w.id)) throw new RangeError(`site ${s.id} lists workload ${w.id} twice`);
@@ -113,6 +129,7 @@ export async function encodeLedger(ledger: Ledger, siteTimeZones: string[], chun
   const chunks = await mapLimit(jobs, COMPRESS_CONCURRENCY, async (j) => ({ site_index: j.site_index, column_name: j.column_name, chunk: j.chunk, data: await encodeColumn(j.values) }));
   const meta: LedgerMeta = { outcomes: ledger.outcomes, corrections: ledger.corrections, notes: ledger.notes, maxEnergyBalanceErrorKWh: ledger.maxEnergyBalanceErrorKWh };
   if (ledger.solver) meta.solver = ledger.solver;
+  if (ledger.sites.some((s) => s.generators.length > 0)) meta.generators = ledger.sites.map((s) => s.generators.map((g) => g.id));
   return {
     row: { policy: ledger.policy, start_ms: grid.startMs, step_minutes: grid.stepMinutes, steps: grid.steps, time_zone: grid.timeZone, chunk_steps: chunkSteps, meta_json: metaToJson(meta) },
     sites,
@@ -312,8 +329,9 @@ export async function loadLedger(q: Db, runId: string): Promise<Ledger> {
       if (!col || seen.get(name) !== chunksPerColumn) throw new StoreError('CORRUPT', `ledger of run ${runId} lacks chunks of column ${name} at site ${s.id}`);
       return col;
     };
-    const site = { site: s.index, id: s.id, workloads: [] as WorkloadFlows[] } as unknown as SiteLedger;
-    for (const f of SITE_COLUMNS) site[f] = take(f);
+    const site = { site: s.index, id: s.id, workloads: [] as WorkloadFlows[], generators: [] } as unknown as SiteLedger;
+    for (const f of SITE_COLUMNS) site[f] = LATER_SITE_COLUMNS.has(f) && !columns.has(f) ? new Float64Array(grid.steps) : take(f);
+    for (const id of meta.generators?.[s.index] ?? []) site.generators.push({ id, kW: take(generatorColumn(id, 'kW')), running: take(generatorColumn(id, 'running')) });
     for (const w of s.workloads) {
       const flows = { workload: w.workload, id: w.id, type: w.type } as WorkloadFlows;
       for (const f of WORKLOAD_FIELD_NAMES) flows[f] = take(workloadColumn(w.id, f));

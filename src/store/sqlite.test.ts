@@ -7,6 +7,7 @@ import { sqliteDatabases } from '../../test/helpers/databases.ts';
 import { isStoreError } from './errors.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { openStore, parseLocation } from './open.ts';
+import { cachingDatabase } from './sqlite.ts';
 import { runStoreCases } from './store.case.ts';
 
 const CHILD = fileURLToPath(new URL('../../test/store/store-child.ts', import.meta.url));
@@ -84,5 +85,28 @@ describe('SQLite specifics', () => {
     expect(doneAtMs).toBeGreaterThanOrEqual(committedAtMs);
     expect((await a.tokens.list()).map((x) => x.id).sort()).toEqual(['A', id].sort());
     await a.close();
+  });
+});
+
+describe('statement cache', () => {
+  it('reuses statements by SQL text, drops the least recently used, never shares one still iterating', () => {
+    const raw = new Sqlite(':memory:');
+    const db = cachingDatabase(raw, 2);
+    const a = db.prepare('select 1 as x');
+    expect(db.prepare('select 1 as x')).toBe(a);
+    const b = db.prepare('select 2 as x');
+    db.prepare('select 1 as x'); // a is now the most recent
+    db.prepare('select 3 as x'); // evicts b
+    expect(db.prepare('select 1 as x')).toBe(a);
+    expect(db.prepare('select 2 as x')).not.toBe(b);
+    // a statement in the middle of an iteration is busy: another caller gets its own
+    const it = a.iterate();
+    it.next();
+    const other = db.prepare('select 1 as x');
+    expect(other).not.toBe(a);
+    expect(other.get()).toEqual({ x: 1 });
+    it.return?.();
+    expect(db.prepare('select 1 as x')).toBe(a);
+    db.close();
   });
 });

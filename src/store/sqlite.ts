@@ -9,7 +9,9 @@
  * - busy_timeout: another process (e.g. `wattshift token create` next to the server) waits for
  *   the write lock instead of failing at once;
  * - transactions start with BEGIN IMMEDIATE: they take the write lock at once, so a transaction
- *   that reads then writes cannot fail half-way when another process wrote in between.
+ *   that reads then writes cannot fail half-way when another process wrote in between;
+ * - prepared statements are kept and reused by SQL text (Kysely prepares each query anew, which
+ *   was a quarter of the VTN's CPU per report: `npm run bench -- vtn`, docs/benchmarks.md).
  */
 import Sqlite from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
@@ -37,6 +39,37 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** Prepared statements kept per connection (least recently used dropped first). */
+export const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The database as Kysely sees it, with `prepare` answered from a cache of statements by SQL
+ * text. A statement still iterating (a streamed query) is not shared: a fresh one is prepared.
+ */
+export function cachingDatabase(raw: Sqlite.Database, size = STATEMENT_CACHE_SIZE): Pick<Sqlite.Database, 'prepare' | 'close'> {
+  const cache = new Map<string, Sqlite.Statement>();
+  return {
+    prepare(source: string) {
+      const hit = cache.get(source);
+      if (hit && !hit.busy) {
+        cache.delete(source);
+        cache.set(source, hit);
+        return hit;
+      }
+      const stmt = raw.prepare(source);
+      if (!hit) {
+        cache.set(source, stmt);
+        if (cache.size > size) cache.delete(cache.keys().next().value!);
+      }
+      return stmt;
+    },
+    close() {
+      cache.clear();
+      return raw.close();
+    },
+  } as Pick<Sqlite.Database, 'prepare' | 'close'>;
+}
+
 /** Opens (creating if needed) a SQLite database file, or `:memory:`. */
 export function openSqlite(file: string): Kysely<Database> {
   const raw = new Sqlite(file);
@@ -44,5 +77,5 @@ export function openSqlite(file: string): Kysely<Database> {
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingDatabase(raw) as never }) });
 }

@@ -1,23 +1,29 @@
 /**
- * Time-of-use calendars: which price period (deep valley, valley, flat, peak, critical peak)
- * applies at each step, in the site's local time.
+ * Time-of-use calendars: which price period applies at each step, in the site's local time, and
+ * the price of each period in each month. Periods are named: the Chinese provincial names
+ * (deep valley, valley, flat, peak, critical peak) or any others a utility uses (on-peak,
+ * mid-peak, super off-peak…).
  */
 import { InputError } from '../errors/index.ts';
 import type { Calendar } from '../time/grid.ts';
-import type { TouPeriod } from '../scenario/schema/index.ts';
 
-export const TOU_PERIODS: readonly TouPeriod[] = ['deepValley', 'valley', 'flat', 'peak', 'criticalPeak'];
+/** The Chinese provincial period names; they keep the first indices so older outputs read the same. */
+export const TOU_PERIODS: readonly string[] = ['deepValley', 'valley', 'flat', 'peak', 'criticalPeak'];
 
-/** Time-of-use section of a tariff (the `tou` energy pricing). */
+/** A band of hours (local time) on some days of some months. */
+export interface HourWindow {
+  from: string;
+  to: string;
+  months?: number[];
+  days: 'all' | 'workdays' | 'nonWorkdays';
+}
+
+/** Time-of-use section of a tariff (the `tou` energy pricing, after schema defaults). */
 export interface TouRules {
-  pricesPerMWh: Partial<Record<Exclude<TouPeriod, 'criticalPeak'>, number>>;
-  bands: Array<{
-    period: Exclude<TouPeriod, 'criticalPeak'>;
-    from: string;
-    to: string;
-    months?: number[];
-    days: 'all' | 'workdays' | 'nonWorkdays';
-  }>;
+  pricesPerMWh: Record<string, number>;
+  bands: Array<HourWindow & { period: string }>;
+  defaultPeriod: string;
+  seasons: Array<{ months: number[]; pricesPerMWh: Record<string, number> }>;
   holidays: string[];
   extraWorkdays: string[];
   criticalPeak?: {
@@ -28,12 +34,14 @@ export interface TouRules {
   };
 }
 
-function minutesOf(hhmm: string): number {
+/** Minutes after midnight of `HH:MM`. */
+export function minutesOf(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return h * 60 + m;
 }
 
-function inWindow(minute: number, from: string, to: string): boolean {
+/** Whether a minute of the day lies in [from, to); a window may wrap past midnight, 00:00–24:00 is the whole day. */
+export function inWindow(minute: number, from: string, to: string): boolean {
   const a = minutesOf(from);
   const b = minutesOf(to);
   return a <= b ? minute >= a && minute < b : minute >= a || minute < b;
@@ -53,21 +61,38 @@ export function workdayMask(cal: Calendar, holidays: readonly string[], extraWor
   return out;
 }
 
-/** Index into TOU_PERIODS of the period at each step. */
-export function touPeriodSeries(rules: TouRules, cal: Calendar, temperatureC?: Float64Array): Int8Array {
+/** Whether step i lies in the window (month, day type and hours). */
+export function stepInWindow(w: HourWindow, cal: Calendar, work: Uint8Array, i: number): boolean {
+  if (w.months && !w.months.includes(cal.month[i]!)) return false;
+  if (w.days === 'workdays' && !work[i]) return false;
+  if (w.days === 'nonWorkdays' && work[i]) return false;
+  return inWindow(cal.hour[i]! * 60 + cal.minute[i]!, w.from, w.to);
+}
+
+/** The period names of a tariff: the Chinese names first (fixed indices), then others in order of first mention. */
+export function touPeriodNames(rules: TouRules): string[] {
+  const names = [...TOU_PERIODS];
+  const add = (n: string) => {
+    if (!names.includes(n)) names.push(n);
+  };
+  add(rules.defaultPeriod);
+  Object.keys(rules.pricesPerMWh).forEach(add);
+  rules.bands.forEach((b) => add(b.period));
+  rules.seasons.forEach((s) => Object.keys(s.pricesPerMWh).forEach(add));
+  if (names.length > 127) throw new InputError('SCENARIO_INVALID', `a tariff may have at most 122 named periods besides the Chinese ones; this one has ${names.length - 5}`, { path: 'tariff.energy' });
+  return names;
+}
+
+/** Index into `names` of the period at each step. */
+export function touPeriodSeries(rules: TouRules, cal: Calendar, temperatureC: Float64Array | undefined, names: readonly string[]): Int8Array {
   const n = cal.hour.length;
-  const flat = TOU_PERIODS.indexOf('flat');
-  const out = new Int8Array(n).fill(flat);
+  const out = new Int8Array(n).fill(names.indexOf(rules.defaultPeriod));
   const work = workdayMask(cal, rules.holidays, rules.extraWorkdays);
+  const bandIndex = rules.bands.map((b) => names.indexOf(b.period));
   for (let i = 0; i < n; i++) {
-    const minute = cal.hour[i]! * 60 + cal.minute[i]!;
-    const month = cal.month[i]!;
-    for (const b of rules.bands) {
-      if (b.months && !b.months.includes(month)) continue;
-      if (b.days === 'workdays' && !work[i]) continue;
-      if (b.days === 'nonWorkdays' && work[i]) continue;
-      if (inWindow(minute, b.from, b.to)) out[i] = TOU_PERIODS.indexOf(b.period);
-    }
+    rules.bands.forEach((b, k) => {
+      if (stepInWindow(b, cal, work, i)) out[i] = bandIndex[k]!;
+    });
   }
   const cp = rules.criticalPeak;
   if (cp) {
@@ -82,7 +107,7 @@ export function touPeriodSeries(rules: TouRules, cal: Calendar, temperatureC?: F
       hotDay = new Uint8Array(days);
       for (let d = 0; d < days; d++) hotDay[d] = max[d]! >= cp.minDailyMaxTemperatureC ? 1 : 0;
     }
-    const critical = TOU_PERIODS.indexOf('criticalPeak');
+    const critical = names.indexOf('criticalPeak');
     for (let i = 0; i < n; i++) {
       if (!cp.months.includes(cal.month[i]!)) continue;
       if (hotDay && !hotDay[cal.dayIndex[i]!]) continue;
@@ -93,29 +118,36 @@ export function touPeriodSeries(rules: TouRules, cal: Calendar, temperatureC?: F
   return out;
 }
 
-/** Price of each TOU period, currency/MWh; critical peak = peak × (1 + uplift). */
-export function touPeriodPrices(rules: TouRules, path = 'tariff.energy'): Float64Array {
-  const p = rules.pricesPerMWh;
-  const prices = new Float64Array(TOU_PERIODS.length);
-  const flat = p.flat;
-  for (const [k, period] of TOU_PERIODS.entries()) {
-    if (period === 'criticalPeak') continue;
-    const v = p[period] ?? flat;
-    if (v === undefined) {
-      const used = rules.bands.some((b) => b.period === period) || period === 'flat';
-      if (used) {
-        throw new InputError('SCENARIO_INVALID', `no price for the "${period}" period and no "flat" price to fall back on`, { path: `${path}.pricesPerMWh` });
+/**
+ * Price of each period in each month of the year, currency/MWh, at `[period × 12 + month − 1]`:
+ * the tariff price, overridden by the seasons that list the month (later seasons win); a period
+ * without a price takes the default period's; critical peak = that month's peak × (1 + uplift).
+ * Periods no band, season or default uses may stay without a price (NaN).
+ */
+export function touPeriodPrices(rules: TouRules, names: readonly string[], path = 'tariff.energy'): Float64Array {
+  const prices = new Float64Array(names.length * 12).fill(NaN);
+  const used = new Set<string>([rules.defaultPeriod, ...rules.bands.map((b) => b.period)]);
+  for (let month = 1; month <= 12; month++) {
+    const p: Record<string, number> = { ...rules.pricesPerMWh };
+    for (const s of rules.seasons) if (s.months.includes(month)) Object.assign(p, s.pricesPerMWh);
+    const fallback = p[rules.defaultPeriod];
+    names.forEach((name, k) => {
+      if (name === 'criticalPeak') return;
+      const v = p[name] ?? fallback;
+      if (v === undefined) {
+        if (used.has(name)) {
+          const why = name === rules.defaultPeriod ? `no price for the default period "${name}"` : `no price for the "${name}" period and no "${rules.defaultPeriod}" (default period) price to fall back on`;
+          throw new InputError('SCENARIO_INVALID', `${why} in month ${month}; give it in pricesPerMWh (or a season)`, { path: `${path}.pricesPerMWh` });
+        }
+        return;
       }
-      prices[k] = NaN;
-      continue;
+      prices[k * 12 + month - 1] = v;
+    });
+    if (rules.criticalPeak) {
+      const peak = p.peak ?? fallback;
+      if (peak === undefined) throw new InputError('SCENARIO_INVALID', 'a critical-peak rule needs a peak (or default-period) price', { path: `${path}.pricesPerMWh` });
+      prices[names.indexOf('criticalPeak') * 12 + month - 1] = peak * (1 + rules.criticalPeak.upliftOverPeak);
     }
-    prices[k] = v;
   }
-  const peak = p.peak ?? flat;
-  const critical = TOU_PERIODS.indexOf('criticalPeak');
-  if (rules.criticalPeak) {
-    if (peak === undefined) throw new InputError('SCENARIO_INVALID', 'a critical-peak rule needs a peak (or flat) price', { path: `${path}.pricesPerMWh` });
-    prices[critical] = peak * (1 + rules.criticalPeak.upliftOverPeak);
-  } else prices[critical] = NaN;
   return prices;
 }

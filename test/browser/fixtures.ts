@@ -59,6 +59,9 @@ function siteLedger(index: number, id: string, grid: TimeGrid, zone: string): Si
     site: index, id, itKW: z(), idleItKW: z(), coolingKW: z(), lossesKW: z(), fixedKW: z(), facilityKW: z(),
     renewableAvailableKW: z(), renewableUsedKW: z(), renewableExportKW: z(), renewableCurtailedKW: z(), directGreenKW: z(),
     storageChargeKW: z(), storageDischargeKW: z(), socKWh: z(), gridImportKW: z(), gridExportKW: z(), shortfallKW: z(),
+    facilityLoadKW: z(), siteLoadKW: z(), generatorKW: z(), generators: [],
+    gridToLoadKW: z(), gridToStorageKW: z(), renewableToLoadKW: z(), renewableToStorageKW: z(), storageToLoadKW: z(), storageToGridKW: z(),
+    generatorToLoadKW: z(), generatorToStorageKW: z(), generatorToGridKW: z(),
     importPrice: z(), exportPrice: z(), carbonIntensity: z(), gridRenewableShare: z(), workloads: [],
   };
   const inf = flows(0, n);
@@ -140,7 +143,7 @@ function billOf(L: SiteLedger, grid: TimeGrid, zone: string): SiteBill {
   const h = stepHours(grid);
   const lines: BillLine[] = [];
   const months = cal.monthKeys.map((month) => ({ month, total: 0 }));
-  const breakdown = { energy: 0, demand: 0, capacity: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0, carbon: 0 };
+  const breakdown = { energy: 0, demand: 0, capacity: 0, fixed: 0, minimum: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0, carbon: 0, generation: 0 };
   cal.monthKeys.forEach((month, m) => {
     let imp = 0, cost = 0, exp = 0, credit = 0, peak = 0;
     for (let t = 0; t < grid.steps; t++) {
@@ -181,11 +184,11 @@ function kpisOf(ls: SiteLedger[], bills: SiteBill[], grid: TimeGrid, lateJobs: n
   const b = bills.reduce((acc, x) => {
     for (const k of Object.keys(acc) as Array<keyof typeof acc>) acc[k] += x.breakdown[k];
     return acc;
-  }, { energy: 0, demand: 0, capacity: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0, carbon: 0 });
+  }, { energy: 0, demand: 0, capacity: 0, fixed: 0, minimum: 0, exportCredit: 0, pueAdjustment: 0, certificates: 0, renewableSupply: 0, carbon: 0, generation: 0 });
   const cost = bills.reduce((a, x) => a + x.total, 0);
   return {
     itEnergyMWh: it / 1000, coolingEnergyMWh: tot((L) => L.coolingKW) / 1000, lossesEnergyMWh: tot((L) => L.lossesKW) / 1000, fixedEnergyMWh: tot((L) => L.fixedKW) / 1000,
-    facilityEnergyMWh: facility / 1000, pue: facility / it, gridImportMWh: tot((L) => L.gridImportKW) / 1000, gridExportMWh: tot((L) => L.gridExportKW) / 1000,
+    facilityEnergyMWh: facility / 1000, pue: facility / it, siteLoadEnergyMWh: 0, generatorEnergyMWh: 0, generatorCo2Tonnes: 0, gridImportMWh: tot((L) => L.gridImportKW) / 1000, gridExportMWh: tot((L) => L.gridExportKW) / 1000,
     renewableAvailableMWh: tot((L) => L.renewableAvailableKW) / 1000, renewableCurtailedMWh: tot((L) => L.renewableCurtailedKW) / 1000, directGreenMWh: green / 1000,
     directGreenRatio: green / facility, renewableShare: (green + gridRe) / facility, co2Tonnes: co2 / 1e6, energyCost: cost, energyCostBreakdown: b,
     storageDegradationCost: tot((L) => L.storageDischargeKW) * 0.01, storageThroughputMWh: tot((L) => L.storageDischargeKW) / 1000,

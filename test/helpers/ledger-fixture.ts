@@ -41,8 +41,10 @@ export function makeLedger(o: LedgerFixtureOptions = {}): Ledger {
   const col = (scale: number): Float64Array => Float64Array.from({ length: steps }, () => Math.round(rand() * scale * 1000) / 1000 + rand() * 1e-9);
   const siteLedgers: SiteLedger[] = [];
   for (let i = 0; i < sites; i++) {
-    const s = { site: i, id: `site-${i}`, workloads: [] as WorkloadFlows[] } as unknown as SiteLedger;
+    const s = { site: i, id: `site-${i}`, workloads: [] as WorkloadFlows[], generators: [] } as unknown as SiteLedger;
     for (const f of SITE_COLUMNS) s[f] = col(10_000);
+    // odd sites have a backup generator (its own columns)
+    if (i % 2 === 1) s.generators.push({ id: `genset-${i}`, kW: col(2_000), running: Float64Array.from({ length: steps }, () => (rand() < 0.5 ? 0 : 1)) });
     s.socKWh.fill(0);
     if (steps > 3) {
       s.shortfallKW[0] = -0;
@@ -78,6 +80,7 @@ export function ledgerBits(l: Ledger): Record<string, bigint[]> {
   const bits = (a: Float64Array): bigint[] => [...new BigUint64Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength))];
   for (const s of l.sites) {
     for (const f of SITE_COLUMNS) out[`${s.id}/${f}`] = bits(s[f]);
+    for (const g of s.generators) for (const f of ['kW', 'running'] as const) out[`${s.id}/generator:${g.id}:${f}`] = bits(g[f]);
     for (const w of s.workloads) for (const f of WORKLOAD_FIELD_NAMES) out[`${s.id}/${w.id}/${f}`] = bits(w[f]);
   }
   return out;

@@ -1,11 +1,17 @@
 /**
  * Notifications over real sockets (SQLite): webhook delivery with the callback's bearer token,
- * a slow webhook (time-out, then retry), a failing one (back-off, then broken), no redirects,
+ * a slow webhook (time-out, then retry; a hanging one holds up neither the API nor other
+ * subscribers), a failing one (back-off, then broken), no redirects,
  * the callback policy (refused at subscription and at connection); MQTT through the embedded
- * broker with VTN tokens, per-VEN topics and privacy; tokens of an external issuer (JWKS served
- * on 127.0.0.1).
+ * broker with VTN tokens, per-VEN topics and privacy, and through an external broker
+ * (Debian's mosquitto on 127.0.0.1); tokens of an external issuer (JWKS served on 127.0.0.1).
  */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import mqtt from 'mqtt';
@@ -170,6 +176,38 @@ describe('webhooks', () => {
   });
 });
 
+describe('a slow webhook', () => {
+  it('holds up neither the API nor the other subscribers', async () => {
+    const cb = await callbackServer();
+    const held: ServerResponse[] = [];
+    // /hang answers only when the test lets it (each attempt ties up a sender slot meanwhile)
+    cb.behave.set('/hang', (res) => held.push(res));
+    const attempts: DeliveryAttempt[] = [];
+    const f = await startFixture(await dbs.create(), { delivery: { timeoutMs: 10_000, maxAttempts: 1, pollMs: 50, onAttempt: (a) => attempts.push(a) } }, realClock());
+    try {
+      const sub = (path: string) => f.client.call({ method: 'POST', path: '/subscriptions', token: f.bl.token, body: { clientName: 'test', objectOperations: [{ objects: ['RESOURCE'], operations: ['CREATE'], callbackUrl: cb.url(path) }] } });
+      const hang = await sub('/hang');
+      const quick = await sub('/quick');
+      for (let i = 0; i < 5; i++) {
+        const r = await f.client.call({ method: 'POST', path: '/resources', token: f.bl.token, body: { objectType: 'BL_RESOURCE_REQUEST', resourceName: `hall-${i}`, venID: f.a.venId, clientID: f.a.id } });
+        expect(r.status).toBe(201);
+      }
+      await until('five quick deliveries', () => cb.hits.filter((h) => h.path === '/quick').length >= 5);
+      await until('five hanging attempts', () => held.length >= 5);
+      // all five writes answered and delivered to /quick while every /hang attempt is still open
+      expect(attempts.filter((a) => a.subscriptionId === hang.body.id)).toEqual([]);
+      expect(attempts.filter((a) => a.subscriptionId === quick.body.id).map((a) => a.ok)).toEqual([true, true, true, true, true]);
+      expect(cb.hits.filter((h) => h.path === '/quick').map((h) => h.body.object.resourceName).sort()).toEqual(['hall-0', 'hall-1', 'hall-2', 'hall-3', 'hall-4']);
+      for (const res of held) res.writeHead(200).end();
+      await until('the slow attempts to finish', () => attempts.filter((a) => a.subscriptionId === hang.body.id && a.ok).length === 5);
+    } finally {
+      for (const res of held) if (!res.writableEnded) res.end();
+      await f.close();
+      await cb.close();
+    }
+  });
+});
+
 describe('MQTT', () => {
   let f: VtnFixture;
   const clients: mqtt.MqttClient[] = [];
@@ -224,6 +262,51 @@ describe('MQTT', () => {
     const closed = new Promise<void>((r) => a.once('close', () => r()));
     a.publish(`vens/${f.a.venId}/events/create`, '{}', { qos: 1 });
     await closed;
+  });
+});
+
+/** A free TCP port on 127.0.0.1 (closed again, for a server started elsewhere). */
+async function freePort(): Promise<number> {
+  const s = createTcpServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+const hasMosquitto = spawnSync('sh', ['-c', 'command -v mosquitto || test -x /usr/sbin/mosquitto']).status === 0;
+if (!hasMosquitto && process.env.CI) throw new Error('mosquitto is missing; CI must run the external-broker test (see .ci/run)');
+
+describe.skipIf(!hasMosquitto)('MQTT through an external broker (mosquitto)', () => {
+  it('publishes notifications on the external broker and lists it in /notifiers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wattshift-mosquitto-'));
+    const port = await freePort();
+    writeFileSync(join(dir, 'mosquitto.conf'), `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+    const bin = spawnSync('sh', ['-c', 'command -v mosquitto || echo /usr/sbin/mosquitto'], { encoding: 'utf8' }).stdout.trim();
+    const broker = spawn(bin, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+    let f: VtnFixture | undefined;
+    let sub: mqtt.MqttClient | undefined;
+    try {
+      const url = `mqtt://127.0.0.1:${port}`;
+      sub = await until('the broker', () => mqtt.connectAsync(url, { reconnectPeriod: 0 }).catch(() => undefined), 10_000);
+      f = await startFixture(await dbs.create(), { notifier: { mqtt: { external: { url, prefix: 'vtn1/' } } } }, realClock());
+      const got: { topic: string; body: { operation: string; object: { programName?: string } } }[] = [];
+      sub.on('message', (topic, payload) => got.push({ topic, body: JSON.parse(payload.toString()) as never }));
+      await sub.subscribeAsync('vtn1/#', { qos: 1 });
+      const n = await f.client.call({ method: 'GET', path: '/notifiers', token: f.bl.token });
+      expect(n.body.MQTT).toMatchObject({ URIS: [url], serialization: 'JSON', authentication: { method: 'ANONYMOUS' } });
+      await f.client.call({ method: 'POST', path: '/programs', token: f.bl.token, body: { programName: 'via-mosquitto' } });
+      await until('the program notification', () => got.find((m) => m.topic === 'vtn1/programs/create'));
+      expect(got.find((m) => m.topic === 'vtn1/programs/create')!.body).toMatchObject({ operation: 'CREATE', object: { programName: 'via-mosquitto' } });
+      // the per-VEN topics carry it too (an untargeted program: every VEN sees it)
+      await until('per-VEN topics', () => got.filter((m) => m.topic.endsWith('/programs/create') && m.topic.startsWith('vtn1/vens/')).length >= 2);
+    } finally {
+      await sub?.endAsync(true);
+      await f?.close();
+      broker.kill('SIGTERM');
+      await new Promise((r) => broker.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -128,4 +128,7 @@ export const NODE_COLORS: Record<string, string> = {
   'Storage charge': COLORS.orange,
   'Grid export': '#C9BC1C',
   Curtailed: COLORS.lightGrey,
+  'Backup generators': COLORS.black,
+  'Other loads (buildings)': '#9A8F6B',
+  'Facility load series': '#B5B5B5',
 };

@@ -24,6 +24,7 @@ export const COLORS = {
   black: '#000000',
   grey: '#999999',
   lightGrey: '#DDDDDD',
+  darkGrey: '#555555',
 } as const;
 
 /** Default series palette: Okabe–Ito order, black last. */

@@ -43,7 +43,7 @@ export type Scenario = z.infer<typeof Scenario>;
 export type ScenarioInput = z.input<typeof Scenario>;
 export type { Site } from './site.ts';
 export type { Workload, InferenceService, TrainingJob, BatchInference } from './workload.ts';
-export type { Tariff, EnergyPricing, TouPeriod } from './tariff.ts';
+export type { Tariff, EnergyPricing, TouPeriod, DemandCharge } from './tariff.ts';
 export type { SeriesRef, WeatherRef } from '../../series/schema.ts';
 export type { AcceleratorSpec, CurvePoint } from './accelerator.ts';
 export type { Storage, Renewable, Cooling, CoolingArchetype } from './site.ts';
