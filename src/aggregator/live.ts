@@ -38,6 +38,11 @@ export interface LiveAggregatorOptions {
   /** Called when an upstream event has been split and sent down. */
   onDispatched?: (d: DispatchedEvent) => void;
   onError?: (e: Error) => void;
+  /**
+   * Creates a site event at the aggregator's VTN. Default: POST /events with the downstream
+   * client; an aggregator that hosts its VTN in the same process passes the VTN's repository.
+   */
+  createSiteEvent?: (request: OadrObject) => Promise<OadrObject>;
   /** Site events created at once (default 32). */
   concurrency?: number;
 }
@@ -123,7 +128,8 @@ export class LiveAggregator {
       const site = model.sites[sh.site]!;
       const e = siteDispatchEvent({ site: sh.id, timeZone: site.timeZone, startMs: split.intervalStartMs, intervalMinutes: split.intervalMinutes, limitKW: sh.limitKW }, event.id, this.opts.siteProgramId, issued);
       const { id: _id, createdDateTime: _c, modificationDateTime: _m, objectType: _o, ...request } = e;
-      const made = await this.opts.downstream.createEvent({ ...request, programID: this.opts.siteProgramId, reportDescriptors: [{ payloadType: 'DEMAND', readingType: 'MEAN', units: 'KW' }] });
+      const body = { ...request, programID: this.opts.siteProgramId, reportDescriptors: [{ payloadType: 'DEMAND', readingType: 'MEAN', units: 'KW' }] };
+      const made = await (this.opts.createSiteEvent ?? ((b) => this.opts.downstream.createEvent(b)))(body);
       return String(made.id);
     });
     const d: DispatchedEvent = { upstream, event, split, siteEventIds };

@@ -52,6 +52,11 @@ export interface DemoVppOptions {
   notify?: string;
   /** Take this many VENs offline right after they answered and bring them back (a fault drill). */
   offlineVens?: Numeric;
+  /**
+   * The aggregator writes its site events into its own VTN's store in process (default true: it
+   * hosts that VTN); false: over HTTP like any business-logic client.
+   */
+  inProcessAggregator?: boolean;
   /** Skip the offline `dr` comparison (benchmarks). */
   skipOffline?: boolean;
 }
@@ -79,7 +84,8 @@ export interface DemoVppJson {
   offline: { deliveredMWh: number; payment: number; deliveryRatio: number } | null;
   /** Relative differences live − offline, percent. */
   differencePercent: { deliveredMWh: number; payment: number } | null;
-  transport: { notify: string; vtns: string[]; mqtt: string[] };
+  /** How VENs heard of events, the VTNs and brokers, and how the aggregator wrote its site events. */
+  transport: { notify: string; vtns: string[]; mqtt: string[]; siteEvents: 'in-process' | 'http' };
   lp: { solves: number; medianSolveMs: number; meanColumns: number };
   reports: { forecast: number; measured: number; upstream: number };
   faults: { offlineVens: number; repeatedAnswers: number; setpointsChanged: number; setpointPublications: number };
@@ -101,6 +107,7 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
   const targetMW = numberOption(input.targetMw, '--target-mw', (x) => x > 0, 'give a number of MW above 0');
   if (targetMW !== undefined && targetPercent !== undefined) throw new InputError('OPTION_INVALID', 'give --target-mw or --target-percent, not both', { path: '--target-mw' });
   const notify = choiceOption('--notify', input.notify ?? 'mqtt', ['mqtt', 'webhook', 'poll'] as const) as NotifyMode;
+  const inProcess = input.inProcessAggregator ?? true;
   const offlineVens = numberOption(input.offlineVens, '--offline-vens', (x) => Number.isInteger(x) && x >= 0, 'give a whole number ≥ 0') ?? 0;
   if (!input.scenario && n === undefined) throw new InputError('OPTION_INVALID', 'give --sites N or a scenario', { path: '--sites' });
   checkpoint(deps, 'before loading the scenario');
@@ -175,6 +182,8 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
       scenarioNow: () => event.startMs - program.noticeHours * 3_600_000,
       onError: (e) => fail(e),
       onDispatched: () => (dispatchedAtMs = Date.now()),
+      // the aggregator hosts its VTN: site events go straight to its repository (VENs still use HTTP and MQTT)
+      createSiteEvent: inProcess ? (req) => agg.vtn.events.create(req as unknown as Parameters<typeof agg.vtn.events.create>[0]) : undefined,
     });
     await aggregator.start();
 
@@ -312,7 +321,7 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
       latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1] ?? Number.NaN, receivedP50: quantile(received, 0.5), receivedP99: quantile(received, 0.99), aggregatorDispatched: dispatchedAtMs - t0 },
       offline,
       differencePercent: diff,
-      transport: { notify: vens[0]?.mode ?? notify, vtns: [utility.url, agg.url], mqtt: [...(utility.vtn.mqtt?.uris ?? []), ...(agg.vtn.mqtt?.uris ?? [])] },
+      transport: { notify: vens[0]?.mode ?? notify, vtns: [utility.url, agg.url], mqtt: [...(utility.vtn.mqtt?.uris ?? []), ...(agg.vtn.mqtt?.uris ?? [])], siteEvents: inProcess ? 'in-process' : 'http' },
       lp: { solves: answers.length, medianSolveMs: quantile(lpTimes, 0.5), meanColumns },
       reports: { forecast: forecastReports, measured: dispatched.siteEventIds.length, upstream: upstreamReports },
       faults: { offlineVens, repeatedAnswers: repeated, setpointsChanged: changed, setpointPublications: [...adapter.published.values()].reduce((a, b) => a + b, 0) },

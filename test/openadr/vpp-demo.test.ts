@@ -33,9 +33,9 @@ describe('demo vpp', () => {
     expect(f.json.payment).toBeCloseTo(j.payment, 6);
   }, 240_000);
 
-  it('works with webhook subscriptions (each VEN its own callback server) as with MQTT', async () => {
-    const w = await runDemoVpp({ sites: 2, notify: 'webhook', skipOffline: true }, deps);
-    expect(w.json.transport.notify).toBe('webhook');
+  it('works with webhook subscriptions (each VEN its own callback server) and site events posted over HTTP', async () => {
+    const w = await runDemoVpp({ sites: 2, notify: 'webhook', skipOffline: true, inProcessAggregator: false }, deps);
+    expect(w.json.transport).toMatchObject({ notify: 'webhook', siteEvents: 'http' });
     expect(w.json.deliveryRatio).toBeGreaterThan(0.99);
     expect(w.json.reports).toEqual({ forecast: 2, measured: 2, upstream: 1 });
   }, 120_000);

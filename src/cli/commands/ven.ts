@@ -124,11 +124,12 @@ export function registerVen(program: Command, io: Io): void {
     .option('--target-mw <mw>', 'fleet change, MW')
     .option('--notify <mode>', 'how VENs hear of events: mqtt, webhook or poll', 'mqtt')
     .option('--offline-vens <n>', 'this many VENs go offline after answering and come back')
+    .option('--aggregator-http', 'the aggregator posts its site events to its VTN over HTTP (default: into its store, as the host of that VTN)')
     .option('--json', 'print one JSON object')
     .addHelpText('after', DEMO_HELP)
-    .action(async (f: { sites: string; scenario?: string; event?: string; targetPercent?: string; targetMw?: string; notify: string; offlineVens?: string; json?: boolean }) => {
+    .action(async (f: { sites: string; scenario?: string; event?: string; targetPercent?: string; targetMw?: string; notify: string; offlineVens?: string; aggregatorHttp?: boolean; json?: boolean }) => {
       const bar = progressBar('demo vpp', !f.json);
-      const r = await runDemoVpp({ sites: f.sites, scenario: f.scenario ? { file: f.scenario } : undefined, event: f.event, targetPercent: f.targetPercent, targetMw: f.targetMw, notify: f.notify, offlineVens: f.offlineVens }, cliDeps(io, bar));
+      const r = await runDemoVpp({ sites: f.sites, scenario: f.scenario ? { file: f.scenario } : undefined, event: f.event, targetPercent: f.targetPercent, targetMw: f.targetMw, notify: f.notify, offlineVens: f.offlineVens, inProcessAggregator: !f.aggregatorHttp }, cliDeps(io, bar));
       bar.done();
       await finish(io, r, { json: f.json });
     });

@@ -19,7 +19,7 @@ export interface OpenAdrClientOptions {
   url: string;
   clientId: string;
   clientSecret: string;
-  /** Per-request timeout, ms (default 10 000). */
+  /** Per-request timeout, ms (default 30 000). */
   timeoutMs?: number;
 }
 
@@ -74,7 +74,7 @@ export class OpenAdrClient {
     if (o.auth) headers.authorization = `Bearer ${await this.accessToken()}`;
     let r: Response;
     try {
-      r = await fetch(this.url + path, { method, headers, body: o.body, redirect: 'error', signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });
+      r = await fetch(this.url + path, { method, headers, body: o.body, redirect: 'error', signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000) });
     } catch (e) {
       throw new OpenAdrHttpError(`${method} ${this.url}${path}: ${(e as Error).message}`, 0);
     }
