@@ -39,6 +39,13 @@ export interface VenInput {
   policy?: string;
   /** File that remembers answered events across restarts. */
   journal?: string;
+  /** Telemetry over MQTT: broker URL and topic (default topic wattshift/<site>/telemetry). */
+  telemetryMqtt?: string;
+  telemetryTopic?: string;
+  /** Minutes after each event's end to post the measured report (default 5; negative: never). */
+  reportAfterMinutes?: Numeric;
+  /** Hours of meter history before the event in the measured report (default 24, for the baseline). */
+  reportHistoryHours?: Numeric;
   /** JSON-lines file the telemetry samples are appended to. */
   telemetryFile?: string;
   /** Lines of the dry-run adapters (default stdout). */
@@ -77,6 +84,8 @@ export async function startVen(input: VenInput, deps: UseCaseDeps): Promise<Ven>
     throw new InputError('OPTION_INVALID', `--vtn must be the VTN's base URL, e.g. http://127.0.0.1:8080/openadr3/3.1.0, got "${input.vtn}"`, { path: '--vtn' });
   }
   const policy = policyOption(input.policy ?? 'naive');
+  const reportAfter = numberOption(input.reportAfterMinutes, '--report-after', (x) => x <= 1440, 'give minutes, at most 1440 (negative: no measured report)') ?? 5;
+  const history = numberOption(input.reportHistoryHours, '--report-history', (x) => x >= 0 && x <= 24 * 60, 'give hours from 0 to 1440') ?? 24;
   const adapters = (input.adapters?.length ? input.adapters : ['file:ven-setpoints']).map((a) => adapterFromSpec(a, input.write));
   checkpoint(deps, 'before loading the scenario');
   const loaded = loadScenarioInput(input.scenario);
@@ -96,6 +105,8 @@ export async function startVen(input: VenInput, deps: UseCaseDeps): Promise<Ven>
     pollMs: pollSeconds * 1000,
     journal: input.journal ? new FileJournal(input.journal) : new MemoryJournal(),
     telemetry: new TelemetryStore(input.telemetryFile),
+    telemetryMqtt: input.telemetryMqtt ? { url: input.telemetryMqtt, topic: input.telemetryTopic ?? `wattshift/${site.id}/telemetry` } : undefined,
+    measuredReport: reportAfter >= 0 ? { delayMs: reportAfter * 60_000, fromHours: history } : undefined,
     onAnswer: input.onAnswer,
     onError: input.onError,
   });

@@ -29,6 +29,10 @@ interface VenFlags {
   policy: string;
   journal?: string;
   telemetryFile?: string;
+  telemetryMqtt?: string;
+  telemetryTopic?: string;
+  reportAfter: string;
+  reportHistory: string;
   once?: boolean;
   json?: boolean;
 }
@@ -38,8 +42,9 @@ Adapters (--adapter, repeatable; default file:ven-setpoints):
   ${ADAPTER_SPECS.join(', ')}
   nvidia prints per-node nvidia-smi power limits; slurm and kubernetes print pause/resume/resize
   commands: both are dry runs.
-Telemetry: POST /telemetry on --listen with {"quantity":"meterKW","start":"2025-05-03T16:00:00Z",
-  "durationMinutes":15,"value":812.5} (or an array); measured reports are built from it.
+Telemetry: POST /telemetry on --listen, or MQTT (--telemetry-mqtt), with samples such as
+  {"quantity":"meterKW","start":"2025-05-03T16:00:00Z","durationMinutes":15,"value":812.5}
+  (or an array); the measured report after each event (--report-after) is built from them.
 
 Examples:
   $ wattshift vtn client create --role ven --ven-name phoenix --targets phoenix --db vtn.db
@@ -81,6 +86,10 @@ export function registerVen(program: Command, io: Io): void {
     .option('--policy <name>', 'plan the site runs outside events', 'naive')
     .option('--journal <file>', 'remember answered events across restarts (no double reduction after a restart)')
     .option('--telemetry-file <file>', 'append telemetry samples to this JSON-lines file')
+    .option('--telemetry-mqtt <url>', 'read telemetry samples from this MQTT broker')
+    .option('--telemetry-topic <topic>', 'their topic (default wattshift/<site>/telemetry)')
+    .option('--report-after <minutes>', 'post the measured report this long after each event ends (negative: never)', '5')
+    .option('--report-history <hours>', 'meter history before the event in the measured report', '24')
     .option('--once', 'answer the events out now, then exit')
     .option('--json', 'print each answer as one JSON line')
     .addHelpText('after', VEN_HELP)
@@ -92,6 +101,7 @@ export function registerVen(program: Command, io: Io): void {
         {
           scenario: { file: f.scenario }, site: f.site, vtn: f.vtn, clientId: f.clientId, clientSecret: secret, venName: f.venName, notify: f.notify, mqtt: f.mqtt,
           listen: f.listen, pollSeconds: f.poll, adapters: f.adapter, policy: f.policy, journal: f.journal, telemetryFile: f.telemetryFile,
+          telemetryMqtt: f.telemetryMqtt, telemetryTopic: f.telemetryTopic, reportAfterMinutes: f.once ? -1 : f.reportAfter, reportHistoryHours: f.reportHistory,
           write: (l) => (f.json ? io.err(`${l}\n`) : io.out(`${l}\n`)),
           onAnswer: (a) => {
             const planned = Array.from(a.response.plannedKW);

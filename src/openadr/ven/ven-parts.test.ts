@@ -64,3 +64,44 @@ describe('telemetry', () => {
     expect(() => parseSample({ quantity: 'volts', start: '2025-05-03T16:00:00Z', value: 1 })).toThrow(/meterKW, gpuKW/);
   });
 });
+
+describe('telemetry into a VEN', () => {
+  it('arrives over HTTP (POST /telemetry) and MQTT, and a bad sample gets 400 naming the field', async () => {
+    const { Ven } = await import('./ven.ts');
+    const { OpenAdrClient } = await import('./client.ts');
+    const { MemoryAdapter } = await import('./adapters/memory.ts');
+    const { Aedes } = await import('aedes');
+    const { createServer } = await import('node:net');
+    const mqtt = (await import('mqtt')).default;
+    const ven = new Ven({
+      client: new OpenAdrClient({ url: 'http://127.0.0.1:9', clientId: 'x', clientSecret: 'y' }),
+      venName: 'dc',
+      state: state,
+      adapter: new MemoryAdapter(),
+      deps: { solverFactory: () => { throw new Error('no solver needed'); } },
+    });
+    const broker = await Aedes.createBroker();
+    const server = createServer(broker.handle);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `mqtt://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      await ven.listenTelemetry('127.0.0.1', 0);
+      const post = (body: unknown) => fetch(`http://127.0.0.1:${ven.httpPort}/telemetry`, { method: 'POST', body: JSON.stringify(body) });
+      expect((await post([{ quantity: 'meterKW', start: '2025-05-03T16:00:00Z', durationMinutes: 15, value: 80 }])).status).toBe(204);
+      const bad = await post({ quantity: 'meterKW', start: '2025-05-03T16:15:00Z', value: 'high' });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { detail: string }).detail).toMatch(/telemetry\.value/);
+      await ven.subscribeTelemetry({ url, topic: 'wattshift/dc/telemetry' });
+      const pub = await mqtt.connectAsync(url);
+      await pub.publishAsync('wattshift/dc/telemetry', JSON.stringify({ quantity: 'meterKW', start: '2025-05-03T16:15:00Z', durationMinutes: 15, value: 60 }), { qos: 1 });
+      await pub.endAsync();
+      const at = Date.parse('2025-05-03T16:00:00Z');
+      for (let i = 0; i < 50 && Number.isNaN(ven.telemetry.averages('meterKW', at, 900_000, 2)[1]); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(Array.from(ven.telemetry.averages('meterKW', at, 900_000, 2))).toEqual([80, 60]);
+    } finally {
+      await ven.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => broker.close(() => r()));
+    }
+  });
+});

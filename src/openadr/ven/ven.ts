@@ -94,6 +94,13 @@ export interface VenOptions {
   listen?: { host?: string; port: number };
   /** MQTT broker URL of the VTN's notifier (when GET /notifiers is not open to VENs). */
   mqttUrl?: string;
+  /** Telemetry over MQTT: samples (JSON, one or an array) on `topic` of the broker at `url`. */
+  telemetryMqtt?: { url: string; topic: string; username?: string; password?: string };
+  /**
+   * Post the measured report this long after each answered event ends (wall clock; default: never,
+   * the caller calls reportMeasured), with telemetry from `measuredFromHours` before its start.
+   */
+  measuredReport?: { delayMs: number; fromHours: number };
   /** Polling period, ms (default 30 000; 0 turns polling off). */
   pollMs?: number;
   journal?: VenJournal;
@@ -118,6 +125,8 @@ export class Ven {
   private mqttClient: MqttClient | undefined;
   private server: Server | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
+  private telemetryClient: MqttClient | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly webhookToken = randomBytes(24).toString('base64url');
   private stopped = false;
 
@@ -145,6 +154,7 @@ export class Ven {
       else if (mode === 'mqtt') throw new Error(`${c.url} does not show this VEN an MQTT notifier; give the broker's URL (--mqtt)`);
     }
     if (this.mode === 'poll' && (mode === 'webhook' || (mode === 'auto' && this.opts.listen))) await this.subscribeWebhook();
+    if (this.opts.telemetryMqtt) await this.subscribeTelemetry(this.opts.telemetryMqtt);
     await this.poll();
     const every = this.opts.pollMs ?? 30_000;
     if (every > 0) this.pollTimer = setInterval(() => void this.poll().catch((e: Error) => this.opts.onError?.(e)), every);
@@ -185,6 +195,22 @@ export class Ven {
       objectOperations: [{ objects: ['EVENT'], operations: ['CREATE', 'UPDATE'], callbackUrl: url, bearerToken: this.webhookToken }],
     });
     this.mode = 'webhook';
+  }
+
+  /** Reads telemetry samples from an MQTT topic (also done by start() with the telemetryMqtt option). */
+  async subscribeTelemetry(o: NonNullable<VenOptions['telemetryMqtt']>): Promise<void> {
+    const client = await mqtt.connectAsync(o.url, { username: o.username, password: o.password, reconnectPeriod: 2000 });
+    this.telemetryClient = client;
+    client.on('message', (topic, payload) => {
+      try {
+        const doc = JSON.parse(payload.toString()) as unknown;
+        const list = Array.isArray(doc) ? doc : [doc];
+        list.forEach((d, i) => this.telemetry.record(parseSample(d, `${topic}${Array.isArray(doc) ? `[${i}]` : ''}`)));
+      } catch (e) {
+        this.opts.onError?.(e as Error);
+      }
+    });
+    await client.subscribeAsync(o.topic, { qos: 1 });
   }
 
   /** The address of the VEN's own HTTP server (webhook callbacks and telemetry), if it runs one. */
@@ -278,6 +304,7 @@ export class Ven {
       ? String((await this.opts.client.updateReport(known.forecastReportId, report)).id)
       : String((await this.opts.client.createReport(report)).id);
     this.journal.set(id, entry);
+    if (this.opts.measuredReport) this.scheduleMeasured(a, this.opts.measuredReport);
     this.opts.onAnswer?.(a);
     return a;
   }
@@ -349,10 +376,25 @@ export class Ven {
     return saved;
   }
 
+  private scheduleMeasured(a: VenAnswer, o: { delayMs: number; fromHours: number }): void {
+    const grid = this.opts.state.model.grid;
+    const stepMs = grid.stepMinutes * 60_000;
+    const startMs = grid.startMs + a.call.startStep * stepMs;
+    const endMs = grid.startMs + a.call.endStep * stepMs;
+    const fromMs = Math.max(grid.startMs, startMs - Math.round(o.fromHours * 3_600_000 / stepMs) * stepMs);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.reportMeasured(String(a.event.id), fromMs, grid.stepMinutes).catch((e: Error) => this.opts.onError?.(e));
+    }, Math.max(0, Math.min(2 ** 31 - 1, endMs + o.delayMs - Date.now())));
+    this.timers.add(timer);
+  }
+
   /** Stops listening (the journal keeps what was answered). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
+    for (const t of this.timers) clearTimeout(t);
+    await this.telemetryClient?.endAsync(true).catch(() => undefined);
     await this.queue.catch(() => undefined);
     await this.mqttClient?.endAsync(true).catch(() => undefined);
     if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
