@@ -4,6 +4,7 @@
  * battery, sized from a seeded random generator so every run builds the same fleet.
  */
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../src/random/seeded.ts';
 import type { ScenarioInput } from '../src/scenario/schema/index.ts';
 
 const MARKETS = [
@@ -15,23 +16,26 @@ const MARKETS = [
   { zone: 'SG', tz: 'Asia/Singapore', lat: 1.3, lon: 103.9 },
 ];
 
+/**
+ * Default fleet import cap of the decomposition benchmarks, as a share of the sites' summed import
+ * limits: on the 100-site fleet's unconstrained rolling year it binds on most days (see
+ * docs/benchmarks.md for the calibration).
+ */
+export const FLEET_CAP_SHARE = 0.33;
+
+/** The fleet with a fleet-wide import cap at `share` of its sites' summed import limits. */
+export function withFleetCap(s: ScenarioInput, share = FLEET_CAP_SHARE): ScenarioInput {
+  const limits = s.sites.reduce((a, site) => a + (site.grid.importLimitMW ?? 0), 0);
+  return { ...s, name: `${s.name}-capped`, fleet: { importCapMW: Math.round(limits * share * 10) / 10 } };
+}
+
 /** Folder the generated scenario's file paths are relative to. */
 export const FLEET_BASE_DIR = fileURLToPath(new URL('../examples/', import.meta.url));
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Builds the scenario of an N-site fleet over `hours` from 2023-01-01 UTC. */
 export function generateFleet(sites: number, hours = 8760, seed = 1): ScenarioInput {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const cooling = ['air', 'cold-plate', 'immersion'] as const;
   const pue = { air: 1.35, 'cold-plate': 1.26, immersion: 1.12 }; // design-point (35 °C) PUEs the archetypes can reach
   const out: ScenarioInput = {

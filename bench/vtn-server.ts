@@ -7,7 +7,8 @@ import { openStore } from '../src/store/index.ts';
 import { startVtn } from '../src/openadr/vtn/index.ts';
 
 const store = await openStore(process.argv[2]!);
-const vtn = await startVtn({ store, port: 0 });
+// webhook callbacks to this machine only (the benchmark's own callback server)
+const vtn = await startVtn({ store, port: 0, delivery: { callbacks: { allow: ['loopback'], allowHttp: true } } });
 process.stdout.write(`${JSON.stringify({ url: vtn.url })}\n`);
 process.once('SIGTERM', () => {
   void (async () => {

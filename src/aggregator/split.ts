@@ -94,7 +94,9 @@ export function splitFleetEvent(model: FleetModel, base: Dispatch, baseLedger: L
   for (let q = 0; q < len; q++) {
     let off = 0;
     for (const o of offsets) off += o[q]!;
-    requiredKW[q] = Math.max(0, program.deliveryAim * forecastTargetKW[Math.floor(q / k)]! - off);
+    // as in the replay: no target, no response (a zero target is not a call to chase the baseline)
+    const target = forecastTargetKW[Math.floor(q / k)]!;
+    requiredKW[q] = target > 0 ? Math.max(0, program.deliveryAim * target - off) : 0;
   }
   const state = startResponse(model, base, baseLedger, [{ startStep, endStep, sites }]);
   const segs = eventSegments(state, startStep, endStep, program.direction, sites);

@@ -13,7 +13,8 @@ import type { GridEvent } from '../programs/types.ts';
 import { summarise, type Summary } from '../metrics/summary.ts';
 import { locateError } from '../scenario/source.ts';
 import { csvFile, htmlFile, jsonFile, loadReport, siteTimeZones } from './files.ts';
-import { numberOption, policyOption } from './options.ts';
+import { choiceOption, numberOption, policyOption } from './options.ts';
+import { DEFAULT_POWER_MEASURE, POWER_MEASURES, POWER_MEASURE_WORDS, type PowerMeasure } from '../simulate/measure.ts';
 import { checkpoint, stageProgress } from './progress.ts';
 import { runPolicy, type PolicyRun } from './run-policy.ts';
 import { loadScenarioInput, type LoadedScenario, type ScenarioInput } from './scenario-input.ts';
@@ -43,6 +44,11 @@ export interface DrOptions {
   annual?: boolean;
   /** Base policy the events are answered from (default naive). */
   policy?: string;
+  /**
+   * The power a percentage target is a share of: grid (the meter, default, as in `plan --event`),
+   * gpu, it or facility. Delivery is settled on the meter either way.
+   */
+  measure?: string;
 }
 
 /** Input of {@link runDr}. */
@@ -72,6 +78,7 @@ export async function runDr(input: DrInput, deps: UseCaseDeps): Promise<DrOutput
   const targetPercent = numberOption(input.targetPercent, '--target-percent', (x) => x > 0 && x <= 100, 'give a percentage above 0 and at most 100');
   if (targetMW !== undefined && targetPercent !== undefined) throw new InputError('OPTION_INVALID', 'give --target-mw or --target-percent, not both', { path: '--target-mw' });
   const policy = policyOption(input.policy ?? 'naive');
+  choiceOption('--measure', input.measure ?? DEFAULT_POWER_MEASURE, POWER_MEASURES);
   checkpoint(deps, 'before loading the scenario');
   const scenario = loadScenarioInput(input.scenario);
   try {
@@ -113,7 +120,8 @@ async function replayAndSettle(scenario: LoadedScenario, input: DrOptions, polic
     }));
   }
   checkpoint(deps, 'before replaying the events');
-  const replay = replayEvents(model, base.dispatch, base.ledger, program, events, { capacity: Boolean(input.annual), progress: stageProgress(deps, 0.3, 0.95, 'events') });
+  const measure = (input.measure ?? DEFAULT_POWER_MEASURE) as PowerMeasure;
+  const replay = replayEvents(model, base.dispatch, base.ledger, program, events, { capacity: Boolean(input.annual), measure, progress: stageProgress(deps, 0.3, 0.95, 'events') });
   replay.notes.unshift(...notes);
   const after = summarise(model, replay.ledger);
   const before: Summary = base.summary;
@@ -147,7 +155,8 @@ function drText(tz: string, cur: string, r: ReplayResult, bills: BillChange): st
   const t = r.totals;
   const p = r.program;
   const lines: string[] = [];
-  lines.push(`program ${p.id} (${p.direction === 'reduce' ? 'peak shaving' : 'valley filling'}), ${r.settlements.length} event${r.settlements.length === 1 ? '' : 's'}, ${p.measurementIntervalMinutes}-min intervals, ${cur}`);
+  lines.push(`program ${p.id} (${p.direction === 'reduce' ? 'peak shaving' : 'valley filling'}), ${r.settlements.length} event${r.settlements.length === 1 ? '' : 's'}, ${p.measurementIntervalMinutes}-min intervals, ${cur}, times in ${tz}`);
+  lines.push(`targets in % are shares of the baseline of ${POWER_MEASURE_WORDS[r.measure]} (--measure ${r.measure}); delivery is settled on the grid meter`);
   if (r.commitmentKW !== undefined) lines.push(`commitment: ${num(r.commitmentKW / 1000, 3)} MW${r.bid ? ' (bid from the flexibility envelope)' : ''}`);
   lines.push('');
   const rows = [['event', 'start', 'end', 'target MW', 'delivered MWh', 'ratio', 'rule', `pay ${cur}`, `penalty ${cur}`]];

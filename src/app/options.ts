@@ -70,6 +70,12 @@ export interface PlanningOptions {
   lpMethod?: string;
   /** Parallel solver workers, a positive whole number (default 2). */
   workers?: Numeric;
+  /** Sites coupled only by fleet-wide limits: auto (when more than 24 sites share them), on or off (default auto). */
+  decompose?: string;
+  /** Decomposition: a window is solved when its optimality gap is at most this, percent (default 0.1). */
+  gap?: Numeric;
+  /** Decomposition: most rounds of site solves per window, a positive whole number (default 30). */
+  maxRounds?: Numeric;
   /** Binaries for non-convex tariff rules and generator on/off: auto (when the model is small), exact or relax (default auto). */
   integers?: string;
 }
@@ -85,6 +91,9 @@ export const PLANNING_DEFAULTS = {
   points: 4,
   lpMethod: 'auto',
   workers: 2,
+  decompose: 'auto',
+  gap: 0.1,
+  maxRounds: 30,
   integers: 'auto',
 } as const;
 
@@ -102,8 +111,17 @@ export function planOptionsFrom(f: PlanningOptions): Partial<PlanOptions> {
   if (!['auto', 'simplex', 'ipm'].includes(lpMethod)) {
     throw new InputError('OPTION_INVALID', `--lp-method must be auto, simplex or ipm, got "${lpMethod}"`, { path: '--lp-method' });
   }
+  const decompose = f.decompose ?? d.decompose;
+  if (!['auto', 'on', 'off'].includes(decompose)) {
+    throw new InputError('OPTION_INVALID', `--decompose must be auto, on or off, got "${decompose}"`, { path: '--decompose' });
+  }
+  const gap = positiveOption('--gap', f.gap ?? d.gap);
+  if (gap > 50) throw new InputError('OPTION_INVALID', `--gap is a percentage above 0 and at most 50, got ${gap}`, { path: '--gap' });
   const integers = choiceOption('--integers', f.integers ?? d.integers, ['auto', 'exact', 'relax'] as const);
   const o: Partial<PlanOptions> = {
+    decompose: decompose as PlanOptions['decompose'],
+    gapTolerance: gap / 100,
+    maxRounds: positiveOption('--max-rounds', f.maxRounds ?? d.maxRounds, true),
     lpMethod: lpMethod as PlanOptions['lpMethod'],
     integers,
     lookaheadHours,

@@ -59,3 +59,37 @@ describe('runSimulate', () => {
     await expect(runSimulate({ scenario: { file: PHOENIX } }, { ...deps, signal: c.signal })).rejects.toBeInstanceOf(CancelledError);
   });
 });
+
+describe('times shown as typed (local, in the horizon zone)', () => {
+  const text = `name: local-times
+horizon: { start: 2023-03-11T00:00, end: 2023-03-13T00:00, timeZone: America/Chicago }
+sites:
+  - id: a
+    latitude: 30
+    longitude: -97
+    grid: { importLimitMW: 10 }
+    it: [{ accelerator: H100, gpus: 64 }]
+    facility: { cooling: { archetype: air } }
+    tariff: { energy: { type: flat, pricePerMWh: 50 } }
+workloads:
+  - { id: short, type: training, accelerator: H100, sites: [a], workGpuHours: 80, gpus: { max: 8 }, release: 2023-03-12T01:00 }
+`;
+
+  it('prints the horizon and finish times in local time across a DST change, keeping UTC in the JSON too', async () => {
+    const r = await runSimulate({ scenario: { text, baseDir: '.', name: 'local.yaml' } }, deps);
+    const h = r.json.horizon;
+    expect(h.start).toBe('2023-03-11T06:00:00Z');
+    expect(h.startLocal).toBe('2023-03-11T00:00:00-06:00');
+    expect(h.endLocal).toBe('2023-03-13T00:00:00-05:00');
+    expect(r.text).toContain('from 2023-03-11 00:00 to 2023-03-13 00:00 (America/Chicago)');
+    expect(r.text).not.toMatch(/\d\dZ/);
+    // 80 GPU-hours on 8 GPUs from 01:00 local: 10 h of wall clock, one of them skipped by DST
+    const job = r.json.jobs.find((j) => j.id === 'short')!;
+    expect(job.finishedAtLocal).toBe('2023-03-12T12:00:00-05:00');
+    expect(job.finishedAt).toBe('2023-03-12T17:00:00Z');
+    const report = (await r.files()).find((f) => f.name === 'report.html')!;
+    const html = String(report.content);
+    expect(html).toContain('2023-03-12 12:00 (UTC−05:00)');
+    expect(html).not.toContain('2023-03-12T17:00:00Z');
+  });
+});

@@ -2,6 +2,11 @@
 import type { Summary } from '../metrics/summary.ts';
 import { num, pct, table } from './text-format.ts';
 
+/** A local ISO time as typed: `2023-01-01 00:00` (the zone is named beside it). */
+function local(iso: string): string {
+  return iso.slice(0, 16).replace('T', ' ');
+}
+
 /** Fleet and per-site KPIs as text tables. */
 export function summaryText(s: Summary): string {
   const cur = s.currency;
@@ -32,13 +37,13 @@ export function summaryText(s: Summary): string {
     ]);
   }
   const lines = [
-    `${s.scenario} — policy ${s.policy}, ${s.horizon.steps} steps of ${s.horizon.stepMinutes} min from ${s.horizon.start} (${s.horizon.timeZone})`,
+    `${s.scenario} — policy ${s.policy}, ${s.horizon.steps} steps of ${s.horizon.stepMinutes} min from ${local(s.horizon.startLocal ?? s.horizon.start)} to ${local(s.horizon.endLocal ?? s.horizon.end)} (${s.horizon.timeZone})`,
     '',
     table(rows),
   ];
   if (s.qos) lines.push('', `QoS (weighted average throughput fraction): ${s.qos.weighted.toFixed(4)}`);
   const late = s.jobs.filter((j) => j.late);
-  if (late.length) lines.push('', `late or unfinished: ${late.map((j) => `${j.id} (${num(j.remainingGpuHours, 0)} GPU-h left)`).join(', ')}`);
+  if (late.length) lines.push('', `late or unfinished: ${late.map((j) => (j.finishedAtLocal ? `${j.id} (finished ${local(j.finishedAtLocal)})` : `${j.id} (${num(j.remainingGpuHours, 0)} GPU-h left)`)).join(', ')}`);
   lines.push('', `energy balance: max error ${s.checks.maxEnergyBalanceErrorKWh.toExponential(2)} kWh per step`);
   if (s.checks.corrections.length) lines.push('simulator corrections:', ...s.checks.corrections.map((c) => `  ${c}`));
   if (s.warnings.length) lines.push('warnings:', ...s.warnings.map((w) => `  ${w}`));

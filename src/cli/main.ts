@@ -7,6 +7,8 @@ import { Command, CommanderError, InvalidArgumentError, type Option } from 'comm
 import { CancelledError, InputError, SolverError } from '../app/index.ts';
 import { StoreError } from '../store/errors.ts';
 import { processIo, type Io } from './io.ts';
+import { registerBacktest } from './commands/backtest.ts';
+import { registerBid } from './commands/bid.ts';
 import { registerFinance } from './commands/finance.ts';
 import { registerGridProgramCommands } from './commands/dr.ts';
 import { registerCompare } from './commands/compare.ts';
@@ -51,6 +53,8 @@ Examples:
   $ wattshift simulate examples/texas-single-site.yaml --out out/texas
   $ wattshift simulate examples/global-fleet.yaml --json > summary.json
   $ wattshift schema > scenario.schema.json
+  $ wattshift bid examples/ercot-2021.yaml --day 2021-02-16
+  $ wattshift backtest examples/ercot-2021.yaml --from 2021-02-10 --days 14
 
 Exit codes: 0 ok, 1 internal error, 2 bad input.
 Limits (docs/limits.md): input files up to WATTSHIFT_MAX_INPUT_MB (256), scenario files up to
@@ -63,6 +67,8 @@ WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million l
   registerSchema(program, io);
   registerFinance(program, io);
   registerGridProgramCommands(program, io);
+  registerBid(program, io);
+  registerBacktest(program, io);
   registerTariff(program, io);
   registerToken(program, io);
   registerVtn(program, io);

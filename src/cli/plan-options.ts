@@ -20,7 +20,10 @@ export function addPlanOptions(cmd: Command): Command {
     .option('--time-limit <seconds>', 'solver time limit per model')
     .option('--export-lp <file>', 'write the (first) model in CPLEX LP format, or MPS if the name ends in .mps')
     .option('--points <n>', 'operating points per throughput curve in the model', String(d.points))
-    .option('--lp-method <m>', 'LP algorithm: auto (simplex up to 250k columns, interior point above), simplex or ipm', d.lpMethod)
+    .option('--lp-method <m>', 'LP algorithm: auto (chosen per model from its size, cost levels and dense rows), simplex or ipm', d.lpMethod)
     .option('--workers <n>', 'parallel solver workers', String(d.workers))
+    .option('--decompose <when>', 'sites coupled only by fleet-wide limits: auto (when more than 24 sites share them), on, off (one model)', d.decompose)
+    .option('--gap <percent>', 'decomposition: a window is solved when its optimality gap is at most this', String(d.gap))
+    .option('--max-rounds <n>', 'decomposition: most rounds of site solves per window', String(d.maxRounds))
     .option('--integers <mode>', 'binaries for falling tariff blocks, the two-part basis, one-way meters and genset on/off: auto (when the model is small), exact or relax', d.integers);
 }

@@ -5,13 +5,12 @@
  * an internal error stops it.
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import { CancelledError, InputError, throwIfCancelled } from '../errors/index.ts';
 import type { SolverFactory } from '../optimize/solver-factory.ts';
 import type { ResolvedScenario } from '../scenario/resolve.ts';
-import { spawnTsWorker } from '../workers/spawn-ts-worker.ts';
+import { ThreadWorkPool, type WorkPool } from '../workers/pool.ts';
+import type { SweepJob, SweepJobResult, SweepPoolData } from './sweep-job.ts';
 import { PointEvaluator, sweepScenarioFromFile, type PointMetrics, type SweepScenario } from './sweep-point.ts';
-import type { FromWorker, ToWorker } from './sweep-protocol.ts';
 import { checkSweep, parseSweepSpec, sweepPoints, type SweepSpec, type SweepValue } from './sweep-spec.ts';
 
 /** One evaluated point. */
@@ -83,7 +82,7 @@ export async function sweepDesigns(scenario: string | SweepScenario, specText: s
       progress();
     }
   } else {
-    await runPool(n, { type: 'init', scenario: source, spec: specText, policy }, results, progress, options.signal);
+    await runPool(n, { scenario: source, spec: specText, policy }, results, progress, options.signal);
   }
   const ranking = results.filter((r) => r.metrics).sort((a, b) => b.metrics!.npv - a.metrics!.npv).map((r) => r.index);
   return {
@@ -97,49 +96,29 @@ export async function sweepDesigns(scenario: string | SweepScenario, specText: s
   };
 }
 
-function runPool(n: number, init: ToWorker, results: SweepPointResult[], progress: () => void, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const workers: Worker[] = [];
-    let next = 0;
-    let finished = 0;
-    let failed = false;
-    const onAbort = () => stop(new CancelledError('the run was cancelled during the sweep'));
-    const stop = (err?: Error) => {
-      if (failed) return;
-      if (err) failed = true;
-      signal?.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
-      if (err) reject(err);
-      else resolve();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const feed = (w: Worker) => {
-      if (next >= results.length) return;
-      const r = results[next++]!;
-      w.postMessage({ type: 'point', index: r.index, values: r.values } satisfies ToWorker);
-    };
-    for (let i = 0; i < n; i++) {
-      const w = spawnTsWorker(new URL('./sweep-worker.ts', import.meta.url));
-      workers.push(w);
-      w.on('message', (m: FromWorker) => {
-        if (failed) return;
-        if (m.type === 'ready') return feed(w);
-        if (m.type === 'error' && m.index < 0) {
-          return stop(m.input ? new InputError('OPTION_INVALID', `sweep worker could not load the scenario: ${m.message}`, { path: '--sweep' }) : new Error(`sweep worker failed to start: ${m.message}`));
-        }
-        if (m.type === 'error' && !m.input) return stop(new Error(`sweep point ${m.index + 1} failed: ${m.message}`));
-        const r = results[m.index]!;
-        if (m.type === 'result') r.metrics = m.metrics;
-        else r.error = m.message;
-        progress();
-        if (++finished === results.length) return stop();
-        feed(w);
-      });
-      w.on('error', (e) => stop(e));
-      w.on('exit', (code) => {
-        if (!failed && finished < results.length && code !== 0) stop(new Error(`sweep worker exited with code ${code}`));
-      });
-      w.postMessage(init);
-    }
-  });
+/** Evaluates the points in a pool of worker threads; the first internal error (or a cancel) stops the rest. */
+async function runPool(n: number, data: SweepPoolData, results: SweepPointResult[], progress: () => void, signal?: AbortSignal): Promise<void> {
+  const pool: WorkPool<SweepJob, SweepJobResult> = new ThreadWorkPool<SweepJob, SweepJobResult, SweepPoolData>({ entry: new URL('./sweep-job.ts', import.meta.url), size: n, data });
+  const stop = () => pool.cancel();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await Promise.all(results.map(async (r) => {
+      const out = await pool.submit({ index: r.index, values: r.values });
+      if ('metrics' in out) r.metrics = out.metrics;
+      else if (out.scenario) throw new InputError('OPTION_INVALID', `sweep worker could not load the scenario: ${out.inputError}`, { path: '--sweep' });
+      else r.error = out.inputError;
+      progress();
+    }).map((p) => p.catch((e: unknown) => {
+      // one failure stops every other point
+      pool.cancel();
+      throw e;
+    })));
+  } catch (e) {
+    if (signal?.aborted) throw new CancelledError('the run was cancelled during the sweep');
+    // the first error is the cause; the others are the points it cancelled
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    await pool.close();
+  }
 }

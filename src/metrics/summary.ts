@@ -8,9 +8,13 @@ import { BILL_COMPONENTS, billSite, emptyBreakdown, type SiteBill } from '../bil
 import type { FleetModel } from '../model/fleet-model.ts';
 import { generatorFuel, type GeneratorModel } from '../physics/generator.ts';
 import type { Ledger, SiteLedger, WorkloadOutcome } from '../simulate/ledger.ts';
+import type { DecompositionStats } from '../simulate/dispatch.ts';
 import type { AlignReport } from '../series/types.ts';
+import type { SavingsAgainst } from './savings.ts';
+import { SUMMARY_SCHEMA_VERSION } from './summary-schema.ts';
 import { calendarOf, stepHours, stepStartMs, gridEndMs } from '../time/grid.ts';
 import { formatUtcIso } from '../time/parse.ts';
+import { formatLocalIso, offsetMinutesAt } from '../time/zone.ts';
 
 /** Key figures of one site or of the fleet. */
 export interface Kpis {
@@ -85,25 +89,43 @@ export interface SiteSummary extends Kpis {
 
 /** The summary written to summary.json and printed by --json. */
 export interface Summary {
+  /** Version of the summary format ({@link SUMMARY_SCHEMA_VERSION}; JSON Schema: `wattshift schema --summary`). */
+  schemaVersion?: number;
   scenario: string;
   policy: string;
-  horizon: { start: string; end: string; stepMinutes: number; steps: number; timeZone: string };
+  /** Start and end as UTC instants (`…Z`) and as local ISO 8601 times with offset in `timeZone` (as typed). */
+  horizon: { start: string; end: string; startLocal?: string; endLocal?: string; stepMinutes: number; steps: number; timeZone: string };
   currency: string;
   fleet: Kpis & { months: MonthKpis[] };
   sites: SiteSummary[];
-  jobs: Array<Pick<WorkloadOutcome, 'id' | 'type' | 'requiredGpuHours' | 'doneGpuHours' | 'remainingGpuHours' | 'late' | 'tokens' | 'unservedTokens' | 'performance' | 'qosWeight'> & { qosFloor: number | null; finishedAt: string | null }>;
+  jobs: Array<Pick<WorkloadOutcome, 'id' | 'type' | 'requiredGpuHours' | 'doneGpuHours' | 'remainingGpuHours' | 'late' | 'tokens' | 'unservedTokens' | 'performance' | 'qosWeight'> & { qosFloor: number | null; finishedAt: string | null; /** `finishedAt` in the horizon's local time, with offset. */ finishedAtLocal?: string | null }>;
   qos: { weighted: number; jobs: Array<{ id: string; performance: number; floor: number | null; weight: number }> } | null;
   checks: { maxEnergyBalanceErrorKWh: number; corrections: string[] };
   /** Optimiser statistics (optimising policies only). */
   solver?: {
-    status: string; objective: number | null; rows: number; columns: number; nonzeros: number; buildSeconds: number; solveSeconds: number; mipGap: number | null; solves: number; windows: number; largestColumns: number; backend: string;
+    status: string;
+    objective: number | null;
+    rows: number;
+    columns: number;
+    nonzeros: number;
+    buildSeconds: number;
+    solveSeconds: number;
+    mipGap: number | null;
+    solves: number;
+    windows: number;
+    largestColumns: number;
+    backend: string;
     /** Binary columns (mixed-integer models only). */
     integerColumns: number;
     /** The bill the plan expected, per site and component (optimal plans), to compare with energyCostBreakdown. */
     predictedBill?: Array<Record<string, number | string>>;
+    /** How fleet-wide limits were decomposed (docs/decomposition.md), when they were. */
+    decomposition?: DecompositionStats;
   };
   /** Naive cost and CO2 minus this policy's (positive = this policy is better); set by `plan`. */
   savingsVsNaive?: { energyCost: number; co2Tonnes: number; totalCost: number };
+  /** The saving against naive and against greedy, side by side, split by cause; set by `plan`. */
+  savings?: { vsNaive: SavingsAgainst; vsGreedy: SavingsAgainst };
   notes: string[];
   warnings: string[];
   series: AlignReport[];
@@ -195,6 +217,7 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
   const n = grid.steps;
   const bills = model.sites.map((s) => billSite(s, ledger.sites[s.index]!, grid));
   const fleetCal = calendarOf(grid);
+  const localIso = (ms: number) => formatLocalIso(ms, offsetMinutesAt(grid.timeZone, ms));
 
   // unserved work and late jobs attributed to sites: jobs to their first eligible site,
   // inference to the sites where the demand arrived
@@ -287,9 +310,10 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
     : null;
 
   const summary: Summary = {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
     scenario: model.name,
     policy: ledger.policy,
-    horizon: { start: formatUtcIso(grid.startMs), end: formatUtcIso(gridEndMs(grid)), stepMinutes: grid.stepMinutes, steps: n, timeZone: grid.timeZone },
+    horizon: { start: formatUtcIso(grid.startMs), end: formatUtcIso(gridEndMs(grid)), startLocal: localIso(grid.startMs), endLocal: localIso(gridEndMs(grid)), stepMinutes: grid.stepMinutes, steps: n, timeZone: grid.timeZone },
     currency: model.currency,
     fleet,
     sites,
@@ -297,6 +321,7 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
       id: o.id, type: o.type, requiredGpuHours: r(o.requiredGpuHours), doneGpuHours: r(o.doneGpuHours), remainingGpuHours: r(o.remainingGpuHours),
       late: o.late, tokens: r(o.tokens, 0), unservedTokens: r(o.unservedTokens, 0), performance: r(o.performance), qosWeight: r(o.qosWeight),
       qosFloor: o.qosFloor ?? null, finishedAt: o.finishedStep >= 0 ? formatUtcIso(stepStartMs(grid, o.finishedStep + 1)) : null,
+      finishedAtLocal: o.finishedStep >= 0 ? localIso(stepStartMs(grid, o.finishedStep + 1)) : null,
     })),
     qos,
     checks: { maxEnergyBalanceErrorKWh: ledger.maxEnergyBalanceErrorKWh, corrections: ledger.corrections },
@@ -319,6 +344,7 @@ export function summarise(model: FleetModel, ledger: Ledger): { summary: Summary
       windows: st.windows,
       largestColumns: st.largestColumns,
       backend: st.solver,
+      ...(st.decomposition ? { decomposition: st.decomposition } : {}),
       integerColumns: st.integerColumns ?? 0,
     };
     if (st.predictedBill) summary.solver.predictedBill = st.predictedBill.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' ? r(v, 2) : v])));

@@ -18,7 +18,7 @@ import {
 } from '../physics/index.ts';
 import type { GeneratorModel } from '../physics/generator.ts';
 import type { Accelerator, FacilityCoefficients, OperatingPoint, StorageModel } from '../physics/types.ts';
-import type { ResolvedScenario } from '../scenario/resolve.ts';
+import type { ResolvedFleetLimits, ResolvedScenario } from '../scenario/resolve.ts';
 import type { Site, Tariff, Workload } from '../scenario/schema/index.ts';
 import { calendarOf, type Calendar, type TimeGrid } from '../time/grid.ts';
 
@@ -131,6 +131,8 @@ export interface FleetModel {
   grid: TimeGrid;
   sites: SiteModel[];
   workloads: WorkloadModel[];
+  /** Fleet-wide limits that couple sites (shared import cap, green share, CO2 budget). */
+  fleet?: ResolvedFleetLimits;
   resolved: ResolvedScenario;
 }
 
@@ -298,5 +300,5 @@ export function buildFleetModel(r: ResolvedScenario): FleetModel {
     };
   });
 
-  return { name: r.scenario.name, currency: r.scenario.currency, grid, sites, workloads, resolved: r };
+  return { name: r.scenario.name, currency: r.scenario.currency, grid, sites, workloads, ...(r.fleet ? { fleet: r.fleet } : {}), resolved: r };
 }

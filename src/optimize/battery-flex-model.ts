@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { seededRandom } from '../random/seeded.ts';
 import { LinearModel } from './model-builder.ts';
 
 /** Input data of the model; generated from a seed when not given. */
@@ -35,17 +36,8 @@ export interface SiteColumns {
   flex: number;
 }
 
-/** Mulberry32: a tiny seeded PRNG, so every run and every solver sees identical numbers. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded numbers in [0, 1), so every run and every solver sees identical data. */
+export { seededRandom };
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 

@@ -7,6 +7,7 @@
  */
 import type { CompiledModel, ObjectiveSense } from './model-builder.ts';
 import type { SolveResult } from './solver.ts';
+import type { SolveProgress } from './solve-progress.ts';
 
 /** The numeric part of a compiled model, as sent to the worker. */
 export interface WireModel {
@@ -30,7 +31,13 @@ export interface WireOptions {
   timeLimitSeconds?: number;
   mipRelGap?: number;
   /** LP algorithm: HiGHS's 'simplex' (default), 'ipm' (interior point) or 'pdlp'. */
-  method?: 'simplex' | 'ipm' | 'pdlp';
+  method?: 'simplex' | 'ipm' | 'pdlp' | 'choose';
+  /** Report progress while solving (log and iteration callbacks; a little slower). */
+  progress?: boolean;
+  /** Warm-start basis (see SolveOptions.basis). */
+  basis?: { colStatus: Int32Array; rowStatus: Int32Array };
+  /** Return the final basis. */
+  keepBasis?: boolean;
   /** Test-only: make the worker fail as if the WebAssembly heap were exhausted. */
   fault?: 'wasm-abort';
 }
@@ -47,6 +54,7 @@ export interface SolveRequest {
 export type WorkerMessage =
   | { type: 'ready'; version: string }
   | { type: 'result'; id: number; result: SolveResult }
+  | { type: 'progress'; id: number; progress: SolveProgress }
   | { type: 'crash'; id: number; message: string; outOfMemory: boolean }
   | { type: 'fatal'; message: string };
 

@@ -5,6 +5,7 @@ import { HighsWasmSolver } from './highs-wasm-solver.ts';
 import { LinearModel } from './model-builder.ts';
 import { checkFeasibility, objectiveValue } from './solution-check.ts';
 import { runSolverCases } from './solver.case.ts';
+import { seededRandom } from '../random/seeded.ts';
 
 runSolverCases(() => new HighsWasmSolver(), 'HiGHS WebAssembly in a worker');
 
@@ -112,11 +113,7 @@ describe('HighsWasmSolver', () => {
       .map(({ n, m, seed }) => ({ n, m, seed }));
     await fc.assert(
       fc.asyncProperty(lp, async ({ n, m, seed }) => {
-        let a = seed;
-        const rnd = (): number => {
-          a = (Math.imul(a, 48271) % 2147483647) >>> 0;
-          return a / 2147483647;
-        };
+        const rnd = seededRandom(seed);
         const pick = (lo: number, hi: number): number => Math.round((lo + (hi - lo) * rnd()) * 100) / 100;
         const model = new LinearModel(rnd() < 0.5 ? 'minimize' : 'maximize');
         const x0: number[] = [];

@@ -28,6 +28,7 @@ interface Pending {
   id: number;
   model: CompiledModel;
   finish: (r: SolveResult) => void;
+  onProgress?: SolveOptions['onProgress'];
 }
 
 const NAME = 'highs-wasm';
@@ -109,12 +110,15 @@ export class HighsWasmSolver implements Solver {
         if (this.worker === worker) worker.unref();
         resolve(r);
       };
-      this.current = { id, model, finish };
+      this.current = { id, model, finish, onProgress: options.onProgress };
       signal?.addEventListener('abort', onAbort, { once: true });
       const wireOptions: WireOptions = {};
       if (options.timeLimitSeconds !== undefined) wireOptions.timeLimitSeconds = options.timeLimitSeconds;
       if (options.method !== undefined) wireOptions.method = options.method;
       if (options.mipRelGap !== undefined) wireOptions.mipRelGap = options.mipRelGap;
+      if (options.basis !== undefined) wireOptions.basis = options.basis;
+      if (options.keepBasis) wireOptions.keepBasis = true;
+      if (options.onProgress) wireOptions.progress = true;
       if (this.fault) wireOptions.fault = this.fault;
       this.fault = undefined;
       const req: SolveRequest = { type: 'solve', id, model: toWireModel(model), options: wireOptions };
@@ -153,6 +157,9 @@ export class HighsWasmSolver implements Solver {
           return;
         case 'result':
           if (this.current?.id === msg.id) this.current.finish({ ...msg.result, solver: NAME });
+          return;
+        case 'progress':
+          if (this.current?.id === msg.id) this.current.onProgress?.(msg.progress);
           return;
         case 'crash': {
           const cur = this.current;

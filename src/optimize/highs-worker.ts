@@ -7,6 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { isOutOfMemory, type SolveRequest, type WorkerMessage } from './highs-protocol.ts';
 import { runHighs } from './highs-run.ts';
+import type { SolveProgress } from './solve-progress.ts';
 import { loadHighsRuntime } from './load-highs.ts';
 
 const port = parentPort;
@@ -23,12 +24,14 @@ port.on('message', (req: SolveRequest) => {
   runtime.then(
     (highs) => {
       try {
-        const result = runHighs(highs, req.model, req.options);
+        const progress = req.options.progress ? (p: SolveProgress) => port.postMessage({ type: 'progress', id: req.id, progress: p } satisfies WorkerMessage) : undefined;
+        const result = runHighs(highs, req.model, req.options, progress);
         // the solution arrays are fresh copies owned by this thread: move them, do not copy
         const transfer: ArrayBuffer[] = [];
         if (result.columnValues.buffer instanceof ArrayBuffer) transfer.push(result.columnValues.buffer);
         if (result.rowDuals?.buffer instanceof ArrayBuffer) transfer.push(result.rowDuals.buffer);
-        port.postMessage({ type: 'result', id: req.id, result } satisfies WorkerMessage, transfer);
+        if (result.basis) for (const a of [result.basis.colStatus, result.basis.rowStatus]) if (a.buffer instanceof ArrayBuffer) transfer.push(a.buffer);
+        port.postMessage({ type: 'result', id: req.id, result } satisfies WorkerMessage, [...new Set(transfer)]);
       } catch (e) {
         const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
         port.postMessage({ type: 'crash', id: req.id, message, outOfMemory: isOutOfMemory(message) } satisfies WorkerMessage);

@@ -6,7 +6,7 @@
  * @module
  */
 import { InputError } from '../errors/index.ts';
-import { HighsWasmSolver } from './highs-wasm-solver.ts';
+import { WasmWithNativeFallback } from './native-fallback.ts';
 import { NATIVE_BINARIES, NativeSolver, SolverUnavailableError, type NativeBinary } from './native-solver.ts';
 import type { Solver } from './solver.ts';
 
@@ -20,9 +20,12 @@ export type SolverFactory = (name: string) => Solver;
 /** Solver names the default factory understands. */
 export const SOLVER_NAMES = ['highs', 'native', ...NATIVE_BINARIES.map((b) => `native-${b}` as const)] as const;
 
-/** The default factory: HiGHS WebAssembly for 'highs', a native binary on PATH for 'native…'. */
+/**
+ * The default factory: HiGHS WebAssembly for 'highs' (with a native binary on PATH, when there is
+ * one, for a model above the WebAssembly budget), a native binary on PATH for 'native…'.
+ */
 export const defaultSolverFactory: SolverFactory = (name) => {
-  if (name === 'highs') return new HighsWasmSolver();
+  if (name === 'highs') return new WasmWithNativeFallback();
   const binary = name === 'native' ? undefined : name.startsWith('native-') ? name.slice('native-'.length) : null;
   if (binary === null || (binary !== undefined && !(NATIVE_BINARIES as readonly string[]).includes(binary))) {
     throw new InputError('OPTION_INVALID', `unknown solver "${name}"; use highs (built in) or native, native-highs, native-cbc, native-glpsol (a binary on PATH)`, { path: '--solver' });

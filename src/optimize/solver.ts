@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { SolveProgress } from './solve-progress.ts';
 import type { CompiledModel } from './model-builder.ts';
 
 /** How a solve ended. */
@@ -16,12 +17,31 @@ export interface SolveOptions {
   timeLimitSeconds?: number;
   /** Relative MIP gap at which a MILP counts as solved (HiGHS default 1e-4). */
   mipRelGap?: number;
-  /** LP algorithm for backends that offer a choice (HiGHS: simplex, ipm, pdlp). */
-  method?: 'simplex' | 'ipm' | 'pdlp';
+  /** LP algorithm for backends that offer a choice (HiGHS: simplex, ipm, pdlp, or choose: HiGHS decides). */
+  method?: 'simplex' | 'ipm' | 'pdlp' | 'choose';
   /** Threads for backends that can use them (the WebAssembly build is single-threaded). */
   threads?: number;
   /** Cancels the solve; the result then has status 'error' and message 'aborted'. */
   signal?: AbortSignal;
+  /** Called while the solve runs (backends that can tell: HiGHS), about every quarter second. */
+  onProgress?: (p: SolveProgress) => void;
+  /**
+   * A simplex basis to start from (LP only), e.g. from an earlier solve of the same model with other
+   * costs: a re-solve then takes a few iterations instead of hundreds. Ignored when its sizes do
+   * not match the model, or by backends without warm starts.
+   */
+  basis?: SimplexBasis;
+  /** Return the final basis in the result (LP backends that can). */
+  keepBasis?: boolean;
+}
+
+/**
+ * A simplex basis: one status per column and per row, HiGHS codes (0 at lower bound, 1 basic,
+ * 2 at upper bound, 3 zero, 4 nonbasic).
+ */
+export interface SimplexBasis {
+  colStatus: Int32Array;
+  rowStatus: Int32Array;
 }
 
 /** What a solve returns. Values are in model order; objective includes the model's constant. */
@@ -37,10 +57,14 @@ export interface SolveResult {
   mipGap?: number;
   /** Time spent by the solver (model load + solve), excluding queueing and worker start-up. */
   solveSeconds: number;
+  /** Final simplex basis, when asked for with `keepBasis` and the backend has one. */
+  basis?: SimplexBasis;
   /** Human-readable detail for anything but a clean optimum. */
   message?: string;
   /** Which backend produced the result. */
   solver?: string;
+  /** Iterations the backend reports (HiGHS: simplex, interior point, crossover), when it does. */
+  iterations?: { simplex: number; ipm: number; crossover: number };
 }
 
 /** An LP/MILP backend. */

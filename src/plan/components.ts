@@ -4,10 +4,9 @@
  * Smaller LPs solve much faster (simplex time grows faster than linearly) and in parallel.
  */
 import type { FleetModel } from '../model/fleet-model.ts';
-import type { PowerCap } from './fleet-lp.ts';
 
-/** Groups of site indices that must be planned together. */
-export function siteComponents(model: FleetModel, caps: PowerCap[] = []): number[][] {
+/** Groups of site indices that must be planned together: sites sharing a workload, or any of the given `links` (caps, fleet rules). */
+export function siteComponents(model: FleetModel, caps: ReadonlyArray<{ sites: number[] }> = []): number[][] {
   const parent = model.sites.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   const join = (a: number, b: number) => (parent[find(a)] = find(b));

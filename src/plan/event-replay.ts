@@ -12,6 +12,7 @@ import { naiveDispatch } from './naive.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import { simulate } from '../simulate/engine.ts';
 import type { Ledger } from '../simulate/ledger.ts';
+import { measuredPowerKW } from '../simulate/measure.ts';
 import { stepHours } from '../time/grid.ts';
 import { extractWindow } from './extract.ts';
 import { buildFleetLp, emptyWindowState, type PowerCap } from './fleet-lp.ts';
@@ -70,36 +71,8 @@ export interface EventReplay {
   ledger: Ledger;
 }
 
-/** Power of `measure` per step from a ledger, summed over sites, kW. */
-export function measuredPowerKW(model: FleetModel, ledger: Ledger, measure: PowerCap['measure'], sites: number[]): Float64Array {
-  const n = model.grid.steps;
-  const out = new Float64Array(n);
-  for (const s of sites) {
-    const L = ledger.sites[s]!;
-    const site = model.sites[s]!;
-    for (let t = 0; t < n; t++) {
-      if (measure === 'grid') {
-        out[t]! += L.gridImportKW[t]! - L.gridExportKW[t]!;
-        // a generator the program does not allow is counted as load: its output is no reduction
-        site.generators.forEach((g, j) => {
-          if (!g.drAllowed) out[t]! += L.generators[j]!.kW[t]!;
-        });
-      }
-      else if (measure === 'facility') out[t]! += L.facilityKW[t]!;
-      else if (measure === 'it') out[t]! += L.itKW[t]!;
-      else {
-        let used = 0, w = 0;
-        for (const f of L.workloads) {
-          used += f.gpus[t]!;
-          w += f.gpus[t]! * f.gpuPowerW[t]!;
-        }
-        const idle = site.idleGpus === 'off' ? 0 : site.pools.reduce((a, p) => a + p.gpus, 0) - used;
-        out[t]! += (w + Math.max(0, idle) * (site.pools[0]?.accelerator.idleW ?? 0)) / 1000;
-      }
-    }
-  }
-  return out;
-}
+/** Power of `measure` per step from a ledger, summed over sites, kW (moved to src/simulate/measure.ts; kept here for callers). */
+export { measuredPowerKW };
 
 async function solveEvent(model: FleetModel, ev: PowerEvent, limitKW: number, solver: Solver, signal?: AbortSignal): Promise<{ dispatch: Dispatch; floorsMet: boolean }> {
   throwIfCancelled(signal, 'before an event model');

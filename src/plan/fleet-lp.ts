@@ -24,6 +24,42 @@ export interface PowerCap {
   maxKW: number;
   /** What is limited: GPU power, IT power, facility power or net grid import. */
   measure: 'gpu' | 'it' | 'facility' | 'grid';
+  /**
+   * The cap continues over sites outside this model (a decomposition plans them separately): its
+   * rows are built over this model's sites without bounds, and listed in `layout.coupling` so
+   * the caller can price and measure them.
+   */
+  open?: boolean;
+}
+
+/**
+ * A fleet-wide sum over steps [from, to) and a group of sites: the CO2 of their grid imports
+ * (tonnes) or their direct-green energy minus `share` × their facility energy (kWh).
+ */
+export interface FleetBudget {
+  label: string;
+  sites: number[];
+  from: number;
+  to: number;
+  kind: 'co2' | 'green-surplus';
+  /** Direct-green share of facility energy the surplus is measured against ('green-surplus'). */
+  share?: number;
+  /** 'co2': at most this many tonnes; 'green-surplus': at least this many kWh. Undefined: measured only. */
+  bound?: number;
+  /** As {@link PowerCap.open}: the sum continues over sites outside this model. */
+  open?: boolean;
+}
+
+/** A fleet row of this model that is not enforced here: open (continued elsewhere) or measured only. */
+export interface CouplingRowRef {
+  source: 'cap' | 'budget';
+  /** Index into `options.caps` or `options.budgets`. */
+  index: number;
+  /** Grid step of a cap row; -1 for a budget. */
+  step: number;
+  row: number;
+  /** Part of the measured quantity that no decision changes (idle power, fixed loads); value = activity + constant. */
+  constant: number;
 }
 
 /** What the plan believes about the window: forecasts (or actuals) indexed by grid step. */
@@ -84,6 +120,8 @@ export interface FleetLpOptions {
   sites?: number[];
   /** Rolling: work each job should have done in total by the end of the window (from the guide), GPU-h. */
   progressTarget?: number[];
+  /** Fleet CO2 budgets and green-share rules over these sites. */
+  budgets?: FleetBudget[];
 }
 
 /** Where each decision lives in the model, for extraction and explanations. */
@@ -103,8 +141,12 @@ export interface FleetLpLayout {
   unserved: Map<number, number>;
   unfinished: Map<number, number>;
   qosSlack: Map<number, number>;
+  /** The work row of each job in this window: whole remaining work (`work`), progress needed (`work-progress`) or QoS floor (`qos`). */
+  workRows: Array<{ workload: number; row: number; kind: 'work' | 'work-progress' | 'qos' }>;
   /** Row groups that an elastic re-solve may relax, with their human labels. */
   softRows: Array<{ group: string; rows: number[]; label: (row: number) => string; unit: string; scale: number }>;
+  /** Open and measured-only fleet rows (bounds free), for a decomposition to price and read. */
+  coupling: CouplingRowRef[];
 }
 
 /** The built model and its layout. */
@@ -142,14 +184,15 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   const T = to - from;
   const lp = new LinearModel('minimize');
   const when = (t: number) => formatLocalIso(stepStartMs(grid, t), model.sites[0]?.calendar.offsetMinutes[t] ?? 0).slice(0, 16);
-  const layout: FleetLpLayout = { from, to, sites: model.sites.map(() => undefined), books: model.sites.map(() => undefined), relaxations: [], integerColumns: 0, jobs: [], inference: [], unserved: new Map(), unfinished: new Map(), qosSlack: new Map(), softRows: [] };
+  const layout: FleetLpLayout = { from, to, sites: model.sites.map(() => undefined), books: model.sites.map(() => undefined), relaxations: [], integerColumns: 0, jobs: [], inference: [], unserved: new Map(), unfinished: new Map(), qosSlack: new Map(), workRows: [], softRows: [], coupling: [] };
   const inModel = new Set(opts.sites ?? model.sites.map((s) => s.index));
   const sites = model.sites.filter((s) => inModel.has(s.index));
   const workloads = model.workloads.filter((w) => w.siteIndices.every((s) => inModel.has(s)));
-  const caps = opts.caps.filter((c) => c.sites.every((s) => inModel.has(s)));
+  const caps = opts.caps.filter((c) => (c.open ? c.sites.some((s) => inModel.has(s)) : c.sites.every((s) => inModel.has(s))));
+  const budgets = (opts.budgets ?? []).filter((b) => (b.open || b.bound === undefined ? b.sites.some((s) => inModel.has(s)) : b.sites.every((s) => inModel.has(s))));
 
   // Row names are built only when asked for (exports, explanations): each row keeps a small tag.
-  const ROW_KINDS = ['balance', 'gpus', 'job-gpus', 'work', 'work-cap', 'work-progress', 'qos', 'demand', 'soc-balance', 'green-target', 'certificates-def', 'pue-excess-def', 'cap', 'gen-max', 'gen-min', 'gen-hours', ...TARIFF_STEP_ROWS, ...TARIFF_PERIOD_ROWS] as const;
+  const ROW_KINDS = ['balance', 'gpus', 'job-gpus', 'work', 'work-cap', 'work-progress', 'qos', 'demand', 'soc-balance', 'green-target', 'certificates-def', 'pue-excess-def', 'cap', 'fleet-co2', 'fleet-green', 'gen-max', 'gen-min', 'gen-hours', ...TARIFF_STEP_ROWS, ...TARIFF_PERIOD_ROWS] as const;
   type RowKind = (typeof ROW_KINDS)[number];
   const STEP_KINDS = new Set<string>(['balance', 'soc-balance', 'gen-max', 'gen-min', ...TARIFF_STEP_ROWS]);
   const tagKind: number[] = [];
@@ -187,6 +230,9 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         return `${kind}[${model.sites[a]!.id},${periodKeys[b]}]`;
       case 'cap':
         return `cap[${caps[a]!.label},${when(b)}]`;
+      case 'fleet-co2':
+      case 'fleet-green':
+        return `${kind}[${budgets[a]!.label}]`;
       default:
         return kind;
     }
@@ -285,8 +331,13 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   }
 
   // ---- workload columns
-  const points = model.workloads.map((w) => planPoints(w, opts.maxPoints));
-  const effDeadline = model.workloads.map((w) => effectiveDeadline(w, h, grid.steps));
+  // per workload of this model only: a model of one site in a fleet of thousands stays small to build
+  const points: OperatingPoint[][] = [];
+  const effDeadline: number[] = [];
+  for (const w of workloads) {
+    points[w.index] = planPoints(w, opts.maxPoints);
+    effDeadline[w.index] = effectiveDeadline(w, h, grid.steps);
+  }
   for (const w of workloads) {
     const pts = points[w.index]!;
     if (w.type === 'inference') {
@@ -332,9 +383,13 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   lp.reserve(lp.numColumns + 16, T * (sites.length * 6 + workloads.length * 2) + 64, lp.numColumns * 5 + T * sites.length * 16);
 
   // index helpers
-  const jobsAt = model.sites.map(() => [] as FleetLpLayout['jobs']);
+  const jobsAt: Array<FleetLpLayout['jobs']> = [];
+  const infAt: Array<FleetLpLayout['inference']> = [];
+  for (const site of sites) {
+    jobsAt[site.index] = [];
+    infAt[site.index] = [];
+  }
   for (const j of layout.jobs) jobsAt[j.site]!.push(j);
-  const infAt = model.sites.map(() => [] as FleetLpLayout['inference']);
   for (const i of layout.inference) infAt[i.site]!.push(i);
 
   /** Adds the IT-power terms of site s at step t, scaled by `scale` (kW per column unit). */
@@ -477,6 +532,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         workTerms();
         lp.addTerm(u, 1);
         lp.endRow();
+        layout.workRows.push({ workload: w.index, row: r, kind: 'work' });
         layout.softRows.push({ group: 'job deadlines', rows: [r], label: () => `job ${w.id} before its deadline`, unit: 'GPU-h', scale: 1 });
       } else {
         // progress needed now so that the rest still fits before the effective deadline
@@ -487,10 +543,11 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         workTerms();
         lp.endRow();
         if (need > 0) {
-          row(need, Infinity, 'work-progress', w.index);
+          const r = row(need, Infinity, 'work-progress', w.index);
           workTerms();
           lp.addTerm(u, 1);
           lp.endRow();
+          layout.workRows.push({ workload: w.index, row: r, kind: 'work-progress' });
         } else lp.setBounds(u, 0, 0);
       }
     } else if (w.qosFloor !== undefined) {
@@ -503,6 +560,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
         workTerms((t) => t >= a && t < b);
         lp.addTerm(layout.qosSlack.get(w.index)!, 1);
         lp.endRow();
+        layout.workRows.push({ workload: w.index, row: r, kind: 'qos' });
         layout.softRows.push({ group: 'QoS floors', rows: [r], label: () => `job ${w.id} QoS floor ${w.qosFloor}`, unit: 'GPU-h', scale: 1 });
       }
     }
@@ -620,20 +678,23 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     }
   }
 
-  // ---- power caps (grid events, commitments)
+  // ---- power caps (grid events, commitments, the fleet import cap)
   for (const cap of caps) {
     const a = Math.max(cap.from, from);
     const b = Math.min(cap.to, to);
     const rows: number[] = [];
+    const capSites = cap.open ? cap.sites.filter((s) => inModel.has(s)) : cap.sites;
     for (let t = a; t < b; t++) {
       let constant = 0;
-      for (const s of cap.sites) {
+      for (const s of capSites) {
         if (cap.measure === 'gpu') constant += itConstant(s, 'gpu');
         else if (cap.measure === 'it') constant += itConstant(s);
         else if (cap.measure === 'facility') constant += slope(s, t) * itConstant(s) + facilityConstant(s, t);
       }
-      rows.push(row(-Infinity, cap.maxKW - constant, 'cap', caps.indexOf(cap), t));
-      for (const s of cap.sites) {
+      if (cap.open) layout.coupling.push({ source: 'cap', index: opts.caps.indexOf(cap), step: t, row: lp.numRows, constant });
+      const r = row(-Infinity, cap.open ? Infinity : cap.maxKW - constant, 'cap', caps.indexOf(cap), t);
+      if (!cap.open) rows.push(r);
+      for (const s of capSites) {
         const L = layout.sites[s]!;
         if (cap.measure === 'grid') {
           lp.addTerm(L.g + t - from, 1);
@@ -648,6 +709,48 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       lp.endRow();
     }
     if (rows.length) layout.softRows.push({ group: `power cap ${cap.label}`, rows, label: (row) => lp.rowName(row), unit: 'kWh', scale: h });
+  }
+
+  // ---- fleet budgets: CO2 of grid imports, direct green against a share of facility energy
+  for (const [i, bud] of budgets.entries()) {
+    const a = Math.max(bud.from, from);
+    const b = Math.min(bud.to, to);
+    const measured = bud.open || bud.bound === undefined;
+    const budSites = bud.sites.filter((s) => inModel.has(s));
+    let constant = 0;
+    if (bud.kind === 'green-surplus') {
+      const share = bud.share ?? 0;
+      for (const s of budSites) for (let t = a; t < b; t++) constant -= share * h * (slope(s, t) * itConstant(s) + facilityConstant(s, t));
+    }
+    if (measured) layout.coupling.push({ source: 'budget', index: (opts.budgets ?? []).indexOf(bud), step: -1, row: lp.numRows, constant });
+    const lower = bud.kind === 'green-surplus' && !measured ? bud.bound! - constant : -Infinity;
+    const upper = bud.kind === 'co2' && !measured ? bud.bound! : Infinity;
+    const r = row(lower, upper, bud.kind === 'co2' ? 'fleet-co2' : 'fleet-green', i);
+    for (const s of budSites) {
+      const L = layout.sites[s]!;
+      const site = model.sites[s]!;
+      if (bud.kind === 'co2') {
+        // kWh × g/kWh = g; tonnes = g / 1e6
+        for (let t = a; t < b; t++) lp.addTerm(L.g + t - from, (site.carbonIntensity[t]! * h) / 1e6);
+        continue;
+      }
+      // direct green ≈ renewables taken − exported − lost in storage round trips (as the site rule)
+      const loss = site.storage ? 1 - site.storage.chargeEfficiency * site.storage.dischargeEfficiency : 0;
+      for (let t = a; t < b; t++) {
+        for (const rc of L.r) lp.addTerm(rc + t - from, h);
+        if (L.e >= 0) lp.addTerm(L.e + t - from, -h);
+        if (L.c >= 0 && loss > 0) lp.addTerm(L.c + t - from, -loss * h);
+        addItTerms(s, t, -(bud.share ?? 0) * slope(s, t) * h);
+      }
+    }
+    lp.endRow();
+    if (!measured) {
+      layout.softRows.push(
+        bud.kind === 'co2'
+          ? { group: 'fleet CO2 budget', rows: [r], label: () => `fleet CO2 budget ${bud.label} (${bud.bound!.toFixed(1)} t)`, unit: 't', scale: 1 }
+          : { group: 'fleet direct green share', rows: [r], label: () => `fleet direct green ≥ ${((bud.share ?? 0) * 100).toFixed(0)} % of facility energy (${bud.label})`, unit: 'kWh', scale: 1 },
+      );
+    }
   }
 
   for (const site of sites) addMinimumChargeRows(lp, layout.books[site.index]!, site, from, to, tag);

@@ -6,9 +6,15 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../errors/index.ts';
 import { buildModel, loadScenarioText, plan, simulate, summarise } from '../pipeline.ts';
+import { sharedHighs } from '../../test/helpers/shared-solver.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wattshift-plan-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+// one HiGHS worker for the whole file: each plan would otherwise start and load its own
+const highs = sharedHighs();
+afterAll(async () => {
+  rmSync(tmp, { recursive: true, force: true });
+  await highs.close();
+});
 
 interface Knobs {
   hours?: number;
@@ -65,7 +71,7 @@ workloads:
 
 async function runPolicy(text: string, policy: string, options = {}) {
   const model = buildModel(loadScenarioText(text, tmp));
-  const dispatch = await plan(model, policy, undefined, options);
+  const dispatch = await plan(model, policy, undefined, { solverFactory: highs.factory, ...options });
   const ledger = simulate(model, dispatch);
   return { model, dispatch, ledger, ...summarise(model, ledger) };
 }
@@ -185,7 +191,7 @@ describe('explained infeasibility', () => {
     // an inference service at its power floor still needs more than 1 MW plus the idle GPUs
     const text = scenario({ importLimitMW: 1, pvMW: 0, storage: false });
     const model = buildModel(loadScenarioText(text, tmp));
-    const err = await plan(model, 'optimal').catch((e: unknown) => e);
+    const err = await plan(model, 'optimal', undefined, { solverFactory: highs.factory }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     const e = err as InputError;
     expect(e.code).toBe('PLAN_INFEASIBLE');

@@ -5,18 +5,27 @@
  * windows are explained by an elastic re-solve, never answered with a bare "infeasible".
  */
 import { checkLpSize } from './lp-size.ts';
-import { InputError, throwIfCancelled } from '../errors/index.ts';
+import { throwIfCancelled } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
-import { defaultSolverFactory, explainInfeasibility, solveOutcomeError, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver, type SolverFactory } from '../optimize/index.ts';
+import { DEFAULT_DECOMPOSE_OPTIONS } from '../decompose/dantzig-wolfe.ts';
+import { LocalExecutor, type SubproblemExecutor } from '../decompose/executor.ts';
+import { planWindowsDecomposed } from '../decompose/plan-windows.ts';
+import { defaultSolverFactory, rowActivities, solveOutcomeError, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver, type SolverFactory } from '../optimize/index.ts';
 import type { Dispatch, SolverStats } from '../simulate/dispatch.ts';
 import type { Progress } from '../simulate/engine.ts';
 import { stepHours } from '../time/grid.ts';
+import { lpMethodFor } from '../optimize/lp-method.ts';
+import { describeSolveProgress, type SolveProgress } from '../optimize/solve-progress.ts';
 import { batchComponents, siteComponents } from './components.ts';
+import { explainInfeasibleWindow } from './explain-infeasible.ts';
 import { extractWindow, emptyDispatch } from './extract.ts';
-import { buildFleetLp, effectiveDeadline, emptyWindowState, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
+import { fleetImportCaps, FleetBudgetPacer } from './fleet-limits.ts';
+import { buildFleetLp, emptyWindowState, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
 import { BILL_COMPONENTS } from '../billing/bill.ts';
 import { buildGuide, type Guide } from './guide.ts';
 import { Forecaster, type ForecastOptions } from './signals.ts';
+import { terminalValues } from './terminal-values.ts';
+import { advanceTariffState } from './tariff-lp.ts';
 
 /** How to plan. */
 export interface PlanOptions {
@@ -36,9 +45,8 @@ export interface PlanOptions {
   signal?: AbortSignal;
   timeLimitSeconds?: number;
   /**
-   * LP algorithm: 'auto' uses dual simplex for models up to 250,000 columns and the interior-point
-   * method above (measured: 7 s vs 18 s on the 144k-column Texas year, 10+ min vs 98 s on a
-   * 433k-column four-site year).
+   * LP algorithm: 'auto' picks dual simplex or interior point per model from its measured
+   * features (size, repeated cost levels, one row over most of the model; src/optimize/lp-method.ts).
    */
   lpMethod: 'auto' | 'simplex' | 'ipm';
   maxPoints: number;
@@ -50,12 +58,33 @@ export interface PlanOptions {
   exportLp?: string;
   /** Rolling: pace jobs and peaks with a coarse full-horizon guide (default true). */
   guide?: boolean;
+  /**
+   * Sites coupled only by fleet rows (the fleet import cap, CO2 budget, green share, caps over
+   * several sites): 'auto' decomposes when such a coupled group has more than
+   * `decomposeAboveSites` sites, 'on' always, 'off' never (one model per coupled group).
+   */
+  decompose: 'auto' | 'on' | 'off';
+  decomposeAboveSites: number;
+  /** Decomposition: relative gap at which a window counts as solved, and most rounds per window. */
+  gapTolerance: number;
+  maxRounds: number;
+  /**
+   * Decomposition: most sites per unit of work (default 1: every group of sites that shares no
+   * workload is its own unit, which gives the master the most plans to mix; executors still
+   * solve small units together, see LocalExecutor's packSites).
+   */
+  sitesPerSubproblem?: number;
+  /** Decomposition: where the units of work run (default: this machine's solver workers). */
+  executor?: SubproblemExecutor;
   /** Binary variables for non-convex tariff rules and generator on/off: exact when the model is small (auto), always, or never. */
   integers?: 'auto' | 'exact' | 'relax';
   /** A solver to use instead of making one (`solver` and `solverFactory` are then ignored); the caller closes it. */
   solverInstance?: Solver;
   progress?: Progress;
 }
+
+/** Models at least this large report their solve's progress (smaller ones finish in a blink). */
+const PROGRESS_MIN_COLUMNS = 20_000;
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   mode: 'optimal',
@@ -69,37 +98,14 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   maxPoints: 4,
   workers: 2,
   maxSitesPerModel: 8,
+  decompose: 'auto',
+  decomposeAboveSites: 24,
+  gapTolerance: DEFAULT_DECOMPOSE_OPTIONS.gapTolerance,
+  maxRounds: DEFAULT_DECOMPOSE_OPTIONS.maxRounds,
 };
 
-/** Value of one more GPU-hour of progress now: the energy cost of a GPU-hour at the price below which the rest of the job fits. */
-function terminalValues(model: FleetModel, from: number, to: number, signals: WindowSignals, state: WindowState): number[] {
-  const h = stepHours(model.grid);
-  const history = Math.round((28 * 24) / h);
-  return model.workloads.map((w) => {
-    if (w.type === 'inference' || w.continuous) return 0;
-    const left = w.workGpuHours - state.doneGpuHours[w.index]!;
-    if (left <= 0) return 0;
-    const end = effectiveDeadline(w, h, model.grid.steps);
-    const start = Math.max(from, w.releaseStep);
-    if (end <= start) return 0;
-    const need = left / (w.gpusMax * w.fullPower.throughput);
-    const share = Math.min(1, need / ((end - start) * h));
-    const site = model.sites[w.siteIndices[0]!]!;
-    const sample: number[] = [];
-    for (let t = Math.max(0, from - history); t < from; t++) sample.push(site.importPrice[t]!);
-    for (let t = from; t < to; t++) sample.push(signals.importPrice[site.index]![t]!);
-    sample.sort((a, b) => a - b);
-    const price = sample[Math.min(sample.length - 1, Math.floor(share * sample.length))] ?? 0;
-    let slope = 0;
-    for (let t = from; t < to; t++) slope += site.facility.coolingSlope[t]!;
-    const facilityPerIt = 1 + site.facility.lossSlope + slope / Math.max(1, to - from);
-    const kWhPerGpuHour = (w.fullPower.itPowerW / 1000) * facilityPerIt;
-    // a little above the threshold, so that hours at the threshold price are used
-    return ((kWhPerGpuHour * Math.max(0, price)) / 1000 / w.fullPower.throughput) * 1.02 + 1e-6;
-  });
-}
-
-function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, commitTo: number, state: WindowState): void {
+/** Carries the committed steps' work, state of charge and monthly peaks into the next window's state. */
+export function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, commitTo: number, state: WindowState): void {
   const h = stepHours(model.grid);
   const end = Math.min(commitTo, layout.to);
   for (const j of layout.jobs) {
@@ -113,82 +119,14 @@ function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, 
     if (!L) return;
     if (L.soc >= 0 && end > layout.from) state.socKWh[s] = x[L.soc + end - 1 - layout.from]!;
     const site = model.sites[s]!;
-    const c = site.compiledTariff;
-    const ts = state.tariff[s]!;
     const g = (t: number) => x[L.g + t - layout.from]!;
-    // demand measured in the committed steps (interval averages, as the bill measures them)
-    const peakAt = (per: number, counts: Uint8Array | undefined, key: (m: number) => string) => {
-      for (let i = Math.floor(layout.from / per) * per; i < end; i += per) {
-        if (counts && !counts[i]) continue;
-        const first = Math.max(i, layout.from);
-        let sum = 0;
-        const k = Math.min(per, model.grid.steps - i);
-        for (let q = first; q < Math.min(i + per, end); q++) sum += g(q);
-        const kk = key(site.calendar.monthIndex[first]!);
-        if (sum / k > (ts.peaks.get(kk) ?? 0)) ts.peaks.set(kk, sum / k);
-      }
-    };
-    c.demand.forEach((d, ci) => {
-      if (d.measure === 'max') peakAt(d.intervalSteps, d.counts, (m) => `${ci}@${m}`);
-    });
-    if (c.twoPart) peakAt(c.twoPart.intervalSteps, undefined, (m) => `tp@${m}`);
+    advanceTariffState(site, model.grid, layout.from, end, g, L.e >= 0 ? (t) => x[L.e + t - layout.from]! : undefined, state.tariff[s]!);
     for (let t = layout.from; t < end; t++) {
-      const m = site.calendar.monthIndex[t]!;
-      ts.importMWh.set(m, (ts.importMWh.get(m) ?? 0) + (g(t) * h) / 1000);
-      if (L.e >= 0) ts.creditedMWh.set(m, (ts.creditedMWh.get(m) ?? 0) + (x[L.e + t - layout.from]! * h) / 1000);
       L.gen.forEach((gc, j) => {
         if (x[gc.p + t - layout.from]! > 1e-9) state.runHours[s]![j]! += h;
       });
     }
   });
-}
-
-function energy(kWh: number): string {
-  return kWh >= 1e6 ? `${(kWh / 1e6).toFixed(2)} GWh` : kWh >= 1e3 ? `${(kWh / 1e3).toFixed(1)} MWh` : `${kWh.toFixed(1)} kWh`;
-}
-
-async function explain(compiled: CompiledModel, layout: FleetLpLayout, solver: Solver, model: FleetModel): Promise<never> {
-  const report = await explainInfeasibility(compiled, layout.softRows, solver, { timeLimitSeconds: 120 });
-  const h = stepHours(model.grid);
-  const lines: string[] = [];
-  const heads: string[] = [];
-  // supply shortfalls: merge consecutive steps of a site into windows
-  const supply = report.violations.filter((v) => v.group === 'power supply').map((v) => {
-    const [s, t] = v.label.split('@').map(Number) as [number, number];
-    return { s, t, kWh: v.amount };
-  });
-  for (const site of model.sites) {
-    const steps = supply.filter((x) => x.s === site.index).sort((a, b) => a.t - b.t);
-    if (steps.length === 0) continue;
-    const total = steps.reduce((a, x) => a + x.kWh, 0);
-    heads.push(`site ${site.id} needs ${energy(total)} more than its grid connection and local supply can deliver`);
-    let i = 0;
-    while (i < steps.length) {
-      let j = i;
-      while (j + 1 < steps.length && steps[j + 1]!.t === steps[j]!.t + 1 && site.importLimitKW[steps[j + 1]!.t] === site.importLimitKW[steps[i]!.t]) j++;
-      const run = steps.slice(i, j + 1);
-      const kWh = run.reduce((a, x) => a + x.kWh, 0);
-      const limitKW = site.importLimitKW[run[0]!.t]!;
-      const cal = site.calendar;
-      const stamp = (t: number) => `${cal.dayKeys[cal.dayIndex[t]!]} ${String(cal.hour[t]).padStart(2, '0')}:${String(cal.minute[t]).padStart(2, '0')}`;
-      const endT = run[run.length - 1]!.t + 1;
-      const endStamp = endT < model.grid.steps ? stamp(endT).slice(-5) : 'end';
-      lines.push(
-        `site ${site.id}, ${stamp(run[0]!.t)}–${endStamp} (${site.timeZone}): import limit ${(limitKW / 1000).toFixed(2)} MW, but the least-cost plan that breaks only this limit draws ${((limitKW + kWh / (run.length * h)) / 1000).toFixed(2)} MW (idle GPUs, must-run work, cooling): short by ${energy(kWh)}`,
-      );
-      i = j + 1;
-    }
-  }
-  for (const v of report.violations.filter((x) => x.group !== 'power supply').slice(0, 10)) {
-    lines.push(`${v.label}: short by ${v.unit === 'kWh' ? energy(v.amount) : `${v.amount.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${v.unit}`}`);
-    heads.push(`${v.label} cannot be met`);
-  }
-  throw new InputError(
-    'PLAN_INFEASIBLE',
-    `no plan satisfies every limit of ${model.name}${heads.length ? `: ${heads.slice(0, 3).join('; ')}` : ' (the elastic re-solve found no single limit to relax; check conflicting caps)'}`,
-    {},
-    lines.slice(0, 20),
-  );
 }
 
 /** The planning windows [from, to, commitTo) in steps: one for `optimal`, look-ahead windows for `rolling`. */
@@ -218,7 +156,7 @@ export function firstWindowModel(model: FleetModel, options: Partial<PlanOptions
   const [from, to] = planWindows(model, o)[0]!;
   const forecaster = new Forecaster(model, o.forecast);
   const state = initialState(model);
-  const lpOpts = lpOptions(o, model, from, to, forecaster.window(from, to), state);
+  const lpOpts = { ...lpOptions(o, model, from, to, forecaster.window(from, to), state), caps: [...o.caps, ...fleetImportCaps(model)], budgets: new FleetBudgetPacer(model).window(from, to, to).limits };
   return buildFleetLp(model, from, to, forecaster.window(from, to), state, lpOpts).lp.compile();
 }
 
@@ -231,20 +169,42 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
   const windows = planWindows(model, o);
   const state = initialState(model);
   throwIfCancelled(o.signal, 'before planning');
+  // fleet-wide limits: the shared import cap as caps, the horizon rules as budgets paced per window
+  const caps = [...o.caps, ...fleetImportCaps(model)];
+  const pacer = new FleetBudgetPacer(model);
+  // sites that share a workload must be in one model; caps and budgets couple them further
+  const inseparable = siteComponents(model);
+  const coupled = siteComponents(model, [...caps, ...pacer.spans]);
+  // a recovered plan mixes site plans; a generator's on/off and fuel do not mix, so such fleets stay one model
+  const withGenerators = model.sites.some((s) => s.generators.length > 0);
+  const decompose = useDecomposition(o, coupled, inseparable) && !withGenerators;
   // a full-horizon model is already large: solve every independent group on its own (in parallel)
-  const batches = batchComponents(siteComponents(model, o.caps), o.mode === 'optimal' ? 1 : o.maxSitesPerModel);
-  checkLpSize(model, batches, windows.reduce((a, [from, to]) => Math.max(a, to - from), 0), o.maxPoints);
+  const perModel = o.mode === 'optimal' ? 1 : o.maxSitesPerModel;
+  const batches = batchComponents(coupled, perModel);
+  const groups = decompose ? batchComponents(inseparable, o.sitesPerSubproblem ?? 1) : [];
+  checkLpSize(model, decompose ? groups : batches, windows.reduce((a, [from, to]) => Math.max(a, to - from), 0), o.maxPoints);
   const forecaster = new Forecaster(model, o.forecast);
   const makeSolver = o.solverFactory ?? defaultSolverFactory;
   // a solver passed in is the caller's to keep (and close); otherwise one per worker, closed here
   const solvers: Solver[] = o.solverInstance ? [o.solverInstance] : [];
   try {
-    if (!o.solverInstance) for (let i = 0; i < Math.max(1, Math.min(o.workers, batches.length)); i++) solvers.push(makeSolver(o.solver));
+    if (!o.solverInstance) for (let i = 0; i < Math.max(1, Math.min(o.workers, decompose ? o.workers : batches.length)); i++) solvers.push(makeSolver(o.solver));
   } catch (e) {
     await Promise.all(solvers.map((s) => s.close?.()));
     throw e;
   }
+  const fellBack = new Set<string>();
+  /** A model went to another backend than the configured one (a native binary for a model above the WebAssembly budget). */
+  const noteFallback = (backend: string, message?: string) => {
+    if (fellBack.has(backend)) return;
+    fellBack.add(backend);
+    stats.solver = `${solvers[0]!.name} + ${backend}`;
+    const text = message ?? `some models were solved with ${backend}`;
+    dispatch.notes.push(text);
+    o.progress?.(0, text);
+  };
   const stats: SolverStats = { solver: solvers[0]!.name, status: 'optimal', objective: 0, rows: 0, columns: 0, nonzeros: 0, buildSeconds: 0, solveSeconds: 0, mipGap: null, solves: 0, windows: windows.length, largestColumns: 0 };
+  if (withGenerators && useDecomposition(o, coupled, inseparable)) dispatch.notes.push('fleet-wide limits are planned in one model, not decomposed: a site has generators, whose on/off and fuel do not mix between site plans');
   try {
     if (o.exportLp) {
       const compiled = firstWindowModel(model, o);
@@ -253,7 +213,8 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     }
     let guide: Guide | undefined;
     if (o.mode === 'rolling' && o.guide !== false) {
-      guide = await buildGuide(model, forecaster.window(0, n), solvers[0]!, batches, undefined, o.signal);
+      // the guide has no fleet rows, so independent sites are guided separately
+      guide = await buildGuide(model, forecaster.window(0, n), solvers[0]!, batchComponents(inseparable, perModel), undefined, o.signal);
       throwIfCancelled(o.signal, 'while planning the guide');
       if (guide) {
         stats.buildSeconds += guide.buildSeconds;
@@ -263,62 +224,85 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
         dispatch.notes.push('rolling windows follow a seasonal guide (one day-block LP over the horizon) for job pacing and monthly peaks');
       }
     }
-    let done = 0;
     const relaxations = new Set<string>();
     const predicted: NonNullable<SolverStats['predictedBill']> = [];
-    for (const [from, to, commitTo] of windows) {
-      throwIfCancelled(o.signal, `before window ${from}–${to}`);
-      const signals = forecaster.window(from, to);
-      const lpOpts = lpOptions(o, model, from, to, signals, state);
-      if (guide) lpOpts.progressTarget = guide.cumulativeWork.map((c) => (c ? c[to - 1]! : 0));
-      let next = 0;
-      const results: Array<{ layout: FleetLpLayout; result: SolveResult } | undefined> = [];
-      const work = async (solver: Solver) => {
-        while (next < batches.length) {
-          const b = next++;
-          const t0 = performance.now();
-          const { lp, layout } = buildFleetLp(model, from, to, signals, state, { ...lpOpts, sites: batches[b] });
-          const compiled = lp.compile();
-          stats.buildSeconds += (performance.now() - t0) / 1000;
-          if (compiled.numColumns === 0) continue;
-          const method = o.lpMethod === 'auto' ? (compiled.numColumns > 250_000 ? 'ipm' : 'simplex') : o.lpMethod;
-          const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method, signal: o.signal });
-          stats.solves++;
-          stats.solveSeconds += result.solveSeconds;
-          stats.rows += compiled.numRows;
-          stats.columns += compiled.numColumns;
-          stats.nonzeros += compiled.numNonzeros;
-          stats.largestColumns = Math.max(stats.largestColumns, compiled.numColumns);
-          if (result.mipGap !== undefined) stats.mipGap = Math.max(stats.mipGap ?? 0, result.mipGap);
-          if (result.status === 'infeasible' && !o.signal?.aborted) await explain(compiled, layout, solver, model);
-          if (result.status !== 'optimal' && !(result.status === 'time-limit' && result.columnValues.length > 0)) {
-            throw solveOutcomeError(result, { what: windows.length > 1 ? `the plan of window ${from}–${to}` : 'the plan', signal: o.signal });
-          }
-          if (result.status === 'time-limit') stats.status = 'time-limit';
-          stats.objective += result.objective;
-          results[b] = { layout, result };
-          layout.relaxations.forEach((note) => relaxations.add(note));
-          stats.integerColumns = (stats.integerColumns ?? 0) + layout.integerColumns;
-          if (o.mode === 'optimal') {
-            layout.books.forEach((book, s) => {
-              if (!book) return;
-              const br = book.evaluate(result.columnValues);
-              predicted[s] = { site: model.sites[s]!.id, ...br, total: BILL_COMPONENTS.reduce((a, k) => a + br[k], 0) };
-            });
-          }
-        }
-      };
-      await Promise.all(solvers.map(work));
-      for (const r of results) {
-        if (!r) continue;
-        extractWindow(model, r.layout, r.result.columnValues, commitTo, dispatch);
-        updateState(model, r.layout, r.result.columnValues, commitTo, state);
+    if (decompose) {
+      const executor = o.executor ?? new LocalExecutor({ model, signals: (from, to) => forecaster.window(from, to) }, solvers);
+      try {
+        await planWindowsDecomposed({ model, options: o, windows, caps, pacer, groups, forecaster, state, guide, executor, masterSolver: solvers[0]!, dispatch, stats, noteFallback });
+      } finally {
+        if (!o.executor) await executor.close();
       }
-      done++;
-      o.progress?.(done / windows.length);
+    } else {
+      let done = 0;
+      for (const [from, to, commitTo] of windows) {
+        throwIfCancelled(o.signal, `before window ${from}–${to}`);
+        const signals = forecaster.window(from, to);
+        const budgets = pacer.window(from, to, commitTo);
+        const lpOpts = { ...lpOptions(o, model, from, to, signals, state), caps, budgets: [...budgets.limits, ...budgets.measures] };
+        if (guide) lpOpts.progressTarget = guide.cumulativeWork.map((c) => (c ? c[to - 1]! : 0));
+        let next = 0;
+        const results: Array<{ layout: FleetLpLayout; result: SolveResult; compiled: CompiledModel } | undefined> = [];
+        // a long single solve reports its own progress inside the window's share
+        const share = new Float64Array(batches.length);
+        const solveProgress = (b: number) => o.progress && ((p: SolveProgress) => {
+          share[b] = p.fraction;
+          const inWindow = share.reduce((acc, x) => acc + x, 0) / batches.length;
+          o.progress!((done + inWindow) / windows.length, `${batches.length > 1 ? `model ${b + 1} of ${batches.length}, ` : ''}${describeSolveProgress(p)}`);
+        });
+        const work = async (solver: Solver) => {
+          while (next < batches.length) {
+            const b = next++;
+            const t0 = performance.now();
+            const { lp, layout } = buildFleetLp(model, from, to, signals, state, { ...lpOpts, sites: batches[b] });
+            const compiled = lp.compile();
+            stats.buildSeconds += (performance.now() - t0) / 1000;
+            if (compiled.numColumns === 0) continue;
+            const method = lpMethodFor(compiled, o.lpMethod);
+            const result = await solver.solve(compiled, { timeLimitSeconds: o.timeLimitSeconds, method, signal: o.signal, onProgress: compiled.numColumns >= PROGRESS_MIN_COLUMNS ? solveProgress(b) || undefined : undefined });
+            share[b] = 1;
+            if (result.solver && result.solver !== solver.name) noteFallback(result.solver, result.message);
+            stats.solves++;
+            stats.solveSeconds += result.solveSeconds;
+            stats.rows += compiled.numRows;
+            stats.columns += compiled.numColumns;
+            stats.nonzeros += compiled.numNonzeros;
+            stats.largestColumns = Math.max(stats.largestColumns, compiled.numColumns);
+            if (result.mipGap !== undefined) stats.mipGap = Math.max(stats.mipGap ?? 0, result.mipGap);
+            if (result.status === 'infeasible' && !o.signal?.aborted) await explainInfeasibleWindow(compiled, layout, solver, model);
+            if (result.status !== 'optimal' && !(result.status === 'time-limit' && result.columnValues.length > 0)) {
+              throw solveOutcomeError(result, { what: windows.length > 1 ? `the plan of window ${from}–${to}` : 'the plan', signal: o.signal });
+            }
+            if (result.status === 'time-limit') stats.status = 'time-limit';
+            stats.objective += result.objective;
+            results[b] = { layout, result, compiled };
+            layout.relaxations.forEach((note) => relaxations.add(note));
+            stats.integerColumns = (stats.integerColumns ?? 0) + layout.integerColumns;
+            if (o.mode === 'optimal') {
+              layout.books.forEach((book, s) => {
+                if (!book) return;
+                const br = book.evaluate(result.columnValues);
+                predicted[s] = { site: model.sites[s]!.id, ...br, total: BILL_COMPONENTS.reduce((acc, k) => acc + br[k], 0) };
+              });
+            }
+          }
+        };
+        await Promise.all(solvers.map(work));
+        const measured = budgets.measures.map(() => 0);
+        for (const r of results) {
+          if (!r) continue;
+          extractWindow(model, r.layout, r.result.columnValues, commitTo, dispatch);
+          updateState(model, r.layout, r.result.columnValues, commitTo, state);
+          const activity = rowActivities(r.compiled, r.result.columnValues);
+          for (const c of r.layout.coupling) if (c.source === 'budget' && c.index >= budgets.limits.length) measured[c.index - budgets.limits.length]! += activity[c.row]! + c.constant;
+        }
+        pacer.commit(budgets.measures, measured);
+        done++;
+        o.progress?.(done / windows.length);
+      }
     }
     dispatch.notes.push(...relaxations);
-    if (o.mode === 'optimal') stats.predictedBill = predicted.filter(Boolean);
+    if (o.mode === 'optimal' && !decompose) stats.predictedBill = predicted.filter(Boolean);
   } finally {
     if (!o.solverInstance) await Promise.all(solvers.map((s) => s.close?.()));
   }
@@ -326,6 +310,13 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
   dispatch.solver = stats;
   dispatch.notes.push(`${stats.solves} LP solve${stats.solves > 1 ? 's' : ''} over ${windows.length} window${windows.length > 1 ? 's' : ''}; largest model ${stats.largestColumns.toLocaleString('en-US')} columns`);
   return dispatch;
+}
+
+/** Whether to decompose: some group of sites is coupled only by fleet rows, and (auto) it is large. */
+function useDecomposition(o: PlanOptions, coupled: number[][], inseparable: number[][]): boolean {
+  if (o.decompose === 'off' || coupled.length === inseparable.length) return false;
+  if (o.decompose === 'on') return true;
+  return coupled.some((c) => c.length > o.decomposeAboveSites);
 }
 
 function lpOptions(o: PlanOptions, model: FleetModel, from: number, to: number, signals: WindowSignals, state: WindowState): FleetLpOptions {

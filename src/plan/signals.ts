@@ -3,6 +3,7 @@
  * (a perfect forecast), yesterday's values (persistence), or the actual values with seeded
  * multiplicative noise. The simulator always runs on the actual series.
  */
+import { seededGaussian } from '../random/seeded.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import type { WindowSignals } from './fleet-lp.ts';
 
@@ -26,18 +27,6 @@ export function actualSignals(model: FleetModel): WindowSignals {
   };
 }
 
-function gaussian(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next());
-}
 
 /**
  * Forecasts seen by the planner window by window. Steps before a window's start are known
@@ -72,7 +61,7 @@ export class Forecaster {
   /** Signals for a window starting at `from` and ending at `to` (exclusive). */
   window(from: number, to: number): WindowSignals {
     if (this.f.kind === 'perfect') return this.actual;
-    const rand = gaussian((this.f.seed ?? 1) * 7919 + from);
+    const rand = seededGaussian((this.f.seed ?? 1) * 7919 + from);
     const sigma = this.f.noise ?? 0.1;
     const fill = (out: Float64Array, a: Float64Array, clampZero: boolean) => {
       if (out === a) return; // a known (non-spot) series

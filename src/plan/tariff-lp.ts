@@ -36,6 +36,47 @@ export interface TariffState {
   creditedMWh: Map<number, number>;
 }
 
+/**
+ * Carries a site's tariff state over the committed steps [from, end): the highest interval-average
+ * demand per demand charge and month (as the bill measures it), imported and credited MWh per
+ * month. `importKW(t)` and `creditKW(t)` give the planned power at step t.
+ */
+export function advanceTariffState(site: SiteModel, grid: TimeGrid, from: number, end: number, importKW: (t: number) => number, creditKW: ((t: number) => number) | undefined, ts: TariffState): void {
+  const h = stepHours(grid);
+  const c = site.compiledTariff;
+  const peakAt = (per: number, counts: Uint8Array | undefined, key: (m: number) => string) => {
+    for (let i = Math.floor(from / per) * per; i < end; i += per) {
+      if (counts && !counts[i]) continue;
+      const first = Math.max(i, from);
+      let sum = 0;
+      const k = Math.min(per, grid.steps - i);
+      for (let q = first; q < Math.min(i + per, end); q++) sum += importKW(q);
+      const kk = key(site.calendar.monthIndex[first]!);
+      if (sum / k > (ts.peaks.get(kk) ?? 0)) ts.peaks.set(kk, sum / k);
+    }
+  };
+  c.demand.forEach((d, ci) => {
+    if (d.measure === 'max') peakAt(d.intervalSteps, d.counts, (m) => `${ci}@${m}`);
+  });
+  if (c.twoPart) peakAt(c.twoPart.intervalSteps, undefined, (m) => `tp@${m}`);
+  for (let t = from; t < end; t++) {
+    const m = site.calendar.monthIndex[t]!;
+    ts.importMWh.set(m, (ts.importMWh.get(m) ?? 0) + (importKW(t) * h) / 1000);
+    if (creditKW) ts.creditedMWh.set(m, (ts.creditedMWh.get(m) ?? 0) + (creditKW(t) * h) / 1000);
+  }
+}
+
+/** A tariff state as plain arrays (for worker processes), and back. */
+export type TariffStateWire = { peaks: Array<[string, number]>; importMWh: Array<[number, number]>; creditedMWh: Array<[number, number]> };
+/** {@link TariffState} to {@link TariffStateWire}. */
+export function tariffStateToWire(ts: TariffState): TariffStateWire {
+  return { peaks: [...ts.peaks.entries()], importMWh: [...ts.importMWh.entries()], creditedMWh: [...ts.creditedMWh.entries()] };
+}
+/** {@link TariffStateWire} to {@link TariffState}. */
+export function tariffStateFromWire(w: TariffStateWire): TariffState {
+  return { peaks: new Map(w.peaks), importMWh: new Map(w.importMWh), creditedMWh: new Map(w.creditedMWh) };
+}
+
 /** A fresh tariff state. */
 export function emptyTariffState(): TariffState {
   return { peaks: new Map(), importMWh: new Map(), creditedMWh: new Map() };

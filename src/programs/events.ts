@@ -42,7 +42,7 @@ export function localTime(grid: TimeGrid, ms: number): string {
   return formatLocalIso(ms, offsetMinutesAt(grid.timeZone, ms)).slice(0, 16).replace('T', ' ');
 }
 
-function time(text: string, ctx: EventContext, where: { file?: string; path: string; line?: number }): number {
+function time(text: string, ctx: Pick<EventContext, 'grid'>, where: { file?: string; path: string; line?: number }): number {
   const ms = parseTimestamp(text, ctx.grid.timeZone);
   if (!Number.isFinite(ms)) throw eventError(`"${text}" is not a valid time; write e.g. 2025-05-03T16:00 (local, ${ctx.grid.timeZone}) or 2025-05-03T16:00-07:00`, where);
   return ms;
@@ -212,13 +212,21 @@ export function isEventSpec(text: string): boolean {
   return /^(\d{4}-\d{2}-\d{2}[T ])?\d{1,2}:\d{2}.*(\/|\.\.)/.test(text);
 }
 
+/** The event grammar of `--event` in `plan` and `dr`, for help texts and messages. */
+export const EVENT_SPEC_GRAMMAR =
+  'START/DURATION (2025-05-03T16:00/3, 16:00/3h, 16:00/90m, 16:00/PT3H) or START..END (2025-05-03T16:00..19:00); ' +
+  'START and END are local wall-clock times in the horizon time zone unless they carry an offset, and HH:MM alone is on the horizon\'s first day';
+
 /**
- * Parses the command-line event grammar: `START/DURATION` or `START..END`. START and END are
- * local wall-clock times in the horizon zone (`2025-05-03T16:00`), with an offset, or `HH:MM`
- * on the horizon's first local day; DURATION is `3h`, `90m`, `1.5h` or ISO 8601 (`PT3H`).
+ * Start and end of an event written on the command line, the one grammar of `plan --event` and
+ * `dr --event`: `START/DURATION` or `START..END`. START and END are local wall-clock times in the
+ * horizon zone (`2025-05-03T16:00`), times with an offset, or `HH:MM` on the horizon's first
+ * local day (an END of `HH:MM` is on START's local day); DURATION is hours (`3`, `1.5`), `3h`,
+ * `90m`, `90min` or ISO 8601 (`PT3H`, `PT1H30M`).
  */
-export function parseEventSpec(text: string, ctx: EventContext, cal: Calendar, index = 0): GridEvent {
-  const where = { path: '--event' };
+export function parseEventTimes(text: string, grid: TimeGrid, cal: Calendar, path = '--event'): { startMs: number; endMs: number } {
+  const where = { path };
+  const ctx = { grid };
   const firstDay = cal.dayKeys[0]!;
   const at = (s: string): number => {
     const t = s.trim();
@@ -230,24 +238,30 @@ export function parseEventSpec(text: string, ctx: EventContext, cal: Calendar, i
   if (dots > 0) {
     startMs = at(text.slice(0, dots));
     const endText = text.slice(dots + 2).trim();
-    endMs = /^\d{1,2}:\d{2}$/.test(endText) ? at(`${formatLocalIso(startMs, offsetMinutesAt(ctx.grid.timeZone, startMs)).slice(0, 10)}T${endText.padStart(5, '0')}`) : at(endText);
+    endMs = /^\d{1,2}:\d{2}$/.test(endText) ? at(`${formatLocalIso(startMs, offsetMinutesAt(grid.timeZone, startMs)).slice(0, 10)}T${endText.padStart(5, '0')}`) : at(endText);
   } else {
     const slash = text.lastIndexOf('/');
-    if (slash <= 0) throw eventError(`"${text}" is not an event; write START/DURATION (2025-05-03T16:00/3h) or START..END (2025-05-03T16:00..19:00), or give an event file`, where);
+    if (slash <= 0) throw eventError(`"${text}" is not an event; write ${EVENT_SPEC_GRAMMAR}`, where);
     startMs = at(text.slice(0, slash));
     const d = text.slice(slash + 1).trim();
-    const short = /^(\d+(?:\.\d+)?)\s*(h|m|min)$/i.exec(d);
+    const short = /^(\d+(?:\.\d+)?)\s*(h|m|min)?$/i.exec(d);
     if (short) {
-      const ms = parseFloat(short[1]!) * (short[2]!.toLowerCase() === 'h' ? H : 60_000);
+      const ms = parseFloat(short[1]!) * (short[2] === undefined || short[2].toLowerCase() === 'h' ? H : 60_000);
       if (!(ms <= MAX_EVENT_MS)) throw eventError(`duration "${d.slice(0, 24)}" is longer than the longest horizon (${MAX_EVENT_MS / H} hours)`, where);
       endMs = startMs + ms;
     } else {
       const iso = parseIsoDuration(d.toUpperCase());
-      if ('error' in iso) throw eventError(`duration ${iso.error.replace(/^"[^"]*" /, `"${d}" `)}; or write 3h, 90m`, where);
+      if ('error' in iso) throw eventError(`duration ${iso.error.replace(/^"[^"]*" /, `"${d}" `)}; or write hours (3, 1.5), 3h or 90m`, where);
       endMs = startMs + iso.ms;
     }
   }
-  if (!(endMs > startMs)) throw eventError(`the event "${text}" ends before or at its start`, where);
+  if (!(endMs > startMs)) throw eventError(`the event "${text}" ends before or at its start (${localTime(grid, endMs)} ≤ ${localTime(grid, startMs)}, ${grid.timeZone})`, where);
+  return { startMs, endMs };
+}
+
+/** Parses the command-line event grammar ({@link parseEventTimes}) into an event without a target. */
+export function parseEventSpec(text: string, ctx: EventContext, cal: Calendar, index = 0): GridEvent {
+  const { startMs, endMs } = parseEventTimes(text, ctx.grid, cal);
   return { id: `event-${index + 1}`, direction: ctx.direction, startMs, endMs, targets: [], source: `--event ${text}`, path: '--event' };
 }
 

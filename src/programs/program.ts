@@ -57,7 +57,6 @@ export function resolveProgram(model: FleetModel, opts: ResolveOptions = {}): { 
     spec = all[0]!;
   } else {
     spec = DEFAULT_PROGRAM;
-    notes.push('the scenario has no gridPrograms section: a default program with no pay and the meter-before baseline is used');
   }
   const path = all.length > 0 ? `gridPrograms.programs[${index}]` : 'gridPrograms';
   const siteIndex = new Map(model.sites.map((s) => [s.id, s.index]));
@@ -75,6 +74,10 @@ export function resolveProgram(model: FleetModel, opts: ResolveOptions = {}): { 
       throw new InputError('OPTION_INVALID', `unknown baseline method "${opts.baseline}"; valid: ${BASELINE_METHODS.join(', ')}`, { path: '--baseline' });
     }
     override = baselineOptions(opts.baseline as BaselineMethod);
+  }
+  if (spec === DEFAULT_PROGRAM) {
+    // the note names the baseline actually used: --baseline replaces the default's
+    notes.push(`the scenario has no gridPrograms section: a default program with no pay and the ${override ? `${override.method} baseline (--baseline)` : 'meter-before baseline'} is used`);
   }
   const baselines = new Map<number, BaselineOptions>();
   const fallback = baselineOptions(spec.baseline);

@@ -10,6 +10,7 @@ import type { FleetModel } from '../model/fleet-model.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import { simulate, type Progress } from '../simulate/engine.ts';
 import type { Ledger } from '../simulate/ledger.ts';
+import { measuredPowerKW, type PowerMeasure } from '../simulate/measure.ts';
 import { stepStartMs } from '../time/grid.ts';
 import { bidFromEnvelope, bySite, meritOrder, type Bid } from './aggregator.ts';
 import { BASELINES } from './baselines/index.ts';
@@ -26,6 +27,11 @@ import type { BaselineResult, GridEvent, MeterSeries, ResolvedProgram } from './
 export interface ReplayOptions {
   /** Settle the program's capacity pay over the horizon (annual runs). */
   capacity?: boolean;
+  /**
+   * The power a percentage target is a share of (its baseline, by the program's baseline method):
+   * `grid`, the meter (default), or `gpu`, `it`, `facility`. Delivery is always settled on the meter.
+   */
+  measure?: PowerMeasure;
   progress?: Progress;
 }
 
@@ -84,6 +90,8 @@ export interface ReplayResult {
   checks: ResponseChecks;
   work: WorkImpact;
   notes: string[];
+  /** The power percentage targets were shares of (`grid`: the meter). */
+  measure: PowerMeasure;
 }
 
 const H = 3_600_000;
@@ -95,16 +103,20 @@ export function meteredKW(site: FleetModel['sites'][number], L: Ledger['sites'][
   return Float64Array.from(L.gridImportKW, (x, t) => barred.reduce((a, kW) => a + kW[t]!, x));
 }
 
-/** Each site's meter series of `ledger` in the program's intervals, with its event days marked. */
-export function programMeters(model: FleetModel, program: ResolvedProgram, ledger: Ledger, eventDays: Array<Set<string>>): MeterSeries[] {
+/** Per-site meter series of the grid import (the settlement meter), or of another measure's power. */
+export function programMeters(model: FleetModel, program: ResolvedProgram, ledger: Ledger, eventDays: Array<Set<string>>, measure: PowerMeasure = 'grid'): MeterSeries[] {
   return model.sites.map((site, s) =>
-    meterSeries(meteredKW(site, ledger.sites[s]!), model.grid, site.calendar, program.measurementIntervalMinutes, {
+    meterSeries(measure === 'grid' ? meteredKW(site, ledger.sites[s]!) : measuredPowerKW(model, ledger, measure, [s]), model.grid, site.calendar, program.measurementIntervalMinutes, {
       holidays: program.holidays, extraWorkdays: program.extraWorkdays, eventDays: eventDays[s]!,
     }));
 }
 
-/** Fleet target per interval (kW) from the event's pieces and the sites' baselines. */
-export function fleetTarget(event: GridEvent, program: ResolvedProgram, intervalStartMs: number[], intervalMs: number, baselineSum: Float64Array, commitmentKW: number | undefined): Float64Array {
+/**
+ * Fleet target per interval (kW) from the event's pieces and the sites' baselines: a percentage
+ * target is a share of `fractionBase` (the baseline of the chosen measure), an import limit is
+ * read against the meter's `baselineSum`.
+ */
+export function fleetTarget(event: GridEvent, program: ResolvedProgram, intervalStartMs: number[], intervalMs: number, baselineSum: Float64Array, commitmentKW: number | undefined, fractionBase: Float64Array = baselineSum): Float64Array {
   const out = new Float64Array(intervalStartMs.length);
   intervalStartMs.forEach((ms, j) => {
     if (event.targets.length === 0) {
@@ -114,7 +126,7 @@ export function fleetTarget(event: GridEvent, program: ResolvedProgram, interval
     const p = event.targets.find((x) => x.startMs <= ms && ms + intervalMs <= x.endMs);
     if (!p) return;
     if (p.kind === 'kw') out[j] = p.value;
-    else if (p.kind === 'fraction') out[j] = p.value * baselineSum[j]!;
+    else if (p.kind === 'fraction') out[j] = p.value * fractionBase[j]!;
     else out[j] = program.direction === 'reduce' ? Math.max(0, baselineSum[j]! - p.value) : Math.max(0, p.value - baselineSum[j]!);
   });
   return out;
@@ -148,9 +160,25 @@ export function replayEvents(model: FleetModel, base: Dispatch, baseLedger: Ledg
       for (let t = w.startStep; t < w.endStep; t++) eventDays[s]!.add(cal.dayKeys[cal.dayIndex[t]!]!);
     }
   });
+  const measure = opts.measure ?? 'grid';
   const forecastMeters = programMeters(model, program, baseLedger, eventDays);
   const baselineOf = (m: MeterSeries, s: number, e: GridEvent, j0: number, j1: number): BaselineResult =>
     BASELINES[program.baselines.get(s)!.method](m, { start: j0, end: j1 }, program.baselines.get(s)!, { path: e.path, file: e.file, site: model.sites[s]!.id });
+  // percentage targets are shares of the chosen measure's baseline (the meter's, by default)
+  const fractionBases = (ledger: Ledger, meterBaselines: BaselineResult[][]): Float64Array[] => {
+    const measured = measure === 'grid' ? undefined : programMeters(model, program, ledger, eventDays, measure);
+    return sorted.map((e, i) => {
+      const w = windows[i]!;
+      const j0 = w.startStep / k;
+      const j1 = w.endStep / k;
+      const out = new Float64Array(j1 - j0);
+      w.sites.forEach((s, si) => {
+        const b = measured ? baselineOf(measured[s]!, s, e, j0, j1) : meterBaselines[i]![si]!;
+        b.kw.forEach((v, j) => (out[j]! += v));
+      });
+      return out;
+    });
+  };
 
   // forecast baselines first: a missing history fails before any work is done
   const forecasts = sorted.map((e, i) => {
@@ -159,6 +187,7 @@ export function replayEvents(model: FleetModel, base: Dispatch, baseLedger: Ledg
     const j1 = w.endStep / k;
     return { j0, j1, bySite: w.sites.map((s) => baselineOf(forecastMeters[s]!, s, e, j0, j1)) };
   });
+  const forecastFractionBases = fractionBases(baseLedger, forecasts.map((f) => f.bySite));
 
   const state = startResponse(model, base, baseLedger, windows);
   // a commitment from the envelope when an event has no target and the program none
@@ -195,7 +224,7 @@ export function replayEvents(model: FleetModel, base: Dispatch, baseLedger: Ledg
     const intervalStartMs = Array.from({ length: J }, (_, j) => stepStartMs(grid, (f.j0 + j) * k));
     const baselineSum = new Float64Array(J);
     f.bySite.forEach((b) => b.kw.forEach((v, j) => (baselineSum[j]! += v)));
-    const forecastTargetKW = fleetTarget(e, program, intervalStartMs, intervalMs, baselineSum, commitmentKW);
+    const forecastTargetKW = fleetTarget(e, program, intervalStartMs, intervalMs, baselineSum, commitmentKW, forecastFractionBases[i]);
     const len = w.endStep - w.startStep;
     const requiredKW = new Float64Array(len);
     // what the sites' base load already gives (baseline − base) counts towards the target
@@ -208,7 +237,14 @@ export function replayEvents(model: FleetModel, base: Dispatch, baseLedger: Ledg
     for (let q = 0; q < len; q++) {
       let off = 0;
       for (const o of offsets) off += o[q]!;
-      requiredKW[q] = Math.max(0, program.deliveryAim * forecastTargetKW[Math.floor(q / k)]! - off);
+      // no target, no response: a zero target is not a call to chase the baseline
+      const target = forecastTargetKW[Math.floor(q / k)]!;
+      requiredKW[q] = target > 0 ? Math.max(0, program.deliveryAim * target - off) : 0;
+    }
+    if (forecastTargetKW.every((x) => !(x > 0))) {
+      const used = w.sites.map((s, si) => `${model.sites[s]!.id}: ${f.bySite[si]!.method}, ${f.bySite[si]!.description}, ${(f.bySite[si]!.kw.reduce((a, x) => a + x, 0) / J / 1000).toFixed(3)} MW`).join('; ');
+      const why = e.targets.some((x) => x.kind === 'fraction') ? `${(e.targets.find((x) => x.kind === 'fraction')!.value * 100).toFixed(1)} % of a baseline of ${(forecastFractionBases[i]!.reduce((a, x) => a + x, 0) / J / 1000).toFixed(3)} MW of ${measure} power` : 'a target of 0 MW';
+      notes.push(`event "${e.id}": no target (${why}; baseline ${used}), so nothing was dispatched`);
     }
     const segs = eventSegments(state, w.startStep, w.endStep, program.direction, w.sites);
     const amounts: number[][] = [];
@@ -244,14 +280,16 @@ export function replayEvents(model: FleetModel, base: Dispatch, baseLedger: Ledg
 
   // settle on the simulated meter, with baselines as the utility computes them
   const actualMeters = programMeters(model, program, ledger, eventDays);
+  const actualBaselines = plans.map((p, i) => p.sites.map((s) => baselineOf(actualMeters[s]!, s, p.event, forecasts[i]!.j0, forecasts[i]!.j1)));
+  const actualFractionBases = fractionBases(ledger, actualBaselines);
   const settlements: EventSettlement[] = plans.map((p, i) => {
     const f = forecasts[i]!;
     const J = f.j1 - f.j0;
     const intervalStartMs = Array.from({ length: J }, (_, j) => stepStartMs(grid, (f.j0 + j) * k));
-    const baselines = p.sites.map((s) => baselineOf(actualMeters[s]!, s, p.event, f.j0, f.j1));
+    const baselines = actualBaselines[i]!;
     const baselineSum = new Float64Array(J);
     baselines.forEach((b) => b.kw.forEach((v, j) => (baselineSum[j]! += v)));
-    const targetKW = fleetTarget(p.event, program, intervalStartMs, intervalMs, baselineSum, commitmentKW);
+    const targetKW = fleetTarget(p.event, program, intervalStartMs, intervalMs, baselineSum, commitmentKW, actualFractionBases[i]);
     // each site's share of the target is its planned delivery (forecast offset + planned change)
     const planned = p.sites.map((s, si) => {
       const out = new Float64Array(J);
@@ -291,7 +329,7 @@ export function replayEvents(model: FleetModel, base: Dispatch, baseLedger: Ledg
   const checks = responseChecks(model, baseLedger, ledger);
   const work = workImpact(model, state.lostByWorkload, state.deferredByWorkload, plans, baseLedger, ledger);
   opts.progress?.(1);
-  return { program, events: sorted, plans, dispatch, ledger, settlements, capacity, totals, commitmentKW, bid, checks, work, notes };
+  return { program, events: sorted, plans, dispatch, ledger, settlements, capacity, totals, commitmentKW, bid, checks, work, notes, measure };
 }
 
 /** Inference served as before, and every job at or above its QoS floor where it was before. */

@@ -6,6 +6,7 @@
  */
 import type { FleetModel } from '../model/fleet-model.ts';
 import { csvField, csvNumber } from '../report/format.ts';
+import { POWER_MEASURE_WORDS } from '../simulate/measure.ts';
 import { formatLocalIso, offsetMinutesAt } from '../time/zone.ts';
 import type { Envelope, EnvelopeCell } from './envelope.ts';
 import type { ReplayResult } from './replay.ts';
@@ -46,6 +47,8 @@ export function drJson(model: FleetModel, r: ReplayResult, bills?: BillChange): 
     currency: model.currency,
     direction: p.direction,
     event: { id: single ? first.id : `${r.settlements.length} events`, start: isoLocal(first.startMs, tz), end: isoLocal(last.endMs, tz), count: r.settlements.length },
+    measure: r.measure,
+    measureDescription: POWER_MEASURE_WORDS[r.measure],
     baselineMethod: methods.length === 1 ? methods[0] : p.baselines.get(p.siteIndices[0]!)!.method,
     baselineMethods: Object.fromEntries(p.siteIndices.map((s) => [model.sites[s]!.id, p.baselines.get(s)!.method])),
     targetReductionMW: r6(r.settlements.reduce((a, e) => a + e.meanTargetKW, 0) / r.settlements.length / 1000),

@@ -210,7 +210,7 @@ function jobsHtml(s: Summary): string {
         inference ? null : j.requiredGpuHours, j.doneGpuHours, inference ? null : j.remainingGpuHours,
         j.performance * 100, j.qosFloor === null ? null : j.qosFloor * 100,
         { html: j.late ? '<span class="badge late">late</span>' : inference ? '—' : '<span class="badge ok">on time</span>' },
-        j.finishedAt ?? (inference ? null : 'not finished'),
+        j.finishedAtLocal ? localStamp(j.finishedAtLocal, s.horizon.timeZone) : j.finishedAt ?? (inference ? null : 'not finished'),
         j.tokens / tok.factor, inference ? j.unservedTokens / tok.factor : null,
       ] as Cell[],
       className: j.late || belowFloor ? 'bad' : undefined,
@@ -222,7 +222,7 @@ function jobsHtml(s: Summary): string {
       { label: 'Workload' }, { label: 'Type' },
       { label: 'Required', unit: 'GPU-h', numeric: true, decimals: 1 }, { label: 'Done', unit: 'GPU-h', numeric: true, decimals: 1 }, { label: 'Remaining', unit: 'GPU-h', numeric: true, decimals: 1 },
       { label: 'Performance', unit: '%', numeric: true, decimals: 1 }, { label: 'QoS floor', unit: '%', numeric: true, decimals: 0 },
-      { label: 'Deadline met' }, { label: 'Finished', unit: 'UTC' },
+      { label: 'Deadline met' }, { label: 'Finished', unit: s.horizon.timeZone },
       { label: 'Tokens', unit: tokUnit, numeric: true, decimals: tok.factor > 1 ? 2 : 0 }, { label: 'Unserved', unit: tokUnit, numeric: true, decimals: tok.factor > 1 ? 2 : 0 },
     ],
     rows,
@@ -267,7 +267,7 @@ function notesHtml(s: Summary): string {
         { label: 'Fill / resample' },
       ],
       series.map((r) => ({
-        cells: [r.name, r.file && !r.source.includes(r.file) ? `${r.source} (${r.file})` : r.source, r.unitFrom === r.unitTo ? r.unitTo : `${r.unitFrom} → ${r.unitTo}`, r.samples, r.samplesInHorizon, r.sourceStepMinutes, r.duplicates, r.missingCells, r.nonexistentLocalTimes + (r.shiftDropped ?? 0), r.gapSteps, r.longestGapSteps, `${r.fill} / ${r.resample}`],
+        cells: [r.name, r.file && !r.source.includes(r.file) ? `${r.source} (${r.file})` : r.source, r.unitFrom === r.unitTo ? r.unitTo : `${r.unitFrom} → ${r.unitTo}`, r.samples, r.samplesInHorizon, r.sourceStepMinutes, r.duplicates, r.missingCells, r.nonexistentLocalTimes + (r.shiftDropped ?? 0), r.gapSteps, r.longestGapSteps, `${r.fill}${(r.heldAtStartSteps ?? 0) + (r.heldAtEndSteps ?? 0) > 0 ? ' (edges held)' : ''} / ${r.resample}`],
         className: issue(r) ? 'warn' : undefined,
       })),
     );

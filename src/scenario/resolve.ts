@@ -9,12 +9,12 @@ import { InputError, type InputLocation } from '../errors/index.ts';
 import { loadSeries, loadWeather } from '../series/index.ts';
 import type { AlignReport, AlignedWeather, Quantity, RawSeries } from '../series/types.ts';
 import type { RawWeather } from '../series/index.ts';
-import type { TimeGrid } from '../time/grid.ts';
+import { gridEndMs, horizonText, type TimeGrid } from '../time/grid.ts';
+import { parseTimestamp } from '../time/parse.ts';
 import { assertTimeZone } from '../time/zone.ts';
 import { checkProblemSize } from './problem-size.ts';
 import { horizonGrid, stepAtOrAfter } from './horizon.ts';
 import { stepIndexOf } from '../time/grid.ts';
-import { parseTimestamp } from '../time/parse.ts';
 import type { Scenario, SeriesRef, Site, Workload } from './schema/index.ts';
 
 /** A site with its series aligned to the grid. */
@@ -58,6 +58,17 @@ export interface ResolvedWorkload {
   arrivalShares?: number[];
 }
 
+/** Fleet-wide limits with sites as indices and the import cap as a series on the grid. */
+export interface ResolvedFleetLimits {
+  siteIndices: number[];
+  /** Most net grid import of these sites together per step, kW (undefined: no cap). */
+  importCapKW?: Float64Array;
+  /** Least direct-green share of their facility energy over the horizon, 0–1. */
+  directGreenShareMin?: number;
+  /** Most CO2 of their grid imports over the horizon, tonnes. */
+  co2BudgetTonnes?: number;
+}
+
 /** A scenario resolved against its files and catalogue. */
 export interface ResolvedScenario {
   scenario: Scenario;
@@ -69,6 +80,8 @@ export interface ResolvedScenario {
   grid: TimeGrid;
   sites: ResolvedSite[];
   workloads: ResolvedWorkload[];
+  /** The scenario's `fleet` section, when it has one. */
+  fleet?: ResolvedFleetLimits;
   seriesReports: AlignReport[];
   warnings: string[];
   /** Line and column of a JSON path in the scenario file (for errors raised by later stages). */
@@ -264,8 +277,15 @@ export function resolveScenario(
     if (spec.type !== 'inference') {
       if (spec.release !== undefined) releaseStep = stepAtOrAfter(grid, spec.release, `${p}.release`);
       if (spec.deadline !== undefined) deadlineStep = stepAtOrAfter(grid, spec.deadline, `${p}.deadline`);
-      if (deadlineStep <= releaseStep) {
-        ref('SCENARIO_INVALID', `the deadline (${spec.deadline ?? 'horizon end'}) is not after the release (${spec.release ?? 'horizon start'}) within the horizon`, `${p}.deadline`);
+      const horizon = horizonText(grid);
+      if (spec.release !== undefined && releaseStep >= grid.steps) {
+        ref('SCENARIO_INVALID', `the release (${spec.release}) is at or after the end of the horizon ${horizon}: the job could never run; move it inside the horizon or widen the horizon`, `${p}.release`);
+      } else if (spec.deadline !== undefined && deadlineStep === 0) {
+        ref('SCENARIO_INVALID', `the deadline (${spec.deadline}) is at or before the start of the horizon ${horizon}: the job could never run; move it inside the horizon or widen the horizon`, `${p}.deadline`);
+      } else if (deadlineStep <= releaseStep) {
+        ref('SCENARIO_INVALID', `the deadline (${spec.deadline ?? 'horizon end'}) is not after the release (${spec.release ?? 'horizon start'}) within the horizon ${horizon}`, `${p}.deadline`);
+      } else if (spec.deadline !== undefined && parseTimestamp(spec.deadline, grid.timeZone) > gridEndMs(grid)) {
+        warnings.push(`${p} ("${spec.id}"): the deadline ${spec.deadline} lies after the end of the horizon ${horizon}; the job is planned and judged as if due at the horizon end (work left then counts as unserved and the job as late)`);
       }
       const min = spec.gpus.min;
       if (min !== undefined && min > spec.gpus.max) ref('SCENARIO_INVALID', `gpus.min (${min}) exceeds gpus.max (${spec.gpus.max})`, `${p}.gpus.min`);
@@ -296,5 +316,41 @@ export function resolveScenario(
     return out;
   });
 
-  return { scenario, file, baseDir, ...(policy ? { pathPolicy: policy } : {}), grid, sites, workloads, seriesReports: reports, warnings, locate };
+  const fleet = scenario.fleet ? resolveFleetLimits(scenario, grid, siteIndex, ref, warnings) : undefined;
+  return { scenario, file, baseDir, ...(policy ? { pathPolicy: policy } : {}), grid, sites, workloads, ...(fleet ? { fleet } : {}), seriesReports: reports, warnings, locate };
+}
+
+function resolveFleetLimits(
+  scenario: Scenario,
+  grid: TimeGrid,
+  siteIndex: Map<string, number>,
+  ref: (code: 'SCENARIO_REFERENCE' | 'SCENARIO_INVALID', message: string, path: string) => never,
+  warnings: string[],
+): ResolvedFleetLimits {
+  const f = scenario.fleet!;
+  const siteIndices = f.sites
+    ? f.sites.map((id, j) => siteIndex.get(id) ?? ref('SCENARIO_REFERENCE', `unknown site "${id}"; sites in this scenario: ${[...siteIndex.keys()].join(', ')}`, `fleet.sites[${j}]`))
+    : scenario.sites.map((_, i) => i);
+  if (new Set(siteIndices).size !== siteIndices.length) ref('SCENARIO_INVALID', 'a site is listed twice', 'fleet.sites');
+  const out: ResolvedFleetLimits = { siteIndices };
+  if (f.importCapOverrides.length > 0 && f.importCapMW === undefined) {
+    ref('SCENARIO_INVALID', 'importCapOverrides change the fleet import cap, so importCapMW (the cap outside those windows) is needed too', 'fleet.importCapMW');
+  }
+  if (f.importCapMW !== undefined) {
+    const cap = new Float64Array(grid.steps).fill(f.importCapMW * 1000);
+    for (const [j, o] of f.importCapOverrides.entries()) {
+      const op = `fleet.importCapOverrides[${j}]`;
+      const a = stepAtOrAfter(grid, o.from, `${op}.from`);
+      const b = stepAtOrAfter(grid, o.to, `${op}.to`);
+      if (b <= a) {
+        if (b === a && (a === 0 || a === grid.steps)) warnings.push(`${op} lies outside the horizon and has no effect`);
+        else ref('SCENARIO_INVALID', `window ends (${o.to}) before it starts (${o.from})`, op);
+      }
+      cap.fill(o.importCapMW * 1000, a, b);
+    }
+    out.importCapKW = cap;
+  }
+  if (f.directGreenShareMin !== undefined) out.directGreenShareMin = f.directGreenShareMin;
+  if (f.co2BudgetTonnes !== undefined) out.co2BudgetTonnes = f.co2BudgetTonnes;
+  return out;
 }

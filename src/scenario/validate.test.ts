@@ -87,6 +87,22 @@ describe('scenario validation messages', () => {
     expect(e.format()).toContain('did you mean "importLimitMW"');
   });
 
+  it('says where a fixed-unit series format takes its unit from, instead of suggesting the field itself', () => {
+    const priced = base.replace('    tariff: { energy: { type: flat, pricePerMWh: 50 } }\n', '    tariff: { energy: { type: spot } }\n    series:\n      price: { file: p.csv, format: market-prices, unit: EUR/MWh }\n');
+    const e = errorOf(priced);
+    expect(e.location.path).toBe('sites[0].series.price.unit');
+    expect(e.message).not.toContain('did you mean "unit"');
+    expect(e.message).toContain('fixes its unit');
+    expect(e.message).toContain('"currency"');
+    expect(e.message).toContain('Price (USD/MWh)');
+    const carbon = errorOf(priced.replace('price: { file: p.csv, format: market-prices, unit: EUR/MWh }', 'carbonIntensity: { file: c.csv, format: electricity-maps, unit: g/kWh }'));
+    expect(carbon.message).toContain('gCO2eq/kWh for carbonIntensityDirect');
+    // a typo in a file reference is matched against that format's fields, not the first format's
+    const typo = errorOf(priced.replace('unit: EUR/MWh', 'maxGapHour: 3'));
+    expect(typo.message).toContain('did you mean "maxGapHours"');
+    expect(typo.message).not.toContain('valueColumn');
+  });
+
   it('lists valid values of an enumeration', () => {
     const e = errorOf(base.replace('archetype: air', 'archetype: water'));
     expect(e.message).toContain('"air", "cold-plate", "immersion"');

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { InputError } from '../errors/index.ts';
+import { FIXED_UNIT_FORMATS } from '../series/schema.ts';
 import { checkRawCounts } from './problem-size.ts';
 import { Scenario } from './schema/index.ts';
 import { formatPath, type ScenarioSource } from './source.ts';
@@ -26,6 +27,16 @@ function show(v: unknown): string {
   const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
   if (s === undefined) return String(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** True when `option` is an object with a literal field whose value `data` has. */
+function literalMatch(option: z.core.$ZodType, data: Record<string, unknown>): boolean {
+  const shape = (option._zod.def as unknown as { shape?: Record<string, z.core.$ZodType> }).shape;
+  if (!shape) return false;
+  return Object.entries(shape).some(([k, t]) => {
+    const def = t._zod.def as unknown as { type: string; values?: unknown[] };
+    return def.type === 'literal' && k in data && (def.values ?? []).includes(data[k]);
+  });
 }
 
 /** Keys a strict object accepts at `path`, found by walking the schema alongside the data. */
@@ -51,6 +62,8 @@ export function allowedKeysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey
             return lit?.values?.includes(want);
           });
         }
+        // a union of objects told apart by a literal field (series `format`): the branch the data names
+        pick ??= value && typeof value === 'object' ? options.find((o) => literalMatch(o, value as Record<string, unknown>)) : undefined;
         pick ??= options.find((o) => (o._zod.def as { type: string }).type === 'object' && value && typeof value === 'object');
         t = pick;
         if (!pick) return undefined;
@@ -107,9 +120,13 @@ export function describeIssue(issue: Issue, data: unknown, schema: z.ZodType): {
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = allowedKeysAt(schema, path, data) ?? [];
+      const format = (found as { format?: unknown } | undefined)?.format;
+      if (issue.keys.includes('unit') && typeof format === 'string' && FIXED_UNIT_FORMATS[format]) {
+        return { path: [...path, 'unit'], text: `a ${format} series has no "unit" field: this format fixes its unit (${FIXED_UNIT_FORMATS[format]})` };
+      }
       const parts = issue.keys.map((k) => {
         const guess = closest(k, allowed);
-        return guess ? `"${k}" (did you mean "${guess}"?)` : `"${k}"`;
+        return guess && guess !== k ? `"${k}" (did you mean "${guess}"?)` : `"${k}"`;
       });
       return {
         path: [...path, issue.keys[0]!],

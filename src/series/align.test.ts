@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimeGrid } from '../time/grid.ts';
 import { alignSeries, medianSpacing, type AlignOptions } from './align.ts';
-import type { FillRuleName } from './fill.ts';
+import { describeFill, type FillRuleName } from './fill.ts';
 import type { Quantity, RawSeries } from './types.ts';
 import { thrown } from '../../test/helpers/input-error.ts';
 
@@ -127,8 +127,19 @@ describe('gaps and fill rules', () => {
     // the grid starts 2 h before the data and ends 1 h after it
     const s = align(raw([T0, T0 + H], [5, 7], 'USD/MWh'), grid(60, 5, T0 - 2 * H), 'price');
     expect(Array.from(s.values)).toEqual([5, 5, 5, 7, 7]);
-    expect(s.report).toMatchObject({ gapSteps: 3, gapRuns: 2, longestGapSteps: 2 });
-    expect(Array.from(align(raw([T0, T0 + H], [5, 7], 'USD/MWh'), grid(60, 5, T0 - 2 * H), 'price', { fill: 'previous' }).values)).toEqual([5, 5, 5, 7, 7]);
+    expect(s.report).toMatchObject({ gapSteps: 3, gapRuns: 2, longestGapSteps: 2, heldAtStartSteps: 2, heldAtEndSteps: 1 });
+    // the report says what happened: held at the edges, not interpolated
+    expect(describeFill(s.report)).toBe("the first 2 steps (before the file's first value) held at the first value; the last 1 step (after the file's last value) held at the last value");
+    const prev = align(raw([T0, T0 + H], [5, 7], 'USD/MWh'), grid(60, 5, T0 - 2 * H), 'price', { fill: 'previous' });
+    expect(Array.from(prev.values)).toEqual([5, 5, 5, 7, 7]);
+    expect(prev.report).toMatchObject({ heldAtStartSteps: 2 });
+    expect(prev.report.heldAtEndSteps).toBeUndefined(); // the previous value is what `previous` means
+    expect(describeFill(prev.report)).toBe("1 step filled by the previous value; the first 2 steps (before the file's first value) held at the first value");
+    // an inner gap is interpolated and says so
+    const inner = align(raw([T0, T0 + H, T0 + 4 * H, T0 + 5 * H], [5, 5, 8, 8], 'USD/MWh'), grid(60, 6), 'price');
+    expect(Array.from(inner.values)).toEqual([5, 5, 6, 7, 8, 8]);
+    expect(describeFill(inner.report)).toBe('2 steps filled by linear interpolation');
+    expect(inner.report.heldAtStartSteps).toBeUndefined();
   });
 
   it('refuses a horizon where every cell is missing', () => {

@@ -194,6 +194,8 @@ export function alignSeries(raw: RawSeries, opts: AlignOptions): AlignedSeries {
     resample: energy ? 'sum' : sourceStepMinutes === grid.stepMinutes ? 'none' : sourceStepMinutes > grid.stepMinutes ? 'hold' : 'mean',
   };
   if (raw.shiftDropped) report.shiftDropped = raw.shiftDropped;
+  if (gaps.heldAtStartSteps > 0) report.heldAtStartSteps = gaps.heldAtStartSteps;
+  if (gaps.heldAtEndSteps > 0) report.heldAtEndSteps = gaps.heldAtEndSteps;
   if (report.file === undefined) delete report.file;
   const out: AlignedSeries = { values, unit: CANONICAL_UNIT[quantity], report };
   if (conv.currency !== undefined) out.currency = conv.currency;

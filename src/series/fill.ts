@@ -2,7 +2,8 @@
  * Gaps after alignment: grid steps no sample covered. They are counted (steps, runs, longest
  * run), checked against `maxGapHours`, and filled by the scenario's rule. Edge gaps (data that
  * starts after or ends before the horizon) count like any other gap; `linear` and `previous`
- * hold the nearest value there, since there is nothing to interpolate towards.
+ * hold the nearest value there, since there is nothing to interpolate towards, and the report
+ * says so (`heldAtStartSteps`, `heldAtEndSteps`, {@link describeFill}).
  */
 import type { TimeGrid } from '../time/grid.ts';
 import { formatUtcIso } from '../time/parse.ts';
@@ -17,6 +18,36 @@ export interface GapStats {
   gapSteps: number;
   gapRuns: number;
   longestGapSteps: number;
+  /**
+   * Missing steps at the start of the horizon (before the first sample) held at the first value,
+   * and at its end (after the last sample) held at the last value: there is nothing on the other
+   * side to interpolate towards (`linear`), or no previous value (`previous`, start only).
+   */
+  heldAtStartSteps: number;
+  heldAtEndSteps: number;
+}
+
+const FILL_WORDS: Record<FillRuleName, string> = {
+  linear: 'linear interpolation',
+  previous: 'the previous value',
+  zero: 'zero',
+  error: 'nothing (fill is "error")',
+};
+
+/**
+ * How the gaps of a series were filled, in words that say what happened at the edges too:
+ * `filled by linear interpolation; the first 8 steps (before the file's first value) held at it`.
+ */
+export function describeFill(r: { fill: FillRuleName; gapSteps: number; heldAtStartSteps?: number; heldAtEndSteps?: number }): string {
+  const start = r.heldAtStartSteps ?? 0;
+  const end = r.heldAtEndSteps ?? 0;
+  const inner = r.gapSteps - start - end;
+  const steps = (k: number) => `${k} step${k === 1 ? '' : 's'}`;
+  const parts: string[] = [];
+  if (inner > 0) parts.push(`${steps(inner)} filled by ${FILL_WORDS[r.fill]}`);
+  if (start > 0) parts.push(`the first ${steps(start)} (before the file's first value) held at the first value`);
+  if (end > 0) parts.push(`the last ${steps(end)} (after the file's last value) held at the last value`);
+  return parts.join('; ');
 }
 
 interface Run {
@@ -71,9 +102,18 @@ export function fillGaps(
     gapSteps += r.length;
     if (r.length > longest) longest = r.length;
   }
-  const stats: GapStats = { gapSteps, gapRuns: runs.length, longestGapSteps: longest };
-  if (runs.length === 0) return stats;
   const n = values.length;
+  const leading = runs[0]?.start === 0 ? runs[0].length : 0;
+  const last = runs[runs.length - 1];
+  const trailing = last && last.start + last.length === n && last.start > 0 ? last.length : 0;
+  const stats: GapStats = {
+    gapSteps,
+    gapRuns: runs.length,
+    longestGapSteps: longest,
+    heldAtStartSteps: rule === 'linear' || rule === 'previous' ? leading : 0,
+    heldAtEndSteps: rule === 'linear' ? trailing : 0,
+  };
+  if (runs.length === 0) return stats;
   if (gapSteps === n) {
     throw seriesError(where, `no value inside the horizon: every cell the file has for ${stepLocalTime(grid, 0)} to ${stepLocalTime(grid, n)} is missing (file covers ${coverage})`);
   }

@@ -16,6 +16,7 @@ export { readCsvSeries } from './read-csv.ts';
 export type { CsvReadOptions } from './read-csv.ts';
 export { readMarketPrices } from './read-market-prices.ts';
 export { readElectricityMaps } from './read-electricity-maps.ts';
+export { readEiaLmp, EIA_HUB_COLUMNS } from './read-eia-lmp.ts';
 export type { ElectricityMapsColumnName } from './read-electricity-maps.ts';
 export { readOpenMeteo } from './read-open-meteo.ts';
 export type { RawWeather } from './read-open-meteo.ts';

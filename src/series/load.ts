@@ -14,6 +14,7 @@ import { readSeriesText } from './file.ts';
 import type { FillRuleName } from './fill.ts';
 import { constantSeries, dailyProfileSeries } from './profile.ts';
 import { readCsvSeries } from './read-csv.ts';
+import { readEiaLmp } from './read-eia-lmp.ts';
 import { readElectricityMaps } from './read-electricity-maps.ts';
 import { readMarketPrices } from './read-market-prices.ts';
 import { readOpenMeteo, type RawWeather } from './read-open-meteo.ts';
@@ -107,8 +108,10 @@ export function readRawSeries(ref: FileRef, ctx: Pick<SeriesContext, 'baseDir' |
       return readMarketPrices(readSeriesText(ctx.baseDir, ref.file, where, ctx.policy), where, shiftYears);
     case 'electricity-maps':
       return readElectricityMaps(readSeriesText(ctx.baseDir, ref.file, where, ctx.policy), ref.column ?? 'carbonIntensityDirect', where, shiftYears);
+    case 'eia-lmp':
+      return readEiaLmp(readSeriesText(ctx.baseDir, ref.file, where, ctx.policy), ref.column, where, shiftYears);
     default:
-      throw seriesError(where, `unknown series format "${String((ref as { format: unknown }).format)}"; use csv, market-prices or electricity-maps`, undefined, undefined, 'SCENARIO_INVALID');
+      throw seriesError(where, `unknown series format "${String((ref as { format: unknown }).format)}"; use csv, market-prices, electricity-maps or eia-lmp`, undefined, undefined, 'SCENARIO_INVALID');
   }
 }
 

@@ -40,6 +40,15 @@ export const MarketPriceSeriesRef = z
   .strictObject({ ...FileCommon, format: z.literal('market-prices') })
   .describe('Market price CSV: Datetime (UTC), Datetime (Local), Price (<currency>/MWh)');
 
+/** EIA "Wholesale Electricity Market Data" hub prices (ERCOT day-ahead hourly, real-time 15-minute). */
+export const EiaLmpSeriesRef = z
+  .strictObject({
+    ...FileCommon,
+    format: z.literal('eia-lmp'),
+    column: z.string().min(1).describe('Price column, e.g. "North LMP", or an ERCOT hub name such as HB_NORTH'),
+  })
+  .describe('EIA wholesale market CSV (3 title lines, UTC interval-ending timestamps, USD/MWh)');
+
 export const ElectricityMapsColumn = z.enum([
   'carbonIntensityDirect',
   'carbonIntensityLifecycle',
@@ -75,11 +84,23 @@ export const DailyProfileSeriesRef = z
   })
   .describe('A repeating daily profile in local time');
 
+/**
+ * File formats that fix the unit of their values, and where it comes from: a `unit` field on
+ * such a reference is refused with this explanation (use `format: csv` to state a unit).
+ */
+export const FIXED_UNIT_FORMATS: Readonly<Record<string, string>> = {
+  'market-prices':
+    'the price column\'s header sets it, e.g. "Price (USD/MWh)"; the currency must be the scenario\'s "currency" (top level, default USD); to give prices in another unit, use format: csv with valueColumn and unit',
+  'electricity-maps':
+    'the column sets it: gCO2eq/kWh for carbonIntensityDirect and carbonIntensityLifecycle, % for renewablePercent and lowCarbonPercent; to give another unit, use format: csv with valueColumn and unit',
+};
+
 /** Any scalar series. */
 export const SeriesRef = z.union([
   CsvSeriesRef,
   MarketPriceSeriesRef,
   ElectricityMapsSeriesRef,
+  EiaLmpSeriesRef,
   ConstantSeriesRef,
   DailyProfileSeriesRef,
 ]);

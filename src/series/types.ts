@@ -105,6 +105,10 @@ export interface AlignReport {
   longestGapSteps: number;
   /** The fill rule applied. */
   fill: 'linear' | 'previous' | 'zero' | 'error';
+  /** Missing steps before the file's first value, held at it (linear and previous have nothing to work from there). */
+  heldAtStartSteps?: number;
+  /** Missing steps after the file's last value, held at it (linear has nothing to interpolate towards). */
+  heldAtEndSteps?: number;
   /** How values were resampled to the grid. */
   resample: 'mean' | 'sum' | 'hold' | 'none';
 }

@@ -73,6 +73,30 @@ export interface SolverStats {
    * bill part, to compare with the bill of the simulated ledger.
    */
   predictedBill?: Array<{ site: string; total: number } & Record<'energy' | 'demand' | 'capacity' | 'fixed' | 'minimum' | 'exportCredit' | 'pueAdjustment' | 'certificates' | 'renewableSupply' | 'carbon' | 'generation', number>>;
+  /** How fleet-wide limits were decomposed, when they were. */
+  decomposition?: DecompositionStats;
+}
+
+/** Statistics of a decomposed plan (docs/decomposition.md). */
+export interface DecompositionStats {
+  method: 'dantzig-wolfe';
+  /** Units of work per round (groups of sites). */
+  groups: number;
+  /** Units of work the executor runs at once. */
+  parallelism: number;
+  windows: number;
+  /** Windows whose fleet rows bound (more than one round). */
+  bindingWindows: number;
+  rounds: number;
+  maxRounds: number;
+  /** Median rounds of the windows whose fleet rows bound. */
+  medianRounds: number;
+  /** Largest relative gap of a window: (upper − lower) / |upper|. */
+  maxGap: number;
+  /** Sums over windows of the Lagrangian lower bounds and of the recovered plans' costs. */
+  lowerBound: number;
+  upperBound: number;
+  masterSeconds: number;
 }
 
 /** A policy: turns the fleet model into a dispatch. */

@@ -14,7 +14,8 @@ import { assertDispatchFinite, assertLedgerFinite } from './finite.ts';
 import { settleSupply } from './supply.ts';
 
 /** Progress callback: fraction done, 0–1. */
-export type Progress = (fraction: number) => void;
+/** Reports the fraction done (0–1), with what is happening now when there is something to say. */
+export type Progress = (fraction: number, detail?: string) => void;
 
 function newFlows(w: WorkloadModel, n: number): WorkloadFlows {
   return {

@@ -3,7 +3,7 @@
  * 60 minutes) and a count. Steps are equal in absolute time, so a local day has 23, 24 or 25
  * hourly steps around daylight-saving changes. Energy in a step = power × stepHours.
  */
-import { ZoneOffsets, utcToWallClock } from './zone.ts';
+import { ZoneOffsets, offsetMinutesAt, utcToWallClock } from './zone.ts';
 
 /** A fixed-step time grid in an IANA zone. */
 export interface TimeGrid {
@@ -123,4 +123,19 @@ export function calendarOf(grid: TimeGrid, timeZone: string = grid.timeZone): Ca
   }
   byZone.set(timeZone, cal);
   return cal;
+}
+
+/**
+ * A time as a user types it on the grid: local wall clock in the grid's zone,
+ * `2023-07-14 19:00` (no offset; the zone is the horizon's, named next to it in messages).
+ */
+export function localStamp(grid: Pick<TimeGrid, 'timeZone'>, utcMs: number): string {
+  const w = utcToWallClock(utcMs, offsetMinutesAt(grid.timeZone, utcMs));
+  const p = (n: number) => (n < 10 ? `0${n}` : String(n));
+  return `${w.year}-${p(w.month)}-${p(w.day)} ${p(w.hour)}:${p(w.minute)}`;
+}
+
+/** The horizon in local time for messages: `2023-01-01 00:00 to 2024-01-01 00:00 (America/Chicago)`. */
+export function horizonText(grid: TimeGrid): string {
+  return `${localStamp(grid, grid.startMs)} to ${localStamp(grid, gridEndMs(grid))} (${grid.timeZone})`;
 }

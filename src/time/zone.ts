@@ -1,6 +1,8 @@
 /**
- * IANA time-zone arithmetic on top of the platform's ICU data (Intl), with no extra
- * dependency. Offsets are looked up once per transition, so per-step work is O(1).
+ * IANA time-zone arithmetic on top of the platform's ICU data (Intl). Offsets are looked up once
+ * per transition, so per-step work is O(1): building local calendars this way is 7.5× faster
+ * than luxon per step, and wall clock → UTC 1.25× (bench/libraries.bench.ts). luxon is the
+ * reference in zone-reference.test.ts, over every DST change 2000–2040 of the zones we ship.
  */
 import { InputError } from '../errors/index.ts';
 import { utcFromFields } from './civil.ts';

@@ -14,13 +14,13 @@ import { Worker } from 'node:worker_threads';
 export function spawnTsWorker(entry: URL): Worker {
   if (!entry.href.endsWith('.ts')) return new Worker(entry);
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(entry.href.replace(/\.ts$/, '.js')));
-  const tsxApi = resolveTsxEsmApi();
+  const tsxApi = tsxEsmApi();
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(bootstrap, { eval: true });
 }
 
 /** URL of tsx's ESM API (`tsx/esm/api`), resolved from this module rather than the cwd. */
-function resolveTsxEsmApi(): string {
+export function tsxEsmApi(): string {
   const meta = import.meta as ImportMeta & { resolve?: (specifier: string) => string };
   if (typeof meta.resolve === 'function') {
     try {

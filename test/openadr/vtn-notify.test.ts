@@ -194,6 +194,7 @@ describe('a slow webhook', () => {
       }
       await until('five quick deliveries', () => cb.hits.filter((h) => h.path === '/quick').length >= 5);
       await until('five hanging attempts', () => held.length >= 5);
+      await until('five quick attempts recorded', () => attempts.filter((a) => a.subscriptionId === quick.body.id).length >= 5);
       // all five writes answered and delivered to /quick while every /hang attempt is still open
       expect(attempts.filter((a) => a.subscriptionId === hang.body.id)).toEqual([]);
       expect(attempts.filter((a) => a.subscriptionId === quick.body.id).map((a) => a.ok)).toEqual([true, true, true, true, true]);

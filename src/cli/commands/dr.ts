@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BASELINE_METHODS, policyNames, runDr } from '../../app/index.ts';
+import { BASELINE_METHODS, DEFAULT_POWER_MEASURE, POWER_MEASURES, policyNames, runDr } from '../../app/index.ts';
 import type { Io } from '../io.ts';
 import { progressBar } from '../progress.ts';
 import { cliDeps, finish } from '../run.ts';
@@ -19,18 +19,19 @@ interface DrFlags {
   program?: string;
   annual?: boolean;
   policy: string;
+  measure: string;
   out?: string;
   json?: boolean;
 }
 
 const HELP = `
-Event grammar (--event, repeatable):
+Event grammar (--event, repeatable; the same as plan --event):
   FILE                     CSV, YAML or JSON schedule, or an OpenADR 3.1 event object (JSON)
-  START/DURATION           2025-05-03T16:00/3h, 2025-05-03T16:00/PT3H, 16:00/90m
+  START/DURATION           2025-05-03T16:00/3, 2025-05-03T16:00/3h, 2025-05-03T16:00/PT3H, 16:00/90m
   START..END               2025-05-03T16:00..19:00, 2025-05-03T16:00..2025-05-03T19:00
   Times are local wall clock in the horizon time zone unless they carry an offset; HH:MM
-  alone means the horizon's first day. Without --event, the program's own events are used
-  (its schedule, schedule file and generated events).
+  alone means the horizon's first day; a bare duration is in hours. Without --event, the
+  program's own events are used (its schedule, schedule file and generated events).
 
 Examples:
   $ wattshift dr examples/phoenix-2025.yaml --json
@@ -53,6 +54,7 @@ export function registerDr(program: Command, io: Io): void {
     .option('--program <id>', 'program of the scenario to settle under (default: the first)')
     .option('--annual', 'settle every event of the program over the horizon, with capacity pay')
     .option('--policy <name>', `base policy the events are answered from (${policyNames().join(', ')})`, 'naive')
+    .option('--measure <what>', `the power a --target-percent is a share of: ${POWER_MEASURES.join(', ')} (as in plan --event); delivery is settled on the meter`, DEFAULT_POWER_MEASURE)
     .option('--out <dir>', 'write settlement.json, settlement.csv, settlement-intervals.csv, openadr/*.json and report.html here')
     .option('--json', 'print only the settlement as JSON')
     .addHelpText('after', HELP)

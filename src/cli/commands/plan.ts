@@ -1,7 +1,7 @@
 /** `wattshift plan FILE`: optimises the fleet, simulates the plan and reports savings against naive. */
 import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
-import { exportPlanModel, loadScenarioInput, runPlan, runPlanEvent, type ScenarioInput } from '../../app/index.ts';
+import { DEFAULT_POWER_MEASURE, EVENT_SPEC_GRAMMAR, exportPlanModel, loadScenarioInput, POWER_MEASURES, runPlan, runPlanEvent, type ScenarioInput } from '../../app/index.ts';
 import type { Io } from '../io.ts';
 import { addPlanOptions, type PlanFlags } from '../plan-options.ts';
 import { progressBar } from '../progress.ts';
@@ -24,11 +24,11 @@ export function registerPlan(program: Command, io: Io): void {
       .argument('<file>', 'scenario file (YAML or JSON)')
       .option('--policy <name>', 'optimal (one model over the horizon) or rolling (look-ahead windows on forecasts)', 'optimal'),
   )
-    .option('--out <dir>', 'write summary.json, ledger.csv, bills.csv and report.html here')
+    .option('--out <dir>', 'write summary.json, ledger.csv, bills.csv and report.html here (with --event: also event.json)')
     .option('--json', 'print only the summary as JSON')
-    .option('--event <start/hours>', 'replay a power-reduction event instead: maximise QoS-weighted job performance under the cap')
+    .option('--event <start/duration>', 'replay a power-reduction event instead: maximise QoS-weighted job performance under the cap (START/DURATION or START..END, local time, as in dr)')
     .option('--reduce <percent>', 'with --event: required reduction below normal power', '25')
-    .option('--measure <what>', 'with --event: gpu, it, facility or grid power', 'gpu')
+    .option('--measure <what>', `with --event: the power the reduction is measured on: ${POWER_MEASURES.join(', ')} (as in dr)`, DEFAULT_POWER_MEASURE)
     .option('--qos-window <w>', 'with --event: measure job performance over the event or the whole horizon', 'horizon')
     .option('--max-reduction', 'with --event: also find the deepest reduction holdable with every QoS floor met')
     .addHelpText(
@@ -38,13 +38,17 @@ Examples:
   $ wattshift plan examples/texas-single-site.yaml --out out/texas-plan
   $ wattshift plan examples/global-fleet.yaml --policy rolling --lookahead 48 --commit 24 --forecast persistence
   $ wattshift plan examples/texas-single-site.yaml --export-lp texas.lp     # check it with glpsol, cbc or highs
-  $ wattshift plan examples/phoenix-2025.yaml --event 2025-05-03T16:00/3 --reduce 25 --max-reduction`,
+  $ wattshift plan examples/phoenix-2025.yaml --event 2025-05-03T16:00/3 --reduce 25 --measure gpu --max-reduction
+  $ wattshift plan examples/phoenix-2025.yaml --event 16:00/PT3H --out out/phoenix-event
+
+Event grammar (--event, as in dr): ${EVENT_SPEC_GRAMMAR}.`,
     )
     .action(async (file: string, opts: PlanFlags & EventFlags & { policy: string; out?: string; json?: boolean }) => {
       if (opts.event !== undefined) {
-        const r = await runPlanEvent({ scenario: { file }, event: opts.event, reduce: opts.reduce, measure: opts.measure, qosWindow: opts.qosWindow, maxReduction: opts.maxReduction, solver: opts.solver }, cliDeps(io));
-        // an event replay prints its result only (no files)
-        await finish(io, r, { json: opts.json });
+        const eventBar = progressBar('plan --event', !opts.json);
+        const r = await runPlanEvent({ scenario: { file }, event: opts.event, reduce: opts.reduce, measure: opts.measure, qosWindow: opts.qosWindow, maxReduction: opts.maxReduction, solver: opts.solver }, cliDeps(io, eventBar));
+        eventBar.done();
+        await finish(io, r, { json: opts.json, out: opts.out });
         return;
       }
       let scenario: ScenarioInput = { file };

@@ -74,7 +74,9 @@ export async function createVtn(opts: VtnOptions): Promise<Vtn> {
   const clients = new OAuthClients(store, now);
   const tokens = await TokenService.open(store, clients, { ...opts.auth, now });
   const guard = new CallbackGuard(opts.delivery?.callbacks ?? { allow: [] });
-  const webhooks = new WebhookSender(store, guard, { now, ...opts.delivery });
+  // the sender's writes share the API's group commits (the context is made below)
+  const made: { context?: VtnContext } = {};
+  const webhooks = new WebhookSender(store, guard, { now, ...opts.delivery }, (fn) => (made.context ? made.context.writes.run(fn) : store.transaction(fn)));
   let mqtt: MqttNotifier | null = null;
   const m = opts.notifier?.mqtt;
   if (m && 'embedded' in m) {
@@ -88,6 +90,7 @@ export async function createVtn(opts: VtnOptions): Promise<Vtn> {
     if (pubs.length && mqtt) mqtt.publish(pubs);
     webhooks.wake();
   });
+  made.context = context;
   if (!opts.delivery?.paused) webhooks.start();
   let closed = false;
   return {

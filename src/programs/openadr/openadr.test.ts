@@ -125,3 +125,19 @@ describe('durations and times', () => {
     for (const bad of ['2025-05-03T16:00:00', '2025-02-30T00:00:00Z', '2025-05-03 16:00:00Z', '2025-05-03T24:00:00Z']) expect(isRfc3339(bad), bad).toBe(false);
   });
 });
+
+describe('the OpenAPI 3.0 dialect of the specification (ajv)', () => {
+  const ok = { programID: 'p', intervals: [{ id: 0, payloads: [{ type: 'IMPORT_CAPACITY_LIMIT', values: [1] }] }] };
+  it('accepts null where a field is nullable and refuses it where not', () => {
+    expect(validateOpenAdr({ ...ok, eventName: null, priority: null, targets: null }, 'eventRequest')).toEqual([]);
+    expect(validateOpenAdr({ ...ok, programID: null }, 'eventRequest')).toEqual([expect.objectContaining({ path: 'programID' })]);
+  });
+
+  it('checks int32 bounds, formats and references, with every problem located', () => {
+    const issues = validateOpenAdr({ programID: 'p', intervalPeriod: { start: 'soon', duration: 'PT1H' }, intervals: [{ id: 2 ** 31, payloads: [{ type: 'IMPORT_CAPACITY_LIMIT', values: [1] }] }, { id: 1.5, payloads: 'x' }] }, 'eventRequest');
+    expect(issues.map((i) => i.path).sort()).toEqual(['intervalPeriod.start', 'intervals[0].id', 'intervals[1].id', 'intervals[1].payloads'].sort());
+    expect(issues.find((i) => i.path === 'intervals[1].id')!.message).toBe('found 1.5 (number); expected an integer');
+    expect(issues.find((i) => i.path === 'intervals[0].id')!.message).toBe('found 2147483648; must be a 32-bit integer');
+    expect(issues.find((i) => i.path === 'intervalPeriod.start')!.message).toContain('RFC 3339');
+  });
+});

@@ -1,9 +1,10 @@
 /**
- * A small validator for the OpenAPI 3.0 schema dialect the OpenADR specification uses (type,
- * nullable, required, properties, items, allOf/anyOf/oneOf, enum, pattern, lengths, bounds,
- * date-time and int32 formats, local $ref). It checks documents against the copied spec
- * schemas and reports every problem with its JSON path, so a bad event file names the place.
+ * Checks documents against the OpenADR specification's schemas (OpenAPI 3.0 dialect: `nullable`,
+ * `date-time`, `int32` and `float` formats, `#/components/schemas/…` references) with ajv, and
+ * reports every problem with its JSON path and in words (what was found, what is valid), so a bad
+ * event file names the place.
  */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { OPENADR_SCHEMAS, type SchemaNode } from './schema.ts';
 
 /** One schema violation. */
@@ -15,13 +16,39 @@ export interface SchemaIssue {
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
-/** True for an RFC 3339 date-time (what OpenAPI's `format: date-time` means). */
+/** True for an RFC 3339 date-time with `T` and an offset (what OpenAPI's `format: date-time` means here). */
 export function isRfc3339(text: string): boolean {
   const m = RFC3339.exec(text);
   if (!m) return false;
   const [y, mo, d, h, mi, s] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return false;
   return new Date(Date.UTC(y, mo - 1, d)).getUTCDate() === d;
+}
+
+/** The copied specification as one document; local references become references into it. */
+const ROOT_ID = 'https://wattshift.dev/openadr/3.1.0/openadr3.json';
+
+function absoluteRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(absoluteRefs);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    out[k] = k === '$ref' && typeof v === 'string' ? v.replace(/^#\/(?:components\/schemas|definitions)\//, `${ROOT_ID}#/components/schemas/`) : absoluteRefs(v);
+  }
+  return out;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, formats: { 'date-time': isRfc3339, int32: { type: 'number', validate: (x: number) => Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31 }, float: { type: 'number', validate: (x: number) => Number.isFinite(x) } } });
+ajv.addSchema({ $id: ROOT_ID, components: { schemas: absoluteRefs(OPENADR_SCHEMAS) } });
+const compiled = new WeakMap<SchemaNode, ValidateFunction>();
+
+function validatorFor(schema: SchemaNode): ValidateFunction {
+  let v = compiled.get(schema);
+  if (!v) {
+    v = ajv.compile(absoluteRefs(schema) as object);
+    compiled.set(schema, v);
+  }
+  return v;
 }
 
 function typeOf(v: unknown): string {
@@ -35,85 +62,89 @@ function show(v: unknown): string {
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-function child(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  return path ? `${path}.${key}` : key;
+/** `/intervals/2/duration` under `base` → `base.intervals[2].duration`. */
+function pathOf(base: string, pointer: string): string {
+  let out = base;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    out = /^\d+$/.test(key) ? `${out}[${key}]` : out ? `${out}.${key}` : key;
+  }
+  return out;
 }
 
-function resolveRef(ref: string, root: Readonly<Record<string, SchemaNode>>): SchemaNode {
-  const m = /^#\/(?:components\/schemas|definitions)\/(.+)$/.exec(ref);
-  const target = m ? root[m[1]!] : undefined;
-  if (!target) throw new Error(`schema reference ${ref} is not in the copied OpenADR schemas`);
-  return target;
+function valueAt(root: unknown, pointer: string): unknown {
+  let v = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
 }
 
-function check(value: unknown, schema: SchemaNode, path: string, root: Readonly<Record<string, SchemaNode>>, out: SchemaIssue[]): void {
-  if (typeof schema.$ref === 'string') {
-    check(value, resolveRef(schema.$ref, root), path, root, out);
-    return;
-  }
-  if (value === null && schema.nullable === true) return;
-  if (Array.isArray(schema.allOf)) for (const s of schema.allOf as SchemaNode[]) check(value, s, path, root, out);
-  for (const kind of ['anyOf', 'oneOf'] as const) {
-    const alts = schema[kind];
-    if (!Array.isArray(alts)) continue;
-    const passing = (alts as SchemaNode[]).filter((s) => {
-      const tmp: SchemaIssue[] = [];
-      check(value, s, path, root, tmp);
-      return tmp.length === 0;
-    }).length;
-    if (passing === 0) out.push({ path, message: `found ${show(value)}, which matches none of the allowed forms (${(alts as SchemaNode[]).map(describe).join(', ')})` });
-    else if (kind === 'oneOf' && passing > 1) out.push({ path, message: `found ${show(value)}, which matches more than one of the allowed forms` });
-  }
-  const type = schema.type;
-  if (typeof type === 'string') {
-    const t = typeOf(value);
-    const ok = type === 'integer' ? typeof value === 'number' && Number.isInteger(value) : type === 'number' ? typeof value === 'number' && Number.isFinite(value) : t === type;
-    if (!ok) {
-      out.push({ path, message: `found ${show(value)} (${t}); expected ${type === 'object' ? 'an object' : type === 'array' ? 'an array' : `a ${type}`}` });
-      return;
+/** One ajv error in words: what was found and what would be valid. */
+function describe(e: ErrorObject, found: unknown): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'type': {
+      const t = String(p.type);
+      return `found ${show(found)} (${typeOf(found)}); expected ${t === 'object' ? 'an object' : t === 'array' ? 'an array' : t === 'integer' ? 'an integer' : `a ${t}`}`;
     }
-  }
-  if (Array.isArray(schema.enum) && !(schema.enum as unknown[]).includes(value)) {
-    out.push({ path, message: `found ${show(value)}; valid values: ${(schema.enum as unknown[]).map((e) => String(e)).join(', ')}` });
-  }
-  if (typeof value === 'string') {
-    if (typeof schema.minLength === 'number' && value.length < schema.minLength) out.push({ path, message: `found ${show(value)}; must be at least ${schema.minLength} characters` });
-    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) out.push({ path, message: `found a string of ${value.length} characters; must be at most ${schema.maxLength}` });
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern).test(value)) {
-      out.push({ path, message: `found ${show(value)}; does not match ${schema === root.duration ? 'an ISO 8601 duration such as PT1H or PT15M' : `the pattern ${schema.pattern}`}` });
-    }
-    if (schema.format === 'date-time' && !isRfc3339(value)) out.push({ path, message: `found ${show(value)}; expected an RFC 3339 date-time such as 2025-05-03T16:00:00-07:00` });
-  }
-  if (typeof value === 'number') {
-    if (typeof schema.minimum === 'number' && value < schema.minimum) out.push({ path, message: `found ${value}; must be ≥ ${schema.minimum}` });
-    if (typeof schema.maximum === 'number' && value > schema.maximum) out.push({ path, message: `found ${value}; must be ≤ ${schema.maximum}` });
-    if (schema.format === 'int32' && (value < -(2 ** 31) || value >= 2 ** 31)) out.push({ path, message: `found ${value}; must be a 32-bit integer` });
-  }
-  if (Array.isArray(value)) {
-    if (typeof schema.minItems === 'number' && value.length < schema.minItems) out.push({ path, message: `found ${value.length} items; needs at least ${schema.minItems}` });
-    if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) out.push({ path, message: `found ${value.length} items; allows at most ${schema.maxItems}` });
-    if (schema.items && typeof schema.items === 'object') value.forEach((v, i) => check(v, schema.items as SchemaNode, child(path, i), root, out));
-  }
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const obj = value as Record<string, unknown>;
-    if (Array.isArray(schema.required)) {
-      for (const k of schema.required as string[]) if (!(k in obj)) out.push({ path: child(path, k), message: `missing required field "${k}"` });
-    }
-    const props = schema.properties as Record<string, SchemaNode> | undefined;
-    if (props) for (const [k, s] of Object.entries(props)) if (k in obj) check(obj[k], s, child(path, k), root, out);
+    case 'required':
+      return `missing required field "${String(p.missingProperty)}"`;
+    case 'enum':
+      return `found ${show(found)}; valid values: ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'pattern':
+      return `found ${show(found)}; does not match ${p.pattern === OPENADR_SCHEMAS.duration?.pattern ? 'an ISO 8601 duration such as PT1H or PT15M' : `the pattern ${String(p.pattern)}`}`;
+    case 'format':
+      if (p.format === 'date-time') return `found ${show(found)}; expected an RFC 3339 date-time such as 2025-05-03T16:00:00-07:00`;
+      return p.format === 'int32' ? `found ${show(found)}; must be a 32-bit integer` : `found ${show(found)}; not a valid ${String(p.format)}`;
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return `found ${show(found)}; must be ${e.keyword === 'minimum' ? '≥' : '>'} ${String(p.limit)}`;
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return `found ${show(found)}; must be ${e.keyword === 'maximum' ? '≤' : '<'} ${String(p.limit)}`;
+    case 'minLength':
+      return `found ${show(found)}; must be at least ${String(p.limit)} characters`;
+    case 'maxLength':
+      return `found a string of ${String(found).length} characters; must be at most ${String(p.limit)}`;
+    case 'minItems':
+      return `found ${Array.isArray(found) ? found.length : 0} items; needs at least ${String(p.limit)}`;
+    case 'maxItems':
+      return `found ${Array.isArray(found) ? found.length : 0} items; allows at most ${String(p.limit)}`;
+    case 'anyOf':
+      return `found ${show(found)}, which matches none of the allowed forms`;
+    case 'oneOf':
+      return p.passingSchemas ? `found ${show(found)}, which matches more than one of the allowed forms` : `found ${show(found)}, which matches none of the allowed forms`;
+    default:
+      return `found ${show(found)}; ${e.message ?? 'not valid'}`;
   }
 }
 
-function describe(s: SchemaNode): string {
-  if (typeof s.$ref === 'string') return s.$ref.split('/').pop()!;
-  return typeof s.type === 'string' ? s.type : 'schema';
-}
-
-/** Checks `value` against `schema` (refs resolve in `root`); returns every issue found. */
+/**
+ * Checks `value` against `schema` and returns every issue found. References resolve in the copied
+ * OpenADR schemas (`root` is kept for callers; only that root is supported).
+ */
 export function validateAgainst(value: unknown, schema: SchemaNode, root: Readonly<Record<string, SchemaNode>> = OPENADR_SCHEMAS, path = ''): SchemaIssue[] {
+  if (root !== OPENADR_SCHEMAS) throw new Error('validateAgainst resolves references in the OpenADR schemas only');
+  const v = validatorFor(schema);
+  if (v(value)) return [];
+  const errors = v.errors ?? [];
+  // a failed anyOf/oneOf says so once; its branches' own complaints are left out
+  const alternatives = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+  // a value of the wrong type is not also reported for its format
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  const kept = errors.filter((e) => !alternatives.some((a) => e.schemaPath.startsWith(a)) && e.keyword !== 'if' && !(e.keyword === 'format' && wrongType.has(e.instancePath)));
+  const seen = new Set<string>();
   const out: SchemaIssue[] = [];
-  check(value, schema, path, root, out);
+  for (const e of kept) {
+    const at = e.keyword === 'required' ? `${e.instancePath}/${String((e.params as { missingProperty: string }).missingProperty)}` : e.instancePath;
+    const issue = { path: pathOf(path, at), message: describe(e, valueAt(value, e.instancePath)) };
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(issue);
+  }
   return out;
 }
 

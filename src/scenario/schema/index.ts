@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { AcceleratorSpec } from './accelerator.ts';
 import { Id, MAX_HORIZON_HOURS, Timestamp } from './common.ts';
 import { Finance } from './finance.ts';
+import { FleetLimits } from './fleet.ts';
 import { GridPrograms } from './grid-programs.ts';
+import { Market } from './market.ts';
 import { MAX_SITES, MAX_WORKLOADS } from '../problem-size.ts';
 import { Site } from './site.ts';
 import { Workload } from './workload.ts';
@@ -35,7 +37,9 @@ export const Scenario = z
     sites: z.array(Site).min(1).max(MAX_SITES),
     workloads: z.array(Workload).max(MAX_WORKLOADS).default([]),
     gridPrograms: GridPrograms.optional().describe('Demand-response programs and grid events'),
+    fleet: FleetLimits.optional(),
     finance: Finance.optional().describe('Investment case: capex, opex, revenue, tax, discounting'),
+    markets: z.array(Market).default([]).describe('Wholesale markets the sites bid into: day-ahead curves, real-time settlement, reserves (wattshift bid, backtest)'),
   })
   .meta({ title: 'wattshift scenario', description: 'AI data-centre sites, their power supply and their work, over a time horizon' });
 
@@ -46,6 +50,8 @@ export type { Workload, InferenceService, TrainingJob, BatchInference } from './
 export type { Tariff, EnergyPricing, TouPeriod, DemandCharge } from './tariff.ts';
 export type { SeriesRef, WeatherRef } from '../../series/schema.ts';
 export type { AcceleratorSpec, CurvePoint } from './accelerator.ts';
+export type { Market, MarketSeriesRef, ReserveProduct } from './market.ts';
+export type { FleetLimits } from './fleet.ts';
 export type { Storage, Renewable, Cooling, CoolingArchetype } from './site.ts';
 
 /** JSON Schema (draft 2020-12) of the scenario input format; every number's range is in its description. */

@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { coupledFleet } from '../../test/helpers/coupled-fleet.ts';
+import { InputError } from '../errors/index.ts';
+import { summarise } from '../metrics/summary.ts';
+import { HighsWasmSolver } from '../optimize/index.ts';
+import { planFleet } from '../plan/planner.ts';
+import { actualSignals } from '../plan/signals.ts';
+import { simulate } from '../simulate/engine.ts';
+import type { FleetModel } from '../model/fleet-model.ts';
+import { solveSubproblem, type SubproblemTask } from './subproblem.ts';
+import { decodeResult, decodeTask, encodeResult, encodeTask } from './wire.ts';
+
+/** Net grid import of the whole fleet per step in the simulated ledger, kW. */
+function fleetNetImport(model: FleetModel, d: Awaited<ReturnType<typeof planFleet>>): Float64Array {
+  const ledger = simulate(model, d);
+  const out = new Float64Array(model.grid.steps);
+  for (const L of ledger.sites) for (let t = 0; t < out.length; t++) out[t]! += L.gridImportKW[t]! - L.gridExportKW[t]!;
+  return out;
+}
+
+async function both(model: FleetModel, mode: 'optimal' | 'rolling' = 'optimal') {
+  const mono = await planFleet(model, { mode, decompose: 'off' });
+  const dec = await planFleet(model, { mode, decompose: 'on' });
+  return { mono, dec };
+}
+
+/** The decomposed optimum is within `tol` of the monolithic one, and the bounds bracket it. */
+function expectClose(mono: number, dec: Awaited<ReturnType<typeof planFleet>>, tol = 0.005) {
+  const st = dec.solver!;
+  const d = st.decomposition!;
+  expect(d.method).toBe('dantzig-wolfe');
+  expect(Math.abs(st.objective - mono) / Math.abs(mono)).toBeLessThan(tol);
+  // no plan beats the Lagrangian bound, and the recovered plan is a plan
+  expect(d.lowerBound).toBeLessThanOrEqual(mono + 1e-6 * Math.abs(mono));
+  expect(d.upperBound).toBeGreaterThanOrEqual(mono - 1e-6 * Math.abs(mono));
+  expect(d.maxGap).toBeGreaterThanOrEqual(0);
+  expect(d.maxGap).toBeLessThan(tol);
+}
+
+describe('decomposition of fleet-wide limits (Dantzig–Wolfe by site group)', () => {
+  // uncoupled optimum of the default fleet: 17.36 MW peak net import, 210.6 t CO2, 35.7 % direct green
+  it('meets a binding fleet import cap at every step within 0.5 % of the one-model optimum', async () => {
+    const capMW = 14.76;
+    const model = coupledFleet({ capMW });
+    const { mono, dec } = await both(model);
+    expectClose(mono.solver!.objective, dec);
+    expect(dec.solver!.decomposition!.bindingWindows).toBe(1);
+    const net = fleetNetImport(model, dec);
+    expect(Math.max(...net)).toBeGreaterThan(capMW * 1000 * 0.99); // the cap binds
+    for (const v of net) expect(v).toBeLessThanOrEqual(capMW * 1000 * (1 + 1e-6));
+  });
+
+  it('keeps a fleet CO2 budget and a fleet direct-green minimum', async () => {
+    const model = coupledFleet({ co2BudgetTonnes: 204, greenShareMin: 0.365 });
+    const { mono, dec } = await both(model);
+    expectClose(mono.solver!.objective, dec);
+    const s = summarise(model, simulate(model, dec)).summary.fleet;
+    expect(s.co2Tonnes).toBeLessThanOrEqual(204 * (1 + 1e-6));
+    expect(s.directGreenRatio).toBeGreaterThanOrEqual(0.365 - 1e-4);
+  });
+
+  it('solves a window whose limits do not bind in one round, with no gap', async () => {
+    const model = coupledFleet({ capMW: 40 });
+    const { mono, dec } = await both(model);
+    const d = dec.solver!.decomposition!;
+    expect(d.rounds).toBe(1);
+    expect(d.maxGap).toBe(0);
+    expect(dec.solver!.objective).toBeCloseTo(mono.solver!.objective, 4);
+  });
+
+  it('reports a fleet cap below what the sites must draw as bad input, naming the cap', async () => {
+    const model = coupledFleet({ capMW: 2, hours: 24 });
+    const e = await planFleet(model, { mode: 'optimal', decompose: 'on' }).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    if (!(e instanceof InputError)) throw new Error(`expected an InputError, got ${String(e)}`);
+    expect(e.code).toBe('PLAN_INFEASIBLE');
+    expect(e.message).toMatch(/fleet import cap/);
+    expect(e.details.join('\n')).toMatch(/limit 2,000 kW, short by/);
+  });
+
+  it('plans rolling windows within the cap, as cheaply as one model per window (within 0.5 %)', async () => {
+    const capMW = 15;
+    const model = coupledFleet({ capMW, hours: 96 });
+    const { mono, dec } = await both(model, 'rolling');
+    const cost = (d: typeof mono) => summarise(model, simulate(model, d)).summary.fleet.energyCost;
+    expect(Math.abs(cost(dec) - cost(mono)) / cost(mono)).toBeLessThan(0.005);
+    for (const v of fleetNetImport(model, dec)) expect(v).toBeLessThanOrEqual(capMW * 1000 * (1 + 1e-6));
+    expect(dec.solver!.decomposition!.windows).toBe(4);
+  });
+
+  it('stays within 0.5 % of the one-model optimum on random small fleets (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 3, max: 4 }), fc.double({ min: 0.75, max: 0.95, noNaN: true }), async (seed, sites, share) => {
+        const free = coupledFleet({ seed, sites, hours: 48 });
+        const net = fleetNetImport(free, await planFleet(free, { mode: 'optimal', decompose: 'off' }));
+        const capMW = Math.round(Math.max(...net) * share) / 1000;
+        const model = coupledFleet({ seed, sites, hours: 48, capMW });
+        const { mono, dec } = await both(model);
+        expectClose(mono.solver!.objective, dec);
+        for (const v of fleetNetImport(model, dec)) expect(v).toBeLessThanOrEqual(capMW * 1000 * (1 + 1e-6));
+      }),
+      { numRuns: 3, seed: 42 },
+    );
+  });
+});
+
+describe('a unit of work', () => {
+  it('is plain data: solved from its JSON, it gives the same result', async () => {
+    const model = coupledFleet({ sites: 2, hours: 24, capMW: 8 });
+    const signals = actualSignals(model);
+    const ctx = { model, signals: () => signals };
+    const task: SubproblemTask = {
+      windowKey: 'w',
+      from: 0,
+      to: 24,
+      commitTo: 24,
+      sites: [1],
+      workloads: [2, 3],
+      settings: { objective: 'cost', rolling: false, maxPoints: 4, holdStorageEnd: true },
+      caps: [{ label: 'fleet import cap', sites: [1], from: 0, to: 24, maxKW: 8000, measure: 'grid', open: true }],
+      budgets: [],
+      state: { socKWh: [model.sites[1]!.storage?.socInitialKWh ?? 0], tariff: [{ peaks: [], importMWh: [], creditedMWh: [] }], runHours: [[]], doneGpuHours: [0, 0] },
+      rows: Array.from({ length: 24 }, (_, t) => ({ source: 'cap' as const, index: 0, step: t })),
+      prices: Array.from({ length: 24 }, (_, t) => (t >= 16 && t < 21 ? 0.08 : 0)),
+    };
+    const solver = new HighsWasmSolver();
+    try {
+      const direct = await solveSubproblem(ctx, task, solver);
+      const wired = decodeResult(encodeResult(await solveSubproblem(ctx, decodeTask(encodeTask(task)), solver)));
+      expect(direct.status).toBe('optimal');
+      expect(wired.objective).toBeCloseTo(direct.objective, 6);
+      expect(wired.usage).toHaveLength(24);
+      wired.usage.forEach((u, t) => expect(u).toBeCloseTo(direct.usage[t]!, 4));
+      expect(wired.plan!.sites[0]!.importKW).toBeInstanceOf(Float64Array);
+      // the price on the evening cap rows moves import out of them
+      const free = await solveSubproblem(ctx, { ...task, prices: task.prices.map(() => 0) }, solver);
+      const evening = (r: typeof free) => r.usage.slice(16, 21).reduce((a, b) => a + b, 0);
+      expect(evening(direct)).toBeLessThan(evening(free));
+    } finally {
+      await solver.close();
+    }
+  });
+});
