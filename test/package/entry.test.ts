@@ -74,7 +74,7 @@ describe('the package entry point', () => {
   it('publishes dist, bin, schema, spec, examples, README and licences, and no tests', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/optimize/highs-worker.js', 'dist/finance/sweep-worker.js', 'bin/wattshift.mjs', 'schema/scenario.schema.json', 'spec/openadr3/LICENSE', 'spec/openadr3/NOTICE', 'README.md', 'LICENSE', 'examples/texas-single-site.yaml']) {
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/optimize/highs-worker.js', 'dist/finance/sweep-job.js', 'dist/decompose/process-worker.js', 'bin/wattshift.mjs', 'schema/scenario.schema.json', 'spec/openadr3/LICENSE', 'spec/openadr3/NOTICE', 'README.md', 'LICENSE', 'examples/texas-single-site.yaml']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /\.test\.|\.case\.|^test\/|^src\/|^bench\/|tsbuildinfo/.test(f))).toEqual([]);
