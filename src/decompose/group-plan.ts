@@ -6,8 +6,9 @@
  * kept or sent back from a worker.
  */
 import type { FleetModel } from '../model/fleet-model.ts';
+import { inferenceAllocation, jobAllocation } from '../plan/extract.ts';
 import type { FleetLpLayout, WindowState } from '../plan/fleet-lp.ts';
-import type { Dispatch, InferenceAllocation, JobAllocation } from '../simulate/dispatch.ts';
+import type { Dispatch } from '../simulate/dispatch.ts';
 import { advanceTariffState } from '../plan/tariff-lp.ts';
 import { stepHours } from '../time/grid.ts';
 
@@ -164,24 +165,6 @@ export function mixGroupPlans(plans: GroupPlan[], weights: ArrayLike<number>): G
     });
   });
   return out;
-}
-
-function jobAllocation(d: Dispatch, model: FleetModel, workload: number, site: number): JobAllocation {
-  let a = d.jobs.find((j) => j.workload === workload && j.site === site);
-  if (!a) {
-    a = { workload, site, gpus: new Float64Array(model.grid.steps), gpuPowerW: new Float64Array(model.grid.steps) };
-    d.jobs.push(a);
-  }
-  return a;
-}
-
-function inferenceAllocation(d: Dispatch, model: FleetModel, workload: number, site: number): InferenceAllocation {
-  let a = d.inference.find((j) => j.workload === workload && j.site === site);
-  if (!a) {
-    a = { workload, site, servedTokensPerSecond: new Float64Array(model.grid.steps), gpuPowerW: new Float64Array(model.grid.steps) };
-    d.inference.push(a);
-  }
-  return a;
 }
 
 /** Writes a group's committed plan into the dispatch and carries its state (work done, SoC, monthly peaks) forward. */

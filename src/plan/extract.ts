@@ -22,7 +22,8 @@ export function emptyDispatch(model: FleetModel, policy: string): Dispatch {
   };
 }
 
-function jobAllocation(d: Dispatch, model: FleetModel, workload: number, site: number): JobAllocation {
+/** The allocation of a job at a site in the dispatch, made empty when there is none yet. */
+export function jobAllocation(d: Dispatch, model: FleetModel, workload: number, site: number): JobAllocation {
   let a = d.jobs.find((j) => j.workload === workload && j.site === site);
   if (!a) {
     a = { workload, site, gpus: new Float64Array(model.grid.steps), gpuPowerW: new Float64Array(model.grid.steps) };
@@ -31,7 +32,8 @@ function jobAllocation(d: Dispatch, model: FleetModel, workload: number, site: n
   return a;
 }
 
-function inferenceAllocation(d: Dispatch, model: FleetModel, workload: number, site: number): InferenceAllocation {
+/** The allocation of an inference service at a site in the dispatch, made empty when there is none yet. */
+export function inferenceAllocation(d: Dispatch, model: FleetModel, workload: number, site: number): InferenceAllocation {
   let a = d.inference.find((j) => j.workload === workload && j.site === site);
   if (!a) {
     a = { workload, site, servedTokensPerSecond: new Float64Array(model.grid.steps), gpuPowerW: new Float64Array(model.grid.steps) };
