@@ -30,3 +30,6 @@ export { BASELINE_METHODS } from '../programs/baselines/index.ts';
 export { runTariffImport, importUrdbFile, type TariffImportInput, type TariffImportOutput, type TariffImportJson } from './tariff-import.ts';
 export { runValidate, scenarioSchemaDocument, summarySchemaDocument, validateErrorJson, type ValidateInput, type ValidateOutput, type ValidateJson, type ValidateErrorJson, type ValidateProblem } from './validate.ts';
 export { CancelledError, ERROR_CODES, InputError, SolverError, WattshiftError, formatLocation, type ErrorCode, type InputErrorCode, type InputLocation } from '../errors/index.ts';
+export { respondEvent, siteOnlyDispatch, type SiteState, type SiteCall, type SiteSetpoints, type SiteEventResponse } from './respond-event.ts';
+export { runDemoVpp, MAX_DEMO_SITES, type DemoVppOptions, type DemoVppJson, type DemoVppOutput } from './demo-vpp.ts';
+export { startVen, type VenInput } from './ven.ts';

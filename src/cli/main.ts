@@ -21,6 +21,7 @@ import { registerToken } from './commands/token.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerWorker } from './commands/worker.ts';
 import { registerVtn } from './commands/vtn.ts';
+import { registerVen } from './commands/ven.ts';
 
 
 /** File-system errors that mean "this output location cannot be written". */
@@ -76,6 +77,7 @@ WATTSHIFT_MAX_SCENARIO_MB (8), runs up to WATTSHIFT_MAX_PROBLEM_MCELLS million l
   registerToken(program, io);
   registerWorker(program, io);
   registerVtn(program, io);
+  registerVen(program, io);
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     for (const cmd of [c, ...c.commands]) for (const o of cmd.options) if (o.long === '--out') refuseEmpty(o);

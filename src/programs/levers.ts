@@ -115,8 +115,12 @@ export function qosCost(w: WorkloadModel, steps: number, h: number): number {
   return (1000 * w.qosWeight) / (Math.max(1, w.gpusMax) * windowHours);
 }
 
-/** Builds the flexibility context of a dispatch and the ledger it produced. */
-export function flexContext(model: FleetModel, dispatch: Dispatch, ledger: Ledger): FlexContext {
+/**
+ * Builds the flexibility context of a dispatch and the ledger it produced. With `onlySites`, GPU
+ * use and facility multipliers are computed for those sites alone (a VEN's view of its own site:
+ * the cost then does not grow with the fleet); the dispatch must hold no allocation elsewhere.
+ */
+export function flexContext(model: FleetModel, dispatch: Dispatch, ledger: Ledger, onlySites?: ReadonlySet<number>): FlexContext {
   const n = model.grid.steps;
   const siteJobs = model.sites.map(() => [] as number[]);
   const siteInference = model.sites.map(() => [] as number[]);
@@ -131,8 +135,10 @@ export function flexContext(model: FleetModel, dispatch: Dispatch, ledger: Ledge
     };
   });
   dispatch.inference.forEach((a, i) => siteInference[a.site]!.push(i));
-  const poolUsed = model.sites.map((s) => s.pools.map(() => new Float64Array(n)));
+  const empty = new Float64Array(0);
+  const poolUsed = model.sites.map((s) => s.pools.map(() => (onlySites && !onlySites.has(s.index) ? empty : new Float64Array(n))));
   for (const L of ledger.sites) {
+    if (onlySites && !onlySites.has(L.site)) continue;
     const site = model.sites[L.site]!;
     for (const f of L.workloads) {
       const w = model.workloads[f.workload]!;
@@ -143,6 +149,7 @@ export function flexContext(model: FleetModel, dispatch: Dispatch, ledger: Ledge
     }
   }
   const multiplier = model.sites.map((s) => {
+    if (onlySites && !onlySites.has(s.index)) return empty;
     const m = new Float64Array(n);
     for (let t = 0; t < n; t++) m[t] = 1 + s.facility.lossSlope + s.facility.coolingSlope[t]!;
     return m;

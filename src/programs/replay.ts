@@ -97,14 +97,14 @@ export interface ReplayResult {
 const H = 3_600_000;
 
 /** What the program meters at a site: grid import, plus the output of generators it does not allow (their output is no reduction). */
-function meteredKW(site: FleetModel['sites'][number], L: Ledger['sites'][number]): Float64Array {
+export function meteredKW(site: FleetModel['sites'][number], L: Ledger['sites'][number]): Float64Array {
   const barred = site.generators.flatMap((g, k) => (g.drAllowed ? [] : [L.generators[k]!.kW]));
   if (barred.length === 0) return L.gridImportKW;
   return Float64Array.from(L.gridImportKW, (x, t) => barred.reduce((a, kW) => a + kW[t]!, x));
 }
 
 /** Per-site meter series of the grid import (the settlement meter), or of another measure's power. */
-function meters(model: FleetModel, program: ResolvedProgram, ledger: Ledger, eventDays: Array<Set<string>>, measure: PowerMeasure = 'grid'): MeterSeries[] {
+export function programMeters(model: FleetModel, program: ResolvedProgram, ledger: Ledger, eventDays: Array<Set<string>>, measure: PowerMeasure = 'grid'): MeterSeries[] {
   return model.sites.map((site, s) =>
     meterSeries(measure === 'grid' ? meteredKW(site, ledger.sites[s]!) : measuredPowerKW(model, ledger, measure, [s]), model.grid, site.calendar, program.measurementIntervalMinutes, {
       holidays: program.holidays, extraWorkdays: program.extraWorkdays, eventDays: eventDays[s]!,
@@ -116,7 +116,7 @@ function meters(model: FleetModel, program: ResolvedProgram, ledger: Ledger, eve
  * target is a share of `fractionBase` (the baseline of the chosen measure), an import limit is
  * read against the meter's `baselineSum`.
  */
-function fleetTarget(event: GridEvent, program: ResolvedProgram, intervalStartMs: number[], intervalMs: number, baselineSum: Float64Array, commitmentKW: number | undefined, fractionBase: Float64Array = baselineSum): Float64Array {
+export function fleetTarget(event: GridEvent, program: ResolvedProgram, intervalStartMs: number[], intervalMs: number, baselineSum: Float64Array, commitmentKW: number | undefined, fractionBase: Float64Array = baselineSum): Float64Array {
   const out = new Float64Array(intervalStartMs.length);
   intervalStartMs.forEach((ms, j) => {
     if (event.targets.length === 0) {
@@ -161,12 +161,12 @@ export function replayEvents(model: FleetModel, base: Dispatch, baseLedger: Ledg
     }
   });
   const measure = opts.measure ?? 'grid';
-  const forecastMeters = meters(model, program, baseLedger, eventDays);
+  const forecastMeters = programMeters(model, program, baseLedger, eventDays);
   const baselineOf = (m: MeterSeries, s: number, e: GridEvent, j0: number, j1: number): BaselineResult =>
     BASELINES[program.baselines.get(s)!.method](m, { start: j0, end: j1 }, program.baselines.get(s)!, { path: e.path, file: e.file, site: model.sites[s]!.id });
   // percentage targets are shares of the chosen measure's baseline (the meter's, by default)
   const fractionBases = (ledger: Ledger, meterBaselines: BaselineResult[][]): Float64Array[] => {
-    const measured = measure === 'grid' ? undefined : meters(model, program, ledger, eventDays, measure);
+    const measured = measure === 'grid' ? undefined : programMeters(model, program, ledger, eventDays, measure);
     return sorted.map((e, i) => {
       const w = windows[i]!;
       const j0 = w.startStep / k;
@@ -279,7 +279,7 @@ export function replayEvents(model: FleetModel, base: Dispatch, baseLedger: Ledg
   const ledger = simulate(model, dispatch, opts.progress ? (x) => opts.progress!(0.6 + 0.35 * x) : undefined);
 
   // settle on the simulated meter, with baselines as the utility computes them
-  const actualMeters = meters(model, program, ledger, eventDays);
+  const actualMeters = programMeters(model, program, ledger, eventDays);
   const actualBaselines = plans.map((p, i) => p.sites.map((s) => baselineOf(actualMeters[s]!, s, p.event, forecasts[i]!.j0, forecasts[i]!.j1)));
   const actualFractionBases = fractionBases(ledger, actualBaselines);
   const settlements: EventSettlement[] = plans.map((p, i) => {

@@ -72,10 +72,13 @@ export interface ResponseState {
   deferredByWorkload: Float64Array;
 }
 
-/** Starts a response to the events `windows` (step ranges per site) on top of a base dispatch and its ledger. */
-export function startResponse(model: FleetModel, base: Dispatch, baseLedger: Ledger, windows: Array<{ startStep: number; endStep: number; sites: number[] }>): ResponseState {
+/**
+ * Starts a response to the events `windows` (step ranges per site) on top of a base dispatch and
+ * its ledger; `onlySites`: the dispatch holds these sites' allocations alone (see flexContext).
+ */
+export function startResponse(model: FleetModel, base: Dispatch, baseLedger: Ledger, windows: Array<{ startStep: number; endStep: number; sites: number[] }>, onlySites?: ReadonlySet<number>): ResponseState {
   const dispatch = cloneDispatch(base, `${base.policy} + event response`);
-  const ctx = flexContext(model, dispatch, baseLedger);
+  const ctx = flexContext(model, dispatch, baseLedger, onlySites);
   const n = model.grid.steps;
   const eventMask = model.sites.map(() => new Uint8Array(n));
   for (const w of windows) for (const s of w.sites) eventMask[s]!.fill(1, w.startStep, w.endStep);

@@ -1,0 +1,80 @@
+/**
+ * Telemetry a VEN reads from its site (meter power, GPU power, job progress) kept as time series:
+ * samples in time order per quantity, averaged to the program's intervals for reports. Samples
+ * arrive over HTTP (`POST /telemetry`, JSON) or MQTT (`<prefix>/<site>/telemetry`), or from the
+ * in-process site of `wattshift demo vpp`; each may be appended to a JSON-lines file as it comes.
+ */
+import { appendFileSync } from 'node:fs';
+import { InputError } from '../../errors/index.ts';
+
+/** Quantities a site reports. */
+export const TELEMETRY_QUANTITIES = ['meterKW', 'gpuKW', 'storageSocKWh', 'jobProgress'] as const;
+
+/** One of {@link TELEMETRY_QUANTITIES}. */
+export type TelemetryQuantity = (typeof TELEMETRY_QUANTITIES)[number];
+
+/** One sample: the average over [startMs, startMs + durationMs) (durationMs 0: an instant). */
+export interface TelemetrySample {
+  quantity: TelemetryQuantity;
+  startMs: number;
+  durationMs: number;
+  value: number;
+  /** What the sample is of, e.g. a job id for jobProgress (default: the site). */
+  key?: string;
+}
+
+/** Checks one JSON sample (`{ quantity, start, durationMinutes?, value, key? }`); errors name the field. */
+export function parseSample(doc: unknown, where = 'telemetry'): TelemetrySample {
+  const o = (doc ?? {}) as Record<string, unknown>;
+  const bad = (field: string, msg: string): never => {
+    throw new InputError('OPTION_INVALID', `${where}.${field}: ${msg}`, { path: `${where}.${field}` });
+  };
+  if (!(TELEMETRY_QUANTITIES as readonly string[]).includes(String(o.quantity))) bad('quantity', `found ${JSON.stringify(o.quantity)}; use ${TELEMETRY_QUANTITIES.join(', ')}`);
+  const startMs = typeof o.start === 'string' ? Date.parse(o.start) : Number.NaN;
+  if (!Number.isFinite(startMs)) bad('start', `found ${JSON.stringify(o.start)}; give an RFC 3339 date-time`);
+  const minutes = o.durationMinutes === undefined ? 0 : Number(o.durationMinutes);
+  if (!(minutes >= 0)) bad('durationMinutes', `found ${JSON.stringify(o.durationMinutes)}; give minutes ≥ 0`);
+  const value = Number(o.value);
+  if (typeof o.value !== 'number' || !Number.isFinite(value)) bad('value', `found ${JSON.stringify(o.value)}; give a finite number`);
+  return { quantity: o.quantity as TelemetryQuantity, startMs, durationMs: minutes * 60_000, value, key: typeof o.key === 'string' ? o.key : undefined };
+}
+
+/** Time series of one site's telemetry. */
+export class TelemetryStore {
+  private readonly series = new Map<string, TelemetrySample[]>();
+
+  constructor(private readonly file?: string) {}
+
+  /** Adds a sample (kept in time order). */
+  record(s: TelemetrySample): void {
+    const k = `${s.quantity}/${s.key ?? ''}`;
+    const list = this.series.get(k) ?? [];
+    if (list.length === 0 || list[list.length - 1]!.startMs <= s.startMs) list.push(s);
+    else list.splice(list.findIndex((x) => x.startMs > s.startMs), 0, s);
+    this.series.set(k, list);
+    if (this.file) appendFileSync(this.file, `${JSON.stringify({ ...s, start: new Date(s.startMs).toISOString() })}\n`);
+  }
+
+  /**
+   * Time-weighted average of `quantity` over each interval [from + i·interval, …), NaN where no
+   * sample covers it. Instant samples count where they fall.
+   */
+  averages(quantity: TelemetryQuantity, fromMs: number, intervalMs: number, count: number, key?: string): Float64Array {
+    const list = this.series.get(`${quantity}/${key ?? ''}`) ?? [];
+    const sum = new Float64Array(count);
+    const weight = new Float64Array(count);
+    for (const s of list) {
+      const a = s.startMs;
+      const b = s.startMs + s.durationMs;
+      const i0 = Math.floor((a - fromMs) / intervalMs);
+      const i1 = s.durationMs > 0 ? Math.ceil((b - fromMs) / intervalMs) : i0 + 1;
+      for (let i = Math.max(0, i0); i < Math.min(count, i1); i++) {
+        const lo = fromMs + i * intervalMs;
+        const w = s.durationMs > 0 ? Math.max(0, Math.min(b, lo + intervalMs) - Math.max(a, lo)) : 1;
+        sum[i]! += w * s.value;
+        weight[i]! += w;
+      }
+    }
+    return sum.map((v, i) => (weight[i]! > 0 ? v / weight[i]! : Number.NaN));
+  }
+}

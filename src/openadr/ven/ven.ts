@@ -1,0 +1,403 @@
+/**
+ * The VEN of one site: a thin adapter over the respond-event use case. It registers with the VTN
+ * (its VEN object), discovers programs, listens for events (MQTT when the VTN offers it, else a
+ * webhook when the VEN has a callback address, with polling always running as the fallback), and
+ * answers each event once per version: the event-window LP, setpoints to the adapter, and a
+ * forecast report (expected import, base import, planned reduction, storage). After the event it
+ * posts the measured report from its telemetry.
+ *
+ * Setpoints are absolute (caps, GPUs running, storage power against the plan without the event),
+ * so answering the same event again gives the same setpoints, never a second reduction; the
+ * journal remembers answered versions and report ids across restarts, so a VEN that was offline
+ * re-publishes its setpoints and updates (not duplicates) its reports.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import mqtt, { type MqttClient } from 'mqtt';
+import { respondEvent, type SiteEventResponse, type SiteState } from '../../app/respond-event.ts';
+import type { UseCaseDeps } from '../../app/types.ts';
+import type { Solver } from '../../optimize/solver.ts';
+import { formatUtcIso } from '../../time/parse.ts';
+import type { SetpointAdapter } from './adapters/types.ts';
+import type { OadrObject, OpenAdrClient } from './client.ts';
+import { eventCall, type EventCall } from './event-call.ts';
+import { parseSample, TelemetryStore } from './telemetry.ts';
+
+/** What the VEN remembers of an event it answered. */
+export interface JournalEntry {
+  version: string;
+  forecastReportId?: string;
+  measuredReportId?: string;
+}
+
+/** Where answered events are remembered (a JSON file, or memory). */
+export interface VenJournal {
+  get(eventId: string): JournalEntry | undefined;
+  set(eventId: string, e: JournalEntry): void;
+}
+
+/** A journal in memory (lost with the process unless shared by the caller). */
+export class MemoryJournal implements VenJournal {
+  readonly entries = new Map<string, JournalEntry>();
+  get(id: string) {
+    return this.entries.get(id);
+  }
+  set(id: string, e: JournalEntry) {
+    this.entries.set(id, e);
+  }
+}
+
+/** A journal in a JSON file, rewritten atomically on every change. */
+export class FileJournal implements VenJournal {
+  private readonly data: Record<string, JournalEntry>;
+  constructor(private readonly file: string) {
+    this.data = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, JournalEntry>) : {};
+  }
+  get(id: string) {
+    return this.data[id];
+  }
+  set(id: string, e: JournalEntry) {
+    this.data[id] = e;
+    writeFileSync(`${this.file}.tmp`, JSON.stringify(this.data, null, 2));
+    renameSync(`${this.file}.tmp`, this.file);
+  }
+}
+
+/** One answered event. */
+export interface VenAnswer {
+  event: OadrObject;
+  call: EventCall;
+  response: SiteEventResponse;
+  /** When the VEN took the event up, ms since the epoch. */
+  receivedAtMs: number;
+  /** When the setpoints were handed to the adapter, ms since the epoch. */
+  publishedAtMs: number;
+  /** True when this was a repeat of an answered version (after a restart). */
+  repeat: boolean;
+}
+
+/** How the VEN hears of events. */
+export type NotifyMode = 'auto' | 'mqtt' | 'webhook' | 'poll';
+
+/** Options of a VEN. */
+export interface VenOptions {
+  client: OpenAdrClient;
+  venName: string;
+  /** Resource name in reports (default: the site id). */
+  resourceName?: string;
+  state: SiteState;
+  adapter: SetpointAdapter;
+  deps: UseCaseDeps & { solver?: Solver };
+  notify?: NotifyMode;
+  /** Address for the webhook (and telemetry) server; port 0 picks one. */
+  listen?: { host?: string; port: number };
+  /** MQTT broker URL of the VTN's notifier (when GET /notifiers is not open to VENs). */
+  mqttUrl?: string;
+  /** Telemetry over MQTT: samples (JSON, one or an array) on `topic` of the broker at `url`. */
+  telemetryMqtt?: { url: string; topic: string; username?: string; password?: string };
+  /**
+   * Post the measured report this long after each answered event ends (wall clock; default: never,
+   * the caller calls reportMeasured), with telemetry from `measuredFromHours` before its start.
+   */
+  measuredReport?: { delayMs: number; fromHours: number };
+  /** Polling period, ms (default 30 000; 0 turns polling off). */
+  pollMs?: number;
+  journal?: VenJournal;
+  telemetry?: TelemetryStore;
+  /** Called after each answer. */
+  onAnswer?: (a: VenAnswer) => void;
+  /** Called with errors of background work (notifications, polls). */
+  onError?: (e: Error) => void;
+}
+
+/** A running VEN. */
+export class Ven {
+  readonly telemetry: TelemetryStore;
+  readonly journal: VenJournal;
+  venId = '';
+  programIds: string[] = [];
+  /** How it listens: 'mqtt', 'webhook' or 'poll'. */
+  mode: Exclude<NotifyMode, 'auto'> = 'poll';
+  /** Answers by event id (the latest). */
+  readonly answers = new Map<string, VenAnswer>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private mqttClient: MqttClient | undefined;
+  private server: Server | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private telemetryClient: MqttClient | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly webhookToken = randomBytes(24).toString('base64url');
+  private stopped = false;
+
+  constructor(readonly opts: VenOptions) {
+    this.telemetry = opts.telemetry ?? new TelemetryStore();
+    this.journal = opts.journal ?? new MemoryJournal();
+  }
+
+  private get site(): string {
+    return this.opts.state.model.sites[this.opts.state.site]!.id;
+  }
+
+  /** Registers, discovers programs, subscribes, and answers the events already out. */
+  async start(): Promise<void> {
+    const c = this.opts.client;
+    const ven = await c.ensureVen(this.opts.venName);
+    this.venId = String(ven.id);
+    this.programIds = (await c.programs()).map((p) => String(p.id));
+    const mode = this.opts.notify ?? 'auto';
+    if (mode === 'mqtt' || mode === 'auto') {
+      // GET /notifiers needs read_all, which a VEN lacks: the broker address usually comes from configuration
+      const n = await c.notifiers().catch(() => ({}) as OadrObject);
+      const uri = this.opts.mqttUrl ?? ((n.MQTT?.URIS ?? []) as string[])[0];
+      if (uri) await this.subscribeMqtt(uri);
+      else if (mode === 'mqtt') throw new Error(`${c.url} does not show this VEN an MQTT notifier; give the broker's URL (--mqtt)`);
+    }
+    if (this.mode === 'poll' && (mode === 'webhook' || (mode === 'auto' && this.opts.listen))) await this.subscribeWebhook();
+    if (this.opts.telemetryMqtt) await this.subscribeTelemetry(this.opts.telemetryMqtt);
+    await this.poll();
+    const every = this.opts.pollMs ?? 30_000;
+    if (every > 0) this.pollTimer = setInterval(() => void this.poll().catch((e: Error) => this.opts.onError?.(e)), every);
+  }
+
+  private async subscribeMqtt(uri: string): Promise<void> {
+    const c = this.opts.client;
+    // the topics as the VTN names them (listAllMqttNotifierTopicsVenEvents), and its token login
+    const t = (await c.call('GET', `/notifiers/mqtt/topics/vens/${encodeURIComponent(this.venId)}/events`)) as { topics?: { CREATE?: string; UPDATE?: string } };
+    const topics = [t.topics?.CREATE, t.topics?.UPDATE].filter((x): x is string => typeof x === 'string');
+    if (topics.length === 0) throw new Error(`${c.url} names no MQTT topics for the events of VEN ${this.venId}`);
+    const client = await mqtt.connectAsync(uri, { username: c.opts.clientId, password: await c.accessToken(), reconnectPeriod: 2000, connectTimeout: 10_000 });
+    this.mqttClient = client;
+    client.on('message', (_topic, payload) => {
+      try {
+        const n = JSON.parse(payload.toString()) as { objectType?: string; operation?: string; object?: OadrObject };
+        if (n.objectType === 'EVENT' && n.operation !== 'DELETE' && n.object) this.enqueue(n.object);
+      } catch (e) {
+        this.opts.onError?.(e as Error);
+      }
+    });
+    await client.subscribeAsync(topics, { qos: 1 });
+    this.mode = 'mqtt';
+  }
+
+  private async subscribeWebhook(): Promise<void> {
+    const listen = this.opts.listen ?? { port: 0 };
+    const server = createServer((req, res) => void this.onHttp(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port, listen.host ?? '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    const addr = server.address() as { port: number };
+    const url = `http://${listen.host ?? '127.0.0.1'}:${addr.port}/openadr/notify`;
+    await this.opts.client.createSubscription({
+      clientName: this.opts.venName,
+      objectOperations: [{ objects: ['EVENT'], operations: ['CREATE', 'UPDATE'], callbackUrl: url, bearerToken: this.webhookToken }],
+    });
+    this.mode = 'webhook';
+  }
+
+  /** Reads telemetry samples from an MQTT topic (also done by start() with the telemetryMqtt option). */
+  async subscribeTelemetry(o: NonNullable<VenOptions['telemetryMqtt']>): Promise<void> {
+    const client = await mqtt.connectAsync(o.url, { username: o.username, password: o.password, reconnectPeriod: 2000 });
+    this.telemetryClient = client;
+    client.on('message', (topic, payload) => {
+      try {
+        const doc = JSON.parse(payload.toString()) as unknown;
+        const list = Array.isArray(doc) ? doc : [doc];
+        list.forEach((d, i) => this.telemetry.record(parseSample(d, `${topic}${Array.isArray(doc) ? `[${i}]` : ''}`)));
+      } catch (e) {
+        this.opts.onError?.(e as Error);
+      }
+    });
+    await client.subscribeAsync(o.topic, { qos: 1 });
+  }
+
+  /** The address of the VEN's own HTTP server (webhook callbacks and telemetry), if it runs one. */
+  get httpPort(): number | undefined {
+    const a = this.server?.address();
+    return a && typeof a === 'object' ? a.port : undefined;
+  }
+
+  /** Starts the HTTP server for telemetry alone (when not subscribed by webhook). */
+  async listenTelemetry(host: string, port: number): Promise<void> {
+    if (this.server) return;
+    this.server = createServer((req, res) => void this.onHttp(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, host, () => resolve());
+    });
+  }
+
+  private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > 1 << 20) return void res.writeHead(413).end();
+      chunks.push(c as Buffer);
+    }
+    const reply = (status: number, body?: unknown) => {
+      res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
+      res.end(body === undefined ? undefined : JSON.stringify(body));
+    };
+    let doc: unknown;
+    try {
+      doc = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return reply(400, { title: 'body is not JSON' });
+    }
+    if (req.method === 'POST' && req.url === '/openadr/notify') {
+      if (req.headers.authorization !== `Bearer ${this.webhookToken}`) return reply(403);
+      const n = doc as { objectType?: string; operation?: string; object?: OadrObject };
+      if (n.objectType === 'EVENT' && n.operation !== 'DELETE' && n.object) this.enqueue(n.object);
+      return reply(200);
+    }
+    if (req.method === 'POST' && req.url === '/telemetry') {
+      try {
+        const list = Array.isArray(doc) ? doc : [doc];
+        list.forEach((d, i) => this.telemetry.record(parseSample(d, Array.isArray(doc) ? `[${i}]` : 'telemetry')));
+        return reply(204);
+      } catch (e) {
+        return reply(400, { title: 'bad telemetry', detail: (e as Error).message });
+      }
+    }
+    return reply(404);
+  }
+
+  /** Lists the events the VTN shows this VEN and answers the new ones. */
+  async poll(): Promise<void> {
+    if (this.stopped) return;
+    const events = await this.opts.client.events();
+    for (const e of events) this.enqueue(e);
+    await this.idle();
+  }
+
+  /** Resolves when every queued event has been answered. */
+  idle(): Promise<void> {
+    return this.queue.then(() => undefined);
+  }
+
+  private enqueue(event: OadrObject): void {
+    this.queue = this.queue.then(() => this.answer(event)).catch((e: Error) => this.opts.onError?.(e));
+  }
+
+  /** Answers one event unless this version was answered in this process already. */
+  async answer(event: OadrObject): Promise<VenAnswer | undefined> {
+    if (this.stopped) return undefined;
+    const id = String(event.id);
+    const version = String(event.modificationDateTime ?? event.createdDateTime ?? '');
+    const done = this.answers.get(id);
+    if (done && done.call.version === version) return done;
+    const receivedAtMs = Date.now();
+    const call = eventCall(this.opts.state, event);
+    const response = await respondEvent(this.opts.state, call, this.opts.deps);
+    await this.opts.adapter.publish(response.setpoints);
+    const publishedAtMs = Date.now();
+    const known = this.journal.get(id);
+    const repeat = known?.version === version;
+    const a: VenAnswer = { event, call, response, receivedAtMs, publishedAtMs, repeat };
+    this.answers.set(id, a);
+    const report = this.forecastReport(a);
+    const entry: JournalEntry = { ...(known ?? {}), version };
+    entry.forecastReportId = known?.forecastReportId
+      ? String((await this.opts.client.updateReport(known.forecastReportId, report)).id)
+      : String((await this.opts.client.createReport(report)).id);
+    this.journal.set(id, entry);
+    if (this.opts.measuredReport) this.scheduleMeasured(a, this.opts.measuredReport);
+    this.opts.onAnswer?.(a);
+    return a;
+  }
+
+  private reportBase(a: VenAnswer, name: string, startMs: number, intervalMs: number): OadrObject {
+    return {
+      programID: a.event.programID,
+      eventID: a.event.id,
+      clientName: this.opts.venName,
+      reportName: name,
+      resources: [{ resourceName: this.opts.resourceName ?? this.site, intervalPeriod: { start: formatUtcIso(startMs), duration: `PT${Math.round(intervalMs / 60_000)}M` }, intervals: [] as OadrObject[] }],
+    };
+  }
+
+  /** The answer as a report: expected import, base import, planned reduction and storage per step. */
+  forecastReport(a: VenAnswer): OadrObject {
+    const grid = this.opts.state.model.grid;
+    const stepMs = grid.stepMinutes * 60_000;
+    const r = this.reportBase(a, `${a.call.id} forecast`, grid.startMs + a.call.startStep * stepMs, stepMs);
+    const x = a.response;
+    r.payloadDescriptors = [
+      { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'USAGE_FORECAST', readingType: 'FORECAST', units: 'KW' },
+      { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'BASELINE', readingType: 'FORECAST', units: 'KW' },
+      { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'LOAD_SHED_DELTA_AVAILABLE', readingType: 'FORECAST', units: 'KW' },
+      ...(x.expectedSocKWh ? [{ objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'STORAGE_CHARGE_LEVEL', readingType: 'FORECAST', units: 'KWH' }] : []),
+    ];
+    const round = (v: number) => Math.round(v * 1000) / 1000;
+    r.resources[0].intervals = Array.from(x.plannedKW, (p, q) => ({
+      id: q,
+      payloads: [
+        { type: 'USAGE_FORECAST', values: [round(x.expectedImportKW[q]!)] },
+        { type: 'BASELINE', values: [round(x.baseImportKW[q]!)] },
+        { type: 'LOAD_SHED_DELTA_AVAILABLE', values: [round(p)] },
+        ...(x.expectedSocKWh ? [{ type: 'STORAGE_CHARGE_LEVEL', values: [round(x.expectedSocKWh[q]!)] }] : []),
+      ],
+    }));
+    return r;
+  }
+
+  /**
+   * Posts (or updates) the measured report of an answered event: mean meter power (DEMAND, kW)
+   * per interval of `intervalMinutes` from `fromMs` to the event's end (the history a baseline
+   * reads comes first), and the storage charge level where known. Missing telemetry is refused.
+   */
+  async reportMeasured(eventId: string, fromMs: number, intervalMinutes: number): Promise<OadrObject> {
+    const a = this.answers.get(eventId);
+    if (!a) throw new Error(`VEN ${this.opts.venName}: event ${eventId} was not answered`);
+    const grid = this.opts.state.model.grid;
+    const intervalMs = intervalMinutes * 60_000;
+    const endMs = grid.startMs + a.call.endStep * grid.stepMinutes * 60_000;
+    const count = Math.round((endMs - fromMs) / intervalMs);
+    const kw = this.telemetry.averages('meterKW', fromMs, intervalMs, count);
+    const gap = kw.findIndex((v) => Number.isNaN(v));
+    if (gap >= 0) throw new Error(`VEN ${this.opts.venName}: no meter telemetry for ${formatUtcIso(fromMs + gap * intervalMs)}`);
+    const soc = this.telemetry.averages('storageSocKWh', fromMs, intervalMs, count);
+    const r = this.reportBase(a, `${a.call.id} measured`, fromMs, intervalMs);
+    const hasSoc = soc.some((v) => !Number.isNaN(v));
+    r.payloadDescriptors = [
+      { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'DEMAND', readingType: 'MEAN', units: 'KW' },
+      ...(hasSoc ? [{ objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'STORAGE_CHARGE_LEVEL', readingType: 'MEAN', units: 'KWH' }] : []),
+    ];
+    r.resources[0].intervals = Array.from(kw, (v, i) => ({
+      id: i,
+      payloads: [{ type: 'DEMAND', values: [Math.round(v * 1000) / 1000] }, ...(hasSoc && !Number.isNaN(soc[i]!) ? [{ type: 'STORAGE_CHARGE_LEVEL', values: [Math.round(soc[i]! * 1000) / 1000] }] : [])],
+    }));
+    const known = this.journal.get(eventId) ?? { version: a.call.version };
+    const saved = known.measuredReportId ? await this.opts.client.updateReport(known.measuredReportId, r) : await this.opts.client.createReport(r);
+    this.journal.set(eventId, { ...known, measuredReportId: String(saved.id) });
+    return saved;
+  }
+
+  private scheduleMeasured(a: VenAnswer, o: { delayMs: number; fromHours: number }): void {
+    const grid = this.opts.state.model.grid;
+    const stepMs = grid.stepMinutes * 60_000;
+    const startMs = grid.startMs + a.call.startStep * stepMs;
+    const endMs = grid.startMs + a.call.endStep * stepMs;
+    const fromMs = Math.max(grid.startMs, startMs - Math.round(o.fromHours * 3_600_000 / stepMs) * stepMs);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.reportMeasured(String(a.event.id), fromMs, grid.stepMinutes).catch((e: Error) => this.opts.onError?.(e));
+    }, Math.max(0, Math.min(2 ** 31 - 1, endMs + o.delayMs - Date.now())));
+    this.timers.add(timer);
+  }
+
+  /** Stops listening (the journal keeps what was answered). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    for (const t of this.timers) clearTimeout(t);
+    await this.telemetryClient?.endAsync(true).catch(() => undefined);
+    await this.queue.catch(() => undefined);
+    await this.mqttClient?.endAsync(true).catch(() => undefined);
+    if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
+    await this.opts.adapter.close?.();
+  }
+}
