@@ -96,6 +96,8 @@ export async function buildServer(deps: ServerDeps, options: BuildOptions = {}):
     max: o.rateLimitPerMinute,
     timeWindow: 60_000,
     keyGenerator: (request) => (request.auth ? `token:${request.auth.tokenId}` : `ip:${request.ip}`),
+    // the OpenADR VTN mounted beside the API has its own clients and its own load (reports from every VEN)
+    allowList: (request) => request.url.startsWith('/openadr3/'),
     errorResponseBuilder: (_request, c) => ({ statusCode: 429, code: 'FST_RATE_LIMITED', message: `rate limit of ${c.max} requests per minute reached; retry in ${Math.ceil(c.ttl / 1000)} s`, retryAfter: Math.ceil(c.ttl / 1000) }),
   });
 
@@ -128,6 +130,8 @@ export async function buildServer(deps: ServerDeps, options: BuildOptions = {}):
       tags: ['runs', 'results', 'charts', 'scenarios', 'fleet', 'tokens', 'meta'].map((name) => ({ name })),
     },
     transform: (doc) => {
+      // the OpenADR VTN is described by the OpenADR 3.1 specification, not by this document
+      if (doc.url.startsWith('/openadr3/')) return { schema: { hide: true }, url: doc.url };
       const out = jsonSchemaTransform(doc);
       // binary uploads have no zod body (they are parsed to bytes); document them here
       if (doc.url === `${API}/scenarios/archive`) (out.schema as Record<string, unknown>).body = { type: 'string', format: 'binary', description: 'a tar or tar.gz archive' };

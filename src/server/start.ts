@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import type { FastifyServerOptions } from 'fastify';
 import { PoolExecutor, PoolValidator } from '../runs/pool-executor.ts';
+import { openadrVtn, VTN_PREFIX } from '../openadr/vtn/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { App } from './context.ts';
 import type { ServerOptions } from './options.ts';
@@ -30,6 +31,8 @@ export interface StartOptions extends Partial<ServerOptions> {
    */
   sharedDatabase?: boolean;
   logger?: FastifyServerOptions['logger'];
+  /** Serve the OpenADR 3.1 VTN at /openadr3/3.1.0 on the same port and database (default true; docs/openadr.md). */
+  vtn?: boolean;
 }
 
 /** A running server. */
@@ -70,9 +73,11 @@ export async function startServer(o: StartOptions): Promise<StartedServer> {
       logError: (message, detail) => app0.app?.log.error({ detail }, message),
     });
     validator = new PoolValidator();
-    const { db: _db, host, port, workers: _w, maxQueue: _q, sharedDatabase: _s, ...serverOptions } = o;
+    const { db: _db, host, port, workers: _w, maxQueue: _q, sharedDatabase: _s, vtn: withVtn, ...serverOptions } = o;
     const app = await buildServer({ store, executor, validator }, serverOptions);
     app0.app = app;
+    // the VTN is its own plugin (its own OAuth2 tokens, scopes and problem answers) over the same store
+    if (withVtn !== false) await app.register(openadrVtn, { prefix: VTN_PREFIX, store });
     await app.listen({ host, port });
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;

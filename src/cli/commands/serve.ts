@@ -21,6 +21,7 @@ interface ServeFlags {
   maxUploadMb: string;
   cors?: string[];
   sharedDb?: boolean;
+  vtn?: boolean;
   logLevel: string;
 }
 
@@ -48,6 +49,7 @@ export function registerServe(program: Command, io: Io): void {
     .option('--max-upload-mb <n>', 'largest scenario upload, MB', '100')
     .option('--cors <origin>', 'allow this origin (repeatable); CORS is off without it', (v: string, prev: string[] = []) => [...prev, v])
     .option('--shared-db', 'other servers execute runs on the same database: interrupt only runs whose heartbeat stopped')
+    .option('--no-vtn', 'do not serve the OpenADR 3.1 VTN at /openadr3/3.1.0')
     .option('--log-level <level>', 'fatal, error, warn, info (each request), debug', 'warn')
     .addHelpText(
       'after',
@@ -79,6 +81,7 @@ Examples:
         ...(flags.dataRoot !== undefined ? { dataRoot: resolve(flags.dataRoot) } : {}),
         corsOrigins: flags.cors ?? [],
         sharedDatabase: flags.sharedDb === true,
+        vtn: flags.vtn !== false,
         logger: { level: flags.logLevel, stream: process.stderr },
       });
       io.out(`wattshift serving on ${server.url} (API ${server.url}/api/v1, docs ${server.url}/docs; database ${server.store.location})\n`);
