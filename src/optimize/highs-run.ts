@@ -74,6 +74,8 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions, o
         },
       };
       m.run(callbacks);
+      // the last log lines may fall inside the throttle interval: always say where the solve ended
+      onProgress(estimate.report());
     } else m.run();
     let code: ModelStatusCode = m.getModelStatus();
     if (warm && code !== ms.optimal) {
