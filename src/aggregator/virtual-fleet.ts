@@ -5,6 +5,7 @@
  * site, on the field test's day and time zone, enrolled in an SRP-style peak-shaving program
  * settled on the hour before the event. Seeded: the same N gives the same fleet.
  */
+import { seededRandom } from '../random/seeded.ts';
 
 /** The jobs a virtual site draws from: curve, type and QoS floor (Flex 1/2/3 = 0.9/0.75/0.5). */
 const JOBS = [
@@ -18,20 +19,9 @@ const JOBS = [
 /** The event the virtual fleet's program calls: the field test's evening peak, local time. */
 export const VIRTUAL_EVENT = '2025-05-03T16:00/3h';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The scenario (plain data, JSON-compatible) of a fleet of `n` virtual sites. */
 export function virtualFleet(n: number, seed = 7): Record<string, unknown> {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const sites: unknown[] = [];
   const workloads: unknown[] = [];
   for (let i = 0; i < n; i++) {
