@@ -122,8 +122,11 @@ export function qosCost(w: WorkloadModel, steps: number, h: number): number {
  */
 export function flexContext(model: FleetModel, dispatch: Dispatch, ledger: Ledger, onlySites?: ReadonlySet<number>): FlexContext {
   const n = model.grid.steps;
-  const siteJobs = model.sites.map(() => [] as number[]);
-  const siteInference = model.sites.map(() => [] as number[]);
+  // sites outside `onlySites` share frozen empties: a VEN's context then allocates for its site alone
+  const outside = (s: number) => onlySites !== undefined && !onlySites.has(s);
+  const none = Object.freeze([]) as unknown as number[];
+  const siteJobs = model.sites.map((s) => (outside(s.index) ? none : ([] as number[])));
+  const siteInference = model.sites.map((s) => (outside(s.index) ? none : ([] as number[])));
   const jobs: AllocInfo[] = dispatch.jobs.map((a, i) => {
     siteJobs[a.site]!.push(i);
     const w = model.workloads[a.workload]!;
@@ -136,9 +139,10 @@ export function flexContext(model: FleetModel, dispatch: Dispatch, ledger: Ledge
   });
   dispatch.inference.forEach((a, i) => siteInference[a.site]!.push(i));
   const empty = new Float64Array(0);
-  const poolUsed = model.sites.map((s) => s.pools.map(() => (onlySites && !onlySites.has(s.index) ? empty : new Float64Array(n))));
+  const emptyPools = Array.from({ length: Math.max(0, ...model.sites.map((s) => s.pools.length)) }, () => empty);
+  const poolUsed = model.sites.map((s) => (outside(s.index) ? emptyPools : s.pools.map(() => new Float64Array(n))));
   for (const L of ledger.sites) {
-    if (onlySites && !onlySites.has(L.site)) continue;
+    if (outside(L.site)) continue;
     const site = model.sites[L.site]!;
     for (const f of L.workloads) {
       const w = model.workloads[f.workload]!;
@@ -149,7 +153,7 @@ export function flexContext(model: FleetModel, dispatch: Dispatch, ledger: Ledge
     }
   }
   const multiplier = model.sites.map((s) => {
-    if (onlySites && !onlySites.has(s.index)) return empty;
+    if (outside(s.index)) return empty;
     const m = new Float64Array(n);
     for (let t = 0; t < n; t++) m[t] = 1 + s.facility.lossSlope + s.facility.coolingSlope[t]!;
     return m;

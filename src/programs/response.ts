@@ -80,8 +80,16 @@ export function startResponse(model: FleetModel, base: Dispatch, baseLedger: Led
   const dispatch = cloneDispatch(base, `${base.policy} + event response`);
   const ctx = flexContext(model, dispatch, baseLedger, onlySites);
   const n = model.grid.steps;
-  const eventMask = model.sites.map(() => new Uint8Array(n));
-  for (const w of windows) for (const s of w.sites) eventMask[s]!.fill(1, w.startStep, w.endStep);
+  // sites outside every window share one all-zero mask (never written), so a one-site response
+  // does not allocate for the whole fleet
+  const outside = new Uint8Array(n);
+  const eventMask = model.sites.map(() => outside);
+  for (const w of windows) {
+    for (const s of w.sites) {
+      if (eventMask[s] === outside) eventMask[s] = new Uint8Array(n);
+      eventMask[s]!.fill(1, w.startStep, w.endStep);
+    }
+  }
   return {
     model, base, dispatch, ctx, eventMask, events: [], notes: [],
     lostByWorkload: new Float64Array(model.workloads.length), deferredByWorkload: new Float64Array(model.workloads.length),

@@ -50,11 +50,13 @@ interface SubscriptionBody {
 /** VENs (id, client id) that may see an object with these targets (all VENs when untargeted). */
 export async function vensSeeing(trx: Db, targets: readonly string[]): Promise<{ id: string; client_id: string }[]> {
   if (targets.length === 0) return trx.selectFrom('oadr_vens').select(['id', 'client_id']).execute();
+  // from the targets to the VENs through the (object_type, target) index: the cost follows the
+  // VENs named, not the VENs registered (a per-VEN scan made a fleet's events quadratic)
   return trx
     .selectFrom('oadr_vens as v')
     .select(['v.id', 'v.client_id'])
     .where(
-      sql<boolean>`exists (select 1 from oadr_targets t where t.target in (${list(targets)}) and ((t.object_type = 'VEN' and t.object_id = v.id) or (t.object_type = 'RESOURCE' and t.object_id in (select r.id from oadr_resources r where r.ven_id = v.id))))`,
+      sql<boolean>`v.id in (select t.object_id from oadr_targets t where t.object_type = 'VEN' and t.target in (${list(targets)}) union select r.ven_id from oadr_targets t join oadr_resources r on r.id = t.object_id where t.object_type = 'RESOURCE' and t.target in (${list(targets)}))`,
     )
     .execute();
 }
