@@ -80,6 +80,46 @@ describe('HighsWasmSolver', () => {
     }
   });
 
+  it('runs solves asked for at once in order, each with its own answer; an abort or a crash costs only its own solve', async () => {
+    const s = new HighsWasmSolver();
+    try {
+      await s.warmUp();
+      // knapsack-free LPs with known optima: maximise x with x ≤ k
+      const lp = (k: number) => {
+        const m = new LinearModel('maximize');
+        m.addVariable({ upper: k, cost: 1 });
+        return m.compile({ shared: false });
+      };
+      const done: number[] = [];
+      const all = await Promise.all(Array.from({ length: 40 }, (_, k) => s.solve(lp(k + 1)).then((r) => (done.push(k), r))));
+      expect(all.map((r) => r.objective)).toEqual(Array.from({ length: 40 }, (_, k) => k + 1));
+      expect(done).toEqual(Array.from({ length: 40 }, (_, k) => k));
+      expect(s.workersStarted).toBe(1);
+      // a running solve aborted, a queued one aborted, and the rest behind them still answered
+      const big = buildBatteryFlexModel({ hours: 8760, sites: 1 }).model.compile();
+      const running = new AbortController();
+      const queued = new AbortController();
+      const a = s.solve(big, { signal: running.signal });
+      const b = s.solve(lp(7), { signal: queued.signal });
+      const rest = [s.solve(lp(8)), s.solve(lp(9))];
+      queued.abort();
+      setTimeout(() => running.abort(), 30);
+      expect((await a).message).toBe('aborted');
+      expect((await b).message).toBe('aborted');
+      expect((await Promise.all(rest)).map((r) => r.objective)).toEqual([8, 9]);
+      expect(s.workersStarted).toBe(2);
+      // a WebAssembly abort: the solves queued behind it go to a fresh worker
+      s.simulateAbortOnNextSolve();
+      const crashed = s.solve(lp(1));
+      const after = [s.solve(lp(2)), s.solve(lp(3))];
+      expect((await crashed).message).toMatch(/Aborted\(\)/);
+      expect((await Promise.all(after)).map((r) => r.objective)).toEqual([2, 3]);
+      expect(s.workersStarted).toBe(3);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('reports time-limit when HiGHS runs out of time, and the MIP gap of a MILP', async () => {
     const model = buildBatteryFlexModel({ hours: 8760, sites: 1 }).model.compile();
     const r = await solver.solve(model, { timeLimitSeconds: 0.01 });

@@ -2,7 +2,10 @@
  * HiGHS (WebAssembly) behind the {@link Solver} interface, running in a `worker_thread` so a long
  * solve never blocks the main thread (progress bars, HTTP requests keep ticking).
  *
- * One worker is reused across solves; solves queue. Models above a size budget are refused with
+ * One worker is reused across solves; solves queue inside the worker: each is posted as soon as it
+ * is asked for, so the worker goes from one model to the next without waiting for the main thread
+ * to read the last result (on a busy machine each such hand-over costs a scheduler wake-up, which
+ * dwarfed the solves of small LPs when many were asked for at once). Models above a size budget are refused with
  * 'too-large' before they reach the 2 GiB WebAssembly heap, and if HiGHS aborts anyway (the heap is
  * exhausted) the worker is thrown away, a fresh one is started on the next solve, and the result
  * is 'too-large' with advice.
@@ -27,6 +30,8 @@ export type HighsWasmSolverOptions = Partial<SizeBudget>;
 interface Pending {
   id: number;
   model: CompiledModel;
+  /** The request as posted (posted again to a fresh worker if the one it waited in is replaced). */
+  req: SolveRequest;
   finish: (r: SolveResult) => void;
   onProgress?: SolveOptions['onProgress'];
 }
@@ -42,8 +47,8 @@ export class HighsWasmSolver implements Solver {
   private ready: Promise<string> | undefined;
   private started = 0;
   private nextId = 1;
-  private queue: Promise<unknown> = Promise.resolve();
-  private current: Pending | undefined;
+  /** Solves posted to the worker, in the order it runs them (the first is running). */
+  private readonly pending = new Map<number, Pending>();
 
   constructor(options: HighsWasmSolverOptions = {}) {
     this.budget = {
@@ -71,18 +76,51 @@ export class HighsWasmSolver implements Solver {
     w.ref();
     const ready = this.ready as Promise<string>;
     return ready.finally(() => {
-      if (this.worker === w && !this.current) w.unref();
+      if (this.worker === w && this.pending.size === 0) w.unref();
     });
   }
 
-  /** Solves a model in the worker; solves are queued one at a time. */
+  /** Solves a model in the worker; solves run one at a time, in the order asked. */
   solve(model: CompiledModel, options: SolveOptions = {}): Promise<SolveResult> {
     if (model.numColumns > this.budget.maxColumns || model.numNonzeros > this.budget.maxNonzeros) {
       return Promise.resolve(resultWithoutPoint('too-large', tooLargeMessage(model, this.budget, 'HiGHS WebAssembly'), 0, NAME));
     }
-    const run = this.queue.then(() => this.runOne(model, options));
-    this.queue = run.catch(() => undefined);
-    return run;
+    const { signal } = options;
+    if (signal?.aborted) return Promise.resolve(resultWithoutPoint('error', 'aborted', 0, NAME));
+    const id = this.nextId++;
+    const wireOptions: WireOptions = {};
+    if (options.timeLimitSeconds !== undefined) wireOptions.timeLimitSeconds = options.timeLimitSeconds;
+    if (options.method !== undefined) wireOptions.method = options.method;
+    if (options.mipRelGap !== undefined) wireOptions.mipRelGap = options.mipRelGap;
+    if (options.basis !== undefined) wireOptions.basis = options.basis;
+    if (options.keepBasis) wireOptions.keepBasis = true;
+    if (options.onProgress) wireOptions.progress = true;
+    if (this.fault) wireOptions.fault = this.fault;
+    this.fault = undefined;
+    // shared-memory arrays (the default from compile()) are shared, not copied; nothing is
+    // transferred because that would detach the caller's model
+    const req: SolveRequest = { type: 'solve', id, model: toWireModel(model), options: wireOptions };
+    return new Promise<SolveResult>((resolve) => {
+      const onAbort = (): void => {
+        const running = this.pending.keys().next().value === id;
+        finish(resultWithoutPoint('error', 'aborted', 0, NAME));
+        // HiGHS blocks its thread, so the only way to stop a running solve is to end the thread
+        // (the solves queued behind it go to a fresh one); a queued one's result is ignored
+        if (running) this.replaceWorker();
+      };
+      const finish = (r: SolveResult): void => {
+        signal?.removeEventListener('abort', onAbort);
+        if (!this.pending.delete(id)) return;
+        if (this.pending.size === 0) this.worker?.unref();
+        resolve(r);
+      };
+      const p: Pending = { id, model, req, finish, onProgress: options.onProgress };
+      this.pending.set(id, p);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const worker = this.ensureWorker();
+      worker.ref();
+      worker.postMessage(req);
+    });
   }
 
   /** Terminates the worker; a later solve starts a new one. */
@@ -93,40 +131,9 @@ export class HighsWasmSolver implements Solver {
     if (w) await w.terminate();
   }
 
-  private runOne(model: CompiledModel, options: SolveOptions): Promise<SolveResult> {
-    const { signal } = options;
-    if (signal?.aborted) return Promise.resolve(resultWithoutPoint('error', 'aborted', 0, NAME));
-    const worker = this.ensureWorker();
-    const id = this.nextId++;
-    return new Promise<SolveResult>((resolve) => {
-      const onAbort = (): void => {
-        // HiGHS blocks its thread, so the only way to stop it now is to end the thread
-        this.discardWorker();
-        finish(resultWithoutPoint('error', 'aborted', 0, NAME));
-      };
-      const finish = (r: SolveResult): void => {
-        signal?.removeEventListener('abort', onAbort);
-        if (this.current?.id === id) this.current = undefined;
-        if (this.worker === worker) worker.unref();
-        resolve(r);
-      };
-      this.current = { id, model, finish, onProgress: options.onProgress };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const wireOptions: WireOptions = {};
-      if (options.timeLimitSeconds !== undefined) wireOptions.timeLimitSeconds = options.timeLimitSeconds;
-      if (options.method !== undefined) wireOptions.method = options.method;
-      if (options.mipRelGap !== undefined) wireOptions.mipRelGap = options.mipRelGap;
-      if (options.basis !== undefined) wireOptions.basis = options.basis;
-      if (options.keepBasis) wireOptions.keepBasis = true;
-      if (options.onProgress) wireOptions.progress = true;
-      if (this.fault) wireOptions.fault = this.fault;
-      this.fault = undefined;
-      const req: SolveRequest = { type: 'solve', id, model: toWireModel(model), options: wireOptions };
-      worker.ref();
-      // shared-memory arrays (the default from compile()) are shared, not copied; nothing is
-      // transferred because that would detach the caller's model
-      worker.postMessage(req);
-    });
+  /** The solve the worker is running (the oldest posted). */
+  private get running(): Pending | undefined {
+    return this.pending.values().next().value;
   }
 
   private ensureWorker(): Worker {
@@ -150,22 +157,24 @@ export class HighsWasmSolver implements Solver {
         case 'ready':
           resolveReady(msg.version);
           return;
-        case 'fatal':
+        case 'fatal': {
           rejectReady(new Error(msg.message));
-          this.discardWorker();
-          this.current?.finish(resultWithoutPoint('error', msg.message, 0, NAME));
+          const cur = this.running;
+          this.replaceWorker();
+          cur?.finish(resultWithoutPoint('error', msg.message, 0, NAME));
           return;
+        }
         case 'result':
-          if (this.current?.id === msg.id) this.current.finish({ ...msg.result, solver: NAME });
+          this.pending.get(msg.id)?.finish({ ...msg.result, solver: NAME });
           return;
         case 'progress':
-          if (this.current?.id === msg.id) this.current.onProgress?.(msg.progress);
+          this.pending.get(msg.id)?.onProgress?.(msg.progress);
           return;
         case 'crash': {
-          const cur = this.current;
+          const cur = this.pending.get(msg.id);
           // after a WebAssembly abort the runtime is unusable and its heap stays grown: replace it
-          this.discardWorker();
-          if (cur?.id === msg.id) cur.finish(crashResult(cur.model, msg.message, msg.outOfMemory, this.budget));
+          if (cur) cur.finish(crashResult(cur.model, msg.message, msg.outOfMemory, this.budget));
+          this.replaceWorker();
           return;
         }
       }
@@ -174,26 +183,36 @@ export class HighsWasmSolver implements Solver {
       if (this.worker !== w) return;
       const message = `${e.name}: ${e.message}`;
       rejectReady(e);
-      const cur = this.current;
-      this.discardWorker();
+      const cur = this.running;
       cur?.finish(crashResult(cur.model, message, isOutOfMemory(message), this.budget));
+      this.replaceWorker();
     });
     w.on('exit', (code: number) => {
       if (this.worker !== w) return;
       rejectReady(new Error(`HiGHS worker exited with code ${code}`));
-      const cur = this.current;
+      const cur = this.running;
       this.worker = undefined;
       this.ready = undefined;
       cur?.finish(resultWithoutPoint('error', `HiGHS worker exited unexpectedly with code ${code}`, 0, NAME));
+      this.repost();
     });
     return w;
   }
 
-  private discardWorker(): void {
+  /** Throws the worker away; the solves still waiting in it are posted to a fresh one. */
+  private replaceWorker(): void {
     const w = this.worker;
     this.worker = undefined;
     this.ready = undefined;
     if (w) void w.terminate();
+    this.repost();
+  }
+
+  private repost(): void {
+    if (this.pending.size === 0) return;
+    const w = this.ensureWorker();
+    w.ref();
+    for (const p of this.pending.values()) w.postMessage(p.req);
   }
 }
 
