@@ -135,7 +135,8 @@ export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCa
   const socStart = call.startStep > 0 ? L.socKWh[call.startStep - 1]! : (st?.socInitialKWh ?? 0);
 
   // job and inference segments with the full hull: the budget is a window constraint below
-  const unlimited = new Map(model.workloads.map((w) => [w.index, Number.POSITIVE_INFINITY]));
+  // (the site's own workloads alone: a map of the fleet's would make every VEN's work grow with the fleet)
+  const unlimited = new Map(local.jobs.map((a) => [a.workload, Number.POSITIVE_INFINITY]));
   const segs: Segment[][] = [];
   for (let q = 0; q < len; q++) {
     const t = call.startStep + q;
