@@ -15,6 +15,7 @@ import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 import { formatUtcIso } from '../time/parse.ts';
 import type { OadrObject, OpenAdrClient } from '../openadr/ven/client.ts';
+import { MAX_BATCH } from '../openadr/vtn/repo/write-queue.ts';
 import { settleFromMeters } from './settle.ts';
 import { splitFleetEvent, type FleetSplit } from './split.ts';
 
@@ -43,7 +44,11 @@ export interface LiveAggregatorOptions {
    * client; an aggregator that hosts its VTN in the same process passes the VTN's repository.
    */
   createSiteEvent?: (request: OadrObject) => Promise<OadrObject>;
-  /** Site events created at once (default 32). */
+  /**
+   * Site events created at once (default 32 over HTTP; 256 in process, one write batch of the
+   * VTN's group commit, so a fleet's events go out in a few transactions before the VENs that
+   * already hold theirs take the event loop for their LPs).
+   */
   concurrency?: number;
 }
 
@@ -124,7 +129,7 @@ export class LiveAggregator {
     const event = this.opts.scenarioNow ? { ...read, issuedMs: this.opts.scenarioNow() } : read;
     const split = splitFleetEvent(model, this.opts.base, this.opts.baseLedger, program, event);
     const issued = Date.now();
-    const siteEventIds = await mapLimit(split.sites, this.opts.concurrency ?? 32, async (sh) => {
+    const siteEventIds = await mapLimit(split.sites, this.opts.concurrency ?? (this.opts.createSiteEvent ? MAX_BATCH : 32), async (sh) => {
       const site = model.sites[sh.site]!;
       const e = siteDispatchEvent({ site: sh.id, timeZone: site.timeZone, startMs: split.intervalStartMs, intervalMinutes: split.intervalMinutes, limitKW: sh.limitKW }, event.id, this.opts.siteProgramId, issued);
       const { id: _id, createdDateTime: _c, modificationDateTime: _m, objectType: _o, ...request } = e;

@@ -73,13 +73,14 @@ export interface DemoVppJson {
   payment: number;
   penalty: number;
   currency: string;
-  /** Event created at the utility VTN → setpoints published at each VEN, ms. */
   /**
    * Event created at the utility VTN → setpoints published at each VEN, ms; `received*`: → the
    * event taken up by each VEN (the transport and the aggregator's split, without the LP);
-   * `aggregatorDispatched`: → every site event created at the aggregator's VTN.
+   * `aggregatorDispatched`: → every site event created at the aggregator's VTN; `transport*`:
+   * the transport alone, from each site event's creation at the aggregator's VTN (its
+   * createdDateTime) to its VEN taking it up (commit, notification, delivery, parsing).
    */
-  latencyMs: { p50: number; p99: number; max: number; receivedP50: number; receivedP99: number; aggregatorDispatched: number };
+  latencyMs: { p50: number; p99: number; max: number; receivedP50: number; receivedP99: number; aggregatorDispatched: number; transportP50: number; transportP99: number };
   /** The offline `dr` on the same scenario and event (null with skipOffline). */
   offline: { deliveredMWh: number; payment: number; deliveryRatio: number } | null;
   /** Relative differences live − offline, percent. */
@@ -249,6 +250,7 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
     await Promise.race([answered, timeout, failed]);
     const latencies = answers.map((a) => a.publishedAtMs - t0).sort((a, b) => a - b);
     const received = answers.map((a) => a.receivedAtMs - t0).sort((a, b) => a - b);
+    const transport = answers.map((a) => a.receivedAtMs - Date.parse(String(a.event.createdDateTime))).sort((a, b) => a - b);
     const lpTimes = answers.map((a) => a.response.lp.solveSeconds * 1000).sort((a, b) => a - b);
     const meanColumns = answers.reduce((s, a) => s + a.response.lp.columns, 0) / Math.max(1, answers.length);
     const dispatched = aggregator.dispatched.get(String(upEvent.id));
@@ -318,7 +320,7 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
       payment: live.payment,
       penalty: live.penalty,
       currency: model.currency,
-      latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1] ?? Number.NaN, receivedP50: quantile(received, 0.5), receivedP99: quantile(received, 0.99), aggregatorDispatched: dispatchedAtMs - t0 },
+      latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1] ?? Number.NaN, receivedP50: quantile(received, 0.5), receivedP99: quantile(received, 0.99), aggregatorDispatched: dispatchedAtMs - t0, transportP50: quantile(transport, 0.5), transportP99: quantile(transport, 0.99) },
       offline,
       differencePercent: diff,
       transport: { notify: vens[0]?.mode ?? notify, vtns: [utility.url, agg.url], mqtt: [...(utility.vtn.mqtt?.uris ?? []), ...(agg.vtn.mqtt?.uris ?? [])], siteEvents: inProcess ? 'in-process' : 'http' },

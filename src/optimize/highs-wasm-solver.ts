@@ -2,10 +2,12 @@
  * HiGHS (WebAssembly) behind the {@link Solver} interface, running in a `worker_thread` so a long
  * solve never blocks the main thread (progress bars, HTTP requests keep ticking).
  *
- * One worker is reused across solves; solves queue inside the worker: each is posted as soon as it
- * is asked for, so the worker goes from one model to the next without waiting for the main thread
- * to read the last result (on a busy machine each such hand-over costs a scheduler wake-up, which
- * dwarfed the solves of small LPs when many were asked for at once). Models above a size budget are refused with
+ * One worker is reused across solves; solves queue, and up to {@link PIPELINE_DEPTH} of them wait
+ * inside the worker, so it goes from one model to the next without waiting for the main thread to
+ * read the last result (on a busy machine each such hand-over costs a scheduler wake-up, which
+ * dwarfed the solves of small LPs when many were asked for at once); the bound keeps the results
+ * coming back a few at a time, so the main thread's other work (HTTP, timers) is never starved
+ * behind a burst of them. Models above a size budget are refused with
  * 'too-large' before they reach the 2 GiB WebAssembly heap, and if HiGHS aborts anyway (the heap is
  * exhausted) the worker is thrown away, a fresh one is started on the next solve, and the result
  * is 'too-large' with advice.
@@ -30,13 +32,18 @@ export type HighsWasmSolverOptions = Partial<SizeBudget>;
 interface Pending {
   id: number;
   model: CompiledModel;
-  /** The request as posted (posted again to a fresh worker if the one it waited in is replaced). */
+  /** The request (posted again to a fresh worker if the one it waited in is replaced). */
   req: SolveRequest;
+  /** Posted to the current worker. */
+  posted: boolean;
   finish: (r: SolveResult) => void;
   onProgress?: SolveOptions['onProgress'];
 }
 
 const NAME = 'highs-wasm';
+
+/** Most solves posted to the worker at once (the first runs, the others wait there). */
+export const PIPELINE_DEPTH = 4;
 
 /** HiGHS in a reusable worker thread. Call {@link close} when done (idle workers do not keep the process alive). */
 export class HighsWasmSolver implements Solver {
@@ -47,8 +54,9 @@ export class HighsWasmSolver implements Solver {
   private ready: Promise<string> | undefined;
   private started = 0;
   private nextId = 1;
-  /** Solves posted to the worker, in the order it runs them (the first is running). */
+  /** Solves asked for and not answered, in the order they run (the first is running). */
   private readonly pending = new Map<number, Pending>();
+  private inWorker = 0;
 
   constructor(options: HighsWasmSolverOptions = {}) {
     this.budget = {
@@ -111,15 +119,15 @@ export class HighsWasmSolver implements Solver {
       const finish = (r: SolveResult): void => {
         signal?.removeEventListener('abort', onAbort);
         if (!this.pending.delete(id)) return;
+        if (p.posted) this.inWorker--;
         if (this.pending.size === 0) this.worker?.unref();
+        else this.pump();
         resolve(r);
       };
-      const p: Pending = { id, model, req, finish, onProgress: options.onProgress };
+      const p: Pending = { id, model, req, posted: false, finish, onProgress: options.onProgress };
       this.pending.set(id, p);
       signal?.addEventListener('abort', onAbort, { once: true });
-      const worker = this.ensureWorker();
-      worker.ref();
-      worker.postMessage(req);
+      this.pump();
     });
   }
 
@@ -208,11 +216,24 @@ export class HighsWasmSolver implements Solver {
     this.repost();
   }
 
+  /** Posts waiting solves, in order, until {@link PIPELINE_DEPTH} are in the worker. */
+  private pump(): void {
+    if (this.inWorker >= PIPELINE_DEPTH) return;
+    for (const p of this.pending.values()) {
+      if (p.posted) continue;
+      const w = this.ensureWorker();
+      w.ref();
+      w.postMessage(p.req);
+      p.posted = true;
+      if (++this.inWorker >= PIPELINE_DEPTH) return;
+    }
+  }
+
+  /** Posts the solves that waited in a worker now gone to a fresh one. */
   private repost(): void {
-    if (this.pending.size === 0) return;
-    const w = this.ensureWorker();
-    w.ref();
-    for (const p of this.pending.values()) w.postMessage(p.req);
+    for (const p of this.pending.values()) p.posted = false;
+    this.inWorker = 0;
+    this.pump();
   }
 }
 

@@ -22,6 +22,10 @@ describe('demo vpp', () => {
     // the target is met (the generated sites have the flexibility for 20 %)
     expect(j.deliveryRatio).toBeGreaterThan(0.99);
     expect(j.latencyMs.p99).toBeGreaterThanOrEqual(j.latencyMs.p50);
+    // the transport alone is a part of the whole: it starts after the upstream event and the split
+    expect(j.latencyMs.transportP99).toBeGreaterThanOrEqual(j.latencyMs.transportP50);
+    expect(j.latencyMs.transportP50).toBeGreaterThanOrEqual(0);
+    expect(j.latencyMs.transportP99).toBeLessThanOrEqual(j.latencyMs.receivedP99);
     expect(j.reports).toEqual({ forecast: 3, measured: 3, upstream: 1 });
     expect(j.transport.notify).toBe('mqtt');
 
