@@ -110,11 +110,10 @@ export class HighsWasmSolver implements Solver {
     const req: SolveRequest = { type: 'solve', id, model: toWireModel(model), options: wireOptions };
     return new Promise<SolveResult>((resolve) => {
       const onAbort = (): void => {
-        const running = this.pending.keys().next().value === id;
-        finish(resultWithoutPoint('error', 'aborted', 0, NAME));
         // HiGHS blocks its thread, so the only way to stop a running solve is to end the thread
         // (the solves queued behind it go to a fresh one); a queued one's result is ignored
-        if (running) this.replaceWorker();
+        if (this.running === p) this.replaceWorker();
+        finish(resultWithoutPoint('error', 'aborted', 0, NAME));
       };
       const finish = (r: SolveResult): void => {
         signal?.removeEventListener('abort', onAbort);
@@ -170,6 +169,7 @@ export class HighsWasmSolver implements Solver {
           const cur = this.running;
           this.replaceWorker();
           cur?.finish(resultWithoutPoint('error', msg.message, 0, NAME));
+          this.pump();
           return;
         }
         case 'result':
@@ -181,8 +181,9 @@ export class HighsWasmSolver implements Solver {
         case 'crash': {
           const cur = this.pending.get(msg.id);
           // after a WebAssembly abort the runtime is unusable and its heap stays grown: replace it
-          if (cur) cur.finish(crashResult(cur.model, msg.message, msg.outOfMemory, this.budget));
           this.replaceWorker();
+          cur?.finish(crashResult(cur.model, msg.message, msg.outOfMemory, this.budget));
+          this.pump();
           return;
         }
       }
@@ -192,28 +193,32 @@ export class HighsWasmSolver implements Solver {
       const message = `${e.name}: ${e.message}`;
       rejectReady(e);
       const cur = this.running;
-      cur?.finish(crashResult(cur.model, message, isOutOfMemory(message), this.budget));
       this.replaceWorker();
+      cur?.finish(crashResult(cur.model, message, isOutOfMemory(message), this.budget));
+      this.pump();
     });
     w.on('exit', (code: number) => {
       if (this.worker !== w) return;
       rejectReady(new Error(`HiGHS worker exited with code ${code}`));
       const cur = this.running;
-      this.worker = undefined;
-      this.ready = undefined;
+      this.replaceWorker();
       cur?.finish(resultWithoutPoint('error', `HiGHS worker exited unexpectedly with code ${code}`, 0, NAME));
-      this.repost();
+      this.pump();
     });
     return w;
   }
 
-  /** Throws the worker away; the solves still waiting in it are posted to a fresh one. */
+  /**
+   * Throws the worker away; the solves that waited in it count as not posted, so the next
+   * {@link pump} (after the caller has answered the one that failed) posts them to a fresh one.
+   */
   private replaceWorker(): void {
     const w = this.worker;
     this.worker = undefined;
     this.ready = undefined;
     if (w) void w.terminate();
-    this.repost();
+    for (const p of this.pending.values()) p.posted = false;
+    this.inWorker = 0;
   }
 
   /** Posts waiting solves, in order, until {@link PIPELINE_DEPTH} are in the worker. */
@@ -229,12 +234,6 @@ export class HighsWasmSolver implements Solver {
     }
   }
 
-  /** Posts the solves that waited in a worker now gone to a fresh one. */
-  private repost(): void {
-    for (const p of this.pending.values()) p.posted = false;
-    this.inWorker = 0;
-    this.pump();
-  }
 }
 
 function crashResult(model: CompiledModel, message: string, outOfMemory: boolean, budget: SizeBudget): SolveResult {
