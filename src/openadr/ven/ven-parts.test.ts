@@ -37,7 +37,7 @@ describe('dry-run adapters', () => {
   const sp: SiteSetpoints = {
     site: 'dc', eventId: 'e', fromStep: 0, startMs: Date.parse('2025-05-03T16:00:00Z'), stepMinutes: 15, length: 3,
     jobs: [{ workload: 'train', gpuPowerW: [300, 300, 400], gpus: [16, 0, 16], baseGpus: [16, 16, 16] }],
-    inference: [], storageKW: null,
+    inference: [], storageKW: null, exportLimitKW: null,
   };
   it('print a power limit per node and change, and suspend/resume/resize per change of GPUs', () => {
     const nv = nvidiaCommands(sp, 8);
