@@ -121,7 +121,7 @@ describe('the event-window LP when the grid wants more consumption or less expor
     const limit = [L.gridExportKW[2]! - 150, L.gridExportKW[3]! - 150];
     const r = await respondEvent({ model, base: base.dispatch, baseLedger: base.ledger, site: 0 }, { id: 'cap', startStep: 2, endStep: 4, requiredKW: new Float64Array(2), exportLimitKW: Float64Array.from(limit) }, deps);
     // 2 × 150 kWh to keep off the grid: 94.737 kWh into the battery (cheaper than throwing it away), 205.263 curtailed
-    expect(r.shortKW[0] + r.shortKW[1]).toBeCloseTo(0, 6);
+    expect(r.shortKW[0]! + r.shortKW[1]!).toBeCloseTo(0, 6);
     expect(r.expectedExportKW[0]).toBeCloseTo(limit[0]!, 4);
     expect(r.expectedExportKW[1]).toBeCloseTo(limit[1]!, 4);
     expect(r.setpoints.storageKW![0]! + r.setpoints.storageKW![1]!).toBeCloseTo(ROOM_KWH, 2);

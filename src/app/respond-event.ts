@@ -83,6 +83,33 @@ export interface SiteSetpoints {
   storageKW: number[] | null;
   /** Largest export per covered step, kW (null where the event sets none), or null without an export limit. */
   exportLimitKW: Array<number | null> | null;
+  /** True when these are the plan's own setpoints, published because the event was withdrawn (deleted or cancelled). */
+  withdrawn?: boolean;
+}
+
+/**
+ * The plan's own setpoints over steps [fromStep, fromStep + length) of one event: what a VEN
+ * publishes when the event is deleted or cancelled, so every lever goes back to the plan.
+ */
+export function baselineSetpoints(state: SiteState, eventId: string, fromStep: number, length: number): SiteSetpoints {
+  const { model } = state;
+  const base = siteOnlyDispatch(state.base, state.site);
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  const span = (a: ArrayLike<number>) => Array.from({ length }, (_, i) => round(a[fromStep + i]!));
+  const sb = base.storageKW[state.site];
+  return {
+    site: model.sites[state.site]!.id,
+    eventId,
+    fromStep,
+    startMs: stepStartMs(model.grid, fromStep),
+    stepMinutes: model.grid.stepMinutes,
+    length,
+    jobs: base.jobs.map((a) => ({ workload: model.workloads[a.workload]!.id, gpuPowerW: span(a.gpuPowerW), gpus: span(a.gpus), baseGpus: span(a.gpus) })),
+    inference: base.inference.map((a) => ({ workload: model.workloads[a.workload]!.id, gpuPowerW: span(a.gpuPowerW) })),
+    storageKW: model.sites[state.site]!.storage ? span(sb ?? new Float64Array(model.grid.steps)) : null,
+    exportLimitKW: null,
+    withdrawn: true,
+  };
 }
 
 /** The response of one site to one event. */
