@@ -278,7 +278,8 @@ export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCa
     // renewable power curtailed or exported in the plan: added load takes it before the meter sees any
     const surplus = L.renewableCurtailedKW[t]! + L.renewableExportKW[t]!;
     const inc = call.increaseKW?.[q] ?? 0;
-    const short = lp.addVariable({ upper: inc + exportNeed[q]!, cost: h * SHORTFALL_COST_PER_KWH });
+    // a shortfall in load terms (the surplus comes first); reported at the meter below
+    const short = lp.addVariable({ upper: inc + surplus + exportNeed[q]! + L.renewableCurtailedKW[t]!, cost: h * SHORTFALL_COST_PER_KWH });
     shortCols.push(short);
     // the import may rise to its limit
     lp.addRow(Number.NEGATIVE_INFINITY, Math.max(0, siteModel.importLimitKW[t]! - L.gridImportKW[t]!) + surplus, idx, ones);
@@ -411,6 +412,10 @@ export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCa
       } else expectedExportKW[q] = baseExportKW[q]! - fromExport;
     }
     plannedKW[q] = baseImportKW[q]! - expectedImportKW[q]!;
+    if (increase[q]) {
+      const limit = call.exportLimitKW?.[q] ?? Number.POSITIVE_INFINITY;
+      shortKW[q] = Math.max(0, (call.increaseKW?.[q] ?? 0) + plannedKW[q]!) + Math.max(0, expectedExportKW[q]! - limit);
+    }
   }
   if (take) {
     response.dispatch.renewableTakeKW ??= model.sites.map(() => undefined);

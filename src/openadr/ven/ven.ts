@@ -392,8 +392,9 @@ export class Ven {
     if (done && done.call.version === version) return done;
     const receivedAtMs = Date.now();
     const known0 = this.journal.get(id);
-    if (known0 && !known0.withdrawn && cancelled(event)) {
-      await this.withdraw(id, 'cancelled', event);
+    if (cancelled(event)) {
+      // an event that asks nothing (any more): withdraw what was answered, else nothing to do
+      if (known0 && !known0.withdrawn) await this.withdraw(id, 'cancelled', event);
       return undefined;
     }
     const call = eventCall(this.opts.state, event);
