@@ -10,7 +10,8 @@ import { runPolicy } from '../../src/app/run-policy.ts';
 import { loadScenarioInput } from '../../src/app/scenario-input.ts';
 import { MemoryAdapter } from '../../src/openadr/ven/adapters/memory.ts';
 import { OpenAdrClient } from '../../src/openadr/ven/client.ts';
-import { Ven, type VenWithdrawal } from '../../src/openadr/ven/ven.ts';
+import mqtt from 'mqtt';
+import { mqttClientId, Ven, type VenWithdrawal } from '../../src/openadr/ven/ven.ts';
 import { startVtn, type RunningVtn } from '../../src/openadr/vtn/index.ts';
 import { defaultSolverFactory } from '../../src/optimize/solver-factory.ts';
 import { simulate } from '../../src/simulate/engine.ts';
@@ -111,6 +112,7 @@ describe('the VEN with the project\'s VTN: more consumption, export limits, with
     expect(capSp.exportLimitKW!.slice(0, 2)).toEqual(limit);
     // by hand: the battery takes its 94.737 kWh of room from the surplus, the rest is curtailed
     expect(capSp.storageKW![0]! + capSp.storageKW![1]!).toBeCloseTo(ROOM_KWH, 2);
+    await ven.idle();
     const capAnswer = ven.answers.get(String(cap.id))!;
     expect(capAnswer.response.expectedExportKW[0]).toBeCloseTo(limit[0]!, 3);
 
@@ -129,6 +131,7 @@ describe('the VEN with the project\'s VTN: more consumption, export limits, with
     expect(fillAnswer.response.increase[0]).toBe(1);
     // each answer ran on the plan without the other event: the battery could take its room here too
     expect(fillAnswer.response.setpoints.storageKW![0]).toBeGreaterThan(0);
+    await ven.idle(); // the forecast report is posted after the setpoints
     const reports = await bl.reports({ eventID: String(fill.id) });
     expect(reports).toHaveLength(1);
 
@@ -161,5 +164,37 @@ describe('the VEN with the project\'s VTN: more consumption, export limits, with
     await ven.poll();
     expect(withdrawals).toHaveLength(2);
     expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('keeps an MQTT session for a VEN that went away: notifications made meanwhile wait for it', async () => {
+    const deps = { solverFactory: defaultSolverFactory };
+    const loaded = loadScenarioInput({ text: SITE, baseDir: '.' });
+    const naive = await runPolicy(loaded, 'naive', deps);
+    store = await openStore(':memory:');
+    vtn = await startVtn({ store, port: 0, notifier: { mqtt: { embedded: { port: 0 } } } });
+    const operator = { clientId: 'test', role: 'bl' as const, scopes: new Set(['write_vens']) };
+    const blc = await vtn.vtn.clients.create('bl');
+    const venc = await vtn.vtn.clients.create('ven');
+    await vtn.vtn.vens.create(operator, { objectType: 'BL_VEN_REQUEST', venName: 'sunny', clientID: venc.id, targets: ['sunny'] });
+    const bl = new OpenAdrClient({ url: vtn.url, clientId: blc.id, clientSecret: blc.secret });
+    const program = await bl.createProgram({ programName: 'flex' });
+    const venClient = new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret });
+    const first = new Ven({ client: venClient, venName: 'sunny', state: { model: loaded.model, base: naive.dispatch, baseLedger: naive.ledger, site: 0 }, adapter: new MemoryAdapter(), deps, notify: 'mqtt', mqttUrl: vtn.vtn.mqtt!.uris[0], pollMs: 0 });
+    await first.start();
+    const venId = first.venId;
+    await first.stop();
+    // while the VEN is away, an event for it
+    const ev = await bl.createEvent({ programID: program.id, eventName: 'while-away', targets: ['sunny'], intervalPeriod: { start: at(2), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [1] }] }] });
+    // back under its session id: the queued notification arrives without subscribing again
+    const got: Array<{ operation: string; object: { id: string } }> = [];
+    // (the handler is in place before the session resumes, so no queued message slips by)
+    const back = mqtt.connect(vtn.vtn.mqtt!.uris[0]!, { clientId: mqttClientId(venId), clean: false, username: venc.id, password: await venClient.accessToken(), reconnectPeriod: 0 });
+    back.on('message', (_t, p) => got.push(JSON.parse(p.toString()) as (typeof got)[number]));
+    try {
+      const n = await until('the queued notification', () => got.find((m) => m.object.id === ev.id));
+      expect(n.operation).toBe('CREATE');
+    } finally {
+      await back.endAsync(true);
+    }
   }, 60_000);
 });

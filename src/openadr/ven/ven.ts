@@ -120,6 +120,11 @@ export function cancelled(event: OadrObject): boolean {
   return !intervals.some((iv) => (iv.payloads ?? []).some((p) => (p.values ?? []).length > 0));
 }
 
+/** The MQTT client id of a VEN's persistent session (stable across restarts, so queued notifications find it). */
+export function mqttClientId(venId: string): string {
+  return `wattshift-ven-${venId}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+}
+
 /** How the VEN hears of events. */
 export type NotifyMode = 'auto' | 'mqtt' | 'webhook' | 'poll';
 
@@ -213,7 +218,10 @@ export class Ven {
     const t = (await c.call('GET', `/notifiers/mqtt/topics/vens/${encodeURIComponent(this.venId)}/events`)) as { topics?: { CREATE?: string; UPDATE?: string; DELETE?: string } };
     const topics = [t.topics?.CREATE, t.topics?.UPDATE, t.topics?.DELETE].filter((x): x is string => typeof x === 'string');
     if (topics.length === 0) throw new Error(`${c.url} names no MQTT topics for the events of VEN ${this.venId}`);
-    const client = await mqtt.connectAsync(uri, { username: c.opts.clientId, password: await c.accessToken(), reconnectPeriod: 2000, connectTimeout: 10_000 });
+    // a persistent session under a client id of its own (clean: false): the broker keeps the
+    // subscriptions and queues QoS 1 notifications while the VEN is away, and hands them over
+    // when it reconnects with the same id (the embedded broker keeps them while it runs)
+    const client = await mqtt.connectAsync(uri, { clientId: mqttClientId(this.venId), clean: false, username: c.opts.clientId, password: await c.accessToken(), reconnectPeriod: 2000, connectTimeout: 10_000 });
     this.mqttClient = client;
     client.on('message', (_topic, payload) => {
       try {
