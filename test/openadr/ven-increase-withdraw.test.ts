@@ -163,6 +163,16 @@ describe('the VEN with the project\'s VTN: more consumption, export limits, with
     // a poll afterwards withdraws nothing twice
     await ven.poll();
     expect(withdrawals).toHaveLength(2);
+
+    // 5. an event re-targeted elsewhere disappears from the VEN's view: the next poll withdraws it
+    const body = { programID: program.id, eventName: 'moved', targets: ['sunny'], intervalPeriod: { start: at(5), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'IMPORT_CAPACITY_LIMIT', values: [0] }] }] };
+    const moved = await bl.createEvent(body);
+    await until('the answer to the moved event', () => adapter.latest.get(`sunny/${moved.id}`));
+    await ven.idle();
+    await bl.call('PUT', `/events/${moved.id}`, { body: { ...body, targets: ['another-site'] } });
+    await ven.poll();
+    expect(withdrawals.map((w) => [w.eventId, w.reason])).toContainEqual([String(moved.id), 'not listed']);
+    expect(adapter.latest.get(`sunny/${moved.id}`)!.withdrawn).toBe(true);
     expect(errors).toEqual([]);
   }, 60_000);
 
