@@ -6,8 +6,11 @@
  * job's throughput-vs-power hull, and pausing. Where the replay fills each step's change by merit
  * order, the LP sees the whole window at once: storage is limited by its state of charge over the
  * window (not an even share per step), and each job's lost or deferred work by its QoS budget over
- * the window (not a per-step rate). The result is the site's setpoints (GPU power caps, GPUs
- * running, storage power, make-up work after the event) and what the meter should show.
+ * the window (not a per-step rate). Steps that ask for more consumption (an import to reach, an
+ * export limit, a price below the site's reference price) use the replay's valley-filling levers
+ * instead: storage charge, uncapping, work pulled forward, and curtailment for an export limit.
+ * The result is the site's setpoints (GPU power caps, GPUs running, storage power, make-up work
+ * after the event, export limit) and what the meter should show.
  */
 import { InputError } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
