@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { defaultSolverFactory } from '../optimize/solver-factory.ts';
 import { eventSegments, startResponse } from '../programs/response.ts';
 import { totalKW } from '../programs/levers.ts';
@@ -177,4 +178,44 @@ describe('valley filling by pulling work forward', () => {
     expect(after.outcomes[0]!.doneGpuHours).toBeCloseTo(ledger.outcomes[0]!.doneGpuHours, 6);
     expect(r.dispatch.jobs[0]!.gpus[model.grid.steps - 1]).toBeLessThan(128);
   });
+});
+
+describe('the increase and export-limit LP against the simulator (property)', () => {
+  it('whatever is asked, the simulated meter shows what the VEN expects: import, export within the limit, state of charge within bounds', async () => {
+    const deps = { solverFactory: defaultSolverFactory };
+    const loaded = loadScenarioInput({ text: SUNNY, baseDir: '.' });
+    const model = loaded.model;
+    const naive = await runPolicy(loaded, 'naive', deps);
+    const dispatch = { ...naive.dispatch, allowExport: [true] };
+    const base = { dispatch, ledger: simulate(model, dispatch) };
+    const L = base.ledger.sites[0]!;
+    const st = model.sites[0]!.storage!;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.array(fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }), { minLength: 2, maxLength: 2 }),
+        fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 2, maxLength: 2 }),
+        async (start, len, limits, increases) => {
+          const end = Math.min(model.grid.steps, start + len);
+          const n = end - start;
+          const exportLimitKW = Float64Array.from({ length: n }, (_, q) => limits[q] ?? Number.POSITIVE_INFINITY);
+          const increaseKW = Float64Array.from({ length: n }, (_, q) => increases[q]!);
+          const r = await respondEvent({ model, base: base.dispatch, baseLedger: base.ledger, site: 0 }, { id: 'p', startStep: start, endStep: end, requiredKW: new Float64Array(n), increaseKW, exportLimitKW }, deps);
+          const after = simulate(model, r.dispatch).sites[0]!;
+          for (let q = 0; q < n; q++) {
+            const t = start + q;
+            expect(after.gridImportKW[t]).toBeCloseTo(r.expectedImportKW[q]!, 2);
+            expect(after.gridExportKW[t]).toBeCloseTo(r.expectedExportKW[q]!, 2);
+            expect(after.gridExportKW[t]!).toBeLessThanOrEqual(exportLimitKW[q]! + 1e-6);
+            expect(after.socKWh[t]!).toBeLessThanOrEqual(st.socMaxKWh + 1e-6);
+            expect(after.socKWh[t]!).toBeGreaterThanOrEqual(st.socMinKWh - 1e-6);
+            // what is short is what the meter does not show
+            expect(r.shortKW[q]).toBeCloseTo(Math.max(0, increaseKW[q]! - (after.gridImportKW[t]! - L.gridImportKW[t]!)) + Math.max(0, after.gridExportKW[t]! - exportLimitKW[q]!), 2);
+          }
+        },
+      ),
+      { numRuns: 6, seed: 20261202 },
+    );
+  }, 60_000);
 });
