@@ -207,4 +207,34 @@ describe('the VEN with the project\'s VTN: more consumption, export limits, with
       await back.endAsync(true);
     }
   }, 60_000);
+
+  it('withdraws a deleted event on the webhook\'s DELETE notification', async () => {
+    const deps = { solverFactory: defaultSolverFactory };
+    const loaded = loadScenarioInput({ text: SITE, baseDir: '.' });
+    const naive = await runPolicy(loaded, 'naive', deps);
+    store = await openStore(':memory:');
+    vtn = await startVtn({ store, port: 0, delivery: { callbacks: { allow: ['loopback'], allowHttp: true } } });
+    const operator = { clientId: 'test', role: 'bl' as const, scopes: new Set(['write_vens']) };
+    const blc = await vtn.vtn.clients.create('bl');
+    const venc = await vtn.vtn.clients.create('ven');
+    await vtn.vtn.vens.create(operator, { objectType: 'BL_VEN_REQUEST', venName: 'sunny', clientID: venc.id, targets: ['sunny'] });
+    const bl = new OpenAdrClient({ url: vtn.url, clientId: blc.id, clientSecret: blc.secret });
+    const program = await bl.createProgram({ programName: 'flex' });
+    const adapter = new MemoryAdapter();
+    const withdrawals: VenWithdrawal[] = [];
+    ven = new Ven({
+      client: new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret }),
+      venName: 'sunny', state: { model: loaded.model, base: naive.dispatch, baseLedger: naive.ledger, site: 0 }, adapter, deps,
+      notify: 'webhook', listen: { host: '127.0.0.1', port: 0 }, pollMs: 0, now: () => START_MS, onWithdraw: (w) => withdrawals.push(w),
+    });
+    await ven.start();
+    expect(ven.mode).toBe('webhook');
+    const ev = await bl.createEvent({ programID: program.id, eventName: 'short-lived', targets: ['sunny'], intervalPeriod: { start: at(3), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'EXPORT_CAPACITY_LIMIT', values: [0] }] }] });
+    await until('the answer', () => adapter.latest.get(`sunny/${ev.id}`));
+    await ven.idle();
+    await bl.call('DELETE', `/events/${ev.id}`);
+    const w = await until('the withdrawal', () => withdrawals[0]);
+    expect([w.eventId, w.reason]).toEqual([String(ev.id), 'deleted']);
+    expect(adapter.latest.get(`sunny/${ev.id}`)!.withdrawn).toBe(true);
+  }, 60_000);
 });
