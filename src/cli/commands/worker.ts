@@ -1,7 +1,8 @@
 /**
  * `wattshift worker --queue redis://HOST:PORT`: takes jobs (design-sweep points, valuations,
- * packs of a decomposed plan's site subproblems) from the work queue and runs them until stopped (Ctrl-C finishes the jobs in hand, then exits). Runs on any
- * machine that reaches Redis and the store; see docs/scale-out.md.
+ * packs of a decomposed plan's site subproblems) from the work queue and runs them until stopped
+ * (Ctrl-C finishes the jobs in hand, then exits). Runs on any machine that reaches Redis and the
+ * store; see docs/scale-out.md.
  */
 import type { Command } from 'commander';
 import { runWorker } from '../../queue/run-worker.ts';
