@@ -72,7 +72,7 @@ export async function runPlan(input: PlanInput, deps: UseCaseDeps): Promise<Plan
   const open = deps.subproblemExecutor;
   if (open) {
     const o = { ...DEFAULT_PLAN_OPTIONS, ...planOptions };
-    planOptions.openExecutor = () => open({ scenario: sweepScenarioOf(scenario), forecast: o.forecast, solver: o.solver });
+    planOptions.openExecutor = () => open({ scenario: sweepScenarioOf(scenario), forecast: o.forecast, solver: o.solver, ...(deps.signal ? { signal: deps.signal } : {}) });
   }
   const run = await runPolicy(scenario, policy, deps, { plan: [0.05, 0.95, 'solving'], planOptions });
   const t2 = performance.now();

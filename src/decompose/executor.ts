@@ -24,6 +24,8 @@ export interface ExecutorRun {
   forecast: ForecastOptions;
   /** The solver name of the plan ('highs', 'native-cbc', …). */
   solver: string;
+  /** The plan's cancellation: aborting it rejects the round in flight with a CancelledError. */
+  signal?: AbortSignal;
 }
 
 /** Opens an executor for one plan (e.g. on a work queue); the plan closes it. */

@@ -92,6 +92,7 @@ export class QueueExecutor implements SubproblemExecutor {
     private readonly pool: QueueWorkPool<SubproblemPackInput, SubproblemPackOutput>,
     private readonly fixed: Omit<SubproblemPackInput, 'tasks'>,
     private readonly packSites: number,
+    private readonly signal: AbortSignal | undefined,
   ) {}
 
   /** Stores the scenario bundle and connects to the queue. */
@@ -108,7 +109,7 @@ export class QueueExecutor implements SubproblemExecutor {
       ...(target.backoffMs !== undefined ? { backoffMs: target.backoffMs } : {}),
       ...(target.onProgress ? { onProgress: target.onProgress } : {}),
     });
-    return new QueueExecutor(pool, { bundle: scenario.id, file: run.scenario.file, forecast: run.forecast, solver: run.solver }, packSites);
+    return new QueueExecutor(pool, { bundle: scenario.id, file: run.scenario.file, forecast: run.forecast, solver: run.solver }, packSites, run.signal);
   }
 
   /** Workers connected when the executor opened (at least 1: jobs wait for one). */
@@ -140,7 +141,7 @@ export class QueueExecutor implements SubproblemExecutor {
     const out = new Array<SubproblemResult>(tasks.length);
     await Promise.all(
       packs.map(async (pack, p) => {
-        const stored = await this.pool.submit({ ...this.fixed, tasks: encodeTasks(pack.map((i) => tasks[i]!)) }, { key: `w${w.n}-r${call}-p${p}` });
+        const stored = await this.pool.submit({ ...this.fixed, tasks: encodeTasks(pack.map((i) => tasks[i]!)) }, { key: `w${w.n}-r${call}-p${p}`, ...(this.signal ? { signal: this.signal } : {}) });
         const results = decodeResults(stored.results);
         if (results.length !== pack.length) throw new Error(`queue job w${w.n}-r${call}-p${p} returned ${results.length} results for ${pack.length} tasks`);
         pack.forEach((i, k) => (out[i] = results[k]!));

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueueEvents } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisOptions } from '../../src/queue/connection.ts';
 import { parseRedisUrl } from '../../src/queue/redis-url.ts';
@@ -39,9 +39,9 @@ function run(args: string[]): Proc {
   return p;
 }
 
-async function until(what: string, test: () => boolean, timeoutMs = 60_000): Promise<void> {
+async function until(what: string, test: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const t0 = Date.now();
-  while (!test()) {
+  while (!(await test())) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -156,6 +156,24 @@ describe.skipIf(skip !== undefined)('a decomposed plan on worker processes throu
       await stopWorker(survivor);
     } finally {
       await events.close();
+    }
+  });
+
+  it('Ctrl-C with no worker connected: the plan stops (exit 130) and its waiting packs leave Redis', async () => {
+    const redis = await startRedis();
+    redises.push(redis);
+    const queue = new Queue('wattshift', { connection: redisOptions(parseRedisUrl(redis.url)) });
+    try {
+      const plan = run(['plan', file, ...PLAN, ...QUEUED, '--queue', redis.url, '--db', join(dir, 'cancel.db')]);
+      procs.push(plan);
+      await until('the first round to wait in Redis', async () => (await queue.getWaitingCount()) === 4);
+      plan.child.kill('SIGINT');
+      expect(await plan.exit).toBe(130);
+      expect(plan.err).toMatch(/no worker is connected to redis:\/\/127\.0\.0\.1:\d+ yet: the plan's site subproblems wait/);
+      expect(plan.err).toMatch(/cancelled/);
+      expect(await queue.getWaitingCount()).toBe(0);
+    } finally {
+      await queue.close();
     }
   });
 });
