@@ -240,7 +240,7 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
       }
     } else {
       if (o.openExecutor && !o.executor) {
-        dispatch.notes.push('the plan was not decomposed (no fleet-wide limit shared by enough sites; see --decompose), so it was solved in this process, not by queue workers');
+        dispatch.notes.push('the plan was not decomposed (no fleet-wide limit shared by more sites than --decompose auto needs, or a site has generators), so its models were solved in this process, not by the executor given for site subproblems (e.g. queue workers)');
       }
       let done = 0;
       for (const [from, to, commitTo] of windows) {

@@ -63,13 +63,13 @@ describe.skipIf(skip !== undefined)('a decomposed plan on the queue', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const open = (o: { attempts?: number; packSites?: number } = {}) =>
+  const open = (o: { attempts?: number; packSites?: number; keepResults?: boolean } = {}) =>
     QueueExecutor.open({ redis: parseRedisUrl(redis.url), store, queueName, backoffMs: 50, ...o }, { scenario: sweepScenarioFromFile(file), forecast: { kind: 'perfect' }, solver: 'highs' });
 
   it('plans within the gap of the in-process decomposition, each pack stored once under its window, round and pack', async () => {
     const model = buildModel(loadScenarioText(text, dir));
     const local = await planFleet(model, { mode: 'optimal', decompose: 'on' });
-    const ex = await open({ packSites: 2 });
+    const ex = await open({ packSites: 2, keepResults: true });
     let remote: Awaited<ReturnType<typeof planFleet>>;
     try {
       remote = await planFleet(model, { mode: 'optimal', decompose: 'on', executor: ex });
@@ -89,6 +89,51 @@ describe.skipIf(skip !== undefined)('a decomposed plan on the queue', () => {
     expect(rows.every((r) => r.status === 'succeeded')).toBe(true);
     for (const r of rows) expect(r.jobId).toMatch(new RegExp(`^${ex.batch}-w0-r\\d+-p[01]$`));
     expect(rows.filter((r) => r.jobId.endsWith('-r0-p0') || r.jobId.endsWith('-r0-p1'))).toHaveLength(2);
+  });
+
+  it('removes its stored results as the plan moves on and when it closes, unless kept', async () => {
+    const model = buildModel(loadScenarioText(text, dir));
+    const ex = await open({ packSites: 4 });
+    const seen: Array<{ window: string; stored: number }> = [];
+    const results = new JobResults(store);
+    const watched = {
+      parallelism: ex.parallelism,
+      run: async (tasks: SubproblemTask[]) => {
+        const out = await ex.run(tasks);
+        seen.push({ window: tasks[0]!.windowKey, stored: (await results.batch(ex.batch)).length });
+        return out;
+      },
+      close: () => ex.close(),
+    };
+    try {
+      await planFleet(model, { mode: 'rolling', lookaheadHours: 12, commitHours: 6, decompose: 'on', executor: watched });
+    } finally {
+      await ex.close();
+    }
+    // a window's results pile up round by round (one pack each); the next window starts afresh
+    const windows = [...new Set(seen.map((s) => s.window))];
+    expect(windows.length).toBe(4);
+    for (const w of windows) {
+      const counts = seen.filter((s) => s.window === w).map((s) => s.stored);
+      expect(counts).toEqual(counts.map((_, i) => i + 1));
+    }
+    expect(seen.length).toBeGreaterThan(windows.length); // some window needed prices
+    expect(await results.batch(ex.batch)).toHaveLength(0);
+  });
+
+  it('is not opened for a plan that is not decomposed, which says so', async () => {
+    const model = buildModel(loadScenarioText(text, dir));
+    let opened = 0;
+    const d = await planFleet(model, {
+      mode: 'optimal',
+      decompose: 'off',
+      openExecutor: () => {
+        opened++;
+        return open();
+      },
+    });
+    expect(opened).toBe(0);
+    expect(d.notes.join('\n')).toMatch(/not decomposed .* solved in this process/);
   });
 
   it('a pack that fails on every try stops after its tries with the error, as a JobFailedError', async () => {

@@ -9,6 +9,10 @@
  * A job's id names its unit of work (`<batch>-w<window>-r<call>-p<pack>`), so a job retried after
  * its worker died, or sent again after Redis lost it, still has one stored result. A pack that
  * fails every try rejects the round with a {@link JobFailedError} carrying the stored error.
+ *
+ * The stored results are the plan's scratch (plans and bases of every round; tens of kilobytes
+ * per pack): a window's are removed once the plan moves past it, the rest when the executor
+ * closes, unless `keepResults` (for inspection: which worker ran what, after how many tries).
  */
 import { UnrecoverableError } from 'bullmq';
 import { scenarioBundle } from '../app/scenario-bundle.ts';
@@ -62,6 +66,8 @@ export interface SubproblemQueueTarget {
   backoffMs?: number;
   /** Most sites per job (default 8); a group larger than that is a job of its own. */
   packSites?: number;
+  /** Keep every job's stored result after its window (default: removed as the plan moves on). */
+  keepResults?: boolean;
   onProgress?: (p: PoolProgress) => void;
 }
 
@@ -85,15 +91,20 @@ export function packTasks(tasks: SubproblemTask[], packSites: number): number[][
 
 /** A decomposition's units of work on the queue. Open with {@link QueueExecutor.open}. */
 export class QueueExecutor implements SubproblemExecutor {
-  /** Sequence number of each window seen (window keys hold characters a job id may not). */
-  private readonly windows = new Map<string, { n: number; calls: number }>();
+  /** Sequence number of each window seen (window keys hold characters a job id may not), and its jobs' ids. */
+  private readonly windows = new Map<string, { n: number; calls: number; jobs: string[] }>();
+  private readonly results: JobResults;
 
   private constructor(
     private readonly pool: QueueWorkPool<SubproblemPackInput, SubproblemPackOutput>,
+    store: Store,
     private readonly fixed: Omit<SubproblemPackInput, 'tasks'>,
     private readonly packSites: number,
     private readonly signal: AbortSignal | undefined,
-  ) {}
+    private readonly keepResults: boolean,
+  ) {
+    this.results = new JobResults(store);
+  }
 
   /** Stores the scenario bundle and connects to the queue. */
   static async open(target: SubproblemQueueTarget, run: ExecutorRun): Promise<QueueExecutor> {
@@ -109,7 +120,7 @@ export class QueueExecutor implements SubproblemExecutor {
       ...(target.backoffMs !== undefined ? { backoffMs: target.backoffMs } : {}),
       ...(target.onProgress ? { onProgress: target.onProgress } : {}),
     });
-    return new QueueExecutor(pool, { bundle: scenario.id, file: run.scenario.file, forecast: run.forecast, solver: run.solver }, packSites, run.signal);
+    return new QueueExecutor(pool, target.store, { bundle: scenario.id, file: run.scenario.file, forecast: run.forecast, solver: run.solver }, packSites, run.signal, target.keepResults ?? false);
   }
 
   /** Workers connected when the executor opened (at least 1: jobs wait for one). */
@@ -133,26 +144,39 @@ export class QueueExecutor implements SubproblemExecutor {
     const key = tasks[0]!.windowKey;
     let w = this.windows.get(key);
     if (!w) {
-      w = { n: this.windows.size, calls: 0 };
+      // the plan has moved past the earlier windows: their results are not needed again
+      await this.forget();
+      w = { n: this.windows.size, calls: 0, jobs: [] };
       this.windows.set(key, w);
     }
     const call = w.calls++;
     const packs = packTasks(tasks, this.packSites);
     const out = new Array<SubproblemResult>(tasks.length);
+    const window = w;
     await Promise.all(
       packs.map(async (pack, p) => {
-        const stored = await this.pool.submit({ ...this.fixed, tasks: encodeTasks(pack.map((i) => tasks[i]!)) }, { key: `w${w.n}-r${call}-p${p}`, ...(this.signal ? { signal: this.signal } : {}) });
+        const jobKey = `w${window.n}-r${call}-p${p}`;
+        window.jobs.push(`${this.pool.batch}-${jobKey}`);
+        const stored = await this.pool.submit({ ...this.fixed, tasks: encodeTasks(pack.map((i) => tasks[i]!)) }, { key: jobKey, ...(this.signal ? { signal: this.signal } : {}) });
         const results = decodeResults(stored.results);
-        if (results.length !== pack.length) throw new Error(`queue job w${w.n}-r${call}-p${p} returned ${results.length} results for ${pack.length} tasks`);
+        if (results.length !== pack.length) throw new Error(`queue job ${jobKey} returned ${results.length} results for ${pack.length} tasks`);
         pack.forEach((i, k) => (out[i] = results[k]!));
       }),
     );
     return out;
   }
 
-  /** Removes the jobs still waiting and disconnects. */
-  close(): Promise<void> {
-    return this.pool.close();
+  /** Removes the stored results of the windows seen so far (unless they are kept). */
+  private async forget(): Promise<void> {
+    if (this.keepResults) return;
+    const ids = [...this.windows.values()].flatMap((w) => w.jobs.splice(0));
+    if (ids.length > 0) await this.results.remove(ids);
+  }
+
+  /** Removes the jobs still waiting and the stored results (unless kept), and disconnects. */
+  async close(): Promise<void> {
+    await this.pool.close();
+    await this.forget();
   }
 }
 

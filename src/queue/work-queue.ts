@@ -24,6 +24,8 @@ export interface WorkQueueOptions {
   attempts?: number;
   /** A decomposed plan: most sites per job (default 8). */
   packSites?: number;
+  /** A decomposed plan: keep each job's stored result after its window (default: removed). */
+  keepResults?: boolean;
   onProgress?: (p: PoolProgress) => void;
 }
 
@@ -67,6 +69,7 @@ export async function openWorkQueue(opts: WorkQueueOptions): Promise<WorkQueue> 
           ...(opts.queueName ? { queueName: opts.queueName } : {}),
           ...(opts.attempts ? { attempts: opts.attempts } : {}),
           ...(opts.packSites ? { packSites: opts.packSites } : {}),
+          ...(opts.keepResults ? { keepResults: true } : {}),
           ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         },
         run,

@@ -22,7 +22,8 @@ if (skip) console.warn(`skipping the distributed plan tests: ${skip}`);
 const FLEET = coupledFleetText({ sites: 4, hours: 24, capMW: 9.5 });
 // one group per job: four jobs per round, so both workers take part in every round
 const PLAN = ['--decompose', 'on', '--json'];
-const QUEUED = ['--pack-sites', '1'];
+// results kept in the store for the checks below (by default a window's are removed once done)
+const QUEUED = ['--pack-sites', '1', '--keep-job-results'];
 
 interface Proc {
   child: ChildProcess;

@@ -37,6 +37,7 @@ export function registerPlan(program: Command, io: Io): void {
     .option('--queue <url>', 'solve a decomposed plan\'s site subproblems on `wattshift worker` processes through this Redis server, e.g. redis://127.0.0.1:6379')
     .option('--db <location>', `with --queue: the store shared with the workers; ${DB_OPTION_HELP}`)
     .option('--pack-sites <n>', 'with --queue: most sites per queue job (consecutive site groups of a round are solved as one model)', '8')
+    .option('--keep-job-results', 'with --queue: keep each job\'s result (worker, tries) in the store after the plan; by default a window\'s are removed once the plan moves past it')
     .addHelpText(
       'after',
       `
@@ -53,6 +54,7 @@ Event grammar (--event, as in dr): ${EVENT_SPEC_GRAMMAR}.`,
     )
     .action(async (file: string, opts: PlanFlags & EventFlags & QueueFlags & { policy: string; out?: string; json?: boolean }) => {
       if (opts.event !== undefined) {
+        if (opts.queue !== undefined) throw new InputError('OPTION_INVALID', '--queue runs a decomposed plan\'s site subproblems on workers; an event replay (--event) runs in this process: leave out --queue', { path: '--queue' });
         const eventBar = progressBar('plan --event', !opts.json);
         const r = await runPlanEvent({ scenario: { file }, event: opts.event, reduce: opts.reduce, measure: opts.measure, qosWindow: opts.qosWindow, maxReduction: opts.maxReduction, solver: opts.solver }, cliDeps(io, eventBar));
         eventBar.done();
@@ -66,9 +68,9 @@ Event grammar (--event, as in dr): ${EVENT_SPEC_GRAMMAR}.`,
         const model = await exportPlanModel({ ...opts, scenario, name: basename(opts.exportLp) });
         await writeFiles(dirname(opts.exportLp), [model]);
       }
-      const { queue: queueUrl, db, packSites, ...planFlags } = opts;
+      const { queue: queueUrl, db, packSites, keepJobResults, ...planFlags } = opts;
       // Redis and the store must answer before planning starts
-      const queue = queueUrl !== undefined ? await openWorkQueue({ queue: queueUrl, db: storeLocation(db, 'the workers read the scenario and write results there'), packSites: packSitesOption(packSites) }) : undefined;
+      const queue = queueUrl !== undefined ? await openWorkQueue({ queue: queueUrl, db: storeLocation(db, 'the workers read the scenario and write results there'), packSites: packSitesOption(packSites), keepResults: keepJobResults === true }) : undefined;
       try {
         if (queue && (await queue.workers()) === 0) {
           io.err(`no worker is connected to ${queue.redis.display} yet: the plan's site subproblems wait until one starts (wattshift worker --queue ${queue.redis.display} --db <the same store>)\n`);
@@ -90,6 +92,7 @@ interface QueueFlags {
   queue?: string;
   db?: string;
   packSites: string;
+  keepJobResults?: boolean;
 }
 
 function packSitesOption(v: string): number {
