@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runInProcess } from '../../test/cli/run-cli.ts';
 import { coupledFleetText } from '../../test/helpers/coupled-fleet.ts';
 import { sqliteDatabases } from '../../test/helpers/databases.ts';
 import { redisSkipReason, startRedis, type TestRedis } from '../../test/helpers/redis-server.ts';
@@ -30,6 +31,23 @@ describe('packTasks', () => {
     expect(packTasks(tasks, 8)).toEqual([[0, 1, 2, 3, 4, 5]]);
     expect(packTasks(tasks, 1)).toEqual([[0], [1], [2], [3], [4], [5]]);
     expect(packTasks([], 4)).toEqual([]);
+  });
+});
+
+describe('plan --queue options', () => {
+  const scenario = 'examples/phoenix-2025.yaml';
+  it('bad --pack-sites, --queue with --event, or no Redis: exit 2 naming the option', async () => {
+    for (const bad of ['0', '2.5', 'eight']) {
+      const r = await runInProcess(['plan', scenario, '--queue', 'redis://127.0.0.1:1', '--db', ':memory:', '--pack-sites', bad]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`--pack-sites must be a whole number from 1 to 10000, found "${bad}"`);
+    }
+    const ev = await runInProcess(['plan', scenario, '--event', '16:00/PT3H', '--queue', 'redis://127.0.0.1:1']);
+    expect(ev.code).toBe(2);
+    expect(ev.err).toMatch(/--queue .* leave out --queue/);
+    const down = await runInProcess(['plan', scenario, '--queue', 'redis://127.0.0.1:1', '--db', ':memory:']);
+    expect(down.code).toBe(2);
+    expect(down.err).toMatch(/no Redis server answered at redis:\/\/127\.0\.0\.1:1 .*--queue/);
   });
 });
 
