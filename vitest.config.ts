@@ -8,6 +8,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // two test files at a time: vitest's default (one fewer than the cores) runs one at a time on
+    // a 2-core machine, while most files spend their time waiting on child processes, servers,
+    // Chromium or a solver's worker thread; test files already keep to their own temporary
+    // folders, databases and ports. VITEST_MAX_WORKERS overrides it.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS || 2),
     reporters: process.env.CI ? ['default'] : ['default'],
   },
 });

@@ -10,13 +10,26 @@
  * Where one model still fits (one 48-hour window of 100 and 300 sites), the decomposed optimum is
  * compared with it.
  *
+ * With DECOMP_QUEUE=1, the same plan also runs with its units of work on the work queue
+ * (BullMQ on a private redis-server, `wattshift worker` processes, a SQLite store): the queue's
+ * cost against worker processes fed directly, in the same run.
+ *
  * Environment: DECOMP_COMPARE (sites of the one-model comparisons, default "100,300"; "" for
  * none), DECOMP_SITES (default "100,300,1000"), DECOMP_DAYS (default 365),
  * DECOMP_WORKERS (default "2"; "1,2" for the speed-up), DECOMP_CAP_SHARE (cap as a share of the
- * sites' summed import limits, default {@link FLEET_CAP_SHARE}).
+ * sites' summed import limits, default {@link FLEET_CAP_SHARE}), DECOMP_QUEUE (1: also on the
+ * queue), DECOMP_PACK_SITES (sites per queue job, default 8).
  */
-import { pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ProcessExecutor } from '../src/decompose/process-executor.ts';
+import { parseRedisUrl } from '../src/queue/redis-url.ts';
+import { QueueExecutor } from '../src/queue/subproblem-jobs.ts';
+import { openStore } from '../src/store/open.ts';
+import { startRedis } from '../test/helpers/redis-server.ts';
 import { buildFleetModel } from '../src/model/fleet-model.ts';
 import { planFleet } from '../src/plan/planner.ts';
 import { resolveScenario } from '../src/scenario/resolve.ts';
@@ -86,6 +99,59 @@ export async function planGenerated(sites: number, days: number, workers: number
   }
 }
 
+const BIN = fileURLToPath(new URL('../bin/wattshift.mjs', import.meta.url));
+
+/**
+ * The same decomposed plan with its units of work on the queue: a private redis-server, a
+ * SQLite store and `workers` worker processes (one job at a time each), started here.
+ */
+export async function planGeneratedOnQueue(sites: number, days: number, workers: number, capShare = FLEET_CAP_SHARE, packSites = 8) {
+  const input = withFleetCap(generateFleet(sites, days * 24), capShare);
+  const model = buildFleetModel(resolveScenario(Scenario.parse(input), 'generated.json', FLEET_BASE_DIR));
+  const redis = await startRedis();
+  const dir = mkdtempSync(join(tmpdir(), 'wattshift-decomp-bench-'));
+  const db = join(dir, 'queue.db');
+  const store = await openStore(db);
+  const procs = Array.from({ length: workers }, () => {
+    const child = spawn(process.execPath, [BIN, 'worker', '--queue', redis.url, '--db', db, '--concurrency', '1', '--lock-ms', '120000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    return { child, ready: () => err.includes('Ctrl-C to stop'), exit: new Promise((r) => child.once('exit', r)) };
+  });
+  try {
+    const t0 = Date.now();
+    while (!procs.every((p) => p.ready())) {
+      if (Date.now() - t0 > 60_000) throw new Error('the queue workers did not start');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const executor = await QueueExecutor.open({ redis: parseRedisUrl(redis.url), store, packSites }, { scenario: { file: 'generated.json', baseDir: FLEET_BASE_DIR, data: input }, forecast: { kind: 'perfect' }, solver: 'highs' });
+    try {
+      const t1 = performance.now();
+      const dispatch = await planFleet(model, { mode: 'rolling', lookaheadHours: 48, commitHours: 24, decompose: 'on', executor, workers: 1 });
+      const planSeconds = (performance.now() - t1) / 1000;
+      const d = dispatch.solver!.decomposition!;
+      const jobs = executor.progress().submitted;
+      const gap = (d.upperBound - d.lowerBound) / Math.abs(d.upperBound);
+      const row: BenchResult = {
+        name: `rolling 48 h / 24 h on the queue (BullMQ, ${packSites} sites per job), ${workers} worker process${workers > 1 ? 'es' : ''}`,
+        size: `${sites} sites × ${days * 24} h`,
+        medianMs: Math.round(planSeconds * 1000),
+        runs: 1,
+        note: `${d.bindingWindows}/${d.windows} windows priced; rounds ${d.rounds}; gap ${(gap * 100).toFixed(3)} %; upper bound ${d.upperBound.toFixed(0)}; ${jobs.toLocaleString('en-US')} jobs (${(planSeconds / Math.max(1, jobs) * 1000).toFixed(1)} ms of plan time each)`,
+      };
+      return { row, planSeconds, jobs, rounds: d.rounds };
+    } finally {
+      await executor.close();
+    }
+  } finally {
+    for (const p of procs) p.child.kill('SIGINT');
+    await Promise.all(procs.map((p) => p.exit));
+    await store.close();
+    await redis.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * The decomposed optimum against the one-model optimum of one window (an `optimal` plan over
  * `hours`), where the one model still fits: the distance between the two objectives, and the
@@ -130,6 +196,12 @@ export async function run(): Promise<BenchResult[]> {
       byWorkers.set(workers, r);
       rows.push(r.row);
       console.error(`${r.row.size}, ${workers} workers: ${r.planSeconds.toFixed(0)} s — ${r.row.note}`);
+      if (process.env.DECOMP_QUEUE === '1') {
+        const q = await planGeneratedOnQueue(sites, days, workers, share, Number(process.env.DECOMP_PACK_SITES ?? 8));
+        q.row.note += `; ${(q.planSeconds / r.planSeconds).toFixed(2)}× the time with worker processes fed directly (same run), ${((q.planSeconds - r.planSeconds) / q.rounds * 1000).toFixed(0)} ms more per round`;
+        rows.push(q.row);
+        console.error(`${q.row.size}, ${workers} workers on the queue: ${q.planSeconds.toFixed(0)} s — ${q.row.note}`);
+      }
     }
     const one = byWorkers.get(1);
     const two = byWorkers.get(2);

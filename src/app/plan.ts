@@ -8,14 +8,14 @@ import { InputError } from '../errors/index.ts';
 import { comparePolicies, type ComparisonRow } from '../metrics/comparison.ts';
 import type { Summary } from '../metrics/summary.ts';
 import { exportLp, exportMps } from '../optimize/index.ts';
-import { firstWindowModel } from '../plan/planner.ts';
+import { DEFAULT_PLAN_OPTIONS, firstWindowModel } from '../plan/planner.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 import { loadReport, MEDIA_TYPES, runFiles } from './files.ts';
 import { planOptionsFrom, type PlanningOptions } from './options.ts';
 import { checkpoint } from './progress.ts';
 import { runPolicy } from './run-policy.ts';
-import { loadScenarioInput, type LoadedScenario, type ScenarioInput } from './scenario-input.ts';
+import { loadScenarioInput, sweepScenarioOf, type LoadedScenario, type ScenarioInput } from './scenario-input.ts';
 import { summaryText } from './summary-text.ts';
 import { num, table } from './text-format.ts';
 import { SAVING_CAUSES, savingsAgainst, type SavingsAgainst } from '../metrics/savings.ts';
@@ -69,6 +69,11 @@ export async function runPlan(input: PlanInput, deps: UseCaseDeps): Promise<Plan
   const t1 = performance.now();
   const greedy = await runPolicy(scenario, 'greedy', deps);
   const tg = performance.now();
+  const open = deps.subproblemExecutor;
+  if (open) {
+    const o = { ...DEFAULT_PLAN_OPTIONS, ...planOptions };
+    planOptions.openExecutor = () => open({ scenario: sweepScenarioOf(scenario), forecast: o.forecast, solver: o.solver, ...(deps.signal ? { signal: deps.signal } : {}) });
+  }
   const run = await runPolicy(scenario, policy, deps, { plan: [0.05, 0.95, 'solving'], planOptions });
   const t2 = performance.now();
   deps.progress?.(1, 'done');

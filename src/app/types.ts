@@ -3,6 +3,7 @@
  * cancellation) and the shape of what comes back (the JSON document, the text summary and the
  * output files as values).
  */
+import type { SubproblemExecutorFactory } from '../decompose/executor.ts';
 import type { SweepPoolFactory } from '../finance/sweep.ts';
 import type { SolverFactory } from '../optimize/solver-factory.ts';
 
@@ -22,6 +23,11 @@ export interface UseCaseDeps {
    * threads in this process (`workers` option).
    */
   sweepPool?: SweepPoolFactory;
+  /**
+   * Where a decomposed plan's site subproblems run (e.g. the work queue on Redis: src/queue);
+   * opened only when the plan is decomposed; unset: solver workers in this process.
+   */
+  subproblemExecutor?: SubproblemExecutorFactory;
 }
 
 /**

@@ -132,6 +132,11 @@ async function runProgram(argv: string[], io: Io): Promise<number> {
       io.err(`${e.message}\n`);
       return EXIT_INTERRUPTED;
     }
+    if (e instanceof Error && e.name === 'JobFailedError') {
+      // a queue job that failed every try (src/queue): its stored error says why
+      io.err(`error [QUEUE_JOB_FAILED]: ${e.message}\n`);
+      return 1;
+    }
     if (e instanceof SolverError) {
       io.err(`error [${e.code}]: ${e.message}\nPlease report this with the scenario that caused it.\n`);
       return 1;

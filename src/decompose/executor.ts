@@ -3,6 +3,7 @@
  * embedded default runs them on this machine's solver workers; a queue (e.g. BullMQ on Redis)
  * can run the same tasks on many machines by implementing it, without touching the algorithm.
  */
+import type { ForecastOptions } from '../plan/signals.ts';
 import { splitResult, stackBases, stackModels, type CompiledModel, type Solver } from '../optimize/index.ts';
 import { emptyResult, prepareSubproblem, readSubproblem, solveSubproblem, subproblemModel, subproblemSolveOptions, type PreparedSubproblem, type SubproblemContext, type SubproblemResult, type SubproblemTask } from './subproblem.ts';
 
@@ -15,6 +16,20 @@ export interface SubproblemExecutor {
   /** Releases workers and connections. */
   close(): Promise<void>;
 }
+
+/** What a plan tells an executor it opens: its scenario (workers elsewhere load it themselves) and what shapes the window signals. */
+export interface ExecutorRun {
+  /** The scenario as read: its file name, the folder its series paths are relative to, its parsed data. */
+  scenario: { file: string; baseDir: string; data: unknown };
+  forecast: ForecastOptions;
+  /** The solver name of the plan ('highs', 'native-cbc', …). */
+  solver: string;
+  /** The plan's cancellation: aborting it rejects the round in flight with a CancelledError. */
+  signal?: AbortSignal;
+}
+
+/** Opens an executor for one plan (e.g. on a work queue); the plan closes it. */
+export type SubproblemExecutorFactory = (run: ExecutorRun) => Promise<SubproblemExecutor>;
 
 /** Options of {@link LocalExecutor}. */
 export interface LocalExecutorOptions {

@@ -49,3 +49,23 @@ export function encodeResult(result: SubproblemResult): string {
 export function decodeResult(text: string): SubproblemResult {
   return JSON.parse(text, reviver) as SubproblemResult;
 }
+
+/** Several tasks as one JSON text (a queue job's batch). */
+export function encodeTasks(tasks: SubproblemTask[]): string {
+  return JSON.stringify(tasks, replacer);
+}
+
+/** Tasks from {@link encodeTasks}'s text. */
+export function decodeTasks(text: string): SubproblemTask[] {
+  return JSON.parse(text, reviver) as SubproblemTask[];
+}
+
+/** Several results as one JSON text, in task order. */
+export function encodeResults(results: SubproblemResult[]): string {
+  return JSON.stringify(results, replacer);
+}
+
+/** Results from {@link encodeResults}'s text. */
+export function decodeResults(text: string): SubproblemResult[] {
+  return JSON.parse(text, reviver) as SubproblemResult[];
+}

@@ -3,7 +3,15 @@
  * is in (presolve, dual simplex, interior point, crossover, postsolve), the time so far, the
  * iterations, a fraction done and the time left. Simplex is judged by iterations against the
  * number expected for the presolved rows; interior point by how far the duality gap has closed
- * on a log scale; crossover and postsolve are short tail phases. Fractions never go back.
+ * on a log scale; crossover and postsolve are short tail phases.
+ *
+ * The estimate stands on log lines HiGHS writes by iteration, not by time: with
+ * `log_dev_level` 1 the simplex reports every basis rebuild (a rebuild follows a count of updates
+ * and HiGHS's synthetic clock, an operation count), and the interior point solver reports every
+ * iteration. The same model therefore gives the same sequence of estimates on a fast or a busy
+ * machine; only the presolve and crossover shares, which no iteration line measures, follow the
+ * clock. Contract: fractions never go back, and {@link SolveProgressEstimator.finish} ends the
+ * sequence at the whole solve with HiGHS's final iteration counts.
  */
 
 /** One progress report of a running solve. */
@@ -70,6 +78,8 @@ export class SolveProgressEstimator {
   private gapLog = Infinity;
   private best = 0;
   private phaseStart = 0;
+  /** The last solving phase entered (simplex, interior point or crossover). */
+  private method: 'simplex' | 'ipm' | 'crossover' | undefined;
   private readonly t0: number;
 
   /** `rows`: rows of the model before presolve (replaced by the presolved count when the log gives it). */
@@ -86,18 +96,22 @@ export class SolveProgressEstimator {
     if (reduced) this.rows = Math.max(1, Number(reduced[1]));
     if (/Using dual simplex solver|Using primal simplex solver/.test(m)) this.enter('simplex');
     else if (/^IPX model has|Interior point solve/.test(m)) this.enter('ipm');
-    else if (/^Crossover|Constructing starting basis/.test(m)) this.enter('crossover');
+    // not IPX's "Constructing starting basis...": that basis preconditions the interior point
+    // iterations that follow it
+    else if (/^Running crossover|^Crossover/.test(m)) this.enter('crossover');
     else if (/^Performed postsolve|^Postsolve|Solving the original LP from the solution after postsolve/.test(m)) this.enter('postsolve');
     if (this.phase === 'simplex') {
-      // simplex iteration line: "36069     1.2345e+06 Pr: 12(3.4); Du: 0(1e-12) 5.5s" (or "Ph1: ...")
-      const it = /^(\d+)\s+-?[\d.]+(?:e[+-]?\d+)?\s+(?:Ph1|Ph2|Pr|Du)/.exec(m);
+      // rebuild report (log_dev_level 1): "DuPh2       1200     3.19e+05 Pr: 1676(4673.33) Synthetic clock";
+      // user report (by elapsed time): "36069     1.2345e+06 Pr: 12(3.4); Du: 0(1e-12) 5.5s" (or "Ph1: ...")
+      const it = /^(?:(?:Du|Pr)Ph[12]\s+)?(\d+)\s+-?[\d.]+(?:e[+-]?\d+)?\s+(?:Ph1|Ph2|Pr|Du)/.exec(m);
       if (it) this.iterations = Math.max(this.iterations, Number(it[1]));
     }
     if (this.phase === 'ipm') {
-      // IPX iteration line: "7    1.635e+06   1.614e+06   1.13e-05   1.81e-10  1.28e-02   0.4"
+      // IPX iteration line: "7    1.635e+06   1.614e+06   1.13e-05   1.81e-10  1.28e-02   0.4" ("21*" once
+      // the step is a short one)
       const cols = m.split(/\s+/);
-      if (cols.length >= 7 && /^\d+$/.test(cols[0]!)) {
-        this.iterations = Math.max(this.iterations, Number(cols[0]));
+      if (cols.length >= 7 && /^\d+\*?$/.test(cols[0]!)) {
+        this.iterations = Math.max(this.iterations, Number.parseInt(cols[0]!, 10));
         const gap = Number(cols[5]);
         if (gap > 0 && Number.isFinite(gap)) {
           this.gap0 ??= Math.max(gap, 1e-6);
@@ -108,8 +122,11 @@ export class SolveProgressEstimator {
   }
 
   private enter(phase: SolveProgress['phase']): void {
-    if (phase === this.phase) return;
+    // postsolve is the tail: the summary after it ("Crossover iterations: 77") and a clean-up
+    // solve of the original LP belong to it
+    if (phase === this.phase || this.phase === 'postsolve') return;
     this.phase = phase;
+    if (phase !== 'postsolve') this.method = phase === 'presolve' ? undefined : phase;
     this.iterations = 0;
     this.phaseStart = this.now();
   }
@@ -134,5 +151,18 @@ export class SolveProgressEstimator {
     const p: SolveProgress = { phase: this.phase, elapsedSeconds: elapsed, iterations: this.iterations, fraction };
     if (fraction > 0.1 && elapsed > 2) p.remainingSeconds = (elapsed * (1 - fraction)) / fraction;
     return p;
+  }
+
+  /**
+   * The last report of a finished solve: the whole solve done, in the last solving phase the log
+   * showed (postsolve when presolve alone solved it), with HiGHS's final iteration count of that
+   * phase. `counts` are the solve's info (`simplex_iteration_count`, …).
+   */
+  finish(counts: { simplex: number; ipm: number; crossover: number }): SolveProgress {
+    const elapsed = (this.now() - this.t0) / 1000;
+    const phase = this.method ?? 'postsolve';
+    const iterations = this.method ? Math.max(0, counts[this.method]) : 0;
+    this.best = 1;
+    return { phase, elapsedSeconds: elapsed, iterations, fraction: 1 };
   }
 }

@@ -74,8 +74,13 @@ export interface PlanOptions {
    * solve small units together, see LocalExecutor's packSites).
    */
   sitesPerSubproblem?: number;
-  /** Decomposition: where the units of work run (default: this machine's solver workers). */
+  /** Decomposition: where the units of work run (default: this machine's solver workers); the caller closes it. */
   executor?: SubproblemExecutor;
+  /**
+   * Decomposition: opens where the units of work run (e.g. a work queue), called only when the
+   * plan is decomposed; the plan closes what it opened. Ignored when `executor` is given.
+   */
+  openExecutor?: () => Promise<SubproblemExecutor>;
   /** Binary variables for non-convex tariff rules and generator on/off: exact when the model is small (auto), always, or never. */
   integers?: 'auto' | 'exact' | 'relax';
   /** A solver to use instead of making one (`solver` and `solverFactory` are then ignored); the caller closes it. */
@@ -227,13 +232,16 @@ export async function planFleet(model: FleetModel, options: Partial<PlanOptions>
     const relaxations = new Set<string>();
     const predicted: NonNullable<SolverStats['predictedBill']> = [];
     if (decompose) {
-      const executor = o.executor ?? new LocalExecutor({ model, signals: (from, to) => forecaster.window(from, to) }, solvers);
+      const executor = o.executor ?? (o.openExecutor ? await o.openExecutor() : new LocalExecutor({ model, signals: (from, to) => forecaster.window(from, to) }, solvers));
       try {
         await planWindowsDecomposed({ model, options: o, windows, caps, pacer, groups, forecaster, state, guide, executor, masterSolver: solvers[0]!, dispatch, stats, noteFallback });
       } finally {
         if (!o.executor) await executor.close();
       }
     } else {
+      if (o.openExecutor && !o.executor) {
+        dispatch.notes.push('the plan was not decomposed (no fleet-wide limit shared by more sites than --decompose auto needs, or a site has generators), so its models were solved in this process, not by the executor given for site subproblems (e.g. queue workers)');
+      }
       let done = 0;
       for (const [from, to, commitTo] of windows) {
         throwIfCancelled(o.signal, `before window ${from}–${to}`);

@@ -71,6 +71,16 @@ export class JobResults {
     return [...(await this.get(ids.map((r) => r.job_id))).values()];
   }
 
+  /** Removes these jobs' results; returns how many. */
+  async remove(jobIds: readonly string[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < jobIds.length; i += CHUNK) {
+      const r = await this.store.db.deleteFrom('queue_results').where('job_id', 'in', jobIds.slice(i, i + CHUNK)).executeTakeFirst();
+      n += Number(r.numDeletedRows);
+    }
+    return n;
+  }
+
   /** Removes a batch's results; returns how many. */
   async removeBatch(batch: string): Promise<number> {
     const r = await this.store.db.deleteFrom('queue_results').where('batch', '=', batch).executeTakeFirst();

@@ -1,6 +1,7 @@
 /**
  * A {@link WorkPool} whose jobs run on a BullMQ queue in Redis, on `wattshift worker` processes
- * on any machine that reaches Redis and the store. Each job gets a fixed id (`<batch>-<n>`);
+ * on any machine that reaches Redis and the store. Each job gets a fixed id (`<batch>-<n>`, or
+ * `<batch>-<key>` when the submitter names its jobs);
  * a worker writes the job's outcome to the store under that id (first write wins), and this
  * pool reads results from the store, never from Redis. So:
  *
@@ -127,9 +128,15 @@ export class QueueWorkPool<J, R> implements WorkPool<J, R> {
     return pool;
   }
 
-  submit(job: J, options: { signal?: AbortSignal } = {}): Promise<R> {
+  /**
+   * Runs a job. `key` names it within the batch (letters, digits, `-`, `_`, `.`; unique within
+   * the batch): a job that stands for a fixed unit of work keeps one id however often it runs.
+   */
+  submit(job: J, options: { signal?: AbortSignal; key?: string } = {}): Promise<R> {
     if (this.closed) return Promise.reject(new CancelledError('the queue pool is closed'));
-    const id = `${this.batch}-${this.seq++}`;
+    if (options.key !== undefined && !/^[\w.-]+$/.test(options.key)) return Promise.reject(new RangeError(`a queue job key has only letters, digits, "-", "_" and ".", got "${options.key}"`));
+    const id = `${this.batch}-${options.key ?? this.seq++}`;
+    if (this.pending.has(id)) return Promise.reject(new RangeError(`queue job ${id} is already pending`));
     const data: QueueJobData = { batch: this.batch, input: job };
     this.counts.submitted++;
     this.counts.pending++;

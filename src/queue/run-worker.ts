@@ -1,13 +1,15 @@
 /**
  * Use case `worker`: a queue worker process's life. Opens the store, connects to Redis, takes
  * jobs until `signal` aborts (Ctrl-C), then finishes the jobs it holds and stops. Every kind
- * of job wattshift sends (sweep points, finance valuations) has its handler here.
+ * of job wattshift sends (sweep points, finance valuations, packs of a decomposed plan's site
+ * subproblems) has its handler here.
  */
 import { availableParallelism } from 'node:os';
 import { InputError } from '../errors/index.ts';
 import { openStore } from '../store/open.ts';
 import { JobResults } from './job-results.ts';
 import { parseRedisUrl, type RedisLocation } from './redis-url.ts';
+import { SUBPROBLEM_JOB, subproblemHandler } from './subproblem-jobs.ts';
 import { SWEEP_POINT_JOB, sweepPointHandler } from './sweep-jobs.ts';
 import { VALUATION_JOB, valuationHandler } from './valuation-jobs.ts';
 import { startQueueWorker, type WorkerEvent } from './worker.ts';
@@ -53,12 +55,13 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerSummary> 
   const store = await openStore(opts.db);
   const sweep = sweepPointHandler(store, concurrency);
   const valuation = valuationHandler(store, concurrency);
+  const subproblems = subproblemHandler(store, concurrency);
   const counts = { completed: 0, failed: 0 };
   try {
     const worker = await startQueueWorker({
       redis,
       results: new JobResults(store),
-      handlers: { [SWEEP_POINT_JOB]: sweep.handler, [VALUATION_JOB]: valuation.handler },
+      handlers: { [SWEEP_POINT_JOB]: sweep.handler, [VALUATION_JOB]: valuation.handler, [SUBPROBLEM_JOB]: subproblems.handler },
       concurrency,
       ...(opts.queueName ? { queueName: opts.queueName } : {}),
       ...(lockMs ? { lockMs } : {}),
@@ -79,6 +82,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerSummary> 
   } finally {
     await sweep.close();
     await valuation.close();
+    await subproblems.close();
     await store.close();
   }
 }

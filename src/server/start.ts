@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import type { FastifyServerOptions } from 'fastify';
 import { PoolExecutor, PoolValidator } from '../runs/pool-executor.ts';
-import { openadrVtn, VTN_PREFIX } from '../openadr/vtn/index.ts';
+import { createVtn, openadrVtn, VTN_PREFIX, type Vtn, type VtnOptions } from '../openadr/vtn/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { App } from './context.ts';
 import type { ServerOptions } from './options.ts';
@@ -33,6 +33,8 @@ export interface StartOptions extends Partial<ServerOptions> {
   logger?: FastifyServerOptions['logger'];
   /** Serve the OpenADR 3.1 VTN at /openadr3/3.1.0 on the same port and database (default true; docs/openadr.md). */
   vtn?: boolean;
+  /** Settings of that VTN (callback allow-list, MQTT notifier, token issuers); the store is the server's. */
+  vtnOptions?: Omit<VtnOptions, 'store'>;
 }
 
 /** A running server. */
@@ -43,6 +45,8 @@ export interface StartedServer {
   url: string;
   /** Runs found unfinished at start and marked interrupted. */
   interrupted: string[];
+  /** The VTN served at /openadr3/3.1.0 (null with `vtn: false`). */
+  vtn: Vtn | null;
   /** Stops taking requests and runs, records running runs as interrupted, closes the database. */
   stop(): Promise<void>;
 }
@@ -56,6 +60,7 @@ export async function startServer(o: StartOptions): Promise<StartedServer> {
   let executor: PoolExecutor | undefined;
   let validator: PoolValidator | undefined;
   let sweep: NodeJS.Timeout | undefined;
+  let vtn: Vtn | null = null;
   try {
     const interrupted = o.sharedDatabase
       ? await store.runs.markInterrupted({ staleBeforeMs: Date.now() - LEASE_MS, note: 'no sign of life from the process running it for a minute' })
@@ -73,11 +78,16 @@ export async function startServer(o: StartOptions): Promise<StartedServer> {
       logError: (message, detail) => app0.app?.log.error({ detail }, message),
     });
     validator = new PoolValidator();
-    const { db: _db, host, port, workers: _w, maxQueue: _q, sharedDatabase: _s, vtn: withVtn, ...serverOptions } = o;
+    const { db: _db, host, port, workers: _w, maxQueue: _q, sharedDatabase: _s, vtn: withVtn, vtnOptions, ...serverOptions } = o;
     const app = await buildServer({ store, executor, validator }, serverOptions);
     app0.app = app;
     // the VTN is its own plugin (its own OAuth2 tokens, scopes and problem answers) over the same store
-    if (withVtn !== false) await app.register(openadrVtn, { prefix: VTN_PREFIX, store });
+    if (withVtn !== false) {
+      const v = await createVtn({ ...vtnOptions, store });
+      vtn = v;
+      app.addHook('onClose', async () => v.close());
+      await app.register(openadrVtn, { prefix: VTN_PREFIX, vtn: v });
+    }
     await app.listen({ host, port });
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -89,6 +99,7 @@ export async function startServer(o: StartOptions): Promise<StartedServer> {
       store,
       url: `http://${shownHost}:${actualPort}`,
       interrupted,
+      vtn,
       stop: () =>
         (stopping ??= (async () => {
           if (sweep) clearInterval(sweep);
@@ -101,6 +112,7 @@ export async function startServer(o: StartOptions): Promise<StartedServer> {
     };
   } catch (e) {
     if (sweep) clearInterval(sweep);
+    await vtn?.close().catch(() => undefined);
     await executor?.close().catch(() => undefined);
     await validator?.close().catch(() => undefined);
     await store.close().catch(() => undefined);

@@ -27,8 +27,9 @@ describe('cancelling a command', () => {
     expect(code, err).toBe(130);
     expect(err).toMatch(/cancelled/);
     expect(err).not.toContain('internal error');
-    // the solve alone takes about 8 s on this machine; the interrupted run ends long before
-    expect(performance.now() - t0).toBeLessThan(4000);
+    // the solve alone takes about 8 s on an idle 2-core machine (longer on a busy one) and has
+    // barely begun: a cancel that waited for it would take longer than this
+    expect(performance.now() - t0).toBeLessThan(6000);
     expect(existsSync(out)).toBe(false);
   });
 

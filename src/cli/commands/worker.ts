@@ -1,7 +1,8 @@
 /**
- * `wattshift worker --queue redis://HOST:PORT`: takes jobs (design-sweep points) from the work
- * queue and runs them until stopped (Ctrl-C finishes the jobs in hand, then exits). Runs on any
- * machine that reaches Redis and the store; see docs/scale-out.md.
+ * `wattshift worker --queue redis://HOST:PORT`: takes jobs (design-sweep points, valuations,
+ * packs of a decomposed plan's site subproblems) from the work queue and runs them until stopped
+ * (Ctrl-C finishes the jobs in hand, then exits). Runs on any machine that reaches Redis and the
+ * store; see docs/scale-out.md.
  */
 import type { Command } from 'commander';
 import { runWorker } from '../../queue/run-worker.ts';
@@ -12,7 +13,7 @@ import { DB_OPTION_HELP, storeLocation } from '../store-option.ts';
 export function registerWorker(program: Command, io: Io): void {
   program
     .command('worker')
-    .description('run jobs from the work queue on Redis (sweep points sent with --queue) until stopped')
+    .description('run jobs from the work queue on Redis (sweep points, valuations and plan subproblems sent with --queue) until stopped')
     .requiredOption('--queue <url>', 'the Redis server of the queue, e.g. redis://127.0.0.1:6379')
     .option('--db <location>', `${DB_OPTION_HELP}; the same store the submitting command uses`)
     .option('--concurrency <n>', 'jobs at once, each in its own thread (default: available cores)')
