@@ -1,0 +1,255 @@
+// Runs of `wattshift serve --queue` executed by `wattshift worker` processes, with real
+// processes throughout: a private redis-server, the server, workers, and the store on SQLite
+// (and on PostgreSQL when WATTSHIFT_TEST_PG_URL is set). A run submitted through the API gives
+// the in-process server's summary and its event stream shows the worker's progress; a worker
+// killed mid-run gives the run to another, which stores it once; a cancel removes a waiting job
+// and stops a running one, whose results are never stored; a run whose job fails every try ends
+// failed with the job's error.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisOptions } from '../../src/queue/connection.ts';
+import { parseRedisUrl } from '../../src/queue/redis-url.ts';
+import { openStore } from '../../src/store/open.ts';
+import { BIN, ROOT } from '../cli/run-cli.ts';
+import { postgresDatabases, sqliteDatabases, type ScratchDatabases } from '../helpers/databases.ts';
+import { redisSkipReason, startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { call, startServe, type ServeProcess } from '../helpers/serve-process.ts';
+
+const skip = redisSkipReason();
+if (skip) console.warn(`skipping the queued-run tests: ${skip}`);
+const pg = process.env.WATTSHIFT_TEST_PG_URL ? await postgresDatabases() : { skipReason: 'WATTSHIFT_TEST_PG_URL is not set' };
+if ('skipReason' in pg) console.warn(`queued runs on PostgreSQL skipped: ${pg.skipReason}`);
+
+const RUN = { example: 'texas-single-site', command: 'simulate' };
+
+interface Proc {
+  child: ChildProcess;
+  err: string;
+  exit: Promise<number | null>;
+}
+
+function startProcess(args: string[]): Proc {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const p: Proc = { child, err: '', exit: new Promise((r) => child.once('exit', (code) => r(code))) };
+  child.stderr!.on('data', (d: Buffer) => (p.err += d.toString()));
+  return p;
+}
+
+async function until<T>(what: string, test: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await test();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function startWorker(redisUrl: string, queueName: string, db: string, extra: string[] = []): Promise<Proc> {
+  const w = startProcess(['worker', '--queue', redisUrl, '--queue-name', queueName, '--db', db, '--concurrency', '1', '--log', ...extra]);
+  await until('the worker to start', () => w.err.includes('Ctrl-C to stop') || w.child.exitCode !== null);
+  if (w.child.exitCode !== null) throw new Error(`worker ended: ${w.err}`);
+  return w;
+}
+
+async function stopWorker(w: Proc): Promise<void> {
+  if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+  w.child.kill('SIGINT');
+  await w.exit;
+}
+
+type Run = { id: string; status: string; progress: number; error: { code: string; message: string } | null };
+
+/** The server-sent events of a run until its `end`: [event, data] pairs. */
+async function followEvents(url: string, token: string, id: string): Promise<Array<[string, unknown]>> {
+  const res = await fetch(`${url}/api/v1/runs/${id}/events`, { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  const events: Array<[string, unknown]> = [];
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    text += decoder.decode(chunk, { stream: true });
+    let cut: number;
+    while ((cut = text.indexOf('\n\n')) >= 0) {
+      const block = text.slice(0, cut);
+      text = text.slice(cut + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event && data) events.push([event, JSON.parse(data)]);
+      if (event === 'end') return events;
+    }
+  }
+  return events;
+}
+
+const kinds: Array<[string, ScratchDatabases | undefined]> = [
+  ['SQLite', sqliteDatabases()],
+  ['PostgreSQL', 'skipReason' in pg ? undefined : pg],
+];
+
+describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes', () => {
+  let dir: string;
+  /** The summary of the run on a server executing it in its own threads. */
+  let reference: unknown;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wattshift-queued-runs-'));
+    const db = join(dir, 'in-process.db');
+    const store = await openStore(db);
+    const token = (await store.tokens.create('operator')).secret;
+    await store.close();
+    const server = await startServe(db, ['--workers', '1']);
+    try {
+      const id = (await call(`${server.url}/api/v1/runs`, token, { method: 'POST', body: RUN })).json().id as string;
+      const done = await until('the in-process run', async () => {
+        const r = (await call(`${server.url}/api/v1/runs/${id}`, token)).json() as Run;
+        return !['queued', 'running'].includes(r.status) && r;
+      });
+      expect(done.status).toBe('succeeded');
+      reference = (await call(`${server.url}/api/v1/runs/${id}/summary`, token)).json();
+    } finally {
+      await server.stop();
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe.each(kinds)('with the store on %s', (kind, dbs) => {
+    let redis: TestRedis;
+    let server: ServeProcess;
+    let queue: Queue;
+    let db: string;
+    let token: string;
+    const queueName = `runs-${kind.toLowerCase()}`;
+    const procs: Proc[] = [];
+    const api = (path: string, init?: { method?: string; body?: unknown }) => call(`${server.url}/api/v1${path}`, token, init);
+    const getRun = async (id: string): Promise<Run> => (await api(`/runs/${id}`)).json() as Run;
+    const submit = async (): Promise<string> => {
+      const r = await api('/runs', { method: 'POST', body: RUN });
+      expect(r.status, r.text).toBe(202);
+      return r.json().id as string;
+    };
+    const ended = (id: string) => until(`run ${id} to end`, async () => {
+      const r = await getRun(id);
+      return !['queued', 'running'].includes(r.status) && r;
+    });
+    /** Rows the store holds for a run: its results and its job's outcome. */
+    const stored = async (id: string) => {
+      const store = await openStore(db);
+      try {
+        const results = await store.db.selectFrom('results').select('name').where('run_id', '=', id).execute();
+        const jobs = await store.db.selectFrom('queue_results').select(['job_id', 'worker']).where('job_id', '=', `run-${id}`).execute();
+        return { results: results.map((r) => r.name), jobs, run: await store.runs.get(id) };
+      } finally {
+        await store.close();
+      }
+    };
+
+    beforeAll(async () => {
+      if (!dbs) return;
+      redis = await startRedis();
+      db = await dbs.create();
+      const store = await openStore(db);
+      token = (await store.tokens.create('operator')).secret;
+      await store.close();
+      server = await startServe(db, ['--queue', redis.url, '--queue-name', queueName]);
+      queue = new Queue(queueName, { connection: redisOptions(parseRedisUrl(redis.url)) });
+    });
+    afterAll(async () => {
+      for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      await queue?.close();
+      await server?.stop();
+      await redis?.dispose();
+      await dbs?.dropAll();
+    });
+
+    it.runIf(dbs !== undefined)('a run submitted through the API runs on a worker: the in-process summary, progress on its event stream', async () => {
+      await until('the server to name its queue', () => server.err().includes('runs go to the work queue'));
+      expect(server.err()).toMatch(/runs go to the work queue "runs-\w+" on redis:\/\/127\.0\.0\.1:\d+; 0 worker\(s\) connected now/);
+      const worker = await startWorker(redis.url, queueName, db);
+      procs.push(worker);
+      const id = await submit();
+      const events = await followEvents(server.url, token, id);
+      const names = events.map(([e]) => e);
+      expect(names.filter((e) => e === 'progress').length).toBeGreaterThanOrEqual(1);
+      expect(events.filter(([e]) => e === 'status').map(([, d]) => (d as Run).status)).toContain('running');
+      expect(events.at(-1)).toEqual(['end', { status: 'succeeded', error: null }]);
+      const fractions = events.filter(([e]) => e === 'progress').map(([, d]) => (d as { fraction: number }).fraction);
+      expect([...fractions].sort((a, b) => a - b)).toEqual(fractions);
+      expect((await api(`/runs/${id}/summary`)).json()).toEqual(reference);
+      const rows = await stored(id);
+      expect(rows.jobs).toEqual([{ job_id: `run-${id}`, worker: expect.stringContaining(`:${worker.child.pid}:`) }]);
+      expect(worker.err).toContain(`serve-run run-${id} done in`);
+      await stopWorker(worker);
+      expect(worker.child.exitCode).toBe(0);
+    });
+
+    it.runIf(dbs !== undefined)('a worker killed with SIGKILL mid-run: another worker runs it, and it is stored once', async () => {
+      // short locks: the dead worker's job is taken back within seconds
+      const victim = await startWorker(redis.url, queueName, db, ['--lock-ms', '2000']);
+      procs.push(victim);
+      const id = await submit();
+      await until('the victim to start the run', async () => (await getRun(id)).status === 'running');
+      victim.child.kill('SIGKILL');
+      await victim.exit;
+      const before = await stored(id);
+      expect(before.run?.status).toBe('running'); // killed mid-run: nothing stored yet
+      expect(before.results).toEqual([]);
+      expect(before.run?.leaseOwner).toContain(`:${victim.child.pid}:`);
+      const survivor = await startWorker(redis.url, queueName, db, ['--lock-ms', '2000']);
+      procs.push(survivor);
+      expect((await ended(id)).status).toBe('succeeded');
+      expect((await api(`/runs/${id}/summary`)).json()).toEqual(reference);
+      const after = await stored(id);
+      expect(after.run?.leaseOwner).toContain(`:${survivor.child.pid}:`);
+      expect(after.jobs).toHaveLength(1);
+      expect(after.jobs[0]!.worker).toContain(`:${survivor.child.pid}:`);
+      expect(new Set(after.results).size).toBe(after.results.length);
+      expect(after.results).toContain('summary.json');
+      await stopWorker(survivor);
+    });
+
+    it.runIf(dbs !== undefined)('a cancel removes a waiting job from Redis, and stops a running run whose results are then never stored', async () => {
+      // no worker: the run's job waits
+      const waiting = await submit();
+      await until('the job to wait in Redis', async () => (await queue.getWaitingCount()) === 1);
+      const c = await api(`/runs/${waiting}/cancel`, { method: 'POST' });
+      expect(c.status, c.text).toBe(200);
+      expect(c.json().status).toBe('cancelled');
+      await until('the job to leave Redis', async () => (await queue.getJobState(`run-${waiting}`)) === 'unknown');
+      expect(await queue.getWaitingCount()).toBe(0);
+
+      const worker = await startWorker(redis.url, queueName, db);
+      procs.push(worker);
+      const running = await submit();
+      await until('the run to start', async () => (await getRun(running)).status === 'running');
+      expect((await api(`/runs/${running}/cancel`, { method: 'POST' })).status).toBe(200);
+      // the worker stops it and its job ends
+      await until('the worker to end the job', () => worker.err.includes(`serve-run run-${running} done in`));
+      const rows = await stored(running);
+      expect(rows.run?.status).toBe('cancelled');
+      expect(rows.results).toEqual([]);
+      expect((await api(`/runs/${running}/files`)).status).toBe(409);
+      // the worker goes on with the next run
+      const next = await submit();
+      expect((await ended(next)).status).toBe('succeeded');
+      await stopWorker(worker);
+    });
+
+    it.runIf(dbs !== undefined && kind === 'SQLite')('a run whose job fails every try ends failed with the error of its last try', async () => {
+      // a worker on another database: the run is not in its store, on every try
+      const elsewhere = join(dir, 'another.db');
+      const worker = await startWorker(redis.url, queueName, elsewhere);
+      procs.push(worker);
+      const id = await submit();
+      const run = await ended(id);
+      expect(run.status).toBe('failed');
+      expect(run.error?.code).toBe('INTERNAL');
+      expect(run.error?.message).toMatch(/failed on each of its 3 tries; the last error: run \w+ is not in this worker's store/);
+      expect(worker.err.match(new RegExp(`run-${id} try \\d failed`, 'g'))).toHaveLength(3);
+      await stopWorker(worker);
+    });
+  });
+});
