@@ -1,10 +1,10 @@
 // Runs of `wattshift serve --queue` executed by `wattshift worker` processes, with real
 // processes throughout: a private redis-server, the server, workers, and the store on SQLite
-// (the first two cases also on PostgreSQL when WATTSHIFT_TEST_PG_URL is set). A run submitted through the API gives
-// the in-process server's summary and its event stream shows the worker's progress; a worker
-// killed mid-run gives the run to another, which stores it once; a cancel removes a waiting job
-// and stops a running one, whose results are never stored; a run whose job fails every try ends
-// failed with the job's error.
+// (the first two cases also on PostgreSQL when WATTSHIFT_TEST_PG_URL is set). A run submitted
+// through the API gives the in-process server's summary and its event streams show the
+// worker's progress; a worker killed mid-run gives the run to another, which stores it once; a cancel removes a waiting job
+// and stops a running one, whose results are never stored; runs outlive a server restart (and
+// Redis forgetting their jobs); a run whose job fails every try ends failed with the job's error.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -250,6 +250,22 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       // the worker goes on with the next run
       const next = await submit();
       expect((await ended(next)).status).toBe('succeeded');
+      await stopWorker(worker);
+    });
+
+    it.runIf(dbs !== undefined && kind === 'SQLite')('runs outlive the server: a waiting run stays queued through a restart, and its job is queued again if Redis lost it', async () => {
+      const id = await submit(); // no worker: its job waits
+      await until('the job to wait in Redis', async () => (await queue.getJobState(`run-${id}`)) === 'waiting');
+      expect(await server.stop()).toBe(0);
+      expect((await stored(id)).run?.status).toBe('queued'); // not interrupted: the run is the workers'
+      redis.cli('FLUSHALL'); // Redis restarted without persistence: the job is gone
+      server = await startServe(db, ['--queue', redis.url, '--queue-name', queueName]);
+      await until('the server to name its queue', () => server.err().includes('runs go to the work queue'));
+      expect(server.err()).toMatch(/; 1 unfinished run\(s\) whose jobs Redis had lost were queued again/);
+      expect(await queue.getJobState(`run-${id}`)).toBe('waiting');
+      const worker = await startWorker(redis.url, queueName, db);
+      procs.push(worker);
+      expect((await ended(id)).status).toBe('succeeded');
       await stopWorker(worker);
     });
 
