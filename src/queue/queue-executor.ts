@@ -16,8 +16,9 @@
  *   recorded failed with the last error, by the worker on its last try or by this server when
  *   Redis reports the job failed for good.
  * - runs outlive the server: stopping it leaves queued and running runs to the workers, and a
- *   server started later follows them. At start, a run the store has as queued or running whose
- *   job Redis no longer knows (Redis restarted without persistence) gets its job again.
+ *   server started later follows them. At start and every 30 s, a run the store has as queued
+ *   or running whose job Redis no longer knows (Redis restarted without persistence) gets its
+ *   job again (adding a run's job twice adds it once: its id is the run's).
  */
 import { EventEmitter } from 'node:events';
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
@@ -47,6 +48,9 @@ export interface QueueExecutorOptions {
   logError?: (message: string, detail: string) => void;
 }
 
+/** How often runs whose jobs Redis lost are looked for, ms. */
+const RECOVER_EVERY_MS = 30_000;
+
 const isTerminal = (status: string): boolean => (TERMINAL_STATUSES as readonly string[]).includes(status);
 const detail = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
 
@@ -60,6 +64,8 @@ export class QueueExecutor implements RunExecutor {
   private readonly running = new Set<string>();
   private reserved = 0;
   private closing = false;
+  private recovering = false;
+  private timer: NodeJS.Timeout | undefined;
   private readonly chores = new Set<Promise<unknown>>();
   private readonly maxQueue: number;
   /** Workers connected when the server started (for its start line). */
@@ -108,6 +114,8 @@ export class QueueExecutor implements RunExecutor {
       const ex = new QueueExecutor(o, queue as Queue, events);
       ex.workersAtStart = await queue.getWorkersCount();
       ex.resubmitted = await ex.recover();
+      ex.timer = setInterval(() => ex.chore(ex.recover().then((ids) => ids.length > 0 && o.logError?.(`${ids.length} run(s) whose jobs Redis had lost were queued again`, ids.join(', ')))), RECOVER_EVERY_MS);
+      ex.timer.unref();
       return ex;
     } catch (e) {
       await Promise.allSettled([events.close(), queue.close()]);
@@ -168,6 +176,7 @@ export class QueueExecutor implements RunExecutor {
   /** Stops listening; runs stay with the workers (and queued in Redis). */
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.timer);
     while (this.chores.size > 0) await Promise.allSettled([...this.chores]);
     await Promise.allSettled([this.queueEvents.close(), this.queue.close()]);
   }
@@ -221,6 +230,16 @@ export class QueueExecutor implements RunExecutor {
 
   /** Runs the store has as queued or running whose job Redis does not know: their job is added again. */
   private async recover(): Promise<string[]> {
+    if (this.recovering || this.closing) return [];
+    this.recovering = true;
+    try {
+      return await this.recoverNow();
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  private async recoverNow(): Promise<string[]> {
     const again: string[] = [];
     let cursor: string | undefined;
     do {
