@@ -47,7 +47,7 @@ function whole(flag: string, text: string, min: number, max: number): number {
 export function registerServe(program: Command, io: Io): void {
   program
     .command('serve')
-    .description('serve the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the dashboard; runs execute in worker threads')
+    .description('serve the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the dashboard; runs execute in worker threads, or with --queue on wattshift worker processes')
     .option('--port <n>', 'TCP port (0: any free port)', '8080')
     .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--db <location>', `database: a SQLite file (created if missing) or a postgres:// URL (default: $${DB_ENV}, else ${DEFAULT_DB})`)
