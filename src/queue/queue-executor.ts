@@ -70,6 +70,9 @@ export class QueueExecutor implements RunExecutor {
   private readonly maxQueue: number;
   /** Workers connected when the server started (for its start line). */
   workersAtStart = 0;
+  /** Workers connected at the last look (every 10 s): the executor's size in its stats. */
+  private workers = 0;
+  private workerTimer: NodeJS.Timeout | undefined;
   /** Runs whose jobs were added again at start (Redis had lost them). */
   resubmitted: string[] = [];
 
@@ -112,7 +115,9 @@ export class QueueExecutor implements RunExecutor {
     try {
       await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
       const ex = new QueueExecutor(o, queue as Queue, events);
-      ex.workersAtStart = await queue.getWorkersCount();
+      ex.workersAtStart = ex.workers = await queue.getWorkersCount();
+      ex.workerTimer = setInterval(() => ex.chore(queue.getWorkersCount().then((n) => (ex.workers = n))), 10_000);
+      ex.workerTimer.unref();
       ex.resubmitted = await ex.recover();
       ex.timer = setInterval(() => ex.chore(ex.recover().then((ids) => ids.length > 0 && o.logError?.(`${ids.length} run(s) whose jobs Redis had lost were queued again`, ids.join(', ')))), RECOVER_EVERY_MS);
       ex.timer.unref();
@@ -169,14 +174,16 @@ export class QueueExecutor implements RunExecutor {
     return () => this.events.off(runId, listener);
   }
 
+  /** Runs of this server waiting and running, and the workers connected to the queue (as `size`). */
   stats(): ExecutorStats {
-    return { running: this.running.size, queued: this.waiting.size, size: this.workersAtStart, maxQueue: this.maxQueue };
+    return { running: this.running.size, queued: this.waiting.size, size: this.workers, maxQueue: this.maxQueue };
   }
 
   /** Stops listening; runs stay with the workers (and queued in Redis). */
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.timer);
+    clearInterval(this.workerTimer);
     while (this.chores.size > 0) await Promise.allSettled([...this.chores]);
     await Promise.allSettled([this.queueEvents.close(), this.queue.close()]);
   }
