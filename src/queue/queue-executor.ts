@@ -48,6 +48,8 @@ export interface QueueExecutorOptions {
   logError?: (message: string, detail: string) => void;
 }
 
+/** How long a stopping server waits for Redis, ms. */
+const CLOSE_WAIT_MS = 5_000;
 /** How often runs whose jobs Redis lost are looked for, ms. */
 const RECOVER_EVERY_MS = 30_000;
 
@@ -184,8 +186,14 @@ export class QueueExecutor implements RunExecutor {
     this.closing = true;
     clearInterval(this.timer);
     clearInterval(this.workerTimer);
-    while (this.chores.size > 0) await Promise.allSettled([...this.chores]);
-    await Promise.allSettled([this.queueEvents.close(), this.queue.close()]);
+    // jobs being added wait through a Redis outage; a stopping server waits for them a while only
+    const settled = (async () => {
+      while (this.chores.size > 0) await Promise.allSettled([...this.chores]);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([settled, new Promise((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
+    await Promise.race([Promise.allSettled([this.queueEvents.close(), this.queue.close()]), new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
   }
 
   private add(runId: string): Promise<unknown> {
