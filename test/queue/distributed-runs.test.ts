@@ -25,6 +25,8 @@ const pg = process.env.WATTSHIFT_TEST_PG_URL ? await postgresDatabases() : { ski
 if ('skipReason' in pg) console.warn(`queued runs on PostgreSQL skipped: ${pg.skipReason}`);
 
 const RUN = { example: 'texas-single-site', command: 'simulate' };
+/** Each case starts processes and executes a run or two: generous, for a loaded machine. */
+const PROCESS_TEST_MS = 240_000;
 
 interface Proc {
   child: ChildProcess;
@@ -119,7 +121,7 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
     } finally {
       await server.stop();
     }
-  });
+  }, PROCESS_TEST_MS);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   describe.each(kinds)('with the store on %s', (kind, dbs) => {
@@ -162,14 +164,14 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       await store.close();
       server = await startServe(db, ['--queue', redis.url, '--queue-name', queueName]);
       queue = new Queue(queueName, { connection: redisOptions(parseRedisUrl(redis.url)) });
-    });
+    }, PROCESS_TEST_MS);
     afterAll(async () => {
       for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
       await queue?.close();
       await server?.stop();
       await redis?.dispose();
       await dbs?.dropAll();
-    });
+    }, PROCESS_TEST_MS);
 
     it.runIf(dbs !== undefined)('a run submitted through the API runs on a worker: the in-process summary, progress on its event stream', async () => {
       await until('the server to name its queue', () => server.err().includes('runs go to the work queue'));
@@ -198,7 +200,7 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       expect(worker.err).toContain(`serve-run run-${id} done in`);
       await stopWorker(worker);
       expect(worker.child.exitCode).toBe(0);
-    });
+    }, PROCESS_TEST_MS);
 
     it.runIf(dbs !== undefined)('a worker killed with SIGKILL mid-run: another worker runs it, and it is stored once', async () => {
       // short locks: the dead worker's job is taken back within seconds
@@ -223,7 +225,7 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       expect(new Set(after.results).size).toBe(after.results.length);
       expect(after.results).toContain('summary.json');
       await stopWorker(survivor);
-    });
+    }, PROCESS_TEST_MS);
 
     // store-specific parts (run transitions, threads opening the store) are covered above on both stores
     it.runIf(dbs !== undefined && kind === 'SQLite')('a cancel removes a waiting job from Redis, and stops a running run whose results are then never stored', async () => {
@@ -251,7 +253,7 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       const next = await submit();
       expect((await ended(next)).status).toBe('succeeded');
       await stopWorker(worker);
-    });
+    }, PROCESS_TEST_MS);
 
     it.runIf(dbs !== undefined && kind === 'SQLite')('runs outlive the server: a waiting run stays queued through a restart, and its job is queued again if Redis lost it', async () => {
       const id = await submit(); // no worker: its job waits
@@ -267,7 +269,7 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       procs.push(worker);
       expect((await ended(id)).status).toBe('succeeded');
       await stopWorker(worker);
-    });
+    }, PROCESS_TEST_MS);
 
     it.runIf(dbs !== undefined && kind === 'SQLite')('a run whose job fails every try ends failed with the error of its last try', async () => {
       // a worker on another database: the run is not in its store, on every try
@@ -281,7 +283,7 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       expect(run.error?.message).toMatch(/failed on each of its 3 tries; the last error: run \w+ is not in this worker's store/);
       expect(worker.err.match(new RegExp(`run-${id} try \\d failed`, 'g'))).toHaveLength(3);
       await stopWorker(worker);
-    });
+    }, PROCESS_TEST_MS);
   });
 });
 
