@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { defaultSolverFactory } from '../optimize/solver-factory.ts';
 import { eventSegments, startResponse } from '../programs/response.ts';
 import { totalKW } from '../programs/levers.ts';
@@ -48,4 +49,173 @@ describe('the event-window LP of one site', () => {
     for (let q = 0; q < 2; q++) expect(after.sites[0]!.gridImportKW[2 + q]).toBeCloseTo(r.expectedImportKW[q]!, 3);
     expect(base.ledger.sites[0]!.gridImportKW[2]! - after.sites[0]!.gridImportKW[2]!).toBeCloseTo(76, 3);
   });
+});
+
+// the same site, storage alone can take more consumption (the one job runs flat out and may not pause)
+const SUNNY = `
+name: sunny
+currency: USD
+horizon: { start: 2025-05-03T12:00, end: 2025-05-03T18:00, stepMinutes: 60, timeZone: UTC }
+sites:
+  - id: sunny
+    latitude: 33.45
+    longitude: -112.07
+    grid: { importLimitMW: 1, exportLimitMW: 5 }
+    it: [{ accelerator: A100, gpus: 8 }]
+    facility: { cooling: { archetype: air, designPUE: 1.3 } }
+    renewables: [{ id: pv, type: solar, capacityMW: 1, capacityFactor: { constant: 0.5 } }]
+    storage: { energyMWh: 0.2, powerMW: 0.1 }
+    tariff: { energy: { type: flat, pricePerMWh: 80 }, export: { type: flat, pricePerMWh: 30 } }
+workloads:
+  - { id: train, type: training, accelerator: A100, sites: [sunny], workGpuHours: 100000, gpus: { max: 8 }, continuous: true, qosFloor: 1 }
+`;
+
+describe('the event-window LP when the grid wants more consumption or less export', () => {
+  const deps = { solverFactory: defaultSolverFactory };
+  // battery by hand: 100 kWh stored, at most 190 kWh (95 % of 200): 90 kWh of room, 90 / 0.95 = 94.737 kWh drawn
+  const ROOM_KWH = 90 / 0.95;
+
+  it('a setpoint above the plan charges the battery up to its room, the rest is short, worked by hand', async () => {
+    const loaded = loadScenarioInput({ text: SITE, baseDir: '.' });
+    const base = await runPolicy(loaded, 'naive', deps);
+    const model = loaded.model;
+    const L = base.ledger.sites[0]!;
+    const r = await respondEvent({ model, base: base.dispatch, baseLedger: base.ledger, site: 0 }, { id: 'fill', startStep: 2, endStep: 3, requiredKW: new Float64Array(1), increaseKW: Float64Array.from([150]) }, deps);
+    expect(r.increase[0]).toBe(1);
+    expect(r.plannedKW[0]).toBeCloseTo(-ROOM_KWH, 4);
+    expect(r.shortKW[0]).toBeCloseTo(150 - ROOM_KWH, 4);
+    expect(r.expectedSocKWh![0]).toBeCloseTo(190, 6);
+    expect(r.setpoints.storageKW![0]).toBeCloseTo(ROOM_KWH, 3);
+    const after = simulate(model, r.dispatch);
+    expect(after.sites[0]!.gridImportKW[2]! - L.gridImportKW[2]!).toBeCloseTo(ROOM_KWH, 3);
+    expect(after.sites[0]!.socKWh[2]).toBeCloseTo(190, 3);
+  });
+
+  it('a negative price moves consumption into the cheapest step, worked by hand', async () => {
+    const loaded = loadScenarioInput({ text: SITE, baseDir: '.' });
+    const base = await runPolicy(loaded, 'naive', deps);
+    const model = loaded.model;
+    const state = { model, base: base.dispatch, baseLedger: base.ledger, site: 0 };
+    // −20 and −50 USD/MWh against a flat 80: both steps earn, the second more; the room goes there
+    const r = await respondEvent(state, { id: 'neg', startStep: 2, endStep: 4, requiredKW: new Float64Array(2), valuePerMWh: Float64Array.from([-20, -50]) }, deps);
+    expect(Array.from(r.increase)).toEqual([1, 1]);
+    expect(r.plannedKW[0]).toBeCloseTo(0, 4);
+    expect(r.plannedKW[1]).toBeCloseTo(-ROOM_KWH, 4);
+    expect(r.expectedSocKWh![1]).toBeCloseTo(190, 6);
+    // a price above the flat 80 is a reduction step: the battery discharges instead
+    const high = await respondEvent(state, { id: 'high', startStep: 2, endStep: 3, requiredKW: new Float64Array(1), valuePerMWh: Float64Array.from([500]) }, deps);
+    expect(high.increase[0]).toBe(0);
+    expect(high.plannedKW[0]).toBeCloseTo(76, 4);
+  });
+
+  it('an export limit is met by charging the battery, then by curtailing, worked by hand', async () => {
+    const loaded = loadScenarioInput({ text: SUNNY, baseDir: '.' });
+    const naive = await runPolicy(loaded, 'naive', deps);
+    const model = loaded.model;
+    // the naive plan with export allowed
+    const dispatch = { ...naive.dispatch, allowExport: [true] };
+    const base = { dispatch, ledger: simulate(model, dispatch) };
+    const L = base.ledger.sites[0]!;
+    // the plan exports what the PV (500 kW) does not use, nothing curtailed, battery idle
+    expect(L.gridExportKW[2]).toBeGreaterThan(300);
+    expect(L.renewableCurtailedKW[2]).toBeCloseTo(0, 6);
+    const limit = [L.gridExportKW[2]! - 150, L.gridExportKW[3]! - 150];
+    const r = await respondEvent({ model, base: base.dispatch, baseLedger: base.ledger, site: 0 }, { id: 'cap', startStep: 2, endStep: 4, requiredKW: new Float64Array(2), exportLimitKW: Float64Array.from(limit) }, deps);
+    // 2 × 150 kWh to keep off the grid: 94.737 kWh into the battery (cheaper than throwing it away), 205.263 curtailed
+    expect(r.shortKW[0]! + r.shortKW[1]!).toBeCloseTo(0, 6);
+    expect(r.expectedExportKW[0]).toBeCloseTo(limit[0]!, 4);
+    expect(r.expectedExportKW[1]).toBeCloseTo(limit[1]!, 4);
+    expect(r.setpoints.storageKW![0]! + r.setpoints.storageKW![1]!).toBeCloseTo(ROOM_KWH, 2);
+    expect(r.expectedSocKWh![1]).toBeCloseTo(190, 6);
+    expect(r.setpoints.exportLimitKW!.slice(0, 2)).toEqual(limit.map((v) => Math.round(v * 1000) / 1000));
+    // the import does not move: the battery charges from the surplus
+    expect(r.expectedImportKW[0]).toBeCloseTo(L.gridImportKW[2]!, 6);
+    const after = simulate(model, r.dispatch);
+    for (let q = 0; q < 2; q++) {
+      expect(after.sites[0]!.gridExportKW[2 + q]).toBeLessThanOrEqual(limit[q]! + 1e-6);
+      expect(after.sites[0]!.gridExportKW[2 + q]).toBeCloseTo(limit[q]!, 3);
+      expect(after.sites[0]!.gridImportKW[2 + q]).toBeCloseTo(L.gridImportKW[2 + q]!, 6);
+    }
+    expect(after.sites[0]!.renewableCurtailedKW[2]! + after.sites[0]!.renewableCurtailedKW[3]!).toBeCloseTo(300 - ROOM_KWH, 3);
+    expect(after.sites[0]!.socKWh[3]).toBeCloseTo(190, 3);
+  });
+});
+
+const BATCH = `
+name: batchy
+currency: USD
+horizon: { start: 2025-05-03T12:00, end: 2025-05-03T18:00, stepMinutes: 60, timeZone: UTC }
+sites:
+  - id: batchy
+    latitude: 33.45
+    longitude: -112.07
+    grid: { importLimitMW: 1 }
+    it: [{ accelerator: A100, gpus: 256 }]
+    facility: { cooling: { archetype: air, designPUE: 1.3 } }
+    tariff: { energy: { type: flat, pricePerMWh: 80 } }
+workloads:
+  - { id: embed, type: training, accelerator: A100, sites: [batchy], workGpuHours: 100000, gpus: { max: 256 } }
+`;
+
+describe('valley filling by pulling work forward', () => {
+  it('runs later work on free GPUs in the event and takes it off the end of the job: import up by the call, work unchanged', async () => {
+    const deps = { solverFactory: defaultSolverFactory };
+    const loaded = loadScenarioInput({ text: BATCH, baseDir: '.' });
+    const model = loaded.model;
+    const naive = await runPolicy(loaded, 'naive', deps);
+    // a plan running the batch job on half the cluster, so there is room to pull work forward
+    const dispatch = { ...naive.dispatch, jobs: naive.dispatch.jobs.map((a) => ({ ...a, gpus: new Float64Array(model.grid.steps).fill(128) })) };
+    const ledger = simulate(model, dispatch);
+    const r = await respondEvent({ model, base: dispatch, baseLedger: ledger, site: 0 }, { id: 'fill', startStep: 2, endStep: 3, requiredKW: new Float64Array(1), increaseKW: Float64Array.from([20]) }, deps);
+    expect(r.shortKW[0]).toBeCloseTo(0, 6);
+    expect(r.plannedKW[0]).toBeCloseTo(-20, 6);
+    expect(r.byLever.pullForward).toBeCloseTo(-20, 6);
+    const job = r.setpoints.jobs[0]!;
+    expect(job.gpus[0]).toBeGreaterThan(128);
+    const after = simulate(model, r.dispatch);
+    expect(after.sites[0]!.gridImportKW[2]! - ledger.sites[0]!.gridImportKW[2]!).toBeCloseTo(20, 3);
+    // the work is moved, not added: the same GPU-hours done over the horizon, fewer at its end
+    expect(after.outcomes[0]!.doneGpuHours).toBeCloseTo(ledger.outcomes[0]!.doneGpuHours, 6);
+    expect(r.dispatch.jobs[0]!.gpus[model.grid.steps - 1]).toBeLessThan(128);
+  });
+});
+
+describe('the increase and export-limit LP against the simulator (property)', () => {
+  it('whatever is asked, the simulated meter shows what the VEN expects: import, export within the limit, state of charge within bounds', async () => {
+    const deps = { solverFactory: defaultSolverFactory };
+    const loaded = loadScenarioInput({ text: SUNNY, baseDir: '.' });
+    const model = loaded.model;
+    const naive = await runPolicy(loaded, 'naive', deps);
+    const dispatch = { ...naive.dispatch, allowExport: [true] };
+    const base = { dispatch, ledger: simulate(model, dispatch) };
+    const L = base.ledger.sites[0]!;
+    const st = model.sites[0]!.storage!;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.array(fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }), { minLength: 2, maxLength: 2 }),
+        fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 2, maxLength: 2 }),
+        async (start, len, limits, increases) => {
+          const end = Math.min(model.grid.steps, start + len);
+          const n = end - start;
+          const exportLimitKW = Float64Array.from({ length: n }, (_, q) => limits[q] ?? Number.POSITIVE_INFINITY);
+          const increaseKW = Float64Array.from({ length: n }, (_, q) => increases[q]!);
+          const r = await respondEvent({ model, base: base.dispatch, baseLedger: base.ledger, site: 0 }, { id: 'p', startStep: start, endStep: end, requiredKW: new Float64Array(n), increaseKW, exportLimitKW }, deps);
+          const after = simulate(model, r.dispatch).sites[0]!;
+          for (let q = 0; q < n; q++) {
+            const t = start + q;
+            expect(after.gridImportKW[t]).toBeCloseTo(r.expectedImportKW[q]!, 2);
+            expect(after.gridExportKW[t]).toBeCloseTo(r.expectedExportKW[q]!, 2);
+            expect(after.gridExportKW[t]!).toBeLessThanOrEqual(exportLimitKW[q]! + 1e-6);
+            expect(after.socKWh[t]!).toBeLessThanOrEqual(st.socMaxKWh + 1e-6);
+            expect(after.socKWh[t]!).toBeGreaterThanOrEqual(st.socMinKWh - 1e-6);
+            // what is short is what the meter does not show
+            expect(r.shortKW[q]).toBeCloseTo(Math.max(0, increaseKW[q]! - (after.gridImportKW[t]! - L.gridImportKW[t]!)) + Math.max(0, after.gridExportKW[t]! - exportLimitKW[q]!), 2);
+          }
+        },
+      ),
+      { numRuns: 6, seed: 20261202 },
+    );
+  }, 60_000);
 });

@@ -6,8 +6,11 @@
  * job's throughput-vs-power hull, and pausing. Where the replay fills each step's change by merit
  * order, the LP sees the whole window at once: storage is limited by its state of charge over the
  * window (not an even share per step), and each job's lost or deferred work by its QoS budget over
- * the window (not a per-step rate). The result is the site's setpoints (GPU power caps, GPUs
- * running, storage power, make-up work after the event) and what the meter should show.
+ * the window (not a per-step rate). Steps that ask for more consumption (an import to reach, an
+ * export limit, a price below the site's reference price) use the replay's valley-filling levers
+ * instead: storage charge, uncapping, work pulled forward, and curtailment for an export limit.
+ * The result is the site's setpoints (GPU power caps, GPUs running, storage power, make-up work
+ * after the event, export limit) and what the meter should show.
  */
 import { InputError } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
@@ -15,7 +18,8 @@ import { LinearModel } from '../optimize/model-builder.ts';
 import { solveOutcomeError } from '../optimize/solve-outcome.ts';
 import type { Solver } from '../optimize/solver.ts';
 import { siteSegments, workBudget, type Segment } from '../programs/levers.ts';
-import { realiseEvent, startResponse } from '../programs/response.ts';
+import { realiseEvent, startResponse, STORAGE_RESTORE_HOURS } from '../programs/response.ts';
+import { throughputAtPower } from '../physics/index.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 import { stepHours, stepStartMs } from '../time/grid.ts';
@@ -43,8 +47,16 @@ export interface SiteCall {
   endStep: number;
   /** Reduction of grid import wanted at each event step, kW (≥ 0). */
   requiredKW: Float64Array;
-  /** Money saved per MWh of import reduced at each event step (a PRICE event), currency/MWh. */
+  /**
+   * Price of energy at each event step (a PRICE event), currency/MWh. Above the site's reference
+   * price (see {@link referencePricePerMWh}) it is what a MWh of import reduced saves; below it,
+   * reference − price is what a MWh of consumption moved into the step earns (valley filling).
+   */
   valuePerMWh?: Float64Array;
+  /** Increase of grid import wanted at each event step, kW (≥ 0; a DISPATCH_SETPOINT above the plan). */
+  increaseKW?: Float64Array;
+  /** Largest export to the grid at each event step, kW (EXPORT_CAPACITY_LIMIT; +∞ where none). */
+  exportLimitKW?: Float64Array;
 }
 
 /** One lever's setpoint over steps [fromStep, fromStep + length). */
@@ -72,12 +84,41 @@ export interface SiteSetpoints {
   inference: Array<{ workload: string; gpuPowerW: number[] }>;
   /** Storage power, kW (positive charges), or null without storage changes. */
   storageKW: number[] | null;
+  /** Largest export per covered step, kW (null where the event sets none), or null without an export limit. */
+  exportLimitKW: Array<number | null> | null;
+  /** True when these are the plan's own setpoints, published because the event was withdrawn (deleted or cancelled). */
+  withdrawn?: boolean;
+}
+
+/**
+ * The plan's own setpoints over steps [fromStep, fromStep + length) of one event: what a VEN
+ * publishes when the event is deleted or cancelled, so every lever goes back to the plan.
+ */
+export function baselineSetpoints(state: SiteState, eventId: string, fromStep: number, length: number): SiteSetpoints {
+  const { model } = state;
+  const base = siteOnlyDispatch(state.base, state.site);
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  const span = (a: ArrayLike<number>) => Array.from({ length }, (_, i) => round(a[fromStep + i]!));
+  const sb = base.storageKW[state.site];
+  return {
+    site: model.sites[state.site]!.id,
+    eventId,
+    fromStep,
+    startMs: stepStartMs(model.grid, fromStep),
+    stepMinutes: model.grid.stepMinutes,
+    length,
+    jobs: base.jobs.map((a) => ({ workload: model.workloads[a.workload]!.id, gpuPowerW: span(a.gpuPowerW), gpus: span(a.gpus), baseGpus: span(a.gpus) })),
+    inference: base.inference.map((a) => ({ workload: model.workloads[a.workload]!.id, gpuPowerW: span(a.gpuPowerW) })),
+    storageKW: model.sites[state.site]!.storage ? span(sb ?? new Float64Array(model.grid.steps)) : null,
+    exportLimitKW: null,
+    withdrawn: true,
+  };
 }
 
 /** The response of one site to one event. */
 export interface SiteEventResponse {
   setpoints: SiteSetpoints;
-  /** Reduction planned per event step, kW. */
+  /** Reduction of import planned per event step, kW (negative: an increase, valley filling). */
   plannedKW: Float64Array;
   /** What could not be planned per event step, kW. */
   shortKW: Float64Array;
@@ -85,6 +126,11 @@ export interface SiteEventResponse {
   expectedImportKW: Float64Array;
   /** Import of the base plan per event step, kW. */
   baseImportKW: Float64Array;
+  /** Export the plan expects per event step, kW, and the base plan's. */
+  expectedExportKW: Float64Array;
+  baseExportKW: Float64Array;
+  /** Per event step, whether the site consumes more (valley filling, export limit) rather than less. */
+  increase: Uint8Array;
   /** Storage state of charge expected at the end of each event step, kWh (null without storage). */
   expectedSocKWh: Float64Array | null;
   /** kW per lever kind, averaged over the event. */
@@ -116,6 +162,27 @@ function siteShare(state: SiteState, workload: number, from: number, to: number)
   return all > 0 ? here / all : 1;
 }
 
+/** Hours after an event whose planned import price is the reference for moving consumption (the storage restore period). */
+export const REFERENCE_PRICE_HOURS = STORAGE_RESTORE_HOURS;
+
+/** Tie-break cost per kWh of an increase lever, so no lever is used beyond what a row asks (cost units). */
+const INCREASE_TIE_COST_PER_KWH = 1e-6;
+
+/**
+ * Reference price of a site after an event, currency/MWh: the mean planned import price over the
+ * REFERENCE_PRICE_HOURS after the event (or the event's own steps at the horizon's end). Energy
+ * moved into the event (storage charged, work pulled forward) would otherwise be bought then.
+ */
+export function referencePricePerMWh(state: SiteState, startStep: number, endStep: number): number {
+  const L = state.baseLedger.sites[state.site]!;
+  const h = stepHours(state.model.grid);
+  const to = Math.min(state.model.grid.steps, endStep + Math.round(REFERENCE_PRICE_HOURS / h));
+  const [from, end] = to > endStep ? [endStep, to] : [startStep, endStep];
+  let sum = 0;
+  for (let t = from; t < end; t++) sum += L.importPrice[t]!;
+  return sum / (end - from);
+}
+
 /** Solves the event-window LP for one site and realises it as setpoints. */
 export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCaseDeps & { solver?: Solver }): Promise<SiteEventResponse> {
   const { model, site: s } = state;
@@ -124,7 +191,9 @@ export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCa
   if (!(Number.isInteger(call.startStep) && call.startStep >= 0 && len > 0 && call.endStep <= grid.steps)) {
     throw new InputError('EVENT_INVALID', `event "${call.id}" covers steps ${call.startStep}..${call.endStep}, outside the horizon's 0..${grid.steps}`, { path: 'event.intervals' });
   }
-  if (call.requiredKW.length !== len) throw new InputError('EVENT_INVALID', `event "${call.id}": ${call.requiredKW.length} required values for ${len} steps`, { path: 'event.intervals' });
+  for (const [name, arr] of [['required', call.requiredKW], ['increase', call.increaseKW], ['export limit', call.exportLimitKW], ['price', call.valuePerMWh]] as const) {
+    if (arr && arr.length !== len) throw new InputError('EVENT_INVALID', `event "${call.id}": ${arr.length} ${name} values for ${len} steps`, { path: 'event.intervals' });
+  }
   checkpoint(deps, 'before the event LP');
   const h = stepHours(grid);
   const local = siteOnlyDispatch(state.base, s);
@@ -133,50 +202,114 @@ export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCa
   const siteModel = model.sites[s]!;
   const st = siteModel.storage;
   const socStart = call.startStep > 0 ? L.socKWh[call.startStep - 1]! : (st?.socInitialKWh ?? 0);
+  const value = call.valuePerMWh;
+  const refPrice = referencePricePerMWh(state, call.startStep, call.endStep);
+
+  // each step either takes import down (reduce) or puts consumption up (valley filling, export
+  // limit, a price below the reference); a reduction asked for wins over anything else
+  const exportNeed = new Float64Array(len);
+  const increase = new Uint8Array(len);
+  for (let q = 0; q < len; q++) {
+    const t = call.startStep + q;
+    const limit = call.exportLimitKW?.[q] ?? Number.POSITIVE_INFINITY;
+    exportNeed[q] = Math.max(0, L.gridExportKW[t]! - limit);
+    const cheap = value !== undefined && value[q]! < refPrice;
+    if (!(call.requiredKW[q]! > 0) && ((call.increaseKW?.[q] ?? 0) > 0 || exportNeed[q]! > 1e-9 || cheap)) increase[q] = 1;
+  }
 
   // job and inference segments with the full hull: the budget is a window constraint below
   const unlimited = new Map(model.workloads.map((w) => [w.index, Number.POSITIVE_INFINITY]));
   const segs: Segment[][] = [];
   for (let q = 0; q < len; q++) {
     const t = call.startStep + q;
-    segs.push(siteSegments(response.ctx, s, t, { direction: 'reduce', hours: len * h, end: call.endStep, socAtStart: socStart }, unlimited).filter((x) => x.kind !== 'storage'));
+    const direction = increase[q] ? 'increase' : 'reduce';
+    const list = siteSegments(response.ctx, s, t, { direction, hours: len * h, end: call.endStep, socAtStart: socStart }, unlimited).filter((x) => x.kind !== 'storage');
+    // increase segments are measured at the meter; the LP works with the load they add (surplus absorbed below)
+    segs.push(increase[q] ? list.map((x) => ({ ...x, kw: x.kw + (x.hiddenKW ?? 0), hiddenKW: 0 })) : list);
   }
 
   const lp = new LinearModel('minimize');
-  const value = call.valuePerMWh;
   const cols: number[][] = segs.map((list, q) =>
-    list.map((seg) => lp.addVariable({ upper: seg.kw, cost: h * (value ? seg.valuePerKWh - value[q]! / 1000 + 1e-6 * seg.costPerKWh : seg.costPerKWh) })),
+    list.map((seg) => {
+      if (!increase[q]) return lp.addVariable({ upper: seg.kw, cost: h * (value ? seg.valuePerKWh - value[q]! / 1000 + 1e-6 * seg.costPerKWh : seg.costPerKWh) });
+      // consumption moved into a cheap step earns reference − price per kWh
+      const earn = value ? (refPrice - value[q]!) / 1000 : 0;
+      return lp.addVariable({ upper: seg.kw, cost: h * (seg.costPerKWh + INCREASE_TIE_COST_PER_KWH - earn) });
+    }),
   );
-  // storage: extra discharge (or less charge) against the base path, within power and SoC
+  // storage: extra discharge (reduce steps) or extra charge (increase steps) against the base path
   const storageCols: number[] = [];
+  const socCoef: number[] = [];
   if (st) {
     const wear = st.degradationCostPerKWh;
     for (let q = 0; q < len; q++) {
       const t = call.startStep + q;
-      const upper = Math.max(0, L.storageChargeKW[t]! + st.powerKW - L.storageDischargeKW[t]!);
-      storageCols.push(lp.addVariable({ upper, cost: h * (wear - (value ? value[q]! / 1000 : 0)) }));
+      if (increase[q]) {
+        const upper = Math.max(0, L.storageDischargeKW[t]! + st.powerKW - L.storageChargeKW[t]!);
+        const earn = value ? (refPrice - value[q]!) / 1000 : 0;
+        storageCols.push(lp.addVariable({ upper, cost: h * (wear + INCREASE_TIE_COST_PER_KWH - earn) }));
+        // less discharge keeps 1/η_discharge per kWh, more charge stores η_charge: the larger bounds the SoC
+        socCoef.push(h * (L.storageDischargeKW[t]! > 1e-9 ? 1 / st.dischargeEfficiency : st.chargeEfficiency));
+      } else {
+        const upper = Math.max(0, L.storageChargeKW[t]! + st.powerKW - L.storageDischargeKW[t]!);
+        storageCols.push(lp.addVariable({ upper, cost: h * (wear - (value ? value[q]! / 1000 : 0)) }));
+        socCoef.push(-h / st.dischargeEfficiency);
+      }
     }
-    // SoC after step q: base SoC less the extra energy taken so far (at discharge efficiency)
+    // SoC after step q: the base SoC plus what the event adds or takes, within its limits
     for (let q = 0; q < len; q++) {
       const t = call.startStep + q;
-      const room = Math.max(0, L.socKWh[t]! - st.socMinKWh);
-      lp.addRow(Number.NEGATIVE_INFINITY, room, storageCols.slice(0, q + 1), storageCols.slice(0, q + 1).map(() => h / st.dischargeEfficiency));
+      const idx = storageCols.slice(0, q + 1);
+      lp.addRow(st.socMinKWh - L.socKWh[t]!, st.socMaxKWh - L.socKWh[t]!, idx, socCoef.slice(0, q + 1));
     }
   }
   const shortCols: number[] = [];
+  const curtailCols: Array<number | undefined> = [];
   for (let q = 0; q < len; q++) {
     const t = call.startStep + q;
-    const short = lp.addVariable({ upper: call.requiredKW[q]!, cost: h * SHORTFALL_COST_PER_KWH });
-    shortCols.push(short);
     const idx = [...cols[q]!, ...(st ? [storageCols[q]!] : [])];
-    // reach the required change (less any shortfall), and never more than the import itself
-    lp.addRow(call.requiredKW[q]!, Number.POSITIVE_INFINITY, [...idx, short], [...idx.map(() => 1), 1]);
-    lp.addRow(Number.NEGATIVE_INFINITY, Math.max(0, L.gridImportKW[t]!), idx, idx.map(() => 1));
+    const ones = idx.map(() => 1);
+    if (!increase[q]) {
+      const short = lp.addVariable({ upper: call.requiredKW[q]!, cost: h * SHORTFALL_COST_PER_KWH });
+      shortCols.push(short);
+      curtailCols.push(undefined);
+      // reach the required change (less any shortfall), and never more than the import itself
+      lp.addRow(call.requiredKW[q]!, Number.POSITIVE_INFINITY, [...idx, short], [...ones, 1]);
+      lp.addRow(Number.NEGATIVE_INFINITY, Math.max(0, L.gridImportKW[t]!), idx, ones);
+      continue;
+    }
+    // renewable power curtailed or exported in the plan: added load takes it before the meter sees any
+    const surplus = L.renewableCurtailedKW[t]! + L.renewableExportKW[t]!;
+    const inc = call.increaseKW?.[q] ?? 0;
+    // a shortfall in load terms (the surplus comes first); reported at the meter below
+    const short = lp.addVariable({ upper: inc + surplus + exportNeed[q]! + L.renewableCurtailedKW[t]!, cost: h * SHORTFALL_COST_PER_KWH });
+    shortCols.push(short);
+    // the import may rise to its limit
+    lp.addRow(Number.NEGATIVE_INFINITY, Math.max(0, siteModel.importLimitKW[t]! - L.gridImportKW[t]!) + surplus, idx, ones);
+    // an import to reach: the added load, less the surplus it takes first
+    if (inc > 0) lp.addRow(inc + surplus, Number.POSITIVE_INFINITY, [...idx, short], [...ones, 1]);
+    if (exportNeed[q]! > 1e-9) {
+      // export kept at the limit: added load takes curtailed power first, then exported power;
+      // renewable export beyond that is curtailed, at the energy's worth (its import price)
+      const curtail = lp.addVariable({ upper: L.renewableExportKW[t]!, cost: h * (Math.max(0, L.importPrice[t]!, L.exportPrice[t]!) / 1000 + INCREASE_TIE_COST_PER_KWH) });
+      curtailCols.push(curtail);
+      lp.addRow(exportNeed[q]! + L.renewableCurtailedKW[t]!, Number.POSITIVE_INFINITY, [...idx, curtail, short], [...ones, 1, 1]);
+    } else curtailCols.push(undefined);
   }
   // work each workload may lose or defer over the window, this site's share of it
   const byWorkload = new Map<number, { idx: number[]; coef: number[] }>();
+  // work pulled forward into the window, at most what each job still does after it
+  const pulledByJob = new Map<number, { idx: number[]; coef: number[] }>();
   segs.forEach((list, q) =>
     list.forEach((seg, i) => {
+      if (seg.kind === 'pullForward') {
+        const info = response.ctx.jobs[seg.alloc]!;
+        const m = response.ctx.multiplier[s]![call.startStep + q]!;
+        const e = pulledByJob.get(seg.alloc) ?? { idx: [], coef: [] };
+        e.idx.push(cols[q]![i]!);
+        e.coef.push(((1000 / (m * seg.perGpuW!)) * info.w.fullPower.throughput * h));
+        pulledByJob.set(seg.alloc, e);
+      }
       if (seg.kind !== 'job' || !(seg.lossRate > 0)) return;
       const w = response.ctx.jobs[seg.alloc]!.w.index;
       const e = byWorkload.get(w) ?? { idx: [], coef: [] };
@@ -188,6 +321,12 @@ export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCa
   for (const [w, e] of byWorkload) {
     const budget = workBudget(response.ctx, model.workloads[w]!, call.endStep) * siteShare(state, w, call.startStep, call.endStep);
     lp.addRow(Number.NEGATIVE_INFINITY, Math.max(0, budget), e.idx, e.coef);
+  }
+  for (const [j, e] of pulledByJob) {
+    const a = response.ctx.jobs[j]!.a;
+    let later = 0;
+    for (let t = call.endStep; t < a.gpus.length; t++) later += a.gpus[t]! * throughputAtPower(response.ctx.jobs[j]!.w.curve, a.gpuPowerW[t]! || response.ctx.jobs[j]!.w.fullPower.gpuPowerW) * h;
+    lp.addRow(Number.NEGATIVE_INFINITY, later, e.idx, e.coef);
   }
 
   const compiled = lp.compile({ shared: false });
@@ -201,44 +340,104 @@ export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCa
   if (result.status !== 'optimal') throw solveOutcomeError(result, { what: `the response of site "${siteModel.id}" to event "${call.id}"` });
   const x = result.columnValues;
 
-  // realise the LP's choice: each segment cut to what the LP used, in the LP's amounts
-  const chosen: Segment[][][] = [];
-  const amounts: number[][] = [];
+  // realise the LP's choice: each segment cut to what the LP used, in the LP's amounts; the
+  // reducing steps and the increasing steps are realised one after the other
   const shortKW = new Float64Array(len);
-  for (let q = 0; q < len; q++) {
-    const list: Segment[] = [];
-    let sum = 0;
-    if (st) {
-      const u = x[storageCols[q]!]!;
-      if (u > 1e-9) {
-        list.push({ kind: 'storage', site: s, alloc: -1, kw: u, lossRate: 0, deferrable: false, costPerKWh: 0, valuePerKWh: 0, tier: 0, order: 0 });
-        sum += u;
+  const loadChangeKW = new Float64Array(len);
+  const byLever: Record<string, number> = {};
+  for (const dir of ['reduce', 'increase'] as const) {
+    const chosen: Segment[][][] = [];
+    const amounts: number[][] = [];
+    let any = false;
+    for (let q = 0; q < len; q++) {
+      const list: Segment[] = [];
+      let sum = 0;
+      if ((dir === 'increase') === (increase[q] === 1)) {
+        if (st) {
+          const u = x[storageCols[q]!]!;
+          if (u > 1e-9) {
+            list.push({ kind: 'storage', site: s, alloc: -1, kw: u, lossRate: 0, deferrable: false, costPerKWh: 0, valuePerKWh: 0, tier: 0, order: 0 });
+            sum += u;
+          }
+        }
+        segs[q]!.forEach((seg, i) => {
+          const u = Math.min(seg.kw, x[cols[q]![i]!]!);
+          if (!(u > 1e-9)) return;
+          const f = u / seg.kw;
+          list.push({ ...seg, kw: u, lossRate: seg.lossRate * f, scale: (seg.scale ?? 1) * f });
+          sum += u;
+        });
+        // hull segments of one job run in order along the hull
+        list.sort((a, b) => a.tier - b.tier || a.alloc - b.alloc || a.order - b.order);
+        shortKW[q] = x[shortCols[q]!]!;
+        if (sum > 1e-9) any = true;
       }
+      chosen.push([list]);
+      amounts.push([sum]);
     }
-    segs[q]!.forEach((seg, i) => {
-      const u = Math.min(seg.kw, x[cols[q]![i]!]!);
-      if (!(u > 1e-9)) return;
-      const f = u / seg.kw;
-      list.push({ ...seg, kw: u, lossRate: seg.lossRate * f, scale: (seg.scale ?? 1) * f });
-      sum += u;
-    });
-    // hull segments of one job run in order along the hull
-    list.sort((a, b) => a.tier - b.tier || a.alloc - b.alloc || a.order - b.order);
-    chosen.push([list]);
-    amounts.push([sum]);
-    shortKW[q] = x[shortCols[q]!]!;
+    if (!any) continue;
+    const realised = realiseEvent(response, { id: call.id, direction: dir, startStep: call.startStep, endStep: call.endStep, sites: [s] }, chosen, amounts);
+    const R = realised.sites[0]!;
+    for (let q = 0; q < len; q++) loadChangeKW[q]! += (dir === 'increase' ? 1 : -1) * R.plannedKW[q]!;
+    for (const [k, v] of Object.entries(R.byLever)) byLever[k] = (byLever[k] ?? 0) + (dir === 'increase' ? -v : v);
   }
-  const realised = realiseEvent(response, { id: call.id, direction: 'reduce', startStep: call.startStep, endStep: call.endStep, sites: [s] }, chosen, amounts);
-  const plannedKW = realised.sites[0]!.plannedKW;
+
+  // what the meter should show: a reduction takes import down; added load takes the plan's
+  // curtailed then exported renewable power first, and a limit curtails what would still be exported
   const baseImportKW = L.gridImportKW.slice(call.startStep, call.endStep);
-  const expectedImportKW = baseImportKW.map((v, q) => v - plannedKW[q]!);
+  const baseExportKW = L.gridExportKW.slice(call.startStep, call.endStep);
+  const expectedImportKW = new Float64Array(len);
+  const expectedExportKW = new Float64Array(len);
+  const plannedKW = new Float64Array(len);
+  let take: Float64Array | undefined;
+  for (let q = 0; q < len; q++) {
+    const t = call.startStep + q;
+    if (!increase[q]) {
+      expectedImportKW[q] = baseImportKW[q]! + loadChangeKW[q]!;
+      expectedExportKW[q] = baseExportKW[q]!;
+    } else {
+      const added = loadChangeKW[q]!;
+      const fromCurtailed = Math.min(added, L.renewableCurtailedKW[t]!);
+      const fromExport = Math.min(added - fromCurtailed, L.renewableExportKW[t]!);
+      expectedImportKW[q] = baseImportKW[q]! + (added - fromCurtailed - fromExport);
+      let reExport = L.renewableExportKW[t]! - fromExport;
+      const limit = call.exportLimitKW?.[q];
+      if (limit !== undefined && Number.isFinite(limit)) {
+        const otherExport = L.gridExportKW[t]! - L.renewableExportKW[t]!;
+        const cut = Math.max(0, reExport - Math.max(0, limit - otherExport));
+        if (cut > 1e-9 || fromCurtailed < L.renewableCurtailedKW[t]! - 1e-9) {
+          // take only the renewable power the site uses and may export; the rest is curtailed
+          take ??= baseTake(response.dispatch, model, L, s);
+          take[t] = L.renewableUsedKW[t]! + fromCurtailed + fromExport + reExport - cut;
+        }
+        reExport -= cut;
+        expectedExportKW[q] = otherExport + reExport;
+      } else expectedExportKW[q] = baseExportKW[q]! - fromExport;
+    }
+    plannedKW[q] = baseImportKW[q]! - expectedImportKW[q]!;
+    if (increase[q]) {
+      const limit = call.exportLimitKW?.[q] ?? Number.POSITIVE_INFINITY;
+      shortKW[q] = Math.max(0, (call.increaseKW?.[q] ?? 0) + plannedKW[q]!) + Math.max(0, expectedExportKW[q]! - limit);
+    }
+  }
+  if (take) {
+    response.dispatch.renewableTakeKW ??= model.sites.map(() => undefined);
+    response.dispatch.renewableTakeKW[s] = take;
+  }
   let expectedSocKWh: Float64Array | null = null;
   if (st) {
-    let taken = 0;
+    let added = 0;
     expectedSocKWh = new Float64Array(len);
     for (let q = 0; q < len; q++) {
-      taken += (x[storageCols[q]!]! * h) / st.dischargeEfficiency;
-      expectedSocKWh[q] = L.socKWh[call.startStep + q]! - taken;
+      const t = call.startStep + q;
+      const u = x[storageCols[q]!]!;
+      if (!increase[q]) added -= (u * h) / st.dischargeEfficiency;
+      else {
+        // less discharge first (each kW keeps 1/η_discharge), then more charge (η_charge)
+        const lessDischarge = Math.min(u, L.storageDischargeKW[t]!);
+        added += (lessDischarge * h) / st.dischargeEfficiency + (u - lessDischarge) * h * st.chargeEfficiency;
+      }
+      expectedSocKWh[q] = Math.min(st.socMaxKWh, L.socKWh[t]! + added);
     }
   }
   return {
@@ -247,11 +446,20 @@ export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCa
     shortKW,
     expectedImportKW,
     baseImportKW,
+    expectedExportKW,
+    baseExportKW,
+    increase,
     expectedSocKWh,
-    byLever: realised.sites[0]!.byLever,
+    byLever,
     lp: { columns: compiled.numColumns, rows: compiled.numRows, objective: result.objective, solveSeconds: result.solveSeconds },
     dispatch: response.dispatch,
   };
+}
+
+/** Renewable power the base plan takes at every step (what it sets, else everything available). */
+function baseTake(d: Dispatch, model: FleetModel, L: Ledger['sites'][number], s: number): Float64Array {
+  const set = d.renewableTakeKW?.[s];
+  return set ? Float64Array.from(set) : Float64Array.from(L.renewableAvailableKW);
 }
 
 /** The setpoints: every step from the event start where the response differs from the base plan. */
@@ -280,5 +488,11 @@ function setpointsOf(state: SiteState, base: Dispatch, after: Dispatch, call: Si
     jobs: after.jobs.map((a, j) => ({ workload: model.workloads[a.workload]!.id, gpuPowerW: span(a.gpuPowerW, round), gpus: span(a.gpus, round), baseGpus: span(base.jobs[j]!.gpus, round) })),
     inference: after.inference.map((a) => ({ workload: model.workloads[a.workload]!.id, gpuPowerW: span(a.gpuPowerW, round) })),
     storageKW: sa ? span(sa, round) : null,
+    exportLimitKW: call.exportLimitKW?.some((v) => Number.isFinite(v))
+      ? Array.from({ length: last - from }, (_, i) => {
+          const v = call.exportLimitKW![i];
+          return v !== undefined && Number.isFinite(v) ? round(v) : null;
+        })
+      : null,
   };
 }

@@ -7,7 +7,7 @@ import { InputError } from '../errors/index.ts';
 import { adapterFromSpec, type LineWriter, type SetpointAdapter } from '../openadr/ven/adapters/index.ts';
 import { OpenAdrClient } from '../openadr/ven/client.ts';
 import { TelemetryStore } from '../openadr/ven/telemetry.ts';
-import { FileJournal, MemoryJournal, Ven, type NotifyMode, type VenAnswer } from '../openadr/ven/ven.ts';
+import { FileJournal, MemoryJournal, Ven, type NotifyMode, type VenAnswer, type VenWithdrawal } from '../openadr/ven/ven.ts';
 import { choiceOption, numberOption, policyOption } from './options.ts';
 import { checkpoint } from './progress.ts';
 import { runPolicy } from './run-policy.ts';
@@ -51,6 +51,8 @@ export interface VenInput {
   /** Lines of the dry-run adapters (default stdout). */
   write?: LineWriter;
   onAnswer?: (a: VenAnswer) => void;
+  /** Called when an event's setpoints are withdrawn (deleted, cancelled, no longer listed). */
+  onWithdraw?: (w: VenWithdrawal) => void;
   onError?: (e: Error) => void;
 }
 
@@ -108,6 +110,7 @@ export async function startVen(input: VenInput, deps: UseCaseDeps): Promise<Ven>
     telemetryMqtt: input.telemetryMqtt ? { url: input.telemetryMqtt, topic: input.telemetryTopic ?? `wattshift/${site.id}/telemetry` } : undefined,
     measuredReport: reportAfter >= 0 ? { delayMs: reportAfter * 60_000, fromHours: history } : undefined,
     onAnswer: input.onAnswer,
+    onWithdraw: input.onWithdraw,
     onError: input.onError,
   });
   const stop = ven.stop.bind(ven);

@@ -7,51 +7,9 @@
 import type { FleetModel } from '../model/fleet-model.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 import { stepHours } from '../time/grid.ts';
-import type { Summary } from './summary.ts';
+import type { SavingCauses, SavingsAgainst, SlowerOnTime, Summary } from './summary-types.ts';
 
-/** Saving by cause, currency (positive = the plan is cheaper). They sum to `total`. */
-export interface SavingCauses {
-  /** Energy-line change from when and where load runs (and how much green supply it uses), battery and throttling aside. */
-  energyShifting: number;
-  /** The battery: its net discharge valued at each step's import price (or export price when the site exports), less the change in wear. */
-  storage: number;
-  /** Export credit gained (battery exports aside). */
-  export: number;
-  /** Maximum-demand and contracted-capacity lines. */
-  demandCharges: number;
-  /** IT energy saved by lower GPU power for the same work, grossed up by the base's PUE, at the base's average import price. */
-  throttling: number;
-  /** PUE adjustments, green certificates, renewable supply and carbon lines. */
-  otherTariffLines: number;
-}
-
-/** A job that ran slower than in the base (lower average throughput fraction) yet did the same work on time. */
-export interface SlowerOnTime {
-  id: string;
-  /** Average throughput fraction in the base and in the plan. */
-  performanceBase: number;
-  performance: number;
-}
-
-/** The plan against one base policy. */
-export interface SavingsAgainst {
-  /** The base policy's name (naive, greedy). */
-  base: string;
-  /** Operating cost (bill + storage wear) of the base and of the plan, currency. */
-  baseOperatingCost: number;
-  operatingCost: number;
-  /** base − plan, currency, and as a percentage of the base. */
-  total: number;
-  totalPercent: number;
-  byCause: SavingCauses;
-  /** CO2 of grid imports, base − plan, tonnes. */
-  co2Tonnes: number;
-  /** Work done (GPU-hours at full speed) in the base and in the plan: a saving counts when they match. */
-  doneGpuHoursBase: number;
-  doneGpuHours: number;
-  /** Jobs that ran slower but on time (QoS as throughput fraction fell, work done unchanged). */
-  slowerOnTime: SlowerOnTime[];
-}
+export type { SavingCauses, SavingsAgainst, SlowerOnTime } from './summary-types.ts';
 
 /** What the split needs of one run. */
 export interface RunForSavings {

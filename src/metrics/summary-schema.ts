@@ -5,7 +5,7 @@
  * `schemaVersion` changes only if a field is renamed or removed.
  */
 import { z } from 'zod';
-import type { Summary } from './summary.ts';
+import type { Summary } from './summary-types.ts';
 
 /** The version of the summary format; summaries carry it as `schemaVersion`. */
 export const SUMMARY_SCHEMA_VERSION = 1;

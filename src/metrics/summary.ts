@@ -7,129 +7,14 @@ import { assertTreeFinite } from '../simulate/finite.ts';
 import { BILL_COMPONENTS, billSite, emptyBreakdown, type SiteBill } from '../billing/bill.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { generatorFuel, type GeneratorModel } from '../physics/generator.ts';
-import type { Ledger, SiteLedger, WorkloadOutcome } from '../simulate/ledger.ts';
-import type { DecompositionStats } from '../simulate/dispatch.ts';
-import type { AlignReport } from '../series/types.ts';
-import type { SavingsAgainst } from './savings.ts';
+import type { Ledger, SiteLedger } from '../simulate/ledger.ts';
+import type { Kpis, MonthKpis, SiteSummary, Summary } from './summary-types.ts';
 import { SUMMARY_SCHEMA_VERSION } from './summary-schema.ts';
 import { calendarOf, stepHours, stepStartMs, gridEndMs } from '../time/grid.ts';
 import { formatUtcIso } from '../time/parse.ts';
 import { formatLocalIso, offsetMinutesAt } from '../time/zone.ts';
 
-/** Key figures of one site or of the fleet. */
-export interface Kpis {
-  itEnergyMWh: number;
-  coolingEnergyMWh: number;
-  lossesEnergyMWh: number;
-  fixedEnergyMWh: number;
-  facilityEnergyMWh: number;
-  /** Facility energy / IT energy over the period (ISO/IEC 30134-2); null when there is no IT energy. */
-  pue: number | null;
-  /** Energy of loads behind the meter outside the facility (buildings), MWh. */
-  siteLoadEnergyMWh: number;
-  /** Energy from backup generators, MWh. */
-  generatorEnergyMWh: number;
-  /** CO2 of backup generators' fuel, tonnes (included in co2Tonnes). */
-  generatorCo2Tonnes: number;
-  gridImportMWh: number;
-  gridExportMWh: number;
-  renewableAvailableMWh: number;
-  renewableCurtailedMWh: number;
-  directGreenMWh: number;
-  /** Direct renewable energy consumed / facility energy. */
-  directGreenRatio: number;
-  /** (Direct green + grid imports × grid renewable share) / facility energy. */
-  renewableShare: number;
-  /** Location-based CO2 of grid imports plus the CO2 of backup generators' fuel, tonnes. */
-  co2Tonnes: number;
-  /** Total electricity bill (energy, demand, capacity, adjustments, renewable supply, net of export credit). */
-  energyCost: number;
-  energyCostBreakdown: SiteBill['breakdown'];
-  storageDegradationCost: number;
-  storageThroughputMWh: number;
-  peakImportMW: number;
-  shortfallMWh: number;
-  tokens: number;
-  /** Tokens per joule of IT energy (null when no IT energy). */
-  tokensPerJouleIT: number | null;
-  tokensPerJouleFacility: number | null;
-  /** Energy cost per million tokens (null when no tokens were produced). */
-  energyCostPerMillionTokens: number | null;
-  /** Work not done, GPU-hours at full speed (unfinished jobs plus unserved inference). */
-  unservedWork: number;
-  unservedTokens: number;
-  lateJobs: number;
-  /** Served share of inference demand (1 when there is none). */
-  sloAttainment: number;
-}
-
-/** Monthly figures for charts and bills. */
-export interface MonthKpis {
-  month: string;
-  itEnergyMWh: number;
-  facilityEnergyMWh: number;
-  pue: number | null;
-  directGreenRatio: number;
-  gridImportMWh: number;
-  co2Tonnes: number;
-  energyCost: number;
-}
-
-export interface SiteSummary extends Kpis {
-  id: string;
-  name: string;
-  timeZone: string;
-  /** PUE at the cooling design point; null for a site without IT. */
-  designPue: number | null;
-  installedItMW: number;
-  /** Direct-green target of the site (share of facility energy), when it has one. */
-  greenTarget?: number | null;
-  months: MonthKpis[];
-}
-
-/** The summary written to summary.json and printed by --json. */
-export interface Summary {
-  /** Version of the summary format ({@link SUMMARY_SCHEMA_VERSION}; JSON Schema: `wattshift schema --summary`). */
-  schemaVersion?: number;
-  scenario: string;
-  policy: string;
-  /** Start and end as UTC instants (`…Z`) and as local ISO 8601 times with offset in `timeZone` (as typed). */
-  horizon: { start: string; end: string; startLocal?: string; endLocal?: string; stepMinutes: number; steps: number; timeZone: string };
-  currency: string;
-  fleet: Kpis & { months: MonthKpis[] };
-  sites: SiteSummary[];
-  jobs: Array<Pick<WorkloadOutcome, 'id' | 'type' | 'requiredGpuHours' | 'doneGpuHours' | 'remainingGpuHours' | 'late' | 'tokens' | 'unservedTokens' | 'performance' | 'qosWeight'> & { qosFloor: number | null; finishedAt: string | null; /** `finishedAt` in the horizon's local time, with offset. */ finishedAtLocal?: string | null }>;
-  qos: { weighted: number; jobs: Array<{ id: string; performance: number; floor: number | null; weight: number }> } | null;
-  checks: { maxEnergyBalanceErrorKWh: number; corrections: string[] };
-  /** Optimiser statistics (optimising policies only). */
-  solver?: {
-    status: string;
-    objective: number | null;
-    rows: number;
-    columns: number;
-    nonzeros: number;
-    buildSeconds: number;
-    solveSeconds: number;
-    mipGap: number | null;
-    solves: number;
-    windows: number;
-    largestColumns: number;
-    backend: string;
-    /** Binary columns (mixed-integer models only). */
-    integerColumns: number;
-    /** The bill the plan expected, per site and component (optimal plans), to compare with energyCostBreakdown. */
-    predictedBill?: Array<Record<string, number | string>>;
-    /** How fleet-wide limits were decomposed (docs/decomposition.md), when they were. */
-    decomposition?: DecompositionStats;
-  };
-  /** Naive cost and CO2 minus this policy's (positive = this policy is better); set by `plan`. */
-  savingsVsNaive?: { energyCost: number; co2Tonnes: number; totalCost: number };
-  /** The saving against naive and against greedy, side by side, split by cause; set by `plan`. */
-  savings?: { vsNaive: SavingsAgainst; vsGreedy: SavingsAgainst };
-  notes: string[];
-  warnings: string[];
-  series: AlignReport[];
-}
+export type { Kpis, MonthKpis, SiteSummary, Summary, SummarySolver } from './summary-types.ts';
 
 /** Rounds to `d` decimals; NaN and ±∞ pass through and are refused once the summary is built. */
 const r = (x: number, d = 6) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);

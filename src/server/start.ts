@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import type { FastifyServerOptions } from 'fastify';
 import type { RunExecutor } from '../runs/executor.ts';
 import { PoolExecutor, PoolValidator } from '../runs/pool-executor.ts';
-import { openadrVtn, VTN_PREFIX } from '../openadr/vtn/index.ts';
+import { createVtn, openadrVtn, VTN_PREFIX, type Vtn, type VtnOptions } from '../openadr/vtn/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { App } from './context.ts';
 import type { ServerOptions } from './options.ts';
@@ -40,6 +40,8 @@ export interface StartOptions extends Partial<ServerOptions> {
   executor?: (deps: { store: Store; logError: (message: string, detail: string) => void }) => Promise<RunExecutor>;
   /** Serve the OpenADR 3.1 VTN at /openadr3/3.1.0 on the same port and database (default true; docs/openadr.md). */
   vtn?: boolean;
+  /** Settings of that VTN (callback allow-list, MQTT notifier, token issuers); the store is the server's. */
+  vtnOptions?: Omit<VtnOptions, 'store'>;
 }
 
 /** A running server. */
@@ -50,6 +52,8 @@ export interface StartedServer {
   url: string;
   /** Runs found unfinished at start and marked interrupted. */
   interrupted: string[];
+  /** The VTN served at /openadr3/3.1.0 (null with `vtn: false`). */
+  vtn: Vtn | null;
   /** Stops taking requests and runs, records running runs as interrupted, closes the database. */
   stop(): Promise<void>;
 }
@@ -63,6 +67,7 @@ export async function startServer(o: StartOptions): Promise<StartedServer> {
   let executor: RunExecutor | undefined;
   let validator: PoolValidator | undefined;
   let sweep: NodeJS.Timeout | undefined;
+  let vtn: Vtn | null = null;
   try {
     const app0: { app?: App } = {};
     const logError = (message: string, detail: string): void => void app0.app?.log.error({ detail }, message);
@@ -87,11 +92,16 @@ export async function startServer(o: StartOptions): Promise<StartedServer> {
       sweep.unref();
     }
     validator = new PoolValidator();
-    const { db: _db, host, port, workers: _w, maxQueue: _q, sharedDatabase: _s, vtn: withVtn, executor: _e, ...serverOptions } = o;
+    const { db: _db, host, port, workers: _w, maxQueue: _q, sharedDatabase: _s, vtn: withVtn, vtnOptions, executor: _e, ...serverOptions } = o;
     const app = await buildServer({ store, executor, validator }, serverOptions);
     app0.app = app;
     // the VTN is its own plugin (its own OAuth2 tokens, scopes and problem answers) over the same store
-    if (withVtn !== false) await app.register(openadrVtn, { prefix: VTN_PREFIX, store });
+    if (withVtn !== false) {
+      const v = await createVtn({ ...vtnOptions, store });
+      vtn = v;
+      app.addHook('onClose', async () => v.close());
+      await app.register(openadrVtn, { prefix: VTN_PREFIX, vtn: v });
+    }
     await app.listen({ host, port });
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -103,6 +113,7 @@ export async function startServer(o: StartOptions): Promise<StartedServer> {
       store,
       url: `http://${shownHost}:${actualPort}`,
       interrupted,
+      vtn,
       stop: () =>
         (stopping ??= (async () => {
           if (sweep) clearInterval(sweep);
@@ -115,6 +126,7 @@ export async function startServer(o: StartOptions): Promise<StartedServer> {
     };
   } catch (e) {
     if (sweep) clearInterval(sweep);
+    await vtn?.close().catch(() => undefined);
     await executor?.close().catch(() => undefined);
     await validator?.close().catch(() => undefined);
     await store.close().catch(() => undefined);

@@ -1,75 +1,14 @@
 /**
  * The API's documents as the dashboard reads them: the parts it uses of the run views, the
  * summary (`Summary` in src/metrics/summary.ts, the CLI's summary.json), the bills, the fleet
- * and comparison views (the OpenAPI document at /openapi.json is the reference). Written out
- * here rather than imported, so the dashboard's types need nothing from the Node side.
+ * and comparison views (the OpenAPI document at /openapi.json is the reference). The summary's
+ * types are the engine's own (type-only imports: nothing of the Node side is bundled); the API's
+ * views are written out here.
  */
 import type { PowerFlowData } from '../../src/report/charts/power-flow.ts';
 
-/** KPIs of the fleet, a site or a month (units in the names; fractions 0–1). */
-export interface Kpis {
-  itEnergyMWh: number;
-  coolingEnergyMWh: number;
-  facilityEnergyMWh: number;
-  pue: number;
-  gridImportMWh: number;
-  gridExportMWh: number;
-  renewableAvailableMWh: number;
-  renewableCurtailedMWh: number;
-  directGreenMWh: number;
-  directGreenRatio: number;
-  renewableShare: number;
-  co2Tonnes: number;
-  energyCost: number;
-  storageDegradationCost: number;
-  storageThroughputMWh: number;
-  peakImportMW: number;
-  shortfallMWh: number;
-  tokens: number;
-  tokensPerJouleIT: number | null;
-  tokensPerJouleFacility: number | null;
-  energyCostPerMillionTokens: number | null;
-  unservedWork: number;
-  unservedTokens: number;
-  lateJobs: number;
-  sloAttainment: number;
-}
-
-/** One month of a site or the fleet. */
-export interface MonthKpis {
-  month: string;
-  pue: number;
-  directGreenRatio: number;
-  facilityEnergyMWh: number;
-  gridImportMWh: number;
-  co2Tonnes: number;
-  energyCost: number;
-}
-
-/** A site's summary. */
-export interface SiteSummary extends Kpis {
-  id: string;
-  name: string;
-  timeZone: string;
-  designPue: number;
-  installedItMW: number;
-  greenTarget?: number | null;
-  months: MonthKpis[];
-}
-
-/** The run's summary (summary.json). */
-export interface Summary {
-  scenario: string;
-  policy: string;
-  horizon: { start: string; end: string; stepMinutes: number; steps: number; timeZone: string };
-  currency: string;
-  fleet: Kpis & { months: MonthKpis[] };
-  sites: SiteSummary[];
-  jobs: Array<{ id: string; type: string; requiredGpuHours: number; doneGpuHours: number; late: boolean; tokens: number; unservedTokens: number; performance: number; qosFloor: number | null; finishedAt: string | null }>;
-  qos?: { weighted: number } | null;
-  warnings?: string[];
-  notes?: string[];
-}
+/** The summary and its KPIs: the CLI's summary.json, one definition for both sides. */
+export type { Kpis, MonthKpis, SiteSummary, Summary } from '../../src/metrics/summary-types.ts';
 
 /** A site's bill (bills.json: `SiteBill` in src/billing/bill.ts). */
 export interface SiteBill {

@@ -12,6 +12,7 @@ import { InputError } from '../../errors/index.ts';
 import type { QueueExecutor } from '../../queue/queue-executor.ts';
 import type { StartOptions } from '../../server/start.ts';
 import type { Io } from '../io.ts';
+import { addVtnOptions, vtnOptionsFrom } from '../vtn-options.ts';
 import { DB_ENV } from './token.ts';
 
 interface ServeFlags {
@@ -45,7 +46,7 @@ function whole(flag: string, text: string, min: number, max: number): number {
 
 /** Registers `serve`. */
 export function registerServe(program: Command, io: Io): void {
-  program
+  const serve = program
     .command('serve')
     .description('serve the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the dashboard; runs execute in worker threads, or with --queue on wattshift worker processes')
     .option('--port <n>', 'TCP port (0: any free port)', '8080')
@@ -61,7 +62,9 @@ export function registerServe(program: Command, io: Io): void {
     .option('--cors <origin>', 'allow this origin (repeatable); CORS is off without it', (v: string, prev: string[] = []) => [...prev, v])
     .option('--shared-db', 'other servers execute runs on the same database: interrupt only runs whose heartbeat stopped')
     .option('--no-vtn', 'do not serve the OpenADR 3.1 VTN at /openadr3/3.1.0')
-    .option('--log-level <level>', 'fatal, error, warn, info (each request), debug', 'warn')
+    .option('--log-level <level>', 'fatal, error, warn, info (each request), debug', 'warn');
+  // the VTN's own settings, the same as `wattshift vtn serve`'s, prefixed --vtn-
+  addVtnOptions(serve, 'vtn-')
     .addHelpText(
       'after',
       `
@@ -73,11 +76,13 @@ Examples:
   $ wattshift serve --db postgres://wattshift:SECRET@127.0.0.1:5432/wattshift --workers 4
   $ wattshift serve --db postgres://wattshift:SECRET@db:5432/wattshift --queue redis://127.0.0.1:6379
   $ wattshift worker --queue redis://127.0.0.1:6379 --db postgres://wattshift:SECRET@db:5432/wattshift   # on each machine
+  $ wattshift serve --vtn-mqtt-port 1883 --vtn-allow-callbacks 10.0.0.0/8   # VTN: MQTT broker, webhooks to 10.x only
   $ TOKEN=$(wattshift token create --role operator --db ${DEFAULT_DB} | tail -n 1)
   $ curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
       -d '{"example": "texas-single-site", "command": "simulate"}' http://127.0.0.1:8080/api/v1/runs`,
     )
-    .action(async (flags: ServeFlags) => {
+    .action(async (flags: ServeFlags & Record<string, unknown>) => {
+      const vtnOptions = vtnOptionsFrom(flags, 'vtn-');
       const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
       if (!levels.includes(flags.logLevel)) throw new InputError('OPTION_INVALID', `--log-level must be one of ${levels.join(', ')}, got "${flags.logLevel}"`, { path: '--log-level' });
       const db = flags.db ?? process.env[DB_ENV] ?? DEFAULT_DB;
@@ -92,6 +97,7 @@ Examples:
         queue = process.env[QUEUE_ENV];
       }
       const queueExecutor = queue ? await queueExecutorFactory(queue, flags.queueName, maxQueue) : undefined;
+      const { VTN_PREFIX } = await import('../../openadr/vtn/server.ts');
       const server = await startServer({
         db,
         host: flags.host,
@@ -105,10 +111,15 @@ Examples:
         corsOrigins: flags.cors ?? [],
         sharedDatabase: flags.sharedDb === true,
         vtn: flags.vtn !== false,
+        vtnOptions,
         logger: { level: flags.logLevel, stream: process.stderr },
       });
       io.out(`wattshift serving on ${server.url} (API ${server.url}/api/v1, docs ${server.url}/docs; database ${server.store.location})\n`);
       if (queueExecutor) io.err(queueExecutor.describe());
+      if (server.vtn) {
+        io.out(`OpenADR 3.1.0 VTN at ${server.url}${VTN_PREFIX}; webhook callbacks allowed to: ${server.vtn.guard.describe()}\n`);
+        if (server.vtn.mqtt) io.out(`MQTT notifications at ${server.vtn.mqtt.uris.join(', ')} (log in with clientID and access token)\n`);
+      }
       if (server.interrupted.length > 0) io.err(`${server.interrupted.length} run(s) left unfinished by the last server are marked interrupted\n`);
       await new Promise<void>((done) => {
         let stopping = false;

@@ -105,9 +105,19 @@ export function registerVen(program: Command, io: Io): void {
           write: (l) => (f.json ? io.err(`${l}\n`) : io.out(`${l}\n`)),
           onAnswer: (a) => {
             const planned = Array.from(a.response.plannedKW);
-            const doc = { event: a.event.id, eventName: a.event.eventName ?? null, site: a.response.setpoints.site, repeat: a.repeat, startStep: a.call.startStep, endStep: a.call.endStep, requiredKW: Array.from(a.call.requiredKW), plannedKW: planned, shortKW: Array.from(a.response.shortKW), byLever: a.response.byLever, ignoredPayloads: a.call.ignored };
+            const doc = {
+              event: a.event.id, eventName: a.event.eventName ?? null, site: a.response.setpoints.site, repeat: a.repeat, startStep: a.call.startStep, endStep: a.call.endStep,
+              requiredKW: Array.from(a.call.requiredKW), plannedKW: planned, shortKW: Array.from(a.response.shortKW), byLever: a.response.byLever, ignoredPayloads: a.call.ignored,
+              increaseKW: a.call.increaseKW ? Array.from(a.call.increaseKW) : null,
+              exportLimitKW: a.call.exportLimitKW ? Array.from(a.call.exportLimitKW, (v) => (Number.isFinite(v) ? v : null)) : null,
+              expectedExportKW: Array.from(a.response.expectedExportKW),
+            };
             if (f.json) io.out(`${JSON.stringify(doc)}\n`);
-            else io.out(`event ${String(a.event.eventName ?? a.event.id)}: ${planned.length} steps, planned ${Math.round(Math.min(...planned))}–${Math.round(Math.max(...planned))} kW of reduction${a.repeat ? ' (repeat)' : ''}\n`);
+            else io.out(`event ${String(a.event.eventName ?? a.event.id)}: ${planned.length} steps, planned ${Math.round(Math.min(...planned))}–${Math.round(Math.max(...planned))} kW of reduction (negative: more consumption)${a.repeat ? ' (repeat)' : ''}\n`);
+          },
+          onWithdraw: (w) => {
+            if (f.json) io.out(`${JSON.stringify({ withdrawn: w.eventId, reason: w.reason, fromStep: w.setpoints?.fromStep ?? null, reportUpdated: w.report !== null })}\n`);
+            else io.out(`event ${w.eventId} ${w.reason}: setpoints back to the plan${w.setpoints ? ` from step ${w.setpoints.fromStep}` : ' (it was over)'}\n`);
           },
           onError: (e) => io.err(`ven: ${e.message}\n`),
         },

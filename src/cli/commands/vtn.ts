@@ -5,9 +5,10 @@
  */
 import { Option, type Command } from 'commander';
 import { InputError } from '../../errors/index.ts';
-import { createVtn, startVtn, type ClientRole, type NotifierOptions, type Vtn } from '../../openadr/vtn/index.ts';
+import { createVtn, startVtn, type ClientRole, type Vtn } from '../../openadr/vtn/index.ts';
 import { openStore, type Store } from '../../store/index.ts';
 import type { Io } from '../io.ts';
+import { addVtnOptions, vtnOptionsFrom } from '../vtn-options.ts';
 import { DB_ENV } from './token.ts';
 
 const DB_HELP = `database: a SQLite file (created if missing) or a postgres:// URL (default: $${DB_ENV})`;
@@ -54,16 +55,6 @@ interface ServeFlags {
   db?: string;
   host: string;
   port: string;
-  allowCallbacks?: string;
-  allowHttpCallbacks?: boolean;
-  mqttPort?: string;
-  mqttHost: string;
-  mqttUrl?: string;
-  tokenLifetime: string;
-  issuer?: string;
-  externalIssuer?: string;
-  externalAudience?: string;
-  externalJwks?: string;
 }
 
 /** Registers `wattshift vtn`. */
@@ -84,34 +75,14 @@ Clients fetch tokens at POST <url>/auth/token (grant_type=client_credentials, cl
 See docs/openadr.md.`,
     );
 
-  vtn
+  addVtnOptions(vtn
     .command('serve')
     .description('serve the VTN at http://HOST:PORT/openadr3/3.1.0 until Ctrl-C')
     .option('--db <location>', DB_HELP)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--port <n>', 'HTTP port (0: any free port)', '8080')
-    .option('--allow-callbacks <list>', 'networks webhook callbacks may reach: public, loopback, addresses, CIDR blocks (comma-separated; default none)')
-    .option('--allow-http-callbacks', 'accept http:// callback URLs (default: https only)')
-    .option('--mqtt-port <n>', 'run the embedded MQTT broker on this port')
-    .option('--mqtt-host <address>', 'address of the embedded MQTT broker', '127.0.0.1')
-    .option('--mqtt-url <url>', 'publish to an external MQTT broker instead (mqtt://user:password@host:1883)')
-    .option('--token-lifetime <seconds>', 'lifetime of access tokens', '3600')
-    .option('--issuer <name>', 'iss of the VTN\'s tokens (default wattshift-vtn)')
-    .option('--external-issuer <iss>', 'also accept tokens of this issuer (with --external-audience and --external-jwks)')
-    .option('--external-audience <aud>', 'aud the external tokens must carry')
-    .option('--external-jwks <url>', 'JWKS URL of the external issuer')
-    .action(async (f: ServeFlags) => {
-      const lifetime = Number(f.tokenLifetime);
-      if (!Number.isInteger(lifetime) || lifetime < 60 || lifetime > 86_400) throw new InputError('OPTION_INVALID', `--token-lifetime must be whole seconds from 60 to 86400, got "${f.tokenLifetime}"`, { path: '--token-lifetime' });
-      if (f.mqttPort && f.mqttUrl) throw new InputError('OPTION_INVALID', 'give --mqtt-port (embedded broker) or --mqtt-url (external broker), not both', { path: '--mqtt-url' });
-      const ext = [f.externalIssuer, f.externalAudience, f.externalJwks];
-      if (ext.some(Boolean) && !ext.every(Boolean)) throw new InputError('OPTION_INVALID', '--external-issuer, --external-audience and --external-jwks go together', { path: '--external-issuer' });
-      let notifier: NotifierOptions = {};
-      if (f.mqttPort) notifier = { mqtt: { embedded: { host: f.mqttHost, port: port(f.mqttPort, '--mqtt-port') } } };
-      if (f.mqttUrl) {
-        const u = new URL(f.mqttUrl);
-        notifier = { mqtt: { external: { url: `${u.protocol}//${u.host}`, username: decodeURIComponent(u.username) || undefined, password: decodeURIComponent(u.password) || undefined } } };
-      }
+    .option('--port <n>', 'HTTP port (0: any free port)', '8080'))
+    .action(async (f: ServeFlags & Record<string, unknown>) => {
+      const options = vtnOptionsFrom(f);
       const store = await openStore(storeLocation(f.db));
       let running;
       try {
@@ -119,9 +90,7 @@ See docs/openadr.md.`,
           store,
           host: f.host,
           port: port(f.port, '--port'),
-          auth: { lifetimeS: lifetime, issuer: f.issuer, external: f.externalIssuer ? { issuer: f.externalIssuer, audience: f.externalAudience!, jwksUrl: f.externalJwks! } : undefined },
-          delivery: { callbacks: { allow: f.allowCallbacks ? list(f.allowCallbacks) : [], allowHttp: f.allowHttpCallbacks ?? false } },
-          notifier,
+          ...options,
         });
       } catch (e) {
         await store.close();

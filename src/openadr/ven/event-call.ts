@@ -5,11 +5,12 @@
  *
  * | payload | meaning for the site |
  * |---|---|
- * | IMPORT_CAPACITY_LIMIT, DISPATCH_SETPOINT (kW) | import at most this: reduce by base import − value |
+ * | IMPORT_CAPACITY_LIMIT (kW) | import at most this: reduce by base import − value |
+ * | DISPATCH_SETPOINT (kW) | import this: reduce by base import − value, or (above the plan) increase by value − base import |
  * | DISPATCH_SETPOINT_RELATIVE, LOAD_DISPATCH (kW) | reduce import by the value's magnitude |
  * | SIMPLE (level 0–3) | reduce by 0/10/20/30 % of base import (SIMPLE_LEVEL_FRACTION) |
- * | PRICE (currency per kWh, or per MWh with units MWH) | reduce where a lever costs less than the price |
- * | EXPORT_CAPACITY_LIMIT (kW) | passed to the setpoints as an export limit |
+ * | PRICE (currency per kWh, or per MWh with units MWH) | above the site's reference price: reduce where a lever costs less; below it: move consumption in |
+ * | EXPORT_CAPACITY_LIMIT (kW) | export at most this: absorb the surplus (storage, work pulled forward), else curtail |
  *
  * Other payload types (GHG, alerts, curves, …) are listed as ignored.
  */
@@ -26,8 +27,6 @@ export const SIMPLE_LEVEL_FRACTION = [0, 0.1, 0.2, 0.3] as const;
 
 /** A SiteCall with what else the event said. */
 export interface EventCall extends SiteCall {
-  /** Export limit per event step, kW (EXPORT_CAPACITY_LIMIT), or undefined. */
-  exportLimitKW?: Float64Array;
   /** Payload types the VEN does not act on. */
   ignored: string[];
   /** The event's modificationDateTime (or createdDateTime): a change means a new answer. */
@@ -92,6 +91,7 @@ export function eventCall(state: SiteState, event: OadrObject): EventCall {
   const requiredKW = new Float64Array(len);
   let valuePerMWh: Float64Array | undefined;
   let exportLimitKW: Float64Array | undefined;
+  let increaseKW: Float64Array | undefined;
   for (const x of inside) {
     for (let t = x.from; t < x.to; t++) {
       const q = t - startStep;
@@ -99,8 +99,14 @@ export function eventCall(state: SiteState, event: OadrObject): EventCall {
       let want = 0;
       switch (x.type) {
         case 'IMPORT_CAPACITY_LIMIT':
+          want = Math.max(0, base - x.value);
+          break;
         case 'DISPATCH_SETPOINT':
           want = Math.max(0, base - x.value);
+          if (x.value > base) {
+            increaseKW ??= new Float64Array(len);
+            increaseKW[q] = Math.max(increaseKW[q]!, x.value - base);
+          }
           break;
         case 'DISPATCH_SETPOINT_RELATIVE':
         case 'LOAD_DISPATCH':
@@ -115,11 +121,11 @@ export function eventCall(state: SiteState, event: OadrObject): EventCall {
           break;
         case 'EXPORT_CAPACITY_LIMIT':
           exportLimitKW ??= new Float64Array(len).fill(Number.POSITIVE_INFINITY);
-          exportLimitKW[q] = x.value;
+          exportLimitKW[q] = Math.min(exportLimitKW[q]!, Math.max(0, x.value));
           break;
       }
       requiredKW[q] = Math.max(requiredKW[q]!, Math.min(want, Math.max(0, base)));
     }
   }
-  return { id, startStep, endStep, requiredKW, valuePerMWh, exportLimitKW, ignored: [...ignored], version: String(event.modificationDateTime ?? event.createdDateTime ?? '') };
+  return { id, startStep, endStep, requiredKW, valuePerMWh, increaseKW, exportLimitKW, ignored: [...ignored], version: String(event.modificationDateTime ?? event.createdDateTime ?? '') };
 }

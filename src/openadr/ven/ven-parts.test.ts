@@ -29,6 +29,18 @@ describe('OpenADR payloads to what a site is asked', () => {
     expect(c.ignored).toEqual(['GHG']);
     // a limit above the import asks nothing; intervals off the grid are refused by path
     expect(Array.from(eventCall(state, { id: 'f', intervalPeriod: { start: '2025-05-03T16:00:00Z', duration: 'PT15M' }, intervals: [{ id: 0, payloads: [{ type: 'DISPATCH_SETPOINT_RELATIVE', values: [-30] }] }] }).requiredKW)).toEqual([30]);
+    // a setpoint above the plan asks for more import; an export limit is kept per step
+    const up = eventCall(state, {
+      id: 'h',
+      intervalPeriod: { start: '2025-05-03T16:00:00Z', duration: 'PT15M' },
+      intervals: [
+        { id: 0, payloads: [{ type: 'DISPATCH_SETPOINT', values: [130] }] }, // step 0: 130 − 100 more
+        { id: 1, payloads: [{ type: 'DISPATCH_SETPOINT', values: [40] }, { type: 'EXPORT_CAPACITY_LIMIT', values: [25] }] }, // step 1: 100 − 40 less
+      ],
+    });
+    expect(Array.from(up.increaseKW!)).toEqual([30, 0]);
+    expect(Array.from(up.requiredKW)).toEqual([0, 60]);
+    expect(Array.from(up.exportLimitKW!)).toEqual([Infinity, 25]);
     expect(() => eventCall(state, { id: 'g', intervalPeriod: { start: '2025-05-03T16:05:00Z', duration: 'PT15M' }, intervals: [{ id: 0, payloads: [{ type: 'IMPORT_CAPACITY_LIMIT', values: [1] }] }] })).toThrow(/15-minute steps/);
   });
 });
@@ -37,7 +49,7 @@ describe('dry-run adapters', () => {
   const sp: SiteSetpoints = {
     site: 'dc', eventId: 'e', fromStep: 0, startMs: Date.parse('2025-05-03T16:00:00Z'), stepMinutes: 15, length: 3,
     jobs: [{ workload: 'train', gpuPowerW: [300, 300, 400], gpus: [16, 0, 16], baseGpus: [16, 16, 16] }],
-    inference: [], storageKW: null,
+    inference: [], storageKW: null, exportLimitKW: null,
   };
   it('print a power limit per node and change, and suspend/resume/resize per change of GPUs', () => {
     const nv = nvidiaCommands(sp, 8);

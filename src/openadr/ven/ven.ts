@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import mqtt, { type MqttClient } from 'mqtt';
-import { respondEvent, type SiteEventResponse, type SiteState } from '../../app/respond-event.ts';
+import { baselineSetpoints, respondEvent, type SiteEventResponse, type SiteSetpoints, type SiteState } from '../../app/respond-event.ts';
 import type { UseCaseDeps } from '../../app/types.ts';
 import type { Solver } from '../../optimize/solver.ts';
 import { formatUtcIso } from '../../time/parse.ts';
@@ -29,12 +29,22 @@ export interface JournalEntry {
   version: string;
   forecastReportId?: string;
   measuredReportId?: string;
+  /** Steps the published setpoints cover (to put them back to the plan if the event goes). */
+  fromStep?: number;
+  length?: number;
+  /** Why and when the setpoints were withdrawn (the event deleted, cancelled or no longer targeted here). */
+  withdrawn?: { reason: WithdrawReason; atMs: number };
 }
+
+/** Why a VEN withdraws its setpoints for an event. */
+export type WithdrawReason = 'deleted' | 'cancelled' | 'not listed';
 
 /** Where answered events are remembered (a JSON file, or memory). */
 export interface VenJournal {
   get(eventId: string): JournalEntry | undefined;
   set(eventId: string, e: JournalEntry): void;
+  /** Ids of every event remembered. */
+  ids(): string[];
 }
 
 /** A journal in memory (lost with the process unless shared by the caller). */
@@ -45,6 +55,9 @@ export class MemoryJournal implements VenJournal {
   }
   set(id: string, e: JournalEntry) {
     this.entries.set(id, e);
+  }
+  ids() {
+    return [...this.entries.keys()];
   }
 }
 
@@ -62,6 +75,9 @@ export class FileJournal implements VenJournal {
     writeFileSync(`${this.file}.tmp`, JSON.stringify(this.data, null, 2));
     renameSync(`${this.file}.tmp`, this.file);
   }
+  ids() {
+    return Object.keys(this.data);
+  }
 }
 
 /** One answered event. */
@@ -75,6 +91,38 @@ export interface VenAnswer {
   publishedAtMs: number;
   /** True when this was a repeat of an answered version (after a restart). */
   repeat: boolean;
+}
+
+/** A withdrawal: the plan's setpoints published for an event that went. */
+export interface VenWithdrawal {
+  eventId: string;
+  reason: WithdrawReason;
+  /** The plan's setpoints from the withdrawal on (null when the event was already over). */
+  setpoints: SiteSetpoints | null;
+  /** The forecast report as updated to say so (cancelled events; a deleted event's reports go with it). */
+  report: OadrObject | null;
+}
+
+/** A notification as the VTN sends it (webhook body or MQTT message). */
+interface Notification {
+  objectType?: string;
+  operation?: string;
+  object?: OadrObject;
+}
+
+/**
+ * True when an update of an event takes back what it asked: OpenADR 3.1 has no cancel flag, and an
+ * event's `intervals` are optional (eventRequest requires only programID), so an event updated to
+ * no intervals, or to intervals without payload values, asks nothing any more.
+ */
+export function cancelled(event: OadrObject): boolean {
+  const intervals = (event.intervals ?? []) as Array<{ payloads?: Array<{ values?: unknown[] }> }>;
+  return !intervals.some((iv) => (iv.payloads ?? []).some((p) => (p.values ?? []).length > 0));
+}
+
+/** The MQTT client id of a VEN's persistent session (stable across restarts, so queued notifications find it). */
+export function mqttClientId(venId: string): string {
+  return `wattshift-ven-${venId}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
 }
 
 /** How the VEN hears of events. */
@@ -107,6 +155,10 @@ export interface VenOptions {
   telemetry?: TelemetryStore;
   /** Called after each answer. */
   onAnswer?: (a: VenAnswer) => void;
+  /** Called after each withdrawal. */
+  onWithdraw?: (w: VenWithdrawal) => void;
+  /** Clock, UTC ms (default Date.now): where a withdrawal starts. */
+  now?: () => number;
   /** Called with errors of background work (notifications, polls). */
   onError?: (e: Error) => void;
 }
@@ -163,15 +215,17 @@ export class Ven {
   private async subscribeMqtt(uri: string): Promise<void> {
     const c = this.opts.client;
     // the topics as the VTN names them (listAllMqttNotifierTopicsVenEvents), and its token login
-    const t = (await c.call('GET', `/notifiers/mqtt/topics/vens/${encodeURIComponent(this.venId)}/events`)) as { topics?: { CREATE?: string; UPDATE?: string } };
-    const topics = [t.topics?.CREATE, t.topics?.UPDATE].filter((x): x is string => typeof x === 'string');
+    const t = (await c.call('GET', `/notifiers/mqtt/topics/vens/${encodeURIComponent(this.venId)}/events`)) as { topics?: { CREATE?: string; UPDATE?: string; DELETE?: string } };
+    const topics = [t.topics?.CREATE, t.topics?.UPDATE, t.topics?.DELETE].filter((x): x is string => typeof x === 'string');
     if (topics.length === 0) throw new Error(`${c.url} names no MQTT topics for the events of VEN ${this.venId}`);
-    const client = await mqtt.connectAsync(uri, { username: c.opts.clientId, password: await c.accessToken(), reconnectPeriod: 2000, connectTimeout: 10_000 });
+    // a persistent session under a client id of its own (clean: false): the broker keeps the
+    // subscriptions and queues QoS 1 notifications while the VEN is away, and hands them over
+    // when it reconnects with the same id (the embedded broker keeps them while it runs)
+    const client = await mqtt.connectAsync(uri, { clientId: mqttClientId(this.venId), clean: false, username: c.opts.clientId, password: await c.accessToken(), reconnectPeriod: 2000, connectTimeout: 10_000 });
     this.mqttClient = client;
     client.on('message', (_topic, payload) => {
       try {
-        const n = JSON.parse(payload.toString()) as { objectType?: string; operation?: string; object?: OadrObject };
-        if (n.objectType === 'EVENT' && n.operation !== 'DELETE' && n.object) this.enqueue(n.object);
+        this.onNotification(JSON.parse(payload.toString()) as Notification);
       } catch (e) {
         this.opts.onError?.(e as Error);
       }
@@ -192,7 +246,7 @@ export class Ven {
     const url = `http://${listen.host ?? '127.0.0.1'}:${addr.port}/openadr/notify`;
     await this.opts.client.createSubscription({
       clientName: this.opts.venName,
-      objectOperations: [{ objects: ['EVENT'], operations: ['CREATE', 'UPDATE'], callbackUrl: url, bearerToken: this.webhookToken }],
+      objectOperations: [{ objects: ['EVENT'], operations: ['CREATE', 'UPDATE', 'DELETE'], callbackUrl: url, bearerToken: this.webhookToken }],
     });
     this.mode = 'webhook';
   }
@@ -249,8 +303,7 @@ export class Ven {
     }
     if (req.method === 'POST' && req.url === '/openadr/notify') {
       if (req.headers.authorization !== `Bearer ${this.webhookToken}`) return reply(403);
-      const n = doc as { objectType?: string; operation?: string; object?: OadrObject };
-      if (n.objectType === 'EVENT' && n.operation !== 'DELETE' && n.object) this.enqueue(n.object);
+      this.onNotification(doc as Notification);
       return reply(200);
     }
     if (req.method === 'POST' && req.url === '/telemetry') {
@@ -270,7 +323,63 @@ export class Ven {
     if (this.stopped) return;
     const events = await this.opts.client.events();
     for (const e of events) this.enqueue(e);
+    // an event answered here that the VTN no longer lists was deleted or is no longer targeted at this VEN
+    const listed = new Set(events.map((e) => String(e.id)));
+    for (const id of this.journal.ids()) {
+      const j = this.journal.get(id);
+      if (j && !j.withdrawn && !listed.has(id)) this.enqueueWithdraw(id, 'not listed');
+    }
     await this.idle();
+  }
+
+  private onNotification(n: Notification): void {
+    if (n.objectType !== 'EVENT' || !n.object) return;
+    if (n.operation === 'DELETE') this.enqueueWithdraw(String(n.object.id), 'deleted');
+    else this.enqueue(n.object);
+  }
+
+  private enqueueWithdraw(id: string, reason: WithdrawReason): void {
+    this.queue = this.queue.then(() => this.withdraw(id, reason)).catch((e: Error) => this.opts.onError?.(e));
+  }
+
+  /**
+   * Withdraws the setpoints of an answered event: publishes the plan's own setpoints over what
+   * is left of the steps the answer covered, and (for a cancelled event, which still exists at the
+   * VTN) updates the forecast report so it shows the plan from then on. Does nothing for an event
+   * not answered here or already withdrawn.
+   */
+  async withdraw(eventId: string, reason: WithdrawReason, event?: OadrObject): Promise<VenWithdrawal | undefined> {
+    const j = this.journal.get(eventId);
+    if (!j || j.withdrawn) return undefined;
+    const grid = this.opts.state.model.grid;
+    const stepMs = grid.stepMinutes * 60_000;
+    const atMs = (this.opts.now ?? Date.now)();
+    const a = this.answers.get(eventId);
+    const fromStep = j.fromStep ?? a?.response.setpoints.fromStep ?? 0;
+    const end = fromStep + (j.length ?? a?.response.setpoints.length ?? grid.steps - fromStep);
+    // from the step now under way (a step already begun keeps what it had: the adapters act from the next change)
+    const nowStep = Math.max(0, Math.min(grid.steps, Math.floor((atMs - grid.startMs) / stepMs)));
+    const from = Math.max(fromStep, nowStep);
+    let setpoints: SiteSetpoints | null = null;
+    if (end > from) {
+      setpoints = baselineSetpoints(this.opts.state, eventId, from, end - from);
+      await this.opts.adapter.publish(setpoints);
+    }
+    let report: OadrObject | null = null;
+    const entry: JournalEntry = { ...j, withdrawn: { reason, atMs } };
+    if (reason === 'deleted') {
+      // the VTN deletes an event's reports with it
+      delete entry.forecastReportId;
+      delete entry.measuredReportId;
+    } else if (reason === 'cancelled' && a && j.forecastReportId) {
+      report = this.forecastReport(a, { fromStep: from, event });
+      report = await this.opts.client.updateReport(j.forecastReportId, report);
+    }
+    this.journal.set(eventId, entry);
+    this.answers.delete(eventId);
+    const w: VenWithdrawal = { eventId, reason, setpoints, report };
+    this.opts.onWithdraw?.(w);
+    return w;
   }
 
   /** Resolves when every queued event has been answered. */
@@ -290,6 +399,12 @@ export class Ven {
     const done = this.answers.get(id);
     if (done && done.call.version === version) return done;
     const receivedAtMs = Date.now();
+    const known0 = this.journal.get(id);
+    if (cancelled(event)) {
+      // an event that asks nothing (any more): withdraw what was answered, else nothing to do
+      if (known0 && !known0.withdrawn) await this.withdraw(id, 'cancelled', event);
+      return undefined;
+    }
     const call = eventCall(this.opts.state, event);
     const response = await respondEvent(this.opts.state, call, this.opts.deps);
     await this.opts.adapter.publish(response.setpoints);
@@ -299,7 +414,8 @@ export class Ven {
     const a: VenAnswer = { event, call, response, receivedAtMs, publishedAtMs, repeat };
     this.answers.set(id, a);
     const report = this.forecastReport(a);
-    const entry: JournalEntry = { ...(known ?? {}), version };
+    const entry: JournalEntry = { ...(known ?? {}), version, fromStep: response.setpoints.fromStep, length: response.setpoints.length };
+    delete entry.withdrawn;
     entry.forecastReportId = known?.forecastReportId
       ? String((await this.opts.client.updateReport(known.forecastReportId, report)).id)
       : String((await this.opts.client.createReport(report)).id);
@@ -319,12 +435,24 @@ export class Ven {
     };
   }
 
-  /** The answer as a report: expected import, base import, planned reduction and storage per step. */
-  forecastReport(a: VenAnswer): OadrObject {
+  /**
+   * The answer as a report: expected import, base import, planned reduction and storage per step.
+   * With `withdrawn`, the steps from `fromStep` on show the plan (the event's setpoints withdrawn).
+   */
+  forecastReport(a: VenAnswer, withdrawn?: { fromStep: number; event?: OadrObject }): OadrObject {
     const grid = this.opts.state.model.grid;
     const stepMs = grid.stepMinutes * 60_000;
-    const r = this.reportBase(a, `${a.call.id} forecast`, grid.startMs + a.call.startStep * stepMs, stepMs);
-    const x = a.response;
+    const name = withdrawn ? `${a.call.id} forecast (withdrawn from ${formatUtcIso(grid.startMs + withdrawn.fromStep * stepMs)})` : `${a.call.id} forecast`;
+    const r = this.reportBase(withdrawn?.event ? { ...a, event: withdrawn.event } : a, name, grid.startMs + a.call.startStep * stepMs, stepMs);
+    const L = this.opts.state.baseLedger.sites[this.opts.state.site]!;
+    const x0 = a.response;
+    const off = (q: number) => withdrawn !== undefined && a.call.startStep + q >= withdrawn.fromStep;
+    const x = {
+      ...x0,
+      plannedKW: x0.plannedKW.map((p, q) => (off(q) ? 0 : p)),
+      expectedImportKW: x0.expectedImportKW.map((v, q) => (off(q) ? x0.baseImportKW[q]! : v)),
+      expectedSocKWh: x0.expectedSocKWh ? x0.expectedSocKWh.map((v, q) => (off(q) ? L.socKWh[a.call.startStep + q]! : v)) : null,
+    };
     r.payloadDescriptors = [
       { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'USAGE_FORECAST', readingType: 'FORECAST', units: 'KW' },
       { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'BASELINE', readingType: 'FORECAST', units: 'KW' },
