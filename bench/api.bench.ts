@@ -37,7 +37,7 @@ interface Served {
 
 /** Starts `wattshift serve` on a free port and waits for its URL line. */
 async function serve(db: string): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, '--rate-limit', '0', '--queue', '1000'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, '--rate-limit', '0', '--max-queue', '1000'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {

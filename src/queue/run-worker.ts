@@ -2,7 +2,7 @@
  * Use case `worker`: a queue worker process's life. Opens the store, connects to Redis, takes
  * jobs until `signal` aborts (Ctrl-C), then finishes the jobs it holds and stops. Every kind
  * of job wattshift sends (sweep points, finance valuations, packs of a decomposed plan's site
- * subproblems) has its handler here.
+ * subproblems, runs of `serve --queue`) has its handler here.
  */
 import { availableParallelism } from 'node:os';
 import { InputError } from '../errors/index.ts';
@@ -10,6 +10,7 @@ import { openStore } from '../store/open.ts';
 import { JobResults } from './job-results.ts';
 import { parseRedisUrl, type RedisLocation } from './redis-url.ts';
 import { SUBPROBLEM_JOB, subproblemHandler } from './subproblem-jobs.ts';
+import { RUN_JOB, runJobHandler } from './run-jobs.ts';
 import { SWEEP_POINT_JOB, sweepPointHandler } from './sweep-jobs.ts';
 import { VALUATION_JOB, valuationHandler } from './valuation-jobs.ts';
 import { startQueueWorker, type WorkerEvent } from './worker.ts';
@@ -28,6 +29,8 @@ export interface RunWorkerOptions {
   /** Stops the worker (after the jobs it holds). */
   signal?: AbortSignal;
   onEvent?: (e: WorkerEvent) => void;
+  /** Internal errors of server runs executed here, with their stack. */
+  logError?: (message: string, detail: string) => void;
   /** Called once the worker takes jobs. */
   onReady?: (info: { id: string; redis: RedisLocation; concurrency: number; store: string }) => void;
 }
@@ -56,12 +59,13 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerSummary> 
   const sweep = sweepPointHandler(store, concurrency);
   const valuation = valuationHandler(store, concurrency);
   const subproblems = subproblemHandler(store, concurrency);
+  const runs = runJobHandler({ store, location: opts.db, threads: concurrency, ...(opts.logError ? { logError: opts.logError } : {}) });
   const counts = { completed: 0, failed: 0 };
   try {
     const worker = await startQueueWorker({
       redis,
       results: new JobResults(store),
-      handlers: { [SWEEP_POINT_JOB]: sweep.handler, [VALUATION_JOB]: valuation.handler, [SUBPROBLEM_JOB]: subproblems.handler },
+      handlers: { [SWEEP_POINT_JOB]: sweep.handler, [VALUATION_JOB]: valuation.handler, [SUBPROBLEM_JOB]: subproblems.handler, [RUN_JOB]: runs.handler },
       concurrency,
       ...(opts.queueName ? { queueName: opts.queueName } : {}),
       ...(lockMs ? { lockMs } : {}),
@@ -83,6 +87,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerSummary> 
     await sweep.close();
     await valuation.close();
     await subproblems.close();
+    await runs.close();
     await store.close();
   }
 }

@@ -25,6 +25,10 @@ export interface JobContext {
   attempt: number;
   /** Aborted when the worker is closing. */
   signal: AbortSignal;
+  /** Tries the job has in all (the last one is `attempt === attempts`). */
+  attempts?: number;
+  /** Reports progress to whoever follows the job (BullMQ job progress, seen through QueueEvents). */
+  progress?: (data: Json) => Promise<void>;
 }
 
 /** Runs one job's input to a JSON result (an error: the try failed). */
@@ -94,7 +98,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     const attempts = job.opts.attempts ?? 1;
     let result: Json;
     try {
-      result = await handler(input, { jobId, attempt, signal: closing.signal });
+      result = await handler(input, { jobId, attempt, signal: closing.signal, attempts, progress: (data) => job.updateProgress(data as object) });
     } catch (e) {
       const final = attempt >= attempts || e instanceof UnrecoverableError;
       const error = jobError(e);

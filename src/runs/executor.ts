@@ -2,8 +2,10 @@
  * The run executor: what the HTTP server needs from whatever executes runs, so an in-process
  * worker pool (the default, pool-executor.ts) and a job queue on other machines are
  * interchangeable. Runs are created in the store first (status queued); the executor executes
- * them (executeRun) and reports what happens to the runs it holds. The store stays the record:
- * statuses, progress and results are written there by whoever executes the run.
+ * them (executeRun) and reports what happens to the runs it holds. `wattshift serve --queue`
+ * passes in the queue's executor (src/queue/queue-executor.ts) instead of the thread pool.
+ * The store stays the record: statuses, progress and results are written there by whoever
+ * executes the run.
  */
 import type { RunError, RunStatus } from '../store/index.ts';
 
@@ -47,6 +49,11 @@ export interface ExecutorStats {
 
 /** Executes stored runs off the request thread. */
 export interface RunExecutor {
+  /**
+   * Runs are executed by other processes (queue workers) and go on when the server stops: the
+   * server then leaves unfinished runs as they are at start and stop instead of interrupting them.
+   */
+  readonly executesElsewhere?: boolean;
   /** Takes a place in the queue, or throws {@link QueueFullError}. */
   reserve(): QueueSlot;
   /**

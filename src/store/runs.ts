@@ -216,6 +216,10 @@ export class SqlRunRepository implements RunRepository {
     return this.transition(this.ctx.db, id, ['queued', 'running'], set, 'be cancelled');
   }
 
+  async requeue(id: string): Promise<Run> {
+    return this.transition(this.ctx.db, id, ['running'], { status: 'queued', started_at_ms: null, heartbeat_at_ms: null, lease_owner: null, progress: 0, phase: null }, 'be queued again');
+  }
+
   async markInterrupted(opts: { note?: string; staleBeforeMs?: number } = {}): Promise<string[]> {
     const t = this.ctx.now();
     const note = opts.note ?? 'the process running this run stopped before it finished';

@@ -249,6 +249,11 @@ export function runStoreCases(dialect: DialectName, make: () => Promise<ScratchD
       expect(await codeOf(() => store.runs.heartbeat(run.id, 'host:2'))).toBe('CONFLICT');
       await expect(store.runs.progress(run.id, 1.5)).rejects.toThrow(/between 0 and 1/);
       await expect(store.runs.progress(run.id, NaN)).rejects.toThrow(/between 0 and 1/);
+      // its process died: the run goes back to the queue, and a new owner starts it afresh
+      const back = await store.runs.requeue(run.id);
+      expect(back).toMatchObject({ status: 'queued', startedAtMs: null, heartbeatAtMs: null, leaseOwner: null, progress: 0, phase: null });
+      expect(await codeOf(() => store.runs.heartbeat(run.id, 'host:1'))).toBe('CONFLICT');
+      expect((await store.runs.start(run.id, { owner: 'host:2' })).leaseOwner).toBe('host:2');
     });
 
     it('allows exactly the documented status transitions', async () => {
@@ -259,11 +264,12 @@ export function runStoreCases(dialect: DialectName, make: () => Promise<ScratchD
         complete: (id: string) => store.runs.complete(id, { results: [] }),
         fail: (id: string) => store.runs.fail(id, { code: 'X', message: 'x' }),
         cancel: (id: string) => store.runs.cancel(id),
+        requeue: (id: string) => store.runs.requeue(id),
       } as const;
       // Which operations each status accepts (complete on a succeeded run is an idempotent no-op).
       const allowed: Record<RunStatus, Array<keyof typeof ops>> = {
         queued: ['start', 'fail', 'cancel'],
-        running: ['progress', 'heartbeat', 'complete', 'fail', 'cancel'],
+        running: ['progress', 'heartbeat', 'complete', 'fail', 'cancel', 'requeue'],
         succeeded: ['complete'],
         failed: [],
         interrupted: [],

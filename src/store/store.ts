@@ -62,6 +62,12 @@ export interface RunRepository {
   /** queued or running → cancelled. */
   cancel(id: string, note?: string): Promise<Run>;
   /**
+   * running → queued, its start, lease and progress cleared: the process running it is gone
+   * (a queue worker killed mid-run) and the run is handed to another. Throws CONFLICT when the
+   * run is not running.
+   */
+  requeue(id: string): Promise<Run>;
+  /**
    * queued/running → interrupted (call at server start: no run stays "running" after a crash).
    * With `staleBeforeMs`, only runs whose last heartbeat (or update) is older than that
    * instant: how a multi-process deployment tells dead runs from live ones.

@@ -1,12 +1,16 @@
 /**
  * `wattshift serve`: the HTTP API and dashboard over a database (a SQLite file by default, or
- * PostgreSQL), with runs executed by a pool of worker threads. Prints the URL once it accepts
- * requests; Ctrl-C or SIGTERM stops it cleanly (running runs are recorded as interrupted).
+ * PostgreSQL), with runs executed by a pool of worker threads, or with `--queue redis://…` by
+ * `wattshift worker` processes through a BullMQ queue (the queue's run executor is made here
+ * and passed to the server). Prints the URL once it accepts requests; Ctrl-C or SIGTERM stops
+ * it cleanly (running runs are recorded as interrupted; with --queue they go on on the workers).
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors/index.ts';
+import type { QueueExecutor } from '../../queue/queue-executor.ts';
+import type { StartOptions } from '../../server/start.ts';
 import type { Io } from '../io.ts';
 import { addVtnOptions, vtnOptionsFrom } from '../vtn-options.ts';
 import { DB_ENV } from './token.ts';
@@ -17,7 +21,9 @@ interface ServeFlags {
   db?: string;
   dataRoot?: string;
   workers?: string;
-  queue: string;
+  queue?: string;
+  maxQueue: string;
+  queueName?: string;
   rateLimit: string;
   maxUploadMb: string;
   cors?: string[];
@@ -25,6 +31,9 @@ interface ServeFlags {
   vtn?: boolean;
   logLevel: string;
 }
+
+/** Environment variable naming the queue's Redis server when --queue is not given. */
+export const QUEUE_ENV = 'WATTSHIFT_QUEUE';
 
 /** Default database file (in the working directory). */
 export const DEFAULT_DB = 'wattshift.db';
@@ -39,13 +48,15 @@ function whole(flag: string, text: string, min: number, max: number): number {
 export function registerServe(program: Command, io: Io): void {
   const serve = program
     .command('serve')
-    .description('serve the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the dashboard; runs execute in worker threads')
+    .description('serve the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the dashboard; runs execute in worker threads, or with --queue on wattshift worker processes')
     .option('--port <n>', 'TCP port (0: any free port)', '8080')
     .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--db <location>', `database: a SQLite file (created if missing) or a postgres:// URL (default: $${DB_ENV}, else ${DEFAULT_DB})`)
     .option('--data-root <dir>', 'folder uploaded scenarios may take the files they name from (copied into the stored bundle)')
     .option('--workers <n>', `runs executed at once (default: the number of cores, ${availableParallelism()} here)`)
-    .option('--queue <n>', 'runs that may wait for a worker; more answer 503', '100')
+    .option('--queue <url>', `execute runs on \`wattshift worker\` processes through this Redis server, e.g. redis://127.0.0.1:6379, instead of in this process (default: $${QUEUE_ENV}; docs/scale-out.md)`)
+    .option('--queue-name <name>', 'with --queue: the BullMQ queue the workers listen on (their --queue-name)', 'wattshift')
+    .option('--max-queue <n>', 'runs that may wait for a worker; more answer 503', '100')
     .option('--rate-limit <n>', 'requests per minute per token (or address); 0 turns it off', '1200')
     .option('--max-upload-mb <n>', 'largest scenario upload, MB', '100')
     .option('--cors <origin>', 'allow this origin (repeatable); CORS is off without it', (v: string, prev: string[] = []) => [...prev, v])
@@ -63,6 +74,8 @@ Examples:
   $ wattshift serve                                   # http://127.0.0.1:8080, database ./${DEFAULT_DB}
   $ wattshift serve --port 9000 --db /var/lib/wattshift/w.db --data-root /srv/series
   $ wattshift serve --db postgres://wattshift:SECRET@127.0.0.1:5432/wattshift --workers 4
+  $ wattshift serve --db postgres://wattshift:SECRET@db:5432/wattshift --queue redis://127.0.0.1:6379
+  $ wattshift worker --queue redis://127.0.0.1:6379 --db postgres://wattshift:SECRET@db:5432/wattshift   # on each machine
   $ wattshift serve --vtn-mqtt-port 1883 --vtn-allow-callbacks 10.0.0.0/8   # VTN: MQTT broker, webhooks to 10.x only
   $ TOKEN=$(wattshift token create --role operator --db ${DEFAULT_DB} | tail -n 1)
   $ curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
@@ -75,13 +88,23 @@ Examples:
       const db = flags.db ?? process.env[DB_ENV] ?? DEFAULT_DB;
       // loaded here: the server's modules (Fastify, OpenAPI) would slow every other command's start
       const { startServer } = await import('../../server/start.ts');
+      let queue = flags.queue ?? process.env[QUEUE_ENV];
+      let maxQueue = whole('--max-queue', flags.maxQueue, 0, 1_000_000);
+      if (flags.queue !== undefined && /^\d+$/.test(flags.queue.trim())) {
+        // --queue N was the waiting-run limit before runs could go to a work queue
+        io.err(`--queue ${flags.queue}: a number here is read as --max-queue ${flags.queue} (--queue now names a Redis server, e.g. redis://127.0.0.1:6379); use --max-queue\n`);
+        maxQueue = whole('--queue', flags.queue, 0, 1_000_000);
+        queue = process.env[QUEUE_ENV];
+      }
+      const queueExecutor = queue ? await queueExecutorFactory(queue, flags.queueName, maxQueue) : undefined;
       const { VTN_PREFIX } = await import('../../openadr/vtn/server.ts');
       const server = await startServer({
         db,
         host: flags.host,
         port: whole('--port', flags.port, 0, 65535),
         ...(flags.workers !== undefined ? { workers: whole('--workers', flags.workers, 1, 1024) } : {}),
-        maxQueue: whole('--queue', flags.queue, 0, 1_000_000),
+        ...(queueExecutor ? { executor: queueExecutor.make } : {}),
+        maxQueue,
         rateLimitPerMinute: whole('--rate-limit', flags.rateLimit, 0, 1e9),
         uploadLimitBytes: whole('--max-upload-mb', flags.maxUploadMb, 1, 1_000_000) * 2 ** 20,
         ...(flags.dataRoot !== undefined ? { dataRoot: resolve(flags.dataRoot) } : {}),
@@ -92,6 +115,7 @@ Examples:
         logger: { level: flags.logLevel, stream: process.stderr },
       });
       io.out(`wattshift serving on ${server.url} (API ${server.url}/api/v1, docs ${server.url}/docs; database ${server.store.location})\n`);
+      if (queueExecutor) io.err(queueExecutor.describe());
       if (server.vtn) {
         io.out(`OpenADR 3.1.0 VTN at ${server.url}${VTN_PREFIX}; webhook callbacks allowed to: ${server.vtn.guard.describe()}\n`);
         if (server.vtn.mqtt) io.out(`MQTT notifications at ${server.vtn.mqtt.uris.join(', ')} (log in with clientID and access token)\n`);
@@ -116,4 +140,28 @@ Examples:
         if (!io.signal) process.once('SIGINT', stop);
       });
     });
+}
+
+/**
+ * The queue's run executor for the server (loaded only with --queue): connects to Redis when
+ * the server starts; `describe` is the line printed once it serves.
+ */
+async function queueExecutorFactory(url: string, queueName: string | undefined, maxQueue: number): Promise<{ make: NonNullable<StartOptions['executor']>; describe: () => string }> {
+  const { parseRedisUrl } = await import('../../queue/redis-url.ts');
+  const queueModule = await import('../../queue/queue-executor.ts');
+  const redis = parseRedisUrl(url);
+  let made: QueueExecutor | undefined;
+  return {
+    make: async ({ store, logError }) => (made = await queueModule.QueueExecutor.open({ redis, store, maxQueue, logError, ...(queueName ? { queueName } : {}) })),
+    describe: () => {
+      const n = made?.workersAtStart ?? 0;
+      const again = made?.resubmitted.length ?? 0;
+      return (
+        `runs go to the work queue "${queueName ?? 'wattshift'}" on ${redis.display}; ${n} worker(s) connected now` +
+        (n === 0 ? ` (start one: wattshift worker --queue ${redis.display} --db <this server's database>)` : '') +
+        (again > 0 ? `; ${again} unfinished run(s) whose jobs Redis had lost were queued again` : '') +
+        '\n'
+      );
+    },
+  };
 }

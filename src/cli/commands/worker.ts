@@ -1,8 +1,8 @@
 /**
  * `wattshift worker --queue redis://HOST:PORT`: takes jobs (design-sweep points, valuations,
- * packs of a decomposed plan's site subproblems) from the work queue and runs them until stopped
- * (Ctrl-C finishes the jobs in hand, then exits). Runs on any machine that reaches Redis and the
- * store; see docs/scale-out.md.
+ * packs of a decomposed plan's site subproblems, runs of `serve --queue`) from the work queue and
+ * runs them until stopped (Ctrl-C finishes the jobs in hand, then exits). Runs on any machine that
+ * reaches Redis and the store; see docs/scale-out.md.
  */
 import type { Command } from 'commander';
 import { runWorker } from '../../queue/run-worker.ts';
@@ -13,9 +13,10 @@ import { DB_OPTION_HELP, storeLocation } from '../store-option.ts';
 export function registerWorker(program: Command, io: Io): void {
   program
     .command('worker')
-    .description('run jobs from the work queue on Redis (sweep points, valuations and plan subproblems sent with --queue) until stopped')
+    .description('run jobs from the work queue on Redis (sweep points, valuations and plan subproblems sent with --queue, runs of serve --queue) until stopped')
     .requiredOption('--queue <url>', 'the Redis server of the queue, e.g. redis://127.0.0.1:6379')
     .option('--db <location>', `${DB_OPTION_HELP}; the same store the submitting command uses`)
+    .option('--queue-name <name>', 'the BullMQ queue to take jobs from (the server\'s --queue-name)', 'wattshift')
     .option('--concurrency <n>', 'jobs at once, each in its own thread (default: available cores)')
     .option('--lock-ms <ms>', 'how soon a job held by a killed worker goes to another, ms', '30000')
     .option('--log', 'print a line per job')
@@ -31,7 +32,8 @@ Examples:
   $ redis-server --port 6390 --bind 127.0.0.1 --daemonize yes
   $ wattshift worker --queue redis://127.0.0.1:6390 --db sweeps.db --concurrency 2
   $ wattshift finance examples/texas-single-site.yaml --sweep "storage.energyMWh=0..200:50" \\
-      --queue redis://127.0.0.1:6390 --db sweeps.db --json`,
+      --queue redis://127.0.0.1:6390 --db sweeps.db --json
+  $ wattshift serve --queue redis://127.0.0.1:6390 --db sweeps.db   # the API's runs go to the workers too`,
     )
     .action(async (opts: WorkerFlags) => {
       // Ctrl-C, or SIGTERM from a service manager: finish the jobs in hand, then stop
@@ -51,6 +53,7 @@ interface WorkerFlags {
   queue: string;
   db?: string;
   concurrency?: string;
+  queueName: string;
   lockMs: string;
   log?: boolean;
 }
@@ -60,6 +63,8 @@ async function work(io: Io, opts: WorkerFlags, signal: AbortSignal): Promise<voi
     queue: opts.queue,
     db: storeLocation(opts.db, 'the worker reads scenarios and writes results there'),
     lockMs: opts.lockMs,
+    queueName: opts.queueName,
+    logError: (message, detail) => io.err(`${message}: ${detail}\n`),
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
     signal,
     onReady: (w) => io.err(`worker ${w.id}: ${w.concurrency} at once, queue ${w.redis.display}, store ${w.store}; Ctrl-C to stop\n`),
