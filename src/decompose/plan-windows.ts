@@ -13,7 +13,7 @@ import { explainInfeasibleWindow } from '../plan/explain-infeasible.ts';
 import type { FleetBudget, PowerCap, WindowState } from '../plan/fleet-lp.ts';
 import type { FleetBudgetPacer } from '../plan/fleet-limits.ts';
 import type { Guide } from '../plan/guide.ts';
-import type { PlanOptions } from '../plan/planner.ts';
+import type { PlanOptions } from '../plan/plan-options.ts';
 import type { Forecaster } from '../plan/signals.ts';
 import { terminalValues } from '../plan/terminal-values.ts';
 import { tariffStateToWire } from '../plan/tariff-lp.ts';

@@ -7,12 +7,10 @@
 import { checkLpSize } from './lp-size.ts';
 import { throwIfCancelled } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
-import { DEFAULT_DECOMPOSE_OPTIONS } from '../decompose/dantzig-wolfe.ts';
-import { LocalExecutor, type SubproblemExecutor } from '../decompose/executor.ts';
+import { LocalExecutor } from '../decompose/executor.ts';
 import { planWindowsDecomposed } from '../decompose/plan-windows.ts';
-import { defaultSolverFactory, rowActivities, solveOutcomeError, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver, type SolverFactory } from '../optimize/index.ts';
+import { defaultSolverFactory, rowActivities, solveOutcomeError, writeLpFile, writeMpsFile, type CompiledModel, type SolveResult, type Solver } from '../optimize/index.ts';
 import type { Dispatch, SolverStats } from '../simulate/dispatch.ts';
-import type { Progress } from '../simulate/engine.ts';
 import { stepHours } from '../time/grid.ts';
 import { lpMethodFor } from '../optimize/lp-method.ts';
 import { describeSolveProgress, type SolveProgress } from '../optimize/solve-progress.ts';
@@ -20,94 +18,18 @@ import { batchComponents, siteComponents } from './components.ts';
 import { explainInfeasibleWindow } from './explain-infeasible.ts';
 import { extractWindow, emptyDispatch } from './extract.ts';
 import { fleetImportCaps, FleetBudgetPacer } from './fleet-limits.ts';
-import { buildFleetLp, emptyWindowState, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from './fleet-lp.ts';
+import { buildFleetLp, emptyWindowState, type FleetLpLayout, type FleetLpOptions, type WindowSignals, type WindowState } from './fleet-lp.ts';
 import { BILL_COMPONENTS } from '../billing/bill.ts';
 import { buildGuide, type Guide } from './guide.ts';
-import { Forecaster, type ForecastOptions } from './signals.ts';
+import { Forecaster } from './signals.ts';
 import { terminalValues } from './terminal-values.ts';
 import { advanceTariffState } from './tariff-lp.ts';
+import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from './plan-options.ts';
 
-/** How to plan. */
-export interface PlanOptions {
-  mode: 'optimal' | 'rolling';
-  /** Rolling: hours each window looks ahead, and hours of it that are committed. */
-  lookaheadHours: number;
-  commitHours: number;
-  forecast: ForecastOptions;
-  objective: 'cost' | 'qos';
-  caps: PowerCap[];
-  qosWindow?: FleetLpOptions['qosWindow'];
-  /** 'highs' (WebAssembly, default) or a native binary on PATH: 'native', 'native-highs', 'native-cbc', 'native-glpsol'. */
-  solver: string;
-  /** Makes the solvers by the name in `solver` (default: {@link defaultSolverFactory}). */
-  solverFactory?: SolverFactory;
-  /** Stops planning between windows and aborts a running solve (a CancelledError). */
-  signal?: AbortSignal;
-  timeLimitSeconds?: number;
-  /**
-   * LP algorithm: 'auto' picks dual simplex or interior point per model from its measured
-   * features (size, repeated cost levels, one row over most of the model; src/optimize/lp-method.ts).
-   */
-  lpMethod: 'auto' | 'simplex' | 'ipm';
-  maxPoints: number;
-  /** Parallel solver workers. */
-  workers: number;
-  /** Most sites in one LP when sites are independent (several small LPs solve faster). */
-  maxSitesPerModel: number;
-  /** Write the (first window's) whole-fleet model here: CPLEX LP, or MPS when the name ends in .mps. */
-  exportLp?: string;
-  /** Rolling: pace jobs and peaks with a coarse full-horizon guide (default true). */
-  guide?: boolean;
-  /**
-   * Sites coupled only by fleet rows (the fleet import cap, CO2 budget, green share, caps over
-   * several sites): 'auto' decomposes when such a coupled group has more than
-   * `decomposeAboveSites` sites, 'on' always, 'off' never (one model per coupled group).
-   */
-  decompose: 'auto' | 'on' | 'off';
-  decomposeAboveSites: number;
-  /** Decomposition: relative gap at which a window counts as solved, and most rounds per window. */
-  gapTolerance: number;
-  maxRounds: number;
-  /**
-   * Decomposition: most sites per unit of work (default 1: every group of sites that shares no
-   * workload is its own unit, which gives the master the most plans to mix; executors still
-   * solve small units together, see LocalExecutor's packSites).
-   */
-  sitesPerSubproblem?: number;
-  /** Decomposition: where the units of work run (default: this machine's solver workers); the caller closes it. */
-  executor?: SubproblemExecutor;
-  /**
-   * Decomposition: opens where the units of work run (e.g. a work queue), called only when the
-   * plan is decomposed; the plan closes what it opened. Ignored when `executor` is given.
-   */
-  openExecutor?: () => Promise<SubproblemExecutor>;
-  /** Binary variables for non-convex tariff rules and generator on/off: exact when the model is small (auto), always, or never. */
-  integers?: 'auto' | 'exact' | 'relax';
-  /** A solver to use instead of making one (`solver` and `solverFactory` are then ignored); the caller closes it. */
-  solverInstance?: Solver;
-  progress?: Progress;
-}
+export { DEFAULT_PLAN_OPTIONS, type PlanOptions } from './plan-options.ts';
 
 /** Models at least this large report their solve's progress (smaller ones finish in a blink). */
 const PROGRESS_MIN_COLUMNS = 20_000;
-
-export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
-  mode: 'optimal',
-  lookaheadHours: 48,
-  commitHours: 24,
-  forecast: { kind: 'perfect' },
-  objective: 'cost',
-  caps: [],
-  solver: 'highs',
-  lpMethod: 'auto',
-  maxPoints: 4,
-  workers: 2,
-  maxSitesPerModel: 8,
-  decompose: 'auto',
-  decomposeAboveSites: 24,
-  gapTolerance: DEFAULT_DECOMPOSE_OPTIONS.gapTolerance,
-  maxRounds: DEFAULT_DECOMPOSE_OPTIONS.maxRounds,
-};
 
 /** Carries the committed steps' work, state of charge and monthly peaks into the next window's state. */
 export function updateState(model: FleetModel, layout: FleetLpLayout, x: Float64Array, commitTo: number, state: WindowState): void {
