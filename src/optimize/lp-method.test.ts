@@ -42,6 +42,9 @@ const measured: Array<[string, Partial<LpFeatures>, 'simplex' | 'ipm']> = [
   ['China Ulanqab, time-of-use and a green target (56 s, 32 s)', { columns: 64_190, distinctCostShare: 0.0005, denseRowShare: 0.73 }, 'ipm'],
   ['global fleet, one site and one long job (80 s, 20 s)', { columns: 41_318, distinctCostShare: 1, denseRowShare: 0.79 }, 'ipm'],
   ['global fleet, four coupled sites (> 600 s, 278 s)', { columns: 432_727, distinctCostShare: 0.48, denseRowShare: 0.13 }, 'ipm'],
+  ['generated six-market fleet, costs over nine decades (373 s, 60 s)', { columns: 130_442, distinctCostShare: 0.47, denseRowShare: 0.26, costSpreadLog10: 9 }, 'ipm'],
+  ['generated six-market fleet, costs over seven decades (45 s, 8.4 s)', { columns: 105_134, distinctCostShare: 0.66, denseRowShare: 0.33, costSpreadLog10: 7.1 }, 'ipm'],
+  ['Texas site-year, ERCOT 2021 spot, costs over six and a half decades (8.0 s, 48 s)', { columns: 143_603, distinctCostShare: 0.3, denseRowShare: 0.23, costSpreadLog10: 6.51 }, 'simplex'],
   ['a 48-hour rolling window (both under 0.1 s)', { columns: 722, distinctCostShare: 0.3, denseRowShare: 0.27 }, 'simplex'],
 ];
 

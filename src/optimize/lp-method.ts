@@ -93,18 +93,26 @@ export function lpFeatures(m: CompiledModel): LpFeatures {
 export type LpMethod = 'simplex' | 'ipm';
 
 /**
- * The thresholds of the rule, fitted on the planner's own models (docs/benchmarks.md, "Which LP
- * algorithm"): every measured model where the interior point won is above `largeColumns`, or has
- * its costs on a few repeated levels, or has one row spanning most of the model; dual simplex won
- * everywhere else, by 1.5–5× on the site-years with spot prices.
+ * The thresholds of the rule, fitted on the planner's own models (docs/benchmarks.md, "The
+ * automatic LP method", full run of 2026-12-02): interior point won on every measured model
+ * above `largeColumns`, with its costs on a few repeated levels, with costs spread over more
+ * than `wideCostSpreadLog10` decades (a badly scaled objective: the generated six-market fleet,
+ * 5–8× faster by interior point), or with one row spanning most of the model; dual simplex won
+ * everywhere else, by 1.4–6× on the single-site years with spot prices.
  */
 export const LP_METHOD_RULE = {
   /** Below this, both methods finish in well under a second: simplex (no crossover to pay for). */
   smallColumns: 20_000,
-  /** Above this, interior point (433k columns: 278 s against over 600 s by simplex). */
+  /** Above this, interior point (433k columns: 388 s against over 600 s by simplex). */
   largeColumns: 250_000,
   /** Fewer distinct costs per costed column than this: time-of-use levels, a degenerate LP (3.6× and 1.7× faster by interior point). */
   degenerateCostShare: 0.05,
+  /**
+   * Costs spread over more decades than this (largest / smallest non-zero |cost|): interior
+   * point (generated six-market fleet, 10^7.1–10^9.0: 45 s against 8.4 s, 303 s against 37 s,
+   * 373 s against 60 s). The Texas site-years (10^4.0–10^6.5) stay with simplex.
+   */
+  wideCostSpreadLog10: 7,
   /** One row over more than this share of the columns (a job's total work or a green-share target over a year with little else): 4× faster by interior point. */
   denseRowShare: 0.6,
 } as const;
@@ -115,6 +123,7 @@ export function chooseLpMethod(f: LpFeatures): LpMethod {
   if (f.columns < r.smallColumns) return 'simplex';
   if (f.columns > r.largeColumns) return 'ipm';
   if (f.distinctCostShare < r.degenerateCostShare) return 'ipm';
+  if (f.costSpreadLog10 > r.wideCostSpreadLog10) return 'ipm';
   if (f.denseRowShare > r.denseRowShare) return 'ipm';
   return 'simplex';
 }
