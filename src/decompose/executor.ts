@@ -31,6 +31,24 @@ export interface ExecutorRun {
 /** Opens an executor for one plan (e.g. on a work queue); the plan closes it. */
 export type SubproblemExecutorFactory = (run: ExecutorRun) => Promise<SubproblemExecutor>;
 
+/** Groups consecutive tasks into packs of at most `packSites` sites (a larger task alone). */
+export function packTasks(tasks: SubproblemTask[], packSites: number): number[][] {
+  const packs: number[][] = [];
+  let cur: number[] = [];
+  let sites = 0;
+  tasks.forEach((t, i) => {
+    if (cur.length > 0 && sites + t.sites.length > packSites) {
+      packs.push(cur);
+      cur = [];
+      sites = 0;
+    }
+    cur.push(i);
+    sites += t.sites.length;
+  });
+  if (cur.length) packs.push(cur);
+  return packs;
+}
+
 /** Options of {@link LocalExecutor}. */
 export interface LocalExecutorOptions {
   /**
@@ -82,19 +100,7 @@ export class LocalExecutor implements SubproblemExecutor {
 
   async run(tasks: SubproblemTask[]): Promise<SubproblemResult[]> {
     // consecutive tasks up to packSites sites share a solver call
-    const packs: number[][] = [];
-    let cur: number[] = [];
-    let sites = 0;
-    tasks.forEach((t, i) => {
-      if (cur.length > 0 && sites + t.sites.length > this.packSites) {
-        packs.push(cur);
-        cur = [];
-        sites = 0;
-      }
-      cur.push(i);
-      sites += t.sites.length;
-    });
-    if (cur.length) packs.push(cur);
+    const packs = packTasks(tasks, this.packSites);
     const results = new Array<SubproblemResult>(tasks.length);
     let next = 0;
     const work = async (solver: Solver) => {

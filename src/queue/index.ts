@@ -8,4 +8,4 @@ export { openWorkQueue, type WorkQueue, type WorkQueueOptions } from './work-que
 export { runWorker, type RunWorkerOptions, type WorkerSummary } from './run-worker.ts';
 export { SWEEP_POINT_JOB, openSweepQueuePool, sweepPointHandler, type SweepPointInput } from './sweep-jobs.ts';
 export { VALUATION_JOB, valueOnQueue, valuationHandler, type ValuationInput } from './valuation-jobs.ts';
-export { SUBPROBLEM_JOB, DEFAULT_PACK_SITES, QueueExecutor, subproblemHandler, packTasks, type SubproblemPackInput, type SubproblemQueueTarget } from './subproblem-jobs.ts';
+export { SUBPROBLEM_JOB, DEFAULT_PACK_SITES, QueueExecutor, subproblemHandler, type SubproblemPackInput, type SubproblemQueueTarget } from './subproblem-jobs.ts';

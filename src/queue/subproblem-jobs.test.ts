@@ -19,7 +19,8 @@ import type { Store } from '../store/store.ts';
 import { JobResults } from './job-results.ts';
 import { JobFailedError } from './queue-pool.ts';
 import { parseRedisUrl } from './redis-url.ts';
-import { packTasks, QueueExecutor, SUBPROBLEM_JOB, subproblemHandler } from './subproblem-jobs.ts';
+import { packTasks } from '../decompose/executor.ts';
+import { QueueExecutor, SUBPROBLEM_JOB, subproblemHandler } from './subproblem-jobs.ts';
 import { startQueueWorker, type QueueWorker } from './worker.ts';
 
 const task = (sites: number[]) => ({ sites }) as unknown as SubproblemTask;

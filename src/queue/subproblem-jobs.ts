@@ -16,7 +16,7 @@
  */
 import { UnrecoverableError } from 'bullmq';
 import { scenarioBundle } from '../app/scenario-bundle.ts';
-import { LocalExecutor, type ExecutorRun, type SubproblemExecutor } from '../decompose/executor.ts';
+import { LocalExecutor, packTasks, type ExecutorRun, type SubproblemExecutor } from '../decompose/executor.ts';
 import type { SubproblemResult, SubproblemTask } from '../decompose/subproblem.ts';
 import { decodeResults, decodeTasks, encodeResults, encodeTasks } from '../decompose/wire.ts';
 import { InputError } from '../errors/index.ts';
@@ -69,24 +69,6 @@ export interface SubproblemQueueTarget {
   /** Keep every job's stored result after its window (default: removed as the plan moves on). */
   keepResults?: boolean;
   onProgress?: (p: PoolProgress) => void;
-}
-
-/** Groups consecutive tasks into packs of at most `packSites` sites (a larger task alone). */
-export function packTasks(tasks: SubproblemTask[], packSites: number): number[][] {
-  const packs: number[][] = [];
-  let cur: number[] = [];
-  let sites = 0;
-  tasks.forEach((t, i) => {
-    if (cur.length > 0 && sites + t.sites.length > packSites) {
-      packs.push(cur);
-      cur = [];
-      sites = 0;
-    }
-    cur.push(i);
-    sites += t.sites.length;
-  });
-  if (cur.length) packs.push(cur);
-  return packs;
 }
 
 /** A decomposition's units of work on the queue. Open with {@link QueueExecutor.open}. */

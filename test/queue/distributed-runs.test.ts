@@ -5,7 +5,6 @@
 // worker's progress; a worker killed mid-run gives the run to another, which stores it once; a cancel removes a waiting job
 // and stops a running one, whose results are never stored; runs outlive a server restart (and
 // Redis forgetting their jobs); a run whose job fails every try ends failed with the job's error.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisOptions } from '../../src/queue/connection.ts';
 import { parseRedisUrl } from '../../src/queue/redis-url.ts';
 import { openStore } from '../../src/store/open.ts';
-import { BIN, ROOT, runInProcess } from '../cli/run-cli.ts';
+import { runInProcess } from '../cli/run-cli.ts';
+import { stopProcess as stopWorker, startQueueWorker, until as waitUntil, type CliProcess as Proc } from '../helpers/cli-process.ts';
 import { postgresDatabases, sqliteDatabases, type ScratchDatabases } from '../helpers/databases.ts';
 import { redisSkipReason, startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { call, startServe, type ServeProcess } from '../helpers/serve-process.ts';
@@ -28,41 +28,12 @@ const RUN = { example: 'texas-single-site', command: 'simulate' };
 /** Each case starts processes and executes a run or two: generous, for a loaded machine. */
 const PROCESS_TEST_MS = 240_000;
 
-interface Proc {
-  child: ChildProcess;
-  err: string;
-  exit: Promise<number | null>;
-}
 
-function startProcess(args: string[]): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const p: Proc = { child, err: '', exit: new Promise((r) => child.once('exit', (code) => r(code))) };
-  child.stderr!.on('data', (d: Buffer) => (p.err += d.toString()));
-  return p;
-}
+/** Waits up to 90 s: each case starts processes on a possibly loaded machine. */
+const until = <T>(what: string, test: () => T | undefined | false | Promise<T | undefined | false>) => waitUntil(what, test, 90_000);
 
-async function until<T>(what: string, test: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await test();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function startWorker(redisUrl: string, queueName: string, db: string, extra: string[] = []): Promise<Proc> {
-  const w = startProcess(['worker', '--queue', redisUrl, '--queue-name', queueName, '--db', db, '--concurrency', '1', '--log', ...extra]);
-  await until('the worker to start', () => w.err.includes('Ctrl-C to stop') || w.child.exitCode !== null);
-  if (w.child.exitCode !== null) throw new Error(`worker ended: ${w.err}`);
-  return w;
-}
-
-async function stopWorker(w: Proc): Promise<void> {
-  if (w.child.exitCode !== null || w.child.signalCode !== null) return;
-  w.child.kill('SIGINT');
-  await w.exit;
-}
+/** A worker on this test's queue. */
+const startWorker = (redisUrl: string, queueName: string, db: string, extra: string[] = []) => startQueueWorker(redisUrl, db, ['--queue-name', queueName, ...extra]);
 
 type Run = { id: string; status: string; progress: number; error: { code: string; message: string } | null };
 

@@ -2,7 +2,6 @@
 // `wattshift finance --sweep --queue` command, a private redis-server and a SQLite store. The
 // JSON must equal the in-process run's (points in order, numbers equal) whatever happens to a
 // worker or to Redis on the way, and the store must hold every point's result exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisOptions } from '../../src/queue/connection.ts';
 import { parseRedisUrl } from '../../src/queue/redis-url.ts';
 import { openStore } from '../../src/store/open.ts';
-import { BIN, ROOT } from '../cli/run-cli.ts';
+import { startCli as run, startQueueWorker as startWorker, stopProcess as stopWorker, until, type CliProcess as Proc } from '../helpers/cli-process.ts';
 import { redisSkipReason, startRedis, type TestRedis } from '../helpers/redis-server.ts';
 
 const skip = redisSkipReason();
@@ -25,41 +24,6 @@ const POINTS = 200;
 const SMALL_SWEEP = 'finance.discountRate=0.01..0.06:0.01;it.A100.gpus=200..245:5';
 const SMALL_POINTS = 60;
 
-interface Proc {
-  child: ChildProcess;
-  out: string;
-  err: string;
-  exit: Promise<number | null>;
-}
-
-function run(args: string[]): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const p: Proc = { child, out: '', err: '', exit: new Promise((r) => child.once('exit', (code) => r(code))) };
-  child.stdout!.on('data', (d: Buffer) => (p.out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (p.err += d.toString()));
-  return p;
-}
-
-async function until(what: string, test: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await test())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function startWorker(url: string, db: string, extra: string[] = []): Promise<Proc> {
-  const w = run(['worker', '--queue', url, '--db', db, '--concurrency', '1', '--log', ...extra]);
-  await until('the worker to start', () => w.err.includes('Ctrl-C to stop') || w.child.exitCode !== null);
-  if (w.child.exitCode !== null) throw new Error(`worker ended: ${w.err}`);
-  return w;
-}
-
-async function stopWorker(w: Proc): Promise<void> {
-  if (w.child.exitCode !== null || w.child.signalCode !== null) return;
-  w.child.kill('SIGINT');
-  await w.exit;
-}
 
 /** The finance JSON without what describes the run rather than its answer. */
 function answer(text: string): unknown {
