@@ -189,7 +189,11 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       procs.push(survivor);
       expect((await ended(id)).status).toBe('succeeded');
       expect((await api(`/runs/${id}/summary`)).json()).toEqual(reference);
-      const after = await stored(id);
+      // the worker records its job's outcome just after the run's completion: wait for it
+      const after = await until('the job outcome to be stored', async () => {
+        const s = await stored(id);
+        return s.jobs.length > 0 && s;
+      });
       expect(after.run?.leaseOwner).toContain(`:${survivor.child.pid}:`);
       expect(after.jobs).toHaveLength(1);
       expect(after.jobs[0]!.worker).toContain(`:${survivor.child.pid}:`);
