@@ -7,6 +7,11 @@
  * after a grace period, its worker thread is terminated. A run whose worker dies is recorded
  * as failed. The pool also validates uploaded bundles, in a separate thread so uploads do not
  * wait behind long runs.
+ *
+ * Not the generic ThreadWorkPool (src/workers/pool.ts): that pool maps pure jobs to results on
+ * threads that share one scenario, while a run here needs its own message port (progress, a cancel
+ * with a grace period), a bounded queue with reservations, and its end recorded in the store when
+ * its thread dies.
  */
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
