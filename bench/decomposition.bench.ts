@@ -20,16 +20,12 @@
  * sites' summed import limits, default {@link FLEET_CAP_SHARE}), DECOMP_QUEUE (1: also on the
  * queue), DECOMP_PACK_SITES (sites per queue job, default 8).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { ProcessExecutor } from '../src/decompose/process-executor.ts';
 import { parseRedisUrl } from '../src/queue/redis-url.ts';
 import { QueueExecutor } from '../src/queue/subproblem-jobs.ts';
 import { openStore } from '../src/store/open.ts';
-import { startRedis } from '../test/helpers/redis-server.ts';
 import { buildFleetModel } from '../src/model/fleet-model.ts';
 import { planFleet } from '../src/plan/planner.ts';
 import { resolveScenario } from '../src/scenario/resolve.ts';
@@ -37,6 +33,7 @@ import { Scenario } from '../src/scenario/schema/index.ts';
 import { simulate } from '../src/simulate/engine.ts';
 import { FLEET_BASE_DIR, FLEET_CAP_SHARE, generateFleet, withFleetCap } from './fleet.ts';
 import { markdownTable, type BenchResult } from './harness.ts';
+import { startBenchQueue } from './queue-fixture.ts';
 
 const list = (v: string | undefined, d: number[]) => (v === undefined ? d : v.split(',').filter((x) => x.trim()).map(Number));
 
@@ -99,8 +96,6 @@ export async function planGenerated(sites: number, days: number, workers: number
   }
 }
 
-const BIN = fileURLToPath(new URL('../bin/wattshift.mjs', import.meta.url));
-
 /**
  * The same decomposed plan with its units of work on the queue: a private redis-server, a
  * SQLite store and `workers` worker processes (one job at a time each), started here.
@@ -108,23 +103,12 @@ const BIN = fileURLToPath(new URL('../bin/wattshift.mjs', import.meta.url));
 export async function planGeneratedOnQueue(sites: number, days: number, workers: number, capShare = FLEET_CAP_SHARE, packSites = 8) {
   const input = withFleetCap(generateFleet(sites, days * 24), capShare);
   const model = buildFleetModel(resolveScenario(Scenario.parse(input), 'generated.json', FLEET_BASE_DIR));
-  const redis = await startRedis();
-  const dir = mkdtempSync(join(tmpdir(), 'wattshift-decomp-bench-'));
-  const db = join(dir, 'queue.db');
+  const q = await startBenchQueue('decomp');
+  const db = join(q.dir, 'queue.db');
   const store = await openStore(db);
-  const procs = Array.from({ length: workers }, () => {
-    const child = spawn(process.execPath, [BIN, 'worker', '--queue', redis.url, '--db', db, '--concurrency', '1', '--lock-ms', '120000'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    return { child, ready: () => err.includes('Ctrl-C to stop'), exit: new Promise((r) => child.once('exit', r)) };
-  });
   try {
-    const t0 = Date.now();
-    while (!procs.every((p) => p.ready())) {
-      if (Date.now() - t0 > 60_000) throw new Error('the queue workers did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const executor = await QueueExecutor.open({ redis: parseRedisUrl(redis.url), store, packSites }, { scenario: { file: 'generated.json', baseDir: FLEET_BASE_DIR, data: input }, forecast: { kind: 'perfect' }, solver: 'highs' });
+    await q.addWorkers(db, workers, ['--lock-ms', '120000']);
+    const executor = await QueueExecutor.open({ redis: parseRedisUrl(q.redisUrl), store, packSites }, { scenario: { file: 'generated.json', baseDir: FLEET_BASE_DIR, data: input }, forecast: { kind: 'perfect' }, solver: 'highs' });
     try {
       const t1 = performance.now();
       const dispatch = await planFleet(model, { mode: 'rolling', lookaheadHours: 48, commitHours: 24, decompose: 'on', executor, workers: 1 });
@@ -144,11 +128,8 @@ export async function planGeneratedOnQueue(sites: number, days: number, workers:
       await executor.close();
     }
   } finally {
-    for (const p of procs) p.child.kill('SIGINT');
-    await Promise.all(procs.map((p) => p.exit));
     await store.close();
-    await redis.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    await q.dispose();
   }
 }
 

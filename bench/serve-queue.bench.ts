@@ -9,32 +9,14 @@
  *
  * Run: `npm run bench -- serve-queue`
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/open.ts';
-import { startRedis } from '../test/helpers/redis-server.ts';
 import { call, startServe, type ServeProcess } from '../test/helpers/serve-process.ts';
 import { median, type BenchResult } from './harness.ts';
+import { startBenchQueue } from './queue-fixture.ts';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'wattshift.mjs');
 const RUN = { example: 'phoenix-2025', command: 'simulate' };
 const RUNS = 7;
-
-function startWorker(url: string, db: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--queue', url, '--db', db, '--concurrency', '1'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('Ctrl-C to stop')) resolve(child);
-    });
-    child.once('exit', () => reject(new Error(`worker ended: ${err}`)));
-  });
-}
 
 async function tokenFor(db: string): Promise<string> {
   const store = await openStore(db);
@@ -67,13 +49,11 @@ async function timeRuns(server: ServeProcess, token: string): Promise<number> {
 /** Runs the benchmark. */
 export async function run(): Promise<BenchResult[]> {
   await (await import('../test/global-setup.ts')).default(); // servers and workers run dist/
-  const dir = mkdtempSync(join(tmpdir(), 'wattshift-bench-serve-queue-'));
-  const redis = await startRedis();
+  const q = await startBenchQueue('serve-queue');
   const rows: BenchResult[] = [];
-  const procs: ChildProcess[] = [];
   const servers: ServeProcess[] = [];
   try {
-    const localDb = join(dir, 'local.db');
+    const localDb = join(q.dir, 'local.db');
     const localToken = await tokenFor(localDb);
     const local = await startServe(localDb, ['--workers', '1', '--rate-limit', '0']);
     servers.push(local);
@@ -81,11 +61,11 @@ export async function run(): Promise<BenchResult[]> {
     await local.stop();
     rows.push({ name: 'serve, run in its own thread (--workers 1)', size: 'phoenix-2025 simulate', medianMs: Math.round(inProcess), runs: RUNS, note: 'POST /runs → succeeded' });
 
-    const queueDb = join(dir, 'queue.db');
+    const queueDb = join(q.dir, 'queue.db');
     const queueToken = await tokenFor(queueDb);
-    const queued = await startServe(queueDb, ['--queue', redis.url, '--rate-limit', '0']);
+    const queued = await startServe(queueDb, ['--queue', q.redisUrl, '--rate-limit', '0']);
     servers.push(queued);
-    procs.push(await startWorker(redis.url, queueDb));
+    await q.addWorkers(queueDb);
     const onQueue = await timeRuns(queued, queueToken);
     rows.push({
       name: 'serve --queue, 1 worker process (--concurrency 1)',
@@ -95,14 +75,8 @@ export async function run(): Promise<BenchResult[]> {
       note: `overhead ${Math.round(onQueue - inProcess)} ms per run (${(onQueue / inProcess).toFixed(2)}× the in-process latency)`,
     });
   } finally {
-    for (const p of procs) {
-      const ended = new Promise((r) => p.once('exit', r));
-      p.kill('SIGINT');
-      await ended;
-    }
     for (const s of servers) if (s.child.exitCode === null) await s.stop();
-    await redis.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    await q.dispose();
   }
   return rows;
 }

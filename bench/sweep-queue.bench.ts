@@ -8,41 +8,19 @@
  *
  * Run: `npm run bench -- sweep-queue`
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sweepDesigns } from '../src/finance/sweep.ts';
 import { openWorkQueue } from '../src/queue/work-queue.ts';
-import { startRedis } from '../test/helpers/redis-server.ts';
 import { median, type BenchResult } from './harness.ts';
+import { startBenchQueue } from './queue-fixture.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'wattshift.mjs');
 const PHOENIX = join(ROOT, 'examples', 'phoenix-2025.yaml');
 /** 50 discount rates × 20 GPU counts. */
 const SPEC = 'finance.discountRate=0.01..0.50:0.01;it.A100.gpus=150..245:5';
 const POINTS = 1_000;
 const RUNS = 3;
-
-function startWorker(url: string, db: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--queue', url, '--db', db, '--concurrency', '1'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('Ctrl-C to stop')) resolve(child);
-    });
-    child.once('exit', () => reject(new Error(`worker ended: ${err}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const ended = new Promise((r) => child.once('exit', r));
-  child.kill('SIGINT');
-  await ended;
-}
 
 /** Median wall time of RUNS sweeps, ms (after one untimed run that warms threads or workers). */
 async function timeSweeps(run: () => Promise<{ points: unknown[] }>): Promise<number> {
@@ -59,9 +37,8 @@ async function timeSweeps(run: () => Promise<{ points: unknown[] }>): Promise<nu
 /** Runs the benchmark. */
 export async function run(): Promise<BenchResult[]> {
   await (await import('../test/global-setup.ts')).default(); // the workers run dist/
-  const dir = mkdtempSync(join(tmpdir(), 'wattshift-bench-queue-'));
-  const redis = await startRedis();
-  const db = join(dir, 'store.db');
+  const q = await startBenchQueue('queue');
+  const db = join(q.dir, 'store.db');
   const rows: BenchResult[] = [];
   const inProcess: number[] = [];
   try {
@@ -70,11 +47,10 @@ export async function run(): Promise<BenchResult[]> {
       inProcess[threads] = ms;
       rows.push({ name: `in-process pool, ${threads} worker thread${threads > 1 ? 's' : ''}`, size: `${POINTS} points`, medianMs: Math.round(ms), runs: RUNS, note: `${((POINTS / ms) * 1000).toFixed(1)} points/s` });
     }
-    const queue = await openWorkQueue({ queue: redis.url, db });
-    const workers: ChildProcess[] = [];
+    const queue = await openWorkQueue({ queue: q.redisUrl, db });
     try {
       for (const n of [1, 2]) {
-        while (workers.length < n) workers.push(await startWorker(redis.url, db));
+        await q.addWorkers(db, n - q.workerCount());
         const ms = await timeSweeps(() => sweepDesigns(PHOENIX, SPEC, { pool: queue.sweepPool }));
         const overhead = (ms - inProcess[n]!) / POINTS;
         rows.push({
@@ -86,12 +62,10 @@ export async function run(): Promise<BenchResult[]> {
         });
       }
     } finally {
-      await Promise.all(workers.map(stop));
       await queue.close();
     }
   } finally {
-    await redis.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    await q.dispose();
   }
   return rows;
 }

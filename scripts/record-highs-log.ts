@@ -8,6 +8,7 @@
  */
 import { buildBatteryFlexModel } from '../src/optimize/battery-flex-model.ts';
 import { toWireModel } from '../src/optimize/highs-protocol.ts';
+import { iterationCounts, progressLogOptions, toModelData } from '../src/optimize/highs-run.ts';
 import { loadHighsRuntime } from '../src/optimize/load-highs.ts';
 
 const HOURS = 720;
@@ -18,20 +19,9 @@ async function main(): Promise<void> {
   if (method !== 'simplex' && method !== 'ipm') throw new Error(`usage: record-highs-log.ts simplex|ipm (found ${String(method)})`);
   const highs = await loadHighsRuntime();
   const model = toWireModel(buildBatteryFlexModel({ hours: HOURS, sites: SITES, seed: 1 }).model.compile());
-  const m = highs.createModel({
-    numCols: model.numColumns,
-    numRows: model.numRows,
-    sense: highs.constants.objectiveSense.minimize,
-    offset: model.objectiveConstant,
-    colCost: model.colCost,
-    colLower: model.colLower,
-    colUpper: model.colUpper,
-    rowLower: model.rowLower,
-    rowUpper: model.rowUpper,
-    matrix: { format: 'csc', numRows: model.numRows, numCols: model.numColumns, starts: model.starts, indices: model.indices, values: model.values },
-  });
+  const m = highs.createModel(toModelData(highs, model));
   try {
-    m.options.set({ output_flag: true, log_to_console: false, log_dev_level: 1, solver: method });
+    m.options.set({ ...progressLogOptions(false), solver: method });
     const messages: string[] = [];
     m.run({
       [highs.constants.callbackType.logging]: (e) => {
@@ -39,11 +29,7 @@ async function main(): Promise<void> {
         return undefined;
       },
     });
-    const info = {
-      simplex: Number(m.info.get('simplex_iteration_count')),
-      ipm: Number(m.info.get('ipm_iteration_count')),
-      crossover: Number(m.info.get('crossover_iteration_count')),
-    };
+    const info = iterationCounts(m);
     const out = { model: `battery-flex ${HOURS} h × ${SITES} sites, seed 1`, rows: model.numRows, columns: model.numColumns, method, highs: highs.version.string, info, messages };
     process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
   } finally {

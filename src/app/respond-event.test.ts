@@ -1,40 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { defaultSolverFactory } from '../optimize/solver-factory.ts';
 import { eventSegments, startResponse } from '../programs/response.ts';
 import { totalKW } from '../programs/levers.ts';
 import { simulate } from '../simulate/engine.ts';
+import { BATCH_SITE, deps, naiveSiteState, ROOM_KWH, SUNNY_SITE, TINY_SITE } from '../../test/helpers/event-sites.ts';
 import { respondEvent } from './respond-event.ts';
-import { runPolicy } from './run-policy.ts';
-import { loadScenarioInput } from './scenario-input.ts';
 
-// A 256-GPU cluster whose only job may not lose work (QoS floor 1), and a 200 kWh / 100 kW
-// battery at half charge (100 kWh) with a 10 % floor (20 kWh) and 95 % discharge efficiency.
-const SITE = `
-name: tiny
-currency: USD
-horizon: { start: 2025-05-03T12:00, end: 2025-05-03T18:00, stepMinutes: 60, timeZone: UTC }
-sites:
-  - id: tiny
-    latitude: 33.45
-    longitude: -112.07
-    grid: { importLimitMW: 1 }
-    it: [{ accelerator: A100, gpus: 256 }]
-    facility: { cooling: { archetype: air, designPUE: 1.3 } }
-    storage: { energyMWh: 0.2, powerMW: 0.1 }
-    tariff: { energy: { type: flat, pricePerMWh: 80 } }
-workloads:
-  - { id: train, type: training, accelerator: A100, sites: [tiny], workGpuHours: 100000, gpus: { max: 256 }, continuous: true, qosFloor: 1 }
-`;
-
+// TINY_SITE: 256 GPUs whose only job may not lose work, a 200 kWh / 100 kW battery at half charge
+// (100 kWh) with a 10 % floor (20 kWh) and 95 % discharge efficiency
 describe('the event-window LP of one site', () => {
   it('uses the battery as far as its state of charge allows over the window, worked by hand', async () => {
-    const loaded = loadScenarioInput({ text: SITE, baseDir: '.' });
-    const deps = { solverFactory: defaultSolverFactory };
-    const base = await runPolicy(loaded, 'naive', deps);
-    const model = loaded.model;
+    const state = await naiveSiteState(TINY_SITE);
+    const { model } = state;
     // event steps 2–3 (14:00–16:00): 90 kW wanted in the first hour, nothing in the second
-    const r = await respondEvent({ model, base: base.dispatch, baseLedger: base.ledger, site: 0 }, { id: 'e1', startStep: 2, endStep: 4, requiredKW: Float64Array.from([90, 0]) }, deps);
+    const r = await respondEvent(state, { id: 'e1', startStep: 2, endStep: 4, requiredKW: Float64Array.from([90, 0]) }, deps);
     // by hand: (100 − 20) kWh × 0.95 = 76 kWh reach the meter; all of it in the first hour
     expect(r.plannedKW[0]).toBeCloseTo(76, 6);
     expect(r.plannedKW[1]).toBeCloseTo(0, 6);
@@ -42,45 +21,22 @@ describe('the event-window LP of one site', () => {
     expect(r.expectedSocKWh![0]).toBeCloseTo(20, 6);
     expect(r.setpoints.storageKW![0]).toBeCloseTo(-76, 3);
     // the per-step merit order spreads the energy evenly: 38 kW a step
-    const state = startResponse(model, base.dispatch, base.ledger, [{ startStep: 2, endStep: 4, sites: [0] }]);
-    expect(totalKW(eventSegments(state, 2, 4, 'reduce', [0])[0]![0]!)).toBeCloseTo(38, 6);
+    const response = startResponse(model, state.base, state.baseLedger, [{ startStep: 2, endStep: 4, sites: [0] }]);
+    expect(totalKW(eventSegments(response, 2, 4, 'reduce', [0])[0]![0]!)).toBeCloseTo(38, 6);
     // the setpoints are physical: simulating them gives the import the VEN expects
     const after = simulate(model, r.dispatch);
     for (let q = 0; q < 2; q++) expect(after.sites[0]!.gridImportKW[2 + q]).toBeCloseTo(r.expectedImportKW[q]!, 3);
-    expect(base.ledger.sites[0]!.gridImportKW[2]! - after.sites[0]!.gridImportKW[2]!).toBeCloseTo(76, 3);
+    expect(state.baseLedger.sites[0]!.gridImportKW[2]! - after.sites[0]!.gridImportKW[2]!).toBeCloseTo(76, 3);
   });
 });
 
-// the same site, storage alone can take more consumption (the one job runs flat out and may not pause)
-const SUNNY = `
-name: sunny
-currency: USD
-horizon: { start: 2025-05-03T12:00, end: 2025-05-03T18:00, stepMinutes: 60, timeZone: UTC }
-sites:
-  - id: sunny
-    latitude: 33.45
-    longitude: -112.07
-    grid: { importLimitMW: 1, exportLimitMW: 5 }
-    it: [{ accelerator: A100, gpus: 8 }]
-    facility: { cooling: { archetype: air, designPUE: 1.3 } }
-    renewables: [{ id: pv, type: solar, capacityMW: 1, capacityFactor: { constant: 0.5 } }]
-    storage: { energyMWh: 0.2, powerMW: 0.1 }
-    tariff: { energy: { type: flat, pricePerMWh: 80 }, export: { type: flat, pricePerMWh: 30 } }
-workloads:
-  - { id: train, type: training, accelerator: A100, sites: [sunny], workGpuHours: 100000, gpus: { max: 8 }, continuous: true, qosFloor: 1 }
-`;
-
+// battery by hand: 100 kWh stored, at most 190 kWh (95 % of 200): 90 kWh of room, ROOM_KWH = 90 / 0.95 = 94.737 kWh drawn
 describe('the event-window LP when the grid wants more consumption or less export', () => {
-  const deps = { solverFactory: defaultSolverFactory };
-  // battery by hand: 100 kWh stored, at most 190 kWh (95 % of 200): 90 kWh of room, 90 / 0.95 = 94.737 kWh drawn
-  const ROOM_KWH = 90 / 0.95;
-
   it('a setpoint above the plan charges the battery up to its room, the rest is short, worked by hand', async () => {
-    const loaded = loadScenarioInput({ text: SITE, baseDir: '.' });
-    const base = await runPolicy(loaded, 'naive', deps);
-    const model = loaded.model;
-    const L = base.ledger.sites[0]!;
-    const r = await respondEvent({ model, base: base.dispatch, baseLedger: base.ledger, site: 0 }, { id: 'fill', startStep: 2, endStep: 3, requiredKW: new Float64Array(1), increaseKW: Float64Array.from([150]) }, deps);
+    const state = await naiveSiteState(TINY_SITE);
+    const { model } = state;
+    const L = state.baseLedger.sites[0]!;
+    const r = await respondEvent(state, { id: 'fill', startStep: 2, endStep: 3, requiredKW: new Float64Array(1), increaseKW: Float64Array.from([150]) }, deps);
     expect(r.increase[0]).toBe(1);
     expect(r.plannedKW[0]).toBeCloseTo(-ROOM_KWH, 4);
     expect(r.shortKW[0]).toBeCloseTo(150 - ROOM_KWH, 4);
@@ -92,10 +48,7 @@ describe('the event-window LP when the grid wants more consumption or less expor
   });
 
   it('a negative price moves consumption into the cheapest step, worked by hand', async () => {
-    const loaded = loadScenarioInput({ text: SITE, baseDir: '.' });
-    const base = await runPolicy(loaded, 'naive', deps);
-    const model = loaded.model;
-    const state = { model, base: base.dispatch, baseLedger: base.ledger, site: 0 };
+    const state = await naiveSiteState(TINY_SITE);
     // −20 and −50 USD/MWh against a flat 80: both steps earn, the second more; the room goes there
     const r = await respondEvent(state, { id: 'neg', startStep: 2, endStep: 4, requiredKW: new Float64Array(2), valuePerMWh: Float64Array.from([-20, -50]) }, deps);
     expect(Array.from(r.increase)).toEqual([1, 1]);
@@ -109,18 +62,15 @@ describe('the event-window LP when the grid wants more consumption or less expor
   });
 
   it('an export limit is met by charging the battery, then by curtailing, worked by hand', async () => {
-    const loaded = loadScenarioInput({ text: SUNNY, baseDir: '.' });
-    const naive = await runPolicy(loaded, 'naive', deps);
-    const model = loaded.model;
     // the naive plan with export allowed
-    const dispatch = { ...naive.dispatch, allowExport: [true] };
-    const base = { dispatch, ledger: simulate(model, dispatch) };
-    const L = base.ledger.sites[0]!;
+    const state = await naiveSiteState(SUNNY_SITE, { allowExport: true });
+    const { model } = state;
+    const L = state.baseLedger.sites[0]!;
     // the plan exports what the PV (500 kW) does not use, nothing curtailed, battery idle
     expect(L.gridExportKW[2]).toBeGreaterThan(300);
     expect(L.renewableCurtailedKW[2]).toBeCloseTo(0, 6);
     const limit = [L.gridExportKW[2]! - 150, L.gridExportKW[3]! - 150];
-    const r = await respondEvent({ model, base: base.dispatch, baseLedger: base.ledger, site: 0 }, { id: 'cap', startStep: 2, endStep: 4, requiredKW: new Float64Array(2), exportLimitKW: Float64Array.from(limit) }, deps);
+    const r = await respondEvent(state, { id: 'cap', startStep: 2, endStep: 4, requiredKW: new Float64Array(2), exportLimitKW: Float64Array.from(limit) }, deps);
     // 2 × 150 kWh to keep off the grid: 94.737 kWh into the battery (cheaper than throwing it away), 205.263 curtailed
     expect(r.shortKW[0]! + r.shortKW[1]!).toBeCloseTo(0, 6);
     expect(r.expectedExportKW[0]).toBeCloseTo(limit[0]!, 4);
@@ -141,30 +91,11 @@ describe('the event-window LP when the grid wants more consumption or less expor
   });
 });
 
-const BATCH = `
-name: batchy
-currency: USD
-horizon: { start: 2025-05-03T12:00, end: 2025-05-03T18:00, stepMinutes: 60, timeZone: UTC }
-sites:
-  - id: batchy
-    latitude: 33.45
-    longitude: -112.07
-    grid: { importLimitMW: 1 }
-    it: [{ accelerator: A100, gpus: 256 }]
-    facility: { cooling: { archetype: air, designPUE: 1.3 } }
-    tariff: { energy: { type: flat, pricePerMWh: 80 } }
-workloads:
-  - { id: embed, type: training, accelerator: A100, sites: [batchy], workGpuHours: 100000, gpus: { max: 256 } }
-`;
-
 describe('valley filling by pulling work forward', () => {
   it('runs later work on free GPUs in the event and takes it off the end of the job: import up by the call, work unchanged', async () => {
-    const deps = { solverFactory: defaultSolverFactory };
-    const loaded = loadScenarioInput({ text: BATCH, baseDir: '.' });
-    const model = loaded.model;
-    const naive = await runPolicy(loaded, 'naive', deps);
+    const { model, base: naive } = await naiveSiteState(BATCH_SITE);
     // a plan running the batch job on half the cluster, so there is room to pull work forward
-    const dispatch = { ...naive.dispatch, jobs: naive.dispatch.jobs.map((a) => ({ ...a, gpus: new Float64Array(model.grid.steps).fill(128) })) };
+    const dispatch = { ...naive, jobs: naive.jobs.map((a) => ({ ...a, gpus: new Float64Array(model.grid.steps).fill(128) })) };
     const ledger = simulate(model, dispatch);
     const r = await respondEvent({ model, base: dispatch, baseLedger: ledger, site: 0 }, { id: 'fill', startStep: 2, endStep: 3, requiredKW: new Float64Array(1), increaseKW: Float64Array.from([20]) }, deps);
     expect(r.shortKW[0]).toBeCloseTo(0, 6);
@@ -182,13 +113,9 @@ describe('valley filling by pulling work forward', () => {
 
 describe('the increase and export-limit LP against the simulator (property)', () => {
   it('whatever is asked, the simulated meter shows what the VEN expects: import, export within the limit, state of charge within bounds', async () => {
-    const deps = { solverFactory: defaultSolverFactory };
-    const loaded = loadScenarioInput({ text: SUNNY, baseDir: '.' });
-    const model = loaded.model;
-    const naive = await runPolicy(loaded, 'naive', deps);
-    const dispatch = { ...naive.dispatch, allowExport: [true] };
-    const base = { dispatch, ledger: simulate(model, dispatch) };
-    const L = base.ledger.sites[0]!;
+    const state = await naiveSiteState(SUNNY_SITE, { allowExport: true });
+    const { model } = state;
+    const L = state.baseLedger.sites[0]!;
     const st = model.sites[0]!.storage!;
     await fc.assert(
       fc.asyncProperty(
@@ -201,7 +128,7 @@ describe('the increase and export-limit LP against the simulator (property)', ()
           const n = end - start;
           const exportLimitKW = Float64Array.from({ length: n }, (_, q) => limits[q] ?? Number.POSITIVE_INFINITY);
           const increaseKW = Float64Array.from({ length: n }, (_, q) => increases[q]!);
-          const r = await respondEvent({ model, base: base.dispatch, baseLedger: base.ledger, site: 0 }, { id: 'p', startStep: start, endStep: end, requiredKW: new Float64Array(n), increaseKW, exportLimitKW }, deps);
+          const r = await respondEvent(state, { id: 'p', startStep: start, endStep: end, requiredKW: new Float64Array(n), increaseKW, exportLimitKW }, deps);
           const after = simulate(model, r.dispatch).sites[0]!;
           for (let q = 0; q < n; q++) {
             const t = start + q;

@@ -8,6 +8,7 @@ import { defaultSolverFactory } from '../optimize/solver-factory.ts';
 import { run } from '../pipeline.ts';
 import { loadScenarioInput } from './scenario-input.ts';
 import { runSimulate } from './simulate.ts';
+import { h100Site, scenarioYaml } from '../../test/helpers/scenario-yaml.ts';
 import { summaryText } from './summary-text.ts';
 
 const PHOENIX = fileURLToPath(new URL('../../examples/phoenix-2025.yaml', import.meta.url));
@@ -61,19 +62,14 @@ describe('runSimulate', () => {
 });
 
 describe('times shown as typed (local, in the horizon zone)', () => {
-  const text = `name: local-times
-horizon: { start: 2023-03-11T00:00, end: 2023-03-13T00:00, timeZone: America/Chicago }
-sites:
-  - id: a
-    latitude: 30
-    longitude: -97
-    grid: { importLimitMW: 10 }
-    it: [{ accelerator: H100, gpus: 64 }]
-    facility: { cooling: { archetype: air } }
-    tariff: { energy: { type: flat, pricePerMWh: 50 } }
-workloads:
+  const text = scenarioYaml({
+    name: 'local-times',
+    horizon: 'start: 2023-03-11T00:00, end: 2023-03-13T00:00, timeZone: America/Chicago',
+    sites: [h100Site('a', 64)],
+    rest: `workloads:
   - { id: short, type: training, accelerator: H100, sites: [a], workGpuHours: 80, gpus: { max: 8 }, release: 2023-03-12T01:00 }
-`;
+`,
+  });
 
   it('prints the horizon and finish times in local time across a DST change, keeping UTC in the JSON too', async () => {
     const r = await runSimulate({ scenario: { text, baseDir: '.', name: 'local.yaml' } }, deps);

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { project, NEUTRAL_LEVERS } from './cashflows.ts';
 import { paybackPeriods } from './payback.ts';
 import { lineVerdict } from './report-section.ts';
-import { flatSite, flatWorkload, inputOf, yearOf } from '../../test/helpers/finance-fixtures.ts';
+import { flatSite, flatWorkload, inputOf, WORKED_FINANCE as finance, workedCase as worked, yearOf } from '../../test/helpers/finance-fixtures.ts';
 import { valueFromInput } from './value.ts';
 
 /**
- * The worked case. One site, 10 GPUs (7,300 GPU-h a month), one job using 5,000 GPU-h a month,
- * electricity 1,000 a month, other fixed cost 12,000 a year; one 120,000 server bought in year
- * 0 with a 4-year life; a 2-year contract at 2.00/GPU-h (+10 % a year) with a 6,000 GPU-h
- * monthly take-or-pay minimum; afterwards spot at 1.50; tax 25 %; 3 years at 10 %.
+ * The worked case (workedCase in the finance fixtures). One site, 10 GPUs (7,300 GPU-h a month),
+ * one job using 5,000 GPU-h a month, electricity 1,000 a month, other fixed cost 12,000 a year;
+ * one 120,000 server bought in year 0 with a 4-year life; a 2-year contract at 2.00/GPU-h (+10 %
+ * a year) with a 6,000 GPU-h monthly take-or-pay minimum; afterwards spot at 1.50; tax 25 %;
+ * 3 years at 10 %.
  *
  * Revenue:  y1 max(5,000, 6,000) × 2.00 × 12 = 144,000 (of which 24,000 for unused minimum)
  *           y2 6,000 × 2.20 × 12 = 158,400;  y3 (spot) 5,000 × 1.50 × 12 = 90,000
@@ -21,22 +22,6 @@ import { valueFromInput } from './value.ts';
  * Payback:  cumulative −22,500 after y1 → 1 + 22,500 / 108,300 = 1.2078 years
  * Line:     12,000 − 1,000 − 1,000 = 10,000 a month → recovers 120,000 in exactly 12 months
  */
-const finance = {
-  horizonYears: 3,
-  discountRate: 0.1,
-  inflation: 0,
-  taxRate: 0.25,
-  capex: { useDefaults: false, sites: [{ site: 'a', items: [{ category: 'gpu-servers' as const, quantity: 1, unitCost: 120_000, lifeYears: 4 }] }] },
-  opex: { maintenanceShareOfCapex: 0, insuranceShareOfCapex: 0, staffFtePerMW: 0, wueLPerKWh: 0, otherFixedPerYear: 12_000 },
-  contracts: [{ id: 'c1', workloads: ['job'], priceBasis: 'gpu-hour' as const, price: 2, tenorYears: 2, minimumMonthlyVolume: 6000, escalation: 0.1 }],
-  spotCompute: { pricePerGpuHour: 1.5 },
-};
-
-function worked() {
-  const site = flatSite({ gpus: 10, facilityMWh: 12, energyCost: 1000, workloads: [flatWorkload(0, 5000, 10)] });
-  return inputOf(yearOf([site], ['job']), finance);
-}
-
 describe('projection: the worked case', () => {
   const input = worked();
   const p = project(input);

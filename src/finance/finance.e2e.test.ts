@@ -3,31 +3,26 @@
  * sweep spec (exit 2), and a small sweep in worker threads whose unchanged point reproduces the
  * base valuation.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ROOT, runProcess } from '../../test/cli/run-cli.ts';
+import { h100Site, scenarioYaml } from '../../test/helpers/scenario-yaml.ts';
 import { main } from '../cli/main.ts';
 import { buildModel, loadScenarioText, plan, run, simulate, summarise } from '../pipeline.ts';
 import { sweepDesigns } from './sweep.ts';
 import { valueInvestment } from './value.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'wattshift.mjs');
 const TEXAS = join(ROOT, 'examples', 'texas-single-site.yaml');
-
-function cli(args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
+/** One day from 2023-06-01, hourly, in UTC. */
+const DAY = 'start: 2023-06-01T00:00, hours: 24, timeZone: UTC';
 
 describe('wattshift finance (CLI)', () => {
   it('prints the JSON contract for the Texas example and writes its files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wattshift-finance-'));
     try {
-      const r = cli(['finance', 'examples/texas-single-site.yaml', '--json', '--out', dir]);
+      const r = runProcess(['finance', 'examples/texas-single-site.yaml', '--json', '--out', dir]);
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       const j = JSON.parse(r.out) as Record<string, unknown> & { lines: Array<Record<string, unknown>>; years: Array<Record<string, number>> };
@@ -56,7 +51,7 @@ describe('wattshift finance (CLI)', () => {
   });
 
   it('exits 2 on a bad sweep spec, saying what is valid', async () => {
-    const r = cli(['finance', 'examples/texas-single-site.yaml', '--sweep', 'storage.energyMWh=0,-50']);
+    const r = runProcess(['finance', 'examples/texas-single-site.yaml', '--sweep', 'storage.energyMWh=0,-50']);
     expect(r.code).toBe(2);
     expect(r.err).toContain('error [OPTION_INVALID]');
     expect(r.err).toContain('storage.energyMWh=-50');
@@ -87,21 +82,16 @@ describe('sweep in worker threads', () => {
 
 describe('valueInvestment on a short horizon without a ledger', () => {
   it('annualises a one-day simulation and still values it', async () => {
-    const text = `name: day
-horizon: { start: 2023-06-01T00:00, hours: 24, timeZone: UTC }
-sites:
-  - id: a
-    latitude: 30
-    longitude: -97
-    grid: { importLimitMW: 10 }
-    it: [{ accelerator: H100, gpus: 64 }]
-    facility: { cooling: { archetype: air } }
-    tariff: { energy: { type: flat, pricePerMWh: 50 } }
-workloads:
+    const text = scenarioYaml({
+      name: 'day',
+      horizon: DAY,
+      sites: [h100Site('a', 64)],
+      rest: `workloads:
   - { id: job, type: training, accelerator: H100, sites: [a], workGpuHours: 1000, gpus: { max: 64 }, continuous: true }
 finance:
   spotCompute: { pricePerGpuHour: 2.0 }
-`;
+`,
+    });
     const model = buildModel(loadScenarioText(text, ROOT));
     const ledger = simulate(model, await plan(model, 'naive'));
     const { summary } = summarise(model, ledger);
@@ -118,20 +108,15 @@ finance:
 
 describe('finance input errors', () => {
   it('names the file, line and path of a contract that sells an unknown workload', async () => {
-    const text = `name: bad
-horizon: { start: 2023-06-01T00:00, hours: 24, timeZone: UTC }
-sites:
-  - id: a
-    latitude: 30
-    longitude: -97
-    grid: { importLimitMW: 10 }
-    it: [{ accelerator: H100, gpus: 8 }]
-    facility: { cooling: { archetype: air } }
-    tariff: { energy: { type: flat, pricePerMWh: 50 } }
-finance:
+    const text = scenarioYaml({
+      name: 'bad',
+      horizon: DAY,
+      sites: [h100Site('a', 8)],
+      rest: `finance:
   contracts:
     - { id: c, workloads: [ghost], priceBasis: gpu-hour, price: 2, tenorYears: 1 }
-`;
+`,
+    });
     const model = buildModel(loadScenarioText(text, ROOT, 'bad.yaml'));
     const ledger = simulate(model, await plan(model, 'naive'));
     const { summary } = summarise(model, ledger);

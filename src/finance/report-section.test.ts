@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { shareRow, titleAndLegendBoxes } from '../../test/helpers/chart-layout.ts';
-import { flatSite, flatWorkload, inputOf, yearOf } from '../../test/helpers/finance-fixtures.ts';
+import { workedCase } from '../../test/helpers/finance-fixtures.ts';
 import { cashFlowOption, cumulativeOption, financeSection, tornadoOption } from './report-section.ts';
 import { valueFromInput } from './value.ts';
 
-function result() {
-  const site = flatSite({ gpus: 10, facilityMWh: 12, energyCost: 1000, workloads: [flatWorkload(0, 5000, 10)] });
-  const input = inputOf(yearOf([site], ['job']), {
-    horizonYears: 3,
-    discountRate: 0.1,
-    inflation: 0,
-    taxRate: 0.25,
-    capex: { useDefaults: false, sites: [{ site: 'a', items: [{ category: 'gpu-servers' as const, quantity: 1, unitCost: 120_000, lifeYears: 4 }] }] },
-    opex: { maintenanceShareOfCapex: 0, insuranceShareOfCapex: 0, staffFtePerMW: 0, wueLPerKWh: 0, otherFixedPerYear: 12_000 },
-    contracts: [{ id: 'c1', workloads: ['job'], priceBasis: 'gpu-hour' as const, price: 2, tenorYears: 2, minimumMonthlyVolume: 6000, escalation: 0.1 }],
-    spotCompute: { pricePerGpuHour: 1.5 },
-  });
-  return valueFromInput(input, []);
-}
-
 describe('finance section of the report', () => {
-  const f = result();
+  const f = valueFromInput(workedCase(), []);
 
   it('puts every chart legend on its own row below the title', () => {
     expect(f.tornado.length).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Highs, HighsCallbackMap, ModelData, ModelStatusCode } from 'highs';
+import type { Highs, HighsCallbackMap, Model, ModelData, ModelStatusCode } from 'highs';
 import { SolveProgressEstimator, type SolveProgress } from './solve-progress.ts';
 import type { WireModel, WireOptions } from './highs-protocol.ts';
 import type { SolveResult, SolveStatus } from './solver.ts';
@@ -14,6 +14,47 @@ const PROGRESS_INTERVAL_MS = 250;
 
 /** A rise of the estimate that is always reported (a share of the whole solve). */
 const PROGRESS_STEP = 0.01;
+
+/** Whether a wire model has integer columns (a MIP). */
+function isMipModel(model: WireModel): boolean {
+  return model.integrality !== null && model.integrality.some((v) => v !== 0);
+}
+
+/** HiGHS's model data of a wire model: the CSC arrays as they are, integrality only for a MIP. */
+export function toModelData(highs: Highs, model: WireModel): ModelData {
+  return {
+    numCols: model.numColumns,
+    numRows: model.numRows,
+    sense: model.sense === 'maximize' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
+    offset: model.objectiveConstant,
+    colCost: model.colCost,
+    colLower: model.colLower,
+    colUpper: model.colUpper,
+    rowLower: model.rowLower,
+    rowUpper: model.rowUpper,
+    matrix: { format: 'csc', numRows: model.numRows, numCols: model.numColumns, starts: model.starts, indices: model.indices, values: model.values },
+    ...(isMipModel(model) && model.integrality ? { integrality: Int32Array.from(model.integrality) } : {}),
+  };
+}
+
+/**
+ * HiGHS options of a solve with progress: the log feeds the estimate and nothing is printed.
+ * Development level 1 makes the simplex report every basis rebuild (after a count of updates, not
+ * of seconds), so a solve logs its iterations however busy the machine is; the user level logs
+ * them every few seconds. Not for a MIP, whose many small LPs would each report every rebuild.
+ */
+export function progressLogOptions(isMip: boolean): { output_flag: true; log_to_console: false; log_dev_level: 0 | 1 } {
+  return { output_flag: true, log_to_console: false, log_dev_level: isMip ? 0 : 1 };
+}
+
+/** HiGHS's iteration counts after a run, as it reports them. */
+export function iterationCounts(m: Model): { simplex: number; ipm: number; crossover: number } {
+  return {
+    simplex: Number(m.info.get('simplex_iteration_count')),
+    ipm: Number(m.info.get('ipm_iteration_count')),
+    crossover: Number(m.info.get('crossover_iteration_count')),
+  };
+}
 
 /**
  * Solves a wire model with a loaded HiGHS runtime; throws only on runtime failure (e.g. WASM
@@ -27,21 +68,8 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions, o
     throw new Error('RuntimeError: Aborted(). Build with -sASSERTIONS for more info. (simulated by a test)');
   }
   const ms = highs.constants.modelStatus;
-  const isMip = model.integrality !== null && model.integrality.some((v) => v !== 0);
-  const data: ModelData = {
-    numCols: model.numColumns,
-    numRows: model.numRows,
-    sense: model.sense === 'maximize' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
-    offset: model.objectiveConstant,
-    colCost: model.colCost,
-    colLower: model.colLower,
-    colUpper: model.colUpper,
-    rowLower: model.rowLower,
-    rowUpper: model.rowUpper,
-    matrix: { format: 'csc', numRows: model.numRows, numCols: model.numColumns, starts: model.starts, indices: model.indices, values: model.values },
-    ...(isMip && model.integrality ? { integrality: Int32Array.from(model.integrality) } : {}),
-  };
-  const m = highs.createModel(data);
+  const isMip = isMipModel(model);
+  const m = highs.createModel(toModelData(highs, model));
   try {
     m.options.set({ output_flag: false });
     if (options.timeLimitSeconds !== undefined) m.options.set('time_limit', options.timeLimitSeconds);
@@ -58,11 +86,7 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions, o
       }
     }
     if (onProgress) {
-      // the log feeds the estimate; nothing is printed. Development level 1 makes the simplex
-      // report every basis rebuild (after a count of updates, not of seconds), so a solve logs its
-      // iterations however busy the machine is; the user level logs them every few seconds. Not for
-      // a MIP, whose many small LPs would each report every rebuild
-      m.options.set({ output_flag: true, log_to_console: false, log_dev_level: isMip ? 0 : 1 });
+      m.options.set(progressLogOptions(isMip));
       const estimate = new SolveProgressEstimator(model.numRows);
       let last: SolveProgress | undefined;
       let lastAt = 0;
@@ -88,13 +112,7 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions, o
       m.run(callbacks);
       m.options.set({ output_flag: false, log_dev_level: 0 });
       // always say where the solve ended, with HiGHS's own counts
-      onProgress(
-        estimate.finish({
-          simplex: Number(m.info.get('simplex_iteration_count')),
-          ipm: Number(m.info.get('ipm_iteration_count')),
-          crossover: Number(m.info.get('crossover_iteration_count')),
-        }),
-      );
+      onProgress(estimate.finish(iterationCounts(m)));
     } else m.run();
     let code: ModelStatusCode = m.getModelStatus();
     if (warm && code !== ms.optimal) {
@@ -137,11 +155,8 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions, o
       result.columnValues = new Float64Array(model.numColumns);
     }
     if (isMip) result.mipGap = Number(m.info.get('mip_gap'));
-    result.iterations = {
-      simplex: Math.max(0, Number(m.info.get('simplex_iteration_count'))),
-      ipm: Math.max(0, Number(m.info.get('ipm_iteration_count'))),
-      crossover: Math.max(0, Number(m.info.get('crossover_iteration_count'))),
-    };
+    const counts = iterationCounts(m);
+    result.iterations = { simplex: Math.max(0, counts.simplex), ipm: Math.max(0, counts.ipm), crossover: Math.max(0, counts.crossover) };
     if (!isMip && options.keepBasis && status.status === 'optimal' && Number(m.info.get('basis_validity')) === highs.constants.basisValidity.valid) {
       const basis = m.getBasis();
       result.basis = { colStatus: basis.colStatus, rowStatus: basis.rowStatus };

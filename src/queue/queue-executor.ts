@@ -24,6 +24,7 @@ import { EventEmitter } from 'node:events';
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { INTERNAL_CODE } from '../runs/problem.ts';
 import { QueueFullError, type ExecutorStats, type QueueSlot, type RunEvent, type RunExecutor } from '../runs/executor.ts';
+import { QueueSlots } from '../runs/queue-slots.ts';
 import { isStoreError, TERMINAL_STATUSES, type Store } from '../store/index.ts';
 import { DEFAULT_QUEUE, probeRedis, redisOptions } from './connection.ts';
 import { DEFAULT_ATTEMPTS, type QueueJobData } from './queue-pool.ts';
@@ -64,7 +65,7 @@ export class QueueExecutor implements RunExecutor {
   /** Runs of this server waiting for a worker, and those a worker has started. */
   private readonly waiting = new Set<string>();
   private readonly running = new Set<string>();
-  private reserved = 0;
+  private readonly slots = new QueueSlots();
   private closing = false;
   private recovering = false;
   private timer: NodeJS.Timeout | undefined;
@@ -131,17 +132,13 @@ export class QueueExecutor implements RunExecutor {
   }
 
   reserve(): QueueSlot {
-    if (this.closing) throw new QueueFullError('the server is shutting down and takes no new runs', 30);
-    if (this.waiting.size + this.reserved >= this.maxQueue) {
-      throw new QueueFullError(`the run queue is full (${this.waiting.size} runs of this server wait for a worker, at most ${this.maxQueue}); retry later or start more workers`, 30);
-    }
-    this.reserved++;
-    let used = false;
-    return {
-      submit: (runId: string) => {
-        if (used) throw new Error('a queue slot is used once');
-        used = true;
-        this.reserved--;
+    return this.slots.reserve(
+      this.closing,
+      (reserved) => {
+        if (this.waiting.size + reserved < this.maxQueue) return undefined;
+        return new QueueFullError(`the run queue is full (${this.waiting.size} runs of this server wait for a worker, at most ${this.maxQueue}); retry later or start more workers`, 30);
+      },
+      (runId) => {
         this.waiting.add(runId);
         this.emit({ type: 'status', runId, status: 'queued', atMs: Date.now() });
         this.chore(
@@ -154,12 +151,7 @@ export class QueueExecutor implements RunExecutor {
           }),
         );
       },
-      release: () => {
-        if (used) return;
-        used = true;
-        this.reserved--;
-      },
-    };
+    );
   }
 
   cancel(runId: string): boolean {

@@ -7,6 +7,11 @@
  * after a grace period, its worker thread is terminated. A run whose worker dies is recorded
  * as failed. The pool also validates uploaded bundles, in a separate thread so uploads do not
  * wait behind long runs.
+ *
+ * Not the generic ThreadWorkPool (src/workers/pool.ts): that pool maps pure jobs to results on
+ * threads that share one scenario, while a run here needs its own message port (progress, a cancel
+ * with a grace period), a bounded queue with reservations, and its end recorded in the store when
+ * its thread dies.
  */
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
@@ -17,6 +22,7 @@ import { workerModuleUrl } from '../workers/spawn-ts-worker.ts';
 import type { RunEnd } from './execute-run.ts';
 import { INTERNAL_CODE } from './problem.ts';
 import { QueueFullError, type ExecutorStats, type QueueSlot, type RunEvent, type RunExecutor } from './executor.ts';
+import { QueueSlots } from './queue-slots.ts';
 import type { FromWorker, RunTask, ToWorker, ValidateResult, ValidateTask } from './run-worker.ts';
 
 /** Options of the in-process executor. */
@@ -65,7 +71,7 @@ export class PoolExecutor implements RunExecutor {
   private readonly events = new EventEmitter();
   private readonly queue: string[] = [];
   private readonly running = new Map<string, Running>();
-  private reserved = 0;
+  private readonly slots = new QueueSlots();
   private closing = false;
   private readonly idle = new Set<() => void>();
   private readonly maxQueue: number;
@@ -81,28 +87,19 @@ export class PoolExecutor implements RunExecutor {
   }
 
   reserve(): QueueSlot {
-    if (this.closing) throw new QueueFullError('the server is shutting down and takes no new runs', 30);
-    const free = this.o.size - this.running.size;
-    if (this.queue.length + this.reserved >= this.maxQueue + Math.max(0, free)) {
-      throw new QueueFullError(`the run queue is full (${this.running.size} running, ${this.queue.length} waiting, at most ${this.maxQueue}); retry later`, this.retryAfter());
-    }
-    this.reserved++;
-    let used = false;
-    return {
-      submit: (runId: string) => {
-        if (used) throw new Error('a queue slot is used once');
-        used = true;
-        this.reserved--;
+    return this.slots.reserve(
+      this.closing,
+      (reserved) => {
+        const free = this.o.size - this.running.size;
+        if (this.queue.length + reserved < this.maxQueue + Math.max(0, free)) return undefined;
+        return new QueueFullError(`the run queue is full (${this.running.size} running, ${this.queue.length} waiting, at most ${this.maxQueue}); retry later`, this.retryAfter());
+      },
+      (runId) => {
         this.queue.push(runId);
         this.emit({ type: 'status', runId, status: 'queued', atMs: Date.now() });
         this.pump();
       },
-      release: () => {
-        if (used) return;
-        used = true;
-        this.reserved--;
-      },
-    };
+    );
   }
 
   /** Seconds a client should wait: a rough share of a run per queued run. */

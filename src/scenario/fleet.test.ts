@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors/index.ts';
 import { loadScenarioText } from '../pipeline.ts';
+import { h100Site, scenarioYaml } from '../../test/helpers/scenario-yaml.ts';
 
-const base = (fleet: string) => `name: t
-horizon: { start: 2023-01-01T00:00, hours: 24, timeZone: UTC }
-sites:
-  - id: a
-    latitude: 30
-    longitude: -97
-    grid: { importLimitMW: 10 }
-    it: [{ accelerator: H100, gpus: 8 }]
-    facility: { cooling: { archetype: air } }
-    tariff: { energy: { type: flat, pricePerMWh: 50 } }
-  - id: b
-    latitude: 30
-    longitude: -97
-    grid: { importLimitMW: 10 }
-    it: [{ accelerator: H100, gpus: 8 }]
-    facility: { cooling: { archetype: air } }
-    tariff: { energy: { type: flat, pricePerMWh: 50 } }
-${fleet}
-`;
+const base = (fleet: string) =>
+  scenarioYaml({ name: 't', horizon: 'start: 2023-01-01T00:00, hours: 24, timeZone: UTC', sites: [h100Site('a', 8), h100Site('b', 8)], rest: `${fleet}\n` });
 
 function errorOf(text: string): InputError {
   try {

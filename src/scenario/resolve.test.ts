@@ -1,20 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../pipeline.ts';
 import { thrown } from '../../test/helpers/input-error.ts';
+import { h100Site, scenarioYaml } from '../../test/helpers/scenario-yaml.ts';
 
-const scenario = (job: string) => `name: t
-horizon: { start: 2023-03-01T00:00, end: 2023-04-01T00:00, timeZone: America/Chicago }
-sites:
-  - id: a
-    latitude: 30
-    longitude: -97
-    grid: { importLimitMW: 10 }
-    it: [{ accelerator: H100, gpus: 64 }]
-    facility: { cooling: { archetype: air } }
-    tariff: { energy: { type: flat, pricePerMWh: 50 } }
-workloads:
+const scenario = (job: string) =>
+  scenarioYaml({
+    name: 't',
+    horizon: 'start: 2023-03-01T00:00, end: 2023-04-01T00:00, timeZone: America/Chicago',
+    sites: [h100Site('a', 64)],
+    rest: `workloads:
   - { id: train, type: training, accelerator: H100, sites: [a], workGpuHours: 1000, gpus: { max: 8 }, ${job} }
-`;
+`,
+  });
 
 describe('training windows against the horizon', () => {
   it('warns, with the dates in the horizon zone, when a deadline lies after the horizon', () => {

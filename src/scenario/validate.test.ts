@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors/index.ts';
 import { parseScenarioText } from './source.ts';
 import { validateScenario } from './validate.ts';
+import { h100Site, scenarioYaml } from '../../test/helpers/scenario-yaml.ts';
 
-const base = `name: t
-horizon: { start: 2023-01-01T00:00, hours: 24, timeZone: UTC }
-sites:
-  - id: a
-    latitude: 30
-    longitude: -97
-    grid: { importLimitMW: 10 }
-    it: [{ accelerator: H100, gpus: 8 }]
-    facility: { cooling: { archetype: air } }
-    tariff: { energy: { type: flat, pricePerMWh: 50 } }
-`;
+const base = scenarioYaml({ name: 't', horizon: 'start: 2023-01-01T00:00, hours: 24, timeZone: UTC', sites: [h100Site('a', 8)] });
 
 function errorOf(text: string): InputError {
   try {

@@ -1,19 +1,11 @@
 /** A run's stored results: the summary, other JSON documents and artefact files. */
 import { decodeBlob } from './blobs.ts';
 import type { StoreContext } from './context.ts';
+import type { ResultsTable } from './database.ts';
 import type { ResultRepository } from './store.ts';
 import type { EncodedResult, ResultContent, ResultKind, StoredResult } from './types.ts';
 
-interface ResultRow {
-  run_id: string;
-  name: string;
-  kind: string;
-  media_type: string;
-  blob_sha256: string;
-  size_bytes: number;
-}
-
-function toStored(r: ResultRow): StoredResult {
+function toStored(r: ResultsTable): StoredResult {
   return { runId: r.run_id, name: r.name, kind: r.kind as ResultKind, mediaType: r.media_type, sha256: r.blob_sha256, sizeBytes: r.size_bytes };
 }
 

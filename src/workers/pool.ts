@@ -2,6 +2,10 @@
  * A pool of workers that runs jobs: submit a job, get its result as a promise. The in-process
  * implementation runs a module's default export in worker threads (tinypool); a queue on Redis
  * (BullMQ) can implement the same interface for workers on other machines.
+ *
+ * The server's runs have a pool of their own (src/runs/pool-executor.ts): a stored run is not a
+ * job with a result but a process with a status, progress, a cancel and an end to record in the
+ * store, which this job-to-result interface (the one a queue can also serve) does not carry.
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';

@@ -1,10 +1,9 @@
 /** Helpers to run the CLI in-process (fast, for fuzzing) or as a real process. */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.ts';
+import { BIN, ROOT } from './paths.ts';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BIN = fileURLToPath(new URL('../../bin/wattshift.mjs', import.meta.url));
+export { BIN, ROOT };
 
 /** Runs `wattshift args…` in this process and captures its output. */
 export async function runInProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -4,7 +4,7 @@
  * workers started and stopped the way an operator does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { BIN, ROOT } from '../cli/run-cli.ts';
+import { BIN, ROOT } from '../cli/paths.ts';
 
 /** A running `wattshift` process and what it has printed so far. */
 export interface CliProcess {
@@ -34,9 +34,12 @@ export async function until<T>(what: string, test: () => T | undefined | false |
   }
 }
 
-/** Starts `wattshift worker` on a queue and store (one job at a time, a line per job) and waits until it takes jobs. */
-export async function startQueueWorker(redisUrl: string, db: string, extra: string[] = []): Promise<CliProcess> {
-  const w = startCli(['worker', '--queue', redisUrl, '--db', db, '--concurrency', '1', '--log', ...extra]);
+/**
+ * Starts `wattshift worker` on a queue and store (one job at a time; a line per job unless `log`
+ * is false, as benchmarks want) and waits until it takes jobs.
+ */
+export async function startQueueWorker(redisUrl: string, db: string, extra: string[] = [], opts: { log?: boolean } = {}): Promise<CliProcess> {
+  const w = startCli(['worker', '--queue', redisUrl, '--db', db, '--concurrency', '1', ...(opts.log === false ? [] : ['--log']), ...extra]);
   await until('the worker to start', () => w.err.includes('Ctrl-C to stop') || w.child.exitCode !== null);
   if (w.child.exitCode !== null) throw new Error(`worker ended: ${w.err}`);
   return w;

@@ -63,3 +63,25 @@ export function inputOf(year: OperatingYear, finance: FinanceInput, demandRespon
   const shares = allocationShares(year, lines, f.spotCompute?.idleUtilisation ?? 0);
   return { year, finance: f, defaults, capex, lines, shares, demandResponsePerYear };
 }
+
+/**
+ * The finance inputs of the worked case (its figures worked by hand in cashflows.test.ts): 3 years
+ * at 10 %, tax 25 %, one 120,000 server with a 4-year life, 12,000 a year of other fixed cost, a
+ * 2-year contract at 2.00/GPU-h (+10 % a year) with a 6,000 GPU-h monthly minimum, then spot at 1.50.
+ */
+export const WORKED_FINANCE = {
+  horizonYears: 3,
+  discountRate: 0.1,
+  inflation: 0,
+  taxRate: 0.25,
+  capex: { useDefaults: false, sites: [{ site: 'a', items: [{ category: 'gpu-servers' as const, quantity: 1, unitCost: 120_000, lifeYears: 4 }] }] },
+  opex: { maintenanceShareOfCapex: 0, insuranceShareOfCapex: 0, staffFtePerMW: 0, wueLPerKWh: 0, otherFixedPerYear: 12_000 },
+  contracts: [{ id: 'c1', workloads: ['job'], priceBasis: 'gpu-hour' as const, price: 2, tenorYears: 2, minimumMonthlyVolume: 6000, escalation: 0.1 }],
+  spotCompute: { pricePerGpuHour: 1.5 },
+};
+
+/** The worked case's valuation input: one site of 10 GPUs, one job using 5,000 GPU-h and 1,000 of electricity a month. */
+export function workedCase(): ValuationInput {
+  const site = flatSite({ gpus: 10, facilityMWh: 12, energyCost: 1000, workloads: [flatWorkload(0, 5000, 10)] });
+  return inputOf(yearOf([site], ['job']), WORKED_FINANCE);
+}

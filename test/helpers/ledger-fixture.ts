@@ -3,19 +3,9 @@
  * few special values (NaN with a payload, -0, ±Infinity, constant columns) so encoding is tested
  * on the awkward cases too.
  */
+import { seededRandom } from '../../src/random/seeded.ts';
 import type { Ledger, SiteLedger, WorkloadFlows } from '../../src/simulate/ledger.ts';
 import { SITE_COLUMNS, WORKLOAD_FIELD_NAMES } from '../../src/store/ledgers.ts';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A NaN whose payload is not the default one (bit-exactness shows in it). */
 export function payloadNaN(): number {
@@ -37,7 +27,7 @@ export interface LedgerFixtureOptions {
  * `fleet-batch` (only on even sites); column `socKWh` is constant (no battery).
  */
 export function makeLedger(o: LedgerFixtureOptions = {}): Ledger {
-  const sites = o.sites ?? 2, steps = o.steps ?? 48, rand = rng(o.seed ?? 7);
+  const sites = o.sites ?? 2, steps = o.steps ?? 48, rand = seededRandom(o.seed ?? 7);
   const col = (scale: number): Float64Array => Float64Array.from({ length: steps }, () => Math.round(rand() * scale * 1000) / 1000 + rand() * 1e-9);
   const siteLedgers: SiteLedger[] = [];
   for (let i = 0; i < sites; i++) {

@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
+import { afterAll, beforeAll } from 'vitest';
 import { PATCHED_SPEC_FILE } from '../../src/openadr/spec.ts';
 
 /** A running Prism mock. */
@@ -65,5 +66,23 @@ export async function startPrism(opts: { spec?: string; dynamic?: boolean; timeo
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/**
+ * Prism for the tests of one `describe`: started before them (allowing for a slow start) and
+ * closed after them; the returned function gives the running mock.
+ */
+export function prismForSuite(): () => PrismMock {
+  let prism: PrismMock | undefined;
+  beforeAll(async () => {
+    prism = await startPrism();
+  }, 90_000);
+  afterAll(async () => {
+    await prism?.close();
+  });
+  return () => {
+    if (!prism) throw new Error('Prism has not started (prismForSuite() belongs in a describe block)');
+    return prism;
   };
 }

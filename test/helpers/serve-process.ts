@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { BIN, ROOT } from '../cli/run-cli.ts';
+import { BIN, ROOT } from '../cli/paths.ts';
 
 /** A free TCP port on 127.0.0.1 (bound and released; another process could take it, rarely). */
 export function freePort(): Promise<number> {

@@ -6,40 +6,29 @@
  * event's forecast report shows the plan again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runPolicy } from '../../src/app/run-policy.ts';
-import { loadScenarioInput } from '../../src/app/scenario-input.ts';
 import { MemoryAdapter } from '../../src/openadr/ven/adapters/memory.ts';
-import { OpenAdrClient } from '../../src/openadr/ven/client.ts';
+import { OpenAdrClient, type OadrObject } from '../../src/openadr/ven/client.ts';
 import mqtt from 'mqtt';
-import { mqttClientId, Ven, type VenWithdrawal } from '../../src/openadr/ven/ven.ts';
-import { startVtn, type RunningVtn } from '../../src/openadr/vtn/index.ts';
-import { defaultSolverFactory } from '../../src/optimize/solver-factory.ts';
-import { simulate } from '../../src/simulate/engine.ts';
+import { mqttClientId, Ven, type VenOptions, type VenWithdrawal } from '../../src/openadr/ven/ven.ts';
+import { startVtn, type RunningVtn, type StartVtnOptions } from '../../src/openadr/vtn/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { deps, HORIZON_START_MS as START_MS, naiveSiteState, ROOM_KWH, SUNNY_SITE } from '../helpers/event-sites.ts';
 
-// one site with a 200 kWh / 100 kW battery at half charge (socMax 95 %), 500 kW of PV, and a
+// SUNNY_SITE: a 200 kWh / 100 kW battery at half charge (socMax 95 %), 500 kW of PV, and a
 // training job that may not lose work: hourly steps from 12:00Z
-const SITE = `
-name: sunny
-currency: USD
-horizon: { start: 2025-05-03T12:00, end: 2025-05-03T18:00, stepMinutes: 60, timeZone: UTC }
-sites:
-  - id: sunny
-    latitude: 33.45
-    longitude: -112.07
-    grid: { importLimitMW: 1, exportLimitMW: 5 }
-    it: [{ accelerator: A100, gpus: 8 }]
-    facility: { cooling: { archetype: air, designPUE: 1.3 } }
-    renewables: [{ id: pv, type: solar, capacityMW: 1, capacityFactor: { constant: 0.5 } }]
-    storage: { energyMWh: 0.2, powerMW: 0.1 }
-    tariff: { energy: { type: flat, pricePerMWh: 80 }, export: { type: flat, pricePerMWh: 30 } }
-workloads:
-  - { id: train, type: training, accelerator: A100, sites: [sunny], workGpuHours: 100000, gpus: { max: 8 }, continuous: true, qosFloor: 1 }
-`;
-const START_MS = Date.parse('2025-05-03T12:00:00Z');
 const at = (step: number) => new Date(START_MS + step * 3_600_000).toISOString().replace('.000Z', 'Z');
-/** 90 kWh of room in the battery (190 − 100) at 95 % charge efficiency, kWh drawn. */
-const ROOM_KWH = 90 / 0.95;
+
+/** An event for the site: hourly intervals from `fromStep`, one value of `type` each; `units` adds its payload descriptor. */
+function hourlyEvent(programID: OadrObject[string], eventName: string, type: string, fromStep: number, values: number[], units?: string) {
+  return {
+    programID,
+    eventName,
+    targets: ['sunny'],
+    ...(units ? { payloadDescriptors: [{ objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType: type, units }] } : {}),
+    intervalPeriod: { start: at(fromStep), duration: 'PT1H' },
+    intervals: values.map((v, id) => ({ id, payloads: [{ type, values: [v] }] })),
+  };
+}
 
 async function until<T>(what: string, f: () => T | undefined, ms = 10_000): Promise<T> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
@@ -59,37 +48,35 @@ describe('the VEN with the project\'s VTN: more consumption, export limits, with
     await store?.close();
   });
 
-  it('answers an export limit and a setpoint above the plan, then withdraws a cancelled and a deleted event', async () => {
-    const deps = { solverFactory: defaultSolverFactory };
-    const loaded = loadScenarioInput({ text: SITE, baseDir: '.' });
-    const model = loaded.model;
-    const naive = await runPolicy(loaded, 'naive', deps);
-    // the site's plan: the naive one, exporting its surplus
-    const dispatch = { ...naive.dispatch, allowExport: [true] };
-    const ledger = simulate(model, dispatch);
-    const L = ledger.sites[0]!;
-
+  /** A VTN on a fresh store with the VEN "sunny" registered for its site, business logic's client and a program. */
+  async function startSunnyVtn(options: Pick<StartVtnOptions, 'notifier' | 'delivery'>) {
     store = await openStore(':memory:');
-    vtn = await startVtn({ store, port: 0, notifier: { mqtt: { embedded: { port: 0 } } } });
+    vtn = await startVtn({ store, port: 0, ...options });
     const operator = { clientId: 'test', role: 'bl' as const, scopes: new Set(['write_vens']) };
     const blc = await vtn.vtn.clients.create('bl');
     const venc = await vtn.vtn.clients.create('ven');
     await vtn.vtn.vens.create(operator, { objectType: 'BL_VEN_REQUEST', venName: 'sunny', clientID: venc.id, targets: ['sunny'] });
     const bl = new OpenAdrClient({ url: vtn.url, clientId: blc.id, clientSecret: blc.secret });
     const program = await bl.createProgram({ programName: 'flex' });
+    const venClient = new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret });
+    /** The VEN "sunny" on the VTN, not polling. */
+    const sunnyVen = (o: Omit<VenOptions, 'client' | 'venName' | 'deps' | 'pollMs'>) => new Ven({ client: venClient, venName: 'sunny', deps, pollMs: 0, ...o });
+    return { vtn, bl, program, venc, venClient, sunnyVen };
+  }
 
+  it('answers an export limit and a setpoint above the plan, then withdraws a cancelled and a deleted event', async () => {
+    // the site's plan: the naive one, exporting its surplus
+    const state = await naiveSiteState(SUNNY_SITE, { allowExport: true });
+    const L = state.baseLedger.sites[0]!;
+    const { vtn, bl, program, sunnyVen } = await startSunnyVtn({ notifier: { mqtt: { embedded: { port: 0 } } } });
     const adapter = new MemoryAdapter();
     const withdrawals: VenWithdrawal[] = [];
     const errors: Error[] = [];
-    ven = new Ven({
-      client: new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret }),
-      venName: 'sunny',
-      state: { model, base: dispatch, baseLedger: ledger, site: 0 },
+    ven = sunnyVen({
+      state,
       adapter,
-      deps,
       notify: 'mqtt',
       mqttUrl: vtn.vtn.mqtt!.uris[0],
-      pollMs: 0,
       // the site's clock: the horizon's start, before every event
       now: () => START_MS,
       onWithdraw: (w) => withdrawals.push(w),
@@ -100,14 +87,7 @@ describe('the VEN with the project\'s VTN: more consumption, export limits, with
 
     // 1. an export limit 150 kW below the planned export, 14:00–16:00
     const limit = [L.gridExportKW[2]! - 150, L.gridExportKW[3]! - 150].map((v) => Math.round(v));
-    const cap = await bl.createEvent({
-      programID: program.id,
-      eventName: 'cap',
-      targets: ['sunny'],
-      payloadDescriptors: [{ objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType: 'EXPORT_CAPACITY_LIMIT', units: 'KW' }],
-      intervalPeriod: { start: at(2), duration: 'PT1H' },
-      intervals: limit.map((v, id) => ({ id, payloads: [{ type: 'EXPORT_CAPACITY_LIMIT', values: [v] }] })),
-    });
+    const cap = await bl.createEvent(hourlyEvent(program.id, 'cap', 'EXPORT_CAPACITY_LIMIT', 2, limit, 'KW'));
     const capSp = await until('the export-limit setpoints', () => adapter.latest.get(`sunny/${cap.id}`));
     expect(capSp.exportLimitKW!.slice(0, 2)).toEqual(limit);
     // by hand: the battery takes its 94.737 kWh of room from the surplus, the rest is curtailed
@@ -118,14 +98,7 @@ describe('the VEN with the project\'s VTN: more consumption, export limits, with
 
     // 2. a setpoint 40 kW above the planned import at 16:00 (storage is full after the cap: more
     // import needs the surplus absorbed first, which nothing else can take): answered, all short
-    const fill = await bl.createEvent({
-      programID: program.id,
-      eventName: 'fill',
-      targets: ['sunny'],
-      payloadDescriptors: [{ objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType: 'DISPATCH_SETPOINT', units: 'KW' }],
-      intervalPeriod: { start: at(4), duration: 'PT1H' },
-      intervals: [{ id: 0, payloads: [{ type: 'DISPATCH_SETPOINT', values: [Math.round(L.gridImportKW[4]! + 40)] }] }],
-    });
+    const fill = await bl.createEvent(hourlyEvent(program.id, 'fill', 'DISPATCH_SETPOINT', 4, [Math.round(L.gridImportKW[4]! + 40)], 'KW'));
     const fillAnswer = await until(`the fill answer ${errors.map((e) => e.message).join("; ")}`, () => ven!.answers.get(String(fill.id)) ?? (errors.length ? (() => { throw errors[0]!; })() : undefined));
     expect(fillAnswer.call.increaseKW![0]).toBeCloseTo(40, 0);
     expect(fillAnswer.response.increase[0]).toBe(1);
@@ -165,7 +138,7 @@ describe('the VEN with the project\'s VTN: more consumption, export limits, with
     expect(withdrawals).toHaveLength(2);
 
     // 5. an event re-targeted elsewhere disappears from the VEN's view: the next poll withdraws it
-    const body = { programID: program.id, eventName: 'moved', targets: ['sunny'], intervalPeriod: { start: at(5), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'IMPORT_CAPACITY_LIMIT', values: [0] }] }] };
+    const body = hourlyEvent(program.id, 'moved', 'IMPORT_CAPACITY_LIMIT', 5, [0]);
     const moved = await bl.createEvent(body);
     await until('the answer to the moved event', () => adapter.latest.get(`sunny/${moved.id}`));
     await ven.idle();
@@ -177,24 +150,14 @@ describe('the VEN with the project\'s VTN: more consumption, export limits, with
   }, 60_000);
 
   it('keeps an MQTT session for a VEN that went away: notifications made meanwhile wait for it', async () => {
-    const deps = { solverFactory: defaultSolverFactory };
-    const loaded = loadScenarioInput({ text: SITE, baseDir: '.' });
-    const naive = await runPolicy(loaded, 'naive', deps);
-    store = await openStore(':memory:');
-    vtn = await startVtn({ store, port: 0, notifier: { mqtt: { embedded: { port: 0 } } } });
-    const operator = { clientId: 'test', role: 'bl' as const, scopes: new Set(['write_vens']) };
-    const blc = await vtn.vtn.clients.create('bl');
-    const venc = await vtn.vtn.clients.create('ven');
-    await vtn.vtn.vens.create(operator, { objectType: 'BL_VEN_REQUEST', venName: 'sunny', clientID: venc.id, targets: ['sunny'] });
-    const bl = new OpenAdrClient({ url: vtn.url, clientId: blc.id, clientSecret: blc.secret });
-    const program = await bl.createProgram({ programName: 'flex' });
-    const venClient = new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret });
-    const first = new Ven({ client: venClient, venName: 'sunny', state: { model: loaded.model, base: naive.dispatch, baseLedger: naive.ledger, site: 0 }, adapter: new MemoryAdapter(), deps, notify: 'mqtt', mqttUrl: vtn.vtn.mqtt!.uris[0], pollMs: 0 });
+    const state = await naiveSiteState(SUNNY_SITE);
+    const { vtn, bl, program, venc, venClient, sunnyVen } = await startSunnyVtn({ notifier: { mqtt: { embedded: { port: 0 } } } });
+    const first = sunnyVen({ state, adapter: new MemoryAdapter(), notify: 'mqtt', mqttUrl: vtn.vtn.mqtt!.uris[0] });
     await first.start();
     const venId = first.venId;
     await first.stop();
     // while the VEN is away, an event for it
-    const ev = await bl.createEvent({ programID: program.id, eventName: 'while-away', targets: ['sunny'], intervalPeriod: { start: at(2), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [1] }] }] });
+    const ev = await bl.createEvent(hourlyEvent(program.id, 'while-away', 'SIMPLE', 2, [1]));
     // back under its session id: the queued notification arrives without subscribing again
     const got: Array<{ operation: string; object: { id: string } }> = [];
     // (the handler is in place before the session resumes, so no queued message slips by)
@@ -209,27 +172,14 @@ describe('the VEN with the project\'s VTN: more consumption, export limits, with
   }, 60_000);
 
   it('withdraws a deleted event on the webhook\'s DELETE notification', async () => {
-    const deps = { solverFactory: defaultSolverFactory };
-    const loaded = loadScenarioInput({ text: SITE, baseDir: '.' });
-    const naive = await runPolicy(loaded, 'naive', deps);
-    store = await openStore(':memory:');
-    vtn = await startVtn({ store, port: 0, delivery: { callbacks: { allow: ['loopback'], allowHttp: true } } });
-    const operator = { clientId: 'test', role: 'bl' as const, scopes: new Set(['write_vens']) };
-    const blc = await vtn.vtn.clients.create('bl');
-    const venc = await vtn.vtn.clients.create('ven');
-    await vtn.vtn.vens.create(operator, { objectType: 'BL_VEN_REQUEST', venName: 'sunny', clientID: venc.id, targets: ['sunny'] });
-    const bl = new OpenAdrClient({ url: vtn.url, clientId: blc.id, clientSecret: blc.secret });
-    const program = await bl.createProgram({ programName: 'flex' });
+    const state = await naiveSiteState(SUNNY_SITE);
+    const { bl, program, sunnyVen } = await startSunnyVtn({ delivery: { callbacks: { allow: ['loopback'], allowHttp: true } } });
     const adapter = new MemoryAdapter();
     const withdrawals: VenWithdrawal[] = [];
-    ven = new Ven({
-      client: new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret }),
-      venName: 'sunny', state: { model: loaded.model, base: naive.dispatch, baseLedger: naive.ledger, site: 0 }, adapter, deps,
-      notify: 'webhook', listen: { host: '127.0.0.1', port: 0 }, pollMs: 0, now: () => START_MS, onWithdraw: (w) => withdrawals.push(w),
-    });
+    ven = sunnyVen({ state, adapter, notify: 'webhook', listen: { host: '127.0.0.1', port: 0 }, now: () => START_MS, onWithdraw: (w) => withdrawals.push(w) });
     await ven.start();
     expect(ven.mode).toBe('webhook');
-    const ev = await bl.createEvent({ programID: program.id, eventName: 'short-lived', targets: ['sunny'], intervalPeriod: { start: at(3), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'EXPORT_CAPACITY_LIMIT', values: [0] }] }] });
+    const ev = await bl.createEvent(hourlyEvent(program.id, 'short-lived', 'EXPORT_CAPACITY_LIMIT', 3, [0]));
     await until('the answer', () => adapter.latest.get(`sunny/${ev.id}`));
     await ven.idle();
     await bl.call('DELETE', `/events/${ev.id}`);

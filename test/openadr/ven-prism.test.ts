@@ -4,34 +4,24 @@
  * accepts (Prism answers 4xx otherwise), and the mock's own example event, which lies outside the
  * site's horizon, is refused with a message that says so.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPolicy } from '../../src/app/run-policy.ts';
-import { loadScenarioInput } from '../../src/app/scenario-input.ts';
+import { describe, expect, it } from 'vitest';
 import { MemoryAdapter } from '../../src/openadr/ven/adapters/memory.ts';
 import { OpenAdrClient } from '../../src/openadr/ven/client.ts';
 import { Ven } from '../../src/openadr/ven/ven.ts';
-import { defaultSolverFactory } from '../../src/optimize/solver-factory.ts';
-import { startPrism, type PrismMock } from '../helpers/prism.ts';
+import { deps, naiveSiteState } from '../helpers/event-sites.ts';
+import { prismForSuite } from '../helpers/prism.ts';
 
 describe('the VEN against the Prism mock VTN', () => {
-  let prism: PrismMock;
-  beforeAll(async () => {
-    prism = await startPrism();
-  }, 90_000);
-  afterAll(async () => {
-    await prism?.close();
-  });
+  const prism = prismForSuite();
 
   it('registers, reads programs and events, and posts a forecast report the spec accepts', async () => {
-    const loaded = loadScenarioInput({ file: 'examples/phoenix-2025.yaml' });
-    const deps = { solverFactory: defaultSolverFactory };
-    const base = await runPolicy(loaded, 'naive', deps);
+    const state = await naiveSiteState({ file: 'examples/phoenix-2025.yaml' });
     const errors: Error[] = [];
     const adapter = new MemoryAdapter();
     const ven = new Ven({
-      client: new OpenAdrClient({ url: prism.url, clientId: 'ven-phoenix', clientSecret: 'secret' }),
+      client: new OpenAdrClient({ url: prism().url, clientId: 'ven-phoenix', clientSecret: 'secret' }),
       venName: 'phoenix',
-      state: { model: loaded.model, base: base.dispatch, baseLedger: base.ledger, site: 0 },
+      state,
       adapter,
       deps,
       notify: 'poll',

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startVtn, type RunningVtn } from '../../src/openadr/vtn/index.ts';
-import { startPrism, type PrismMock } from '../helpers/prism.ts';
+import { prismForSuite } from '../helpers/prism.ts';
 import { sqliteDatabases } from '../helpers/databases.ts';
 import { VtnTestClient } from '../helpers/vtn-client.ts';
 
@@ -71,16 +71,10 @@ describe('a standalone VTN over HTTP', () => {
 });
 
 describe('the spec-driven mock VTN (Prism)', () => {
-  let prism: PrismMock;
-  beforeAll(async () => {
-    prism = await startPrism();
-  }, 90_000);
-  afterAll(async () => {
-    await prism?.close();
-  });
+  const prism = prismForSuite();
 
   it('serves the patched spec; its answers pass the validator (with the published file they would not: targets "null -")', async () => {
-    const c = VtnTestClient.http(prism.url, '');
+    const c = VtnTestClient.http(prism().url, '');
     const vens = await c.call({ method: 'GET', path: '/vens', token: 'any' });
     expect(vens.status).toBe(200);
     expect(vens.body[0]).toMatchObject({ venName: 'VEN-999', targets: null });
