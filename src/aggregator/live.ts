@@ -6,7 +6,7 @@
  * measured reports are read back, the event is settled on them with the program's baseline
  * (settle.ts), and the fleet's delivery goes up to the utility as a report.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { openAdrToEvent, siteDispatchEvent } from '../programs/openadr/event.ts';
 import type { EventSettlement } from '../programs/settlement.ts';
@@ -15,6 +15,7 @@ import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 import { formatUtcIso } from '../time/parse.ts';
 import type { OadrObject, OpenAdrClient } from '../openadr/ven/client.ts';
+import { connectWithToken } from '../openadr/ven/mqtt-login.ts';
 import { MAX_BATCH } from '../openadr/vtn/repo/write-queue.ts';
 import { settleFromMeters } from './settle.ts';
 import { splitFleetEvent, type FleetSplit } from './split.ts';
@@ -96,16 +97,19 @@ export class LiveAggregator {
       topic = t.topics?.CREATE;
     }
     if (uri && topic) {
-      this.mqttClient = await mqtt.connectAsync(uri, { username: up.opts.clientId, password: await up.accessToken(), reconnectPeriod: 2000 });
-      this.mqttClient.on('message', (_t, payload) => {
-        try {
-          const msg = JSON.parse(payload.toString()) as { objectType?: string; object?: OadrObject };
-          if (msg.objectType === 'EVENT' && msg.object) this.enqueue(msg.object);
-        } catch (e) {
-          this.opts.onError?.(e as Error);
-        }
+      this.mqttClient = await connectWithToken(uri, up, {
+        reconnectPeriod: 2000,
+        topics: [topic],
+        onMessage: (_t, payload) => {
+          try {
+            const msg = JSON.parse(payload.toString()) as { objectType?: string; object?: OadrObject };
+            if (msg.objectType === 'EVENT' && msg.object) this.enqueue(msg.object);
+          } catch (e) {
+            this.opts.onError?.(e as Error);
+          }
+        },
+        onError: (e) => this.opts.onError?.(e),
       });
-      await this.mqttClient.subscribeAsync(topic, { qos: 1 });
     }
     await this.poll();
   }

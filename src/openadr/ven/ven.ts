@@ -22,6 +22,7 @@ import { formatUtcIso } from '../../time/parse.ts';
 import type { SetpointAdapter } from './adapters/types.ts';
 import type { OadrObject, OpenAdrClient } from './client.ts';
 import { eventCall, type EventCall } from './event-call.ts';
+import { connectWithToken } from './mqtt-login.ts';
 import { parseSample, TelemetryStore } from './telemetry.ts';
 
 /** What the VEN remembers of an event it answered. */
@@ -220,17 +221,23 @@ export class Ven {
     if (topics.length === 0) throw new Error(`${c.url} names no MQTT topics for the events of VEN ${this.venId}`);
     // a persistent session under a client id of its own (clean: false): the broker keeps the
     // subscriptions and queues QoS 1 notifications while the VEN is away, and hands them over
-    // when it reconnects with the same id (the embedded broker keeps them while it runs)
-    const client = await mqtt.connectAsync(uri, { clientId: mqttClientId(this.venId), clean: false, username: c.opts.clientId, password: await c.accessToken(), reconnectPeriod: 2000, connectTimeout: 10_000 });
-    this.mqttClient = client;
-    client.on('message', (_topic, payload) => {
-      try {
-        this.onNotification(JSON.parse(payload.toString()) as Notification);
-      } catch (e) {
-        this.opts.onError?.(e as Error);
-      }
+    // when it reconnects with the same id (the embedded broker keeps them while it runs); logged
+    // in with its access token, and again with a new one after that token expired
+    this.mqttClient = await connectWithToken(uri, c, {
+      clientId: mqttClientId(this.venId),
+      clean: false,
+      reconnectPeriod: 2000,
+      connectTimeout: 10_000,
+      topics,
+      onMessage: (_topic, payload) => {
+        try {
+          this.onNotification(JSON.parse(payload.toString()) as Notification);
+        } catch (e) {
+          this.opts.onError?.(e as Error);
+        }
+      },
+      onError: (e) => this.opts.onError?.(e),
     });
-    await client.subscribeAsync(topics, { qos: 1 });
     this.mode = 'mqtt';
   }
 
