@@ -1,14 +1,18 @@
 /**
  * The live aggregator: a VEN to the utility's VTN and the business logic of its own VTN at once.
- * An upstream event (a fleet change in kW or percent of the baseline) is read as a GridEvent,
- * split across the sites by the fleet's flexibility (split.ts), and sent down as one
- * IMPORT_CAPACITY_LIMIT event per site, targeted at that site's VEN. After the event the sites'
- * measured reports are read back, the event is settled on them with the program's baseline
- * (settle.ts), and the fleet's delivery goes up to the utility as a report.
+ * An upstream event is read by its payload (upstream.ts): a fleet change in kW or percent of the
+ * baseline, or a fleet import setpoint, is split across the sites by the fleet's flexibility
+ * (split.ts) and sent down as one IMPORT_CAPACITY_LIMIT or DISPATCH_SETPOINT event per site; a
+ * fleet export limit is split by the sites' export flexibility (export-split.ts) into one
+ * EXPORT_CAPACITY_LIMIT event per site; prices go down to every site as they came. Each site
+ * event is targeted at that site's VEN. After the event the sites' measured reports are read
+ * back and the fleet's metered load goes up to the utility as a report: a load change settled on
+ * them with the program's baseline (settle.ts), a price event with that baseline and the change
+ * against it, an export limit with the fleet's metered export.
  */
 import type { MqttClient } from 'mqtt';
 import type { FleetModel } from '../model/fleet-model.ts';
-import { openAdrToEvent, siteDispatchEvent } from '../programs/openadr/event.ts';
+import { siteDispatchEvent, sitePriceEvent } from '../programs/openadr/event.ts';
 import type { EventSettlement } from '../programs/settlement.ts';
 import type { GridEvent, ResolvedProgram } from '../programs/types.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
@@ -17,8 +21,10 @@ import { formatUtcIso } from '../time/parse.ts';
 import type { OadrObject, OpenAdrClient } from '../openadr/ven/client.ts';
 import { connectWithToken } from '../openadr/ven/mqtt-login.ts';
 import { MAX_BATCH } from '../openadr/vtn/repo/write-queue.ts';
-import { settleFromMeters } from './settle.ts';
-import { splitFleetEvent, type FleetSplit } from './split.ts';
+import { splitExportLimit } from './export-split.ts';
+import { meteredBaselines, settleFromMeters } from './settle.ts';
+import { eventWindow, splitFleetEvent, type FleetSplit, type SiteShare } from './split.ts';
+import { readUpstreamEvent, type UpstreamCall } from './upstream.ts';
 
 /** Options of the live aggregator. */
 export interface LiveAggregatorOptions {
@@ -57,6 +63,8 @@ export interface LiveAggregatorOptions {
 export interface DispatchedEvent {
   upstream: OadrObject;
   event: GridEvent;
+  /** How it went down (also `split.kind`) and its upstream payload types not passed down. */
+  call: UpstreamCall;
   split: FleetSplit;
   /** Site event ids on the aggregator's VTN, in the split's site order. */
   siteEventIds: string[];
@@ -124,40 +132,58 @@ export class LiveAggregator {
     this.queue = this.queue.then(() => this.handle(e)).catch((err: Error) => this.opts.onError?.(err));
   }
 
-  /** Splits one upstream event and sends each site its import limits (once per event id). */
+  /** Splits one upstream event and sends each site its part (once per event id). */
   async handle(upstream: OadrObject): Promise<DispatchedEvent> {
     const known = this.dispatched.get(String(upstream.id));
     if (known) return known;
     const { model, program } = this.opts;
-    const read = openAdrToEvent(upstream, { path: '' }, { direction: program.direction, siteIds: model.sites.map((s) => s.id), programIds: [] });
-    const event = this.opts.scenarioNow ? { ...read, issuedMs: this.opts.scenarioNow() } : read;
-    const split = splitFleetEvent(model, this.opts.base, this.opts.baseLedger, program, event);
+    const call = readUpstreamEvent(upstream, { path: '' }, { direction: program.direction, siteIds: model.sites.map((s) => s.id), programIds: [] });
+    const event = this.opts.scenarioNow ? { ...call.event, issuedMs: this.opts.scenarioNow() } : call.event;
+    const split = this.split(call, event);
     const issued = Date.now();
     const siteEventIds = await mapLimit(split.sites, this.opts.concurrency ?? (this.opts.createSiteEvent ? MAX_BATCH : 32), async (sh) => {
-      const site = model.sites[sh.site]!;
-      const e = siteDispatchEvent({ site: sh.id, timeZone: site.timeZone, startMs: split.intervalStartMs, intervalMinutes: split.intervalMinutes, limitKW: sh.limitKW }, event.id, this.opts.siteProgramId, issued);
+      const e = this.siteEvent(call, split, sh, issued);
       const { id: _id, createdDateTime: _c, modificationDateTime: _m, objectType: _o, ...request } = e;
-      const body = { ...request, programID: this.opts.siteProgramId, reportDescriptors: [{ payloadType: 'DEMAND', readingType: 'MEAN', units: 'KW' }] };
+      const body = { ...request, programID: this.opts.siteProgramId, reportDescriptors: [{ payloadType: 'DEMAND', readingType: 'MEAN', units: 'KW' }, ...(call.kind === 'export' ? [{ payloadType: 'EXPORT', readingType: 'MEAN', units: 'KW' }] : [])] };
       const made = await (this.opts.createSiteEvent ?? ((b) => this.opts.downstream.createEvent(b)))(body);
       return String(made.id);
     });
-    const d: DispatchedEvent = { upstream, event, split, siteEventIds };
+    const d: DispatchedEvent = { upstream, event, call, split, siteEventIds };
     this.dispatched.set(String(upstream.id), d);
     this.opts.onDispatched?.(d);
     return d;
   }
 
+  private split(call: UpstreamCall, event: GridEvent): FleetSplit {
+    const { model, base, baseLedger, program } = this.opts;
+    if (call.kind === 'reduce' || call.kind === 'setpoint') return splitFleetEvent(model, base, baseLedger, program, event, { setpoint: call.kind === 'setpoint' });
+    if (call.kind === 'export') return splitExportLimit(model, base, baseLedger, program, event, call.limits);
+    // prices: nothing to split; every called site gets them
+    const w = eventWindow(model, program, event, false);
+    const J = w.intervalStartMs.length;
+    const len = w.endStep - w.startStep;
+    const sites: SiteShare[] = w.sites.map((s) => ({ site: s, id: model.sites[s]!.id, amountKW: new Float64Array(len), limitKW: [], plannedDeliveryKW: new Float64Array(J) }));
+    return { kind: 'price', event, startStep: w.startStep, endStep: w.endStep, stepsPerInterval: w.stepsPerInterval, intervalMinutes: w.intervalMinutes, intervalStartMs: w.intervalStartMs, forecastTargetKW: new Float64Array(J), requiredKW: new Float64Array(len), sites, eventDays: w.eventDays };
+  }
+
+  private siteEvent(call: UpstreamCall, split: FleetSplit, sh: SiteShare, issued: number): OadrObject {
+    const site = this.opts.model.sites[sh.site]!;
+    if (call.kind === 'price') return sitePriceEvent({ site: sh.id, timeZone: site.timeZone, prices: call.prices, descriptor: call.descriptor }, split.event.id, this.opts.siteProgramId, issued);
+    // an import limit cannot ask for more: a valley-filling program's sites get setpoints
+    const type = call.kind === 'export' ? 'EXPORT_CAPACITY_LIMIT' : call.kind === 'setpoint' || this.opts.program.direction === 'increase' ? 'DISPATCH_SETPOINT' : 'IMPORT_CAPACITY_LIMIT';
+    return siteDispatchEvent({ site: sh.id, timeZone: site.timeZone, startMs: split.intervalStartMs, intervalMinutes: split.intervalMinutes, limitKW: sh.limitKW }, split.event.id, this.opts.siteProgramId, issued, type);
+  }
+
   /**
-   * Settles an upstream event on the sites' measured reports (DEMAND per interval from the
-   * horizon start) and posts the fleet's metered load and delivery upstream. Sites without a
-   * measured report are refused by name.
+   * Reads each site's last measured report of an upstream event as series per step of the
+   * horizon (NaN where not reported): mean import (DEMAND), and with `exported` mean export
+   * (EXPORT). Sites without a measured report, or without export when it is asked for, are
+   * refused by name.
    */
-  async settle(upstreamId: string): Promise<{ settlement: EventSettlement; reportId: string }> {
-    const d = this.dispatched.get(upstreamId);
-    if (!d) throw new Error(`upstream event ${upstreamId} was not dispatched`);
+  private async measured(d: DispatchedEvent, exported: boolean): Promise<Array<{ demand: Float64Array; export: Float64Array | null }>> {
     const grid = this.opts.model.grid;
     const stepMs = grid.stepMinutes * 60_000;
-    const meters = await mapLimit(d.split.sites, this.opts.concurrency ?? 32, async (sh, si) => {
+    return mapLimit(d.split.sites, this.opts.concurrency ?? 32, async (sh, si) => {
       const reports = await this.opts.downstream.reports({ eventID: d.siteEventIds[si]! });
       // the last measured report wins (a VEN updates its report rather than adding one)
       const measured = reports.filter((r) => String(r.reportName ?? '').endsWith('measured')).pop();
@@ -165,40 +191,104 @@ export class LiveAggregator {
       const res = measured.resources?.[0] as { intervalPeriod: { start: string; duration: string }; intervals: Array<{ id: number; payloads: Array<{ type: string; values: number[] }> }> };
       const from = Date.parse(res.intervalPeriod.start);
       const minutes = Number(/^PT(\d+)M$/.exec(res.intervalPeriod.duration)?.[1] ?? Number.NaN);
-      const m = new Float64Array(grid.steps).fill(Number.NaN);
-      for (const iv of res.intervals) {
-        const v = iv.payloads.find((p) => p.type === 'DEMAND')?.values[0];
-        if (v === undefined) continue;
-        const s0 = (from + iv.id * minutes * 60_000 - grid.startMs) / stepMs;
-        for (let t = Math.max(0, Math.round(s0)); t < Math.min(grid.steps, Math.round(s0 + minutes / grid.stepMinutes)); t++) m[t] = v;
+      const series = (type: string) => {
+        const m = new Float64Array(grid.steps).fill(Number.NaN);
+        for (const iv of res.intervals) {
+          const v = iv.payloads.find((p) => p.type === type)?.values[0];
+          if (v === undefined) continue;
+          const s0 = (from + iv.id * minutes * 60_000 - grid.startMs) / stepMs;
+          for (let t = Math.max(0, Math.round(s0)); t < Math.min(grid.steps, Math.round(s0 + minutes / grid.stepMinutes)); t++) m[t] = v;
+        }
+        return m;
+      };
+      const exportKW = exported ? series('EXPORT') : null;
+      if (exportKW) {
+        for (let t = d.split.startStep; t < d.split.endStep; t++) if (!Number.isFinite(exportKW[t]!)) throw new Error(`site ${sh.id} has not reported its export (EXPORT) for step ${t} of event ${d.event.id}`);
       }
-      return m;
+      return { demand: series('DEMAND'), export: exportKW };
     });
-    const settlement = settleFromMeters(this.opts.model, this.opts.program, d.split, meters);
+  }
+
+  /**
+   * Settles an upstream load-change event (reduce or setpoint) on the sites' measured reports and
+   * posts the fleet's delivery upstream; see {@link report}.
+   */
+  async settle(upstreamId: string): Promise<{ settlement: EventSettlement; reportId: string }> {
+    const r = await this.report(upstreamId);
+    if (!r.settlement) throw new Error(`upstream event ${upstreamId} passed on ${this.dispatched.get(upstreamId)!.split.kind === 'price' ? 'prices' : 'an export limit'}: it is reported, not settled`);
+    return { settlement: r.settlement, reportId: r.reportId };
+  }
+
+  /**
+   * Reports an upstream event to the utility from the sites' measured reports (DEMAND per
+   * interval from the horizon start), per measurement interval of the event:
+   *
+   * - load change (reduce, setpoint): settled with the program's rules; the fleet's metered load
+   *   (DEMAND), the program's baseline (BASELINE) and the energy delivered (DELTA_USAGE);
+   * - prices: the fleet's metered load, the program's baseline on the same meters, and the energy
+   *   below it (DELTA_USAGE, negative where the fleet used more);
+   * - export limit: the fleet's metered load and its metered export (EXPORT, kW; the sites'
+   *   reports must carry it).
+   *
+   * Sites without a measured report are refused by name.
+   */
+  async report(upstreamId: string): Promise<{ reportId: string; settlement: EventSettlement | null }> {
+    const d = this.dispatched.get(upstreamId);
+    if (!d) throw new Error(`upstream event ${upstreamId} was not dispatched`);
+    const { model, program } = this.opts;
+    const meters = await this.measured(d, d.split.kind === 'export');
+    const J = d.split.intervalStartMs.length;
+    const hours = d.split.intervalMinutes / 60;
+    const descriptor = (payloadType: string, readingType: string, units: string) => ({ objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType, readingType, units });
+    let settlement: EventSettlement | null = null;
+    let columns: Array<{ descriptor: ReturnType<typeof descriptor>; values: number[] }>;
+    if (d.split.kind === 'reduce' || d.split.kind === 'setpoint') {
+      const s = settleFromMeters(model, program, d.split, meters.map((m) => m.demand));
+      settlement = s;
+      const sum = (f: (x: (typeof s.sites)[number]['intervals'][number]) => number) => Array.from({ length: J }, (_, j) => s.sites.reduce((a, site) => a + f(site.intervals[j]!), 0));
+      columns = [
+        { descriptor: descriptor('DEMAND', 'MEAN', 'KW'), values: sum((x) => x.actualKW) },
+        { descriptor: descriptor('BASELINE', 'ESTIMATED', 'KW'), values: sum((x) => x.baselineKW) },
+        { descriptor: descriptor('DELTA_USAGE', 'SUMMED', 'KWH'), values: sum((x) => x.deliveredKWh) },
+      ];
+    } else {
+      const metered = meteredBaselines(model, program, d.split, meters.map((m) => m.demand));
+      const actual = Array.from({ length: J }, (_, j) => metered.reduce((a, x) => a + x.actualKW[j]!, 0));
+      if (d.split.kind === 'price') {
+        const baseline = Array.from({ length: J }, (_, j) => metered.reduce((a, x) => a + x.baseline.kw[j]!, 0));
+        columns = [
+          { descriptor: descriptor('DEMAND', 'MEAN', 'KW'), values: actual },
+          { descriptor: descriptor('BASELINE', 'ESTIMATED', 'KW'), values: baseline },
+          { descriptor: descriptor('DELTA_USAGE', 'SUMMED', 'KWH'), values: baseline.map((b, j) => (b - actual[j]!) * hours) },
+        ];
+      } else {
+        const k = d.split.stepsPerInterval;
+        const exported = Array.from({ length: J }, (_, j) => {
+          let sum = 0;
+          for (const m of meters) for (let q = j * k; q < (j + 1) * k; q++) sum += m.export![d.split.startStep + q]!;
+          return sum / k;
+        });
+        columns = [
+          { descriptor: descriptor('DEMAND', 'MEAN', 'KW'), values: actual },
+          { descriptor: descriptor('EXPORT', 'MEAN', 'KW'), values: exported },
+        ];
+      }
+    }
     const report = await this.opts.upstream.createReport({
       programID: d.upstream.programID,
       eventID: d.upstream.id,
       clientName: this.opts.upstreamVenName,
-      reportName: `${d.event.id} fleet delivery`,
-      payloadDescriptors: [
-        { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'DEMAND', readingType: 'MEAN', units: 'KW' },
-        { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'BASELINE', readingType: 'ESTIMATED', units: 'KW' },
-        { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'DELTA_USAGE', readingType: 'SUMMED', units: 'KWH' },
-      ],
+      reportName: `${d.event.id} fleet ${d.split.kind === 'price' ? 'response' : d.split.kind === 'export' ? 'export' : 'delivery'}`,
+      payloadDescriptors: columns.map((c) => c.descriptor),
       resources: [
         {
           resourceName: 'fleet',
           intervalPeriod: { start: formatUtcIso(d.split.intervalStartMs[0]!), duration: `PT${d.split.intervalMinutes}M` },
-          intervals: d.split.intervalStartMs.map((_, j) => {
-            const actual = settlement.sites.reduce((a, s) => a + s.intervals[j]!.actualKW, 0);
-            const base = settlement.sites.reduce((a, s) => a + s.intervals[j]!.baselineKW, 0);
-            const delta = settlement.sites.reduce((a, s) => a + s.intervals[j]!.deliveredKWh, 0);
-            return { id: j, payloads: [{ type: 'DEMAND', values: [round(actual)] }, { type: 'BASELINE', values: [round(base)] }, { type: 'DELTA_USAGE', values: [round(delta)] }] };
-          }),
+          intervals: d.split.intervalStartMs.map((_, j) => ({ id: j, payloads: columns.map((c) => ({ type: c.descriptor.payloadType, values: [round(c.values[j]!)] })) })),
         },
       ],
     });
-    return { settlement, reportId: String(report.id) };
+    return { reportId: String(report.id), settlement };
   }
 
   async stop(): Promise<void> {

@@ -272,16 +272,17 @@ export interface SiteDispatchPlan {
   /** Interval starts, UTC ms. */
   startMs: number[];
   intervalMinutes: number;
-  /** Import limit per interval, kW. */
+  /** Import limit (or setpoint, or export limit) per interval, kW. */
   limitKW: number[];
 }
 
 /**
  * The aggregator's dispatch to one site as an OpenADR 3.1 `event`: one interval per
  * measurement interval, targeted at the site, with an IMPORT_CAPACITY_LIMIT (peak shaving:
- * stay at or below) or DISPATCH_SETPOINT (valley filling: consume this much) payload in kW.
+ * stay at or below), DISPATCH_SETPOINT (consume this much) or EXPORT_CAPACITY_LIMIT (export at
+ * most this) payload in kW.
  */
-export function siteDispatchEvent(plan: SiteDispatchPlan, eventId: string, programId: string, issuedMs: number, payloadType: 'IMPORT_CAPACITY_LIMIT' | 'DISPATCH_SETPOINT' = 'IMPORT_CAPACITY_LIMIT'): Record<string, unknown> {
+export function siteDispatchEvent(plan: SiteDispatchPlan, eventId: string, programId: string, issuedMs: number, payloadType: 'IMPORT_CAPACITY_LIMIT' | 'DISPATCH_SETPOINT' | 'EXPORT_CAPACITY_LIMIT' = 'IMPORT_CAPACITY_LIMIT'): Record<string, unknown> {
   const iso = (ms: number) => formatLocalIso(ms, offsetMinutesAt(plan.timeZone, ms));
   const safe = (s: string) => s.replace(/[^a-zA-Z0-9_-]+/g, '-').slice(0, 128) || 'x';
   return {
@@ -296,5 +297,38 @@ export function siteDispatchEvent(plan: SiteDispatchPlan, eventId: string, progr
     payloadDescriptors: [{ objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType, units: 'KW' }],
     intervalPeriod: { start: iso(plan.startMs[0]!), duration: `PT${plan.intervalMinutes}M` },
     intervals: plan.limitKW.map((v, i) => ({ id: i, payloads: [{ type: payloadType, values: [Math.round(Math.max(0, v) * 1000) / 1000] }] })),
+  };
+}
+
+/** Prices passed down to one site, as they came from upstream. */
+export interface SitePricePlan {
+  site: string;
+  timeZone: string;
+  prices: Array<{ startMs: number; endMs: number; value: number }>;
+  /** The upstream PRICE payload descriptor (units, currency). */
+  descriptor: Record<string, unknown>;
+}
+
+/**
+ * A price signal passed down to one site as an OpenADR 3.1 `event` targeted at it: the upstream
+ * PRICE values, each interval with its own period (so intervals the upstream event gave without
+ * a price leave no gap that would shift the rest), and the upstream PRICE descriptor.
+ */
+export function sitePriceEvent(plan: SitePricePlan, eventId: string, programId: string, issuedMs: number): Record<string, unknown> {
+  const iso = (ms: number) => formatLocalIso(ms, offsetMinutesAt(plan.timeZone, ms));
+  const safe = (s: string) => s.replace(/[^a-zA-Z0-9_-]+/g, '-').slice(0, 128) || 'x';
+  const minutes = (p: { startMs: number; endMs: number }) => `PT${Math.round((p.endMs - p.startMs) / 60_000)}M`;
+  return {
+    id: safe(`${eventId}-${plan.site}`),
+    createdDateTime: iso(issuedMs),
+    modificationDateTime: iso(issuedMs),
+    objectType: 'EVENT',
+    programID: safe(programId),
+    eventName: `${eventId}: prices to ${plan.site}`,
+    priority: 0,
+    targets: [plan.site],
+    payloadDescriptors: [plan.descriptor],
+    intervalPeriod: { start: iso(plan.prices[0]!.startMs), duration: minutes(plan.prices[0]!) },
+    intervals: plan.prices.map((p, i) => ({ id: i, intervalPeriod: { start: iso(p.startMs), duration: minutes(p) }, payloads: [{ type: 'PRICE', values: [p.value] }] })),
   };
 }
