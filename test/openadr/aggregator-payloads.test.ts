@@ -233,4 +233,51 @@ describe('the aggregator passes prices, export limits and setpoints down, and re
     expect(log.problems).toEqual([]);
     expect(log.seen.filter((x) => x.startsWith('POST /reports 201')).length).toBe(3 * 3 * 2 + 3);
   }, 120_000);
+
+  it('sends a valley-filling program\'s sites setpoints above their plan, not limits that ask nothing', async () => {
+    const deps = { solverFactory: defaultSolverFactory };
+    const loaded = loadScenarioInput({ text: FLEET.replace('kind: peakShaving', 'kind: valleyFilling'), baseDir: '.' });
+    const { model } = loaded;
+    const { program } = resolveProgram(model);
+    expect(program.direction).toBe('increase');
+    const base = { ...(await runPolicy(loaded, 'naive', deps)).dispatch, allowExport: model.sites.map(() => true) };
+    const ledger = simulate(model, base);
+    const open = async () => {
+      const store = await openStore(':memory:');
+      stores.push(store);
+      const v = await startVtn({ store, port: 0 });
+      vtns.push(v);
+      return v;
+    };
+    const utility = await open();
+    const agg = await open();
+    const log: ExchangeLog = { seen: [], problems: [] };
+    const fetch = validatingFetch([utility.url, agg.url], log);
+    const utilityBl = await utility.vtn.clients.create('bl');
+    const utilityClient = new OpenAdrClient({ url: utility.url, clientId: utilityBl.id, clientSecret: utilityBl.secret, fetch });
+    const upProgram = await utilityClient.createProgram({ programName: 'fill' });
+    const aggBl = await agg.vtn.clients.create('bl');
+    const down = new OpenAdrClient({ url: agg.url, clientId: aggBl.id, clientSecret: aggBl.secret, fetch });
+    const siteProgram = await down.createProgram({ programName: 'site-dispatch' });
+    const aggAtUtility = await utility.vtn.clients.create('ven');
+    aggregator = new LiveAggregator({
+      upstream: new OpenAdrClient({ url: utility.url, clientId: aggAtUtility.id, clientSecret: aggAtUtility.secret, fetch }),
+      upstreamVenName: 'aggregator', downstream: down, siteProgramId: String(siteProgram.id), model, base, baseLedger: ledger, program, scenarioNow: () => START_MS,
+    });
+    // 20 kW more import at 17:00: only north's battery can take it at the meter (the others' surplus hides theirs)
+    const up = await utilityClient.createEvent({
+      programID: upProgram.id, eventName: 'fill', targets: ['aggregator'],
+      payloadDescriptors: [{ objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType: 'DISPATCH_SETPOINT_RELATIVE', units: 'KW' }],
+      intervalPeriod: { start: at(5), duration: 'PT1H' },
+      intervals: [{ id: 0, payloads: [{ type: 'DISPATCH_SETPOINT_RELATIVE', values: [20] }] }],
+    });
+    const d = await aggregator.handle(up);
+    const sent = await Promise.all(d.siteEventIds.map((id) => down.call('GET', `/events/${id}`)));
+    expect(sent.map((e) => e.payloadDescriptors[0].payloadType)).toEqual(['DISPATCH_SETPOINT', 'DISPATCH_SETPOINT', 'DISPATCH_SETPOINT']);
+    const above = sent.map((e, i) => (values(e, 'DISPATCH_SETPOINT')[0] as number) - ledger.sites[d.split.sites[i]!.site]!.gridImportKW[5]!);
+    expect(above[0]).toBeCloseTo(0, 2);
+    expect(above[1]).toBeCloseTo(0, 2);
+    expect(above[2]).toBeCloseTo(20, 2);
+    expect(log.problems).toEqual([]);
+  }, 60_000);
 });
