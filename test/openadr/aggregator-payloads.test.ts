@@ -11,113 +11,40 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LiveAggregator } from '../../src/aggregator/live.ts';
 import { runPolicy } from '../../src/app/run-policy.ts';
 import { loadScenarioInput } from '../../src/app/scenario-input.ts';
-import { MemoryAdapter } from '../../src/openadr/ven/adapters/memory.ts';
 import { OpenAdrClient, type OadrObject } from '../../src/openadr/ven/client.ts';
-import { Ven, type VenAnswer } from '../../src/openadr/ven/ven.ts';
 import { startVtn, type RunningVtn } from '../../src/openadr/vtn/index.ts';
 import { defaultSolverFactory } from '../../src/optimize/solver-factory.ts';
 import { resolveProgram } from '../../src/programs/program.ts';
 import { simulate } from '../../src/simulate/engine.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { validatingFetch, type ExchangeLog } from '../helpers/validating-fetch.ts';
+import { startAggregatorRig, type AggregatorRig } from './aggregator-rig.ts';
 import { FLEET } from './fleet-fixture.ts';
-import { sunnyAt as at, SUNNY_START_MS as START_MS, until } from './sunny-site.ts';
+import { sunnyAt as at, SUNNY_START_MS as START_MS } from './sunny-site.ts';
 
 type Interval = { payloads: Array<{ type: string; values: number[] }> };
 const values = (e: OadrObject, type: string) => (e.intervals as Interval[]).map((iv) => iv.payloads.find((p) => p.type === type)?.values[0]);
 const column = (r: OadrObject, type: string) => (r.resources[0].intervals as Interval[]).map((iv) => iv.payloads.find((p) => p.type === type)!.values[0]!);
 
 describe('the aggregator passes prices, export limits and setpoints down, and reports back up', () => {
+  let rig: AggregatorRig | undefined;
   const stores: Store[] = [];
   const vtns: RunningVtn[] = [];
-  const vens: Ven[] = [];
   let aggregator: LiveAggregator | undefined;
   afterEach(async () => {
-    for (const v of vens) await v.stop();
+    await rig?.close();
     await aggregator?.stop();
     for (const v of vtns) await v.close();
     for (const s of stores) await s.close();
   });
 
   it('PRICE as PRICE, EXPORT_CAPACITY_LIMIT split by export flexibility, DISPATCH_SETPOINT split both ways', async () => {
-    const deps = { solverFactory: defaultSolverFactory };
-    const loaded = loadScenarioInput({ text: FLEET, baseDir: '.' });
-    const { model } = loaded;
-    const { program } = resolveProgram(model);
-    const naive = await runPolicy(loaded, 'naive', deps);
-    // the fleet's plan: the naive one, exporting the solar surplus
-    const base = { ...naive.dispatch, allowExport: model.sites.map(() => true) };
-    const ledger = simulate(model, base);
+    rig = await startAggregatorRig(FLEET);
+    const { model, ledger, vens, utilityClient, log, errors } = rig;
     const [E, W, N] = ledger.sites as [(typeof ledger.sites)[number], (typeof ledger.sites)[number], (typeof ledger.sites)[number]];
-
-    const open = async () => {
-      const store = await openStore(':memory:');
-      stores.push(store);
-      const v = await startVtn({ store, port: 0, notifier: { mqtt: { embedded: { port: 0 } } } });
-      vtns.push(v);
-      return v;
-    };
-    const utility = await open();
-    const agg = await open();
-    const log: ExchangeLog = { seen: [], problems: [] };
-    const fetch = validatingFetch([utility.url, agg.url], log);
-    const operator = { clientId: 'test', role: 'bl' as const, scopes: new Set(['write_vens']) };
-    const utilityBl = await utility.vtn.clients.create('bl');
-    const aggAtUtility = await utility.vtn.clients.create('ven');
-    await utility.vtn.vens.create(operator, { objectType: 'BL_VEN_REQUEST', venName: 'aggregator', clientID: aggAtUtility.id, targets: ['aggregator'] });
-    const utilityClient = new OpenAdrClient({ url: utility.url, clientId: utilityBl.id, clientSecret: utilityBl.secret, fetch });
-    const upProgram = await utilityClient.createProgram({ programName: 'flex' });
-    const aggBl = await agg.vtn.clients.create('bl');
-    const down = new OpenAdrClient({ url: agg.url, clientId: aggBl.id, clientSecret: aggBl.secret, fetch });
-    const siteProgram = await down.createProgram({ programName: 'site-dispatch' });
-    const errors: Error[] = [];
-    aggregator = new LiveAggregator({
-      upstream: new OpenAdrClient({ url: utility.url, clientId: aggAtUtility.id, clientSecret: aggAtUtility.secret, fetch }),
-      upstreamVenName: 'aggregator',
-      upstreamMqttUrl: utility.vtn.mqtt!.uris[0],
-      downstream: down,
-      siteProgramId: String(siteProgram.id),
-      model,
-      base,
-      baseLedger: ledger,
-      program,
-      // the scenario's clock: events are called at 12:00, before they start
-      scenarioNow: () => START_MS,
-      onError: (e) => errors.push(e),
-    });
-    await aggregator.start();
-    const adapter = new MemoryAdapter();
-    const answers = new Map<string, VenAnswer>();
-    for (const site of model.sites) {
-      const c = await agg.vtn.clients.create('ven');
-      await agg.vtn.vens.create(operator, { objectType: 'BL_VEN_REQUEST', venName: site.id, clientID: c.id, targets: [site.id] });
-      const ven = new Ven({
-        client: new OpenAdrClient({ url: agg.url, clientId: c.id, clientSecret: c.secret, fetch }),
-        venName: site.id,
-        state: { model, base, baseLedger: ledger, site: site.index },
-        adapter,
-        deps,
-        notify: 'mqtt',
-        mqttUrl: agg.vtn.mqtt!.uris[0],
-        pollMs: 0,
-        onAnswer: (a) => answers.set(`${site.id}/${String(a.event.id)}`, a),
-        onError: (e) => errors.push(e),
-      });
-      await ven.start();
-      vens.push(ven);
-    }
-    const fail = () => (errors.length ? (() => { throw errors[0]!; })() : undefined);
-    /** Calls an upstream event and waits for every VEN's answer to its site event. */
     const call = async (body: OadrObject) => {
-      const up = await utilityClient.createEvent({ programID: upProgram.id, targets: ['aggregator'], ...body });
-      const d = await until(`the aggregator's dispatch of ${body.eventName}`, () => aggregator!.dispatched.get(String(up.id)) ?? fail());
-      const got = await until(`every VEN's answer to ${body.eventName}`, () => {
-        fail();
-        const a = d.split.sites.map((sh, i) => answers.get(`${sh.id}/${d.siteEventIds[i]}`));
-        return a.every((x) => x !== undefined) ? (a as VenAnswer[]) : undefined;
-      }, 30_000);
-      for (const v of vens) await v.idle();
-      return { up, d, answers: got, siteEvents: got.map((a) => a.event) };
+      const r = await rig!.call(body);
+      return { ...r, siteEvents: r.answers.map((a) => a.event) };
     };
     /**
      * Feeds each VEN its meter up to the event's end (what it planned, and in an event what its
@@ -144,7 +71,7 @@ describe('the aggregator passes prices, export limits and setpoints down, and re
         fedUpTo[sh.site] = r.d.split.endStep;
         await vens[sh.site]!.reportMeasured(r.d.siteEventIds[i]!, START_MS, 60);
       }
-      const { reportId } = await aggregator!.report(String(r.up.id));
+      const { reportId } = await rig!.aggregator.report(String(r.up.id));
       const report = (await utilityClient.reports({ eventID: String(r.up.id) })).find((x) => x.id === reportId)!;
       const sum = (f: (x: (typeof fed)[number]) => number[]) => Array.from({ length: r.d.split.endStep - r.d.split.startStep }, (_, q) => fed.reduce((s, x) => s + f(x)[r.d.split.startStep + q]!, 0));
       return { report, importKW: sum((x) => x.importKW), exportKW: sum((x) => x.exportKW) };
@@ -271,7 +198,7 @@ describe('the aggregator passes prices, export limits and setpoints down, and re
       intervalPeriod: { start: at(5), duration: 'PT1H' },
       intervals: [{ id: 0, payloads: [{ type: 'DISPATCH_SETPOINT_RELATIVE', values: [20] }] }],
     });
-    const d = await aggregator.handle(up);
+    const d = (await aggregator.handle(up))!;
     const sent = await Promise.all(d.siteEventIds.map((id) => down.call('GET', `/events/${id}`)));
     expect(sent.map((e) => e.payloadDescriptors[0].payloadType)).toEqual(['DISPATCH_SETPOINT', 'DISPATCH_SETPOINT', 'DISPATCH_SETPOINT']);
     const above = sent.map((e, i) => (values(e, 'DISPATCH_SETPOINT')[0] as number) - ledger.sites[d.split.sites[i]!.site]!.gridImportKW[5]!);
