@@ -8,7 +8,9 @@
  * event is targeted at that site's VEN. After the event the sites' measured reports are read
  * back and the fleet's metered load goes up to the utility as a report: a load change settled on
  * them with the program's baseline (settle.ts), a price event with that baseline and the change
- * against it, an export limit with the fleet's metered export.
+ * against it, an export limit with the fleet's metered export. What the utility changes follows
+ * the same way down: a new version of an upstream event updates the site events, a cancel by
+ * update cancels them, a deleted upstream event deletes them.
  */
 import type { MqttClient } from 'mqtt';
 import type { FleetModel } from '../model/fleet-model.ts';
@@ -20,6 +22,7 @@ import type { Ledger } from '../simulate/ledger.ts';
 import { formatUtcIso } from '../time/parse.ts';
 import type { OadrObject, OpenAdrClient } from '../openadr/ven/client.ts';
 import { connectWithToken } from '../openadr/ven/mqtt-login.ts';
+import { cancelled } from '../openadr/ven/ven.ts';
 import { MAX_BATCH } from '../openadr/vtn/repo/write-queue.ts';
 import { splitExportLimit } from './export-split.ts';
 import { meteredBaselines, settleFromMeters } from './settle.ts';
@@ -63,6 +66,10 @@ export interface LiveAggregatorOptions {
 export interface DispatchedEvent {
   upstream: OadrObject;
   event: GridEvent;
+  /** The upstream event's version handled (modificationDateTime). */
+  version: string;
+  /** True when the upstream event was cancelled (updated to ask nothing) and the site events with it. */
+  cancelled?: boolean;
   /** How it went down (also `split.kind`) and its upstream payload types not passed down. */
   call: UpstreamCall;
   split: FleetSplit;
@@ -99,19 +106,21 @@ export class LiveAggregator {
     this.venId = String((await up.ensureVen(this.opts.upstreamVenName)).id);
     const n = await up.notifiers().catch(() => ({}) as OadrObject);
     const uri = this.opts.upstreamMqttUrl ?? ((n.MQTT?.URIS ?? []) as string[])[0];
-    let topic: string | undefined;
+    let topics: string[] = [];
     if (uri) {
-      const t = (await up.call('GET', `/notifiers/mqtt/topics/vens/${encodeURIComponent(this.venId)}/events`)) as { topics?: { CREATE?: string } };
-      topic = t.topics?.CREATE;
+      const t = (await up.call('GET', `/notifiers/mqtt/topics/vens/${encodeURIComponent(this.venId)}/events`)) as { topics?: { CREATE?: string; UPDATE?: string; DELETE?: string } };
+      topics = [t.topics?.CREATE, t.topics?.UPDATE, t.topics?.DELETE].filter((x): x is string => typeof x === 'string');
     }
-    if (uri && topic) {
+    if (uri && topics.length > 0) {
       this.mqttClient = await connectWithToken(uri, up, {
         reconnectPeriod: 2000,
-        topics: [topic],
+        topics,
         onMessage: (_t, payload) => {
           try {
-            const msg = JSON.parse(payload.toString()) as { objectType?: string; object?: OadrObject };
-            if (msg.objectType === 'EVENT' && msg.object) this.enqueue(msg.object);
+            const msg = JSON.parse(payload.toString()) as { objectType?: string; operation?: string; object?: OadrObject };
+            if (msg.objectType !== 'EVENT' || !msg.object) return;
+            if (msg.operation === 'DELETE') this.enqueueWithdraw(String(msg.object.id));
+            else this.enqueue(msg.object);
           } catch (e) {
             this.opts.onError?.(e as Error);
           }
@@ -122,9 +131,15 @@ export class LiveAggregator {
     await this.poll();
   }
 
-  /** Lists upstream events and handles new ones. */
+  /**
+   * Lists upstream events and handles new and changed ones; an event dispatched here that the
+   * utility no longer lists (deleted, or no longer targeted at the aggregator) is withdrawn.
+   */
   async poll(): Promise<void> {
-    for (const e of await this.opts.upstream.events()) this.enqueue(e);
+    const events = await this.opts.upstream.events();
+    for (const e of events) this.enqueue(e);
+    const listed = new Set(events.map((e) => String(e.id)));
+    for (const id of this.dispatched.keys()) if (!listed.has(id)) this.enqueueWithdraw(id);
     await this.queue;
   }
 
@@ -132,26 +147,71 @@ export class LiveAggregator {
     this.queue = this.queue.then(() => this.handle(e)).catch((err: Error) => this.opts.onError?.(err));
   }
 
-  /** Splits one upstream event and sends each site its part (once per event id). */
-  async handle(upstream: OadrObject): Promise<DispatchedEvent> {
-    const known = this.dispatched.get(String(upstream.id));
-    if (known) return known;
+  private enqueueWithdraw(id: string): void {
+    this.queue = this.queue.then(() => this.withdraw(id)).catch((err: Error) => this.opts.onError?.(err));
+  }
+
+  /**
+   * Withdraws an upstream event that was deleted: its site events are deleted at the aggregator's
+   * VTN (their VENs withdraw their setpoints on the DELETE notification, or at their next poll).
+   */
+  async withdraw(upstreamId: string): Promise<void> {
+    const d = this.dispatched.get(upstreamId);
+    if (!d) return;
+    await mapLimit(d.siteEventIds, this.opts.concurrency ?? 32, (id) => this.opts.downstream.call('DELETE', `/events/${encodeURIComponent(id)}`).catch((e: Error & { status?: number }) => {
+      if (e.status !== 404) throw e;
+    }));
+    this.dispatched.delete(upstreamId);
+  }
+
+  /**
+   * Splits one upstream event and sends each site its part, once per version of the event: a new
+   * version (modificationDateTime) updates the site events in place, a site no longer called gets
+   * its event cancelled, and a version that asks nothing (no interval with a value: OpenADR's
+   * cancel by update) cancels every site event; the VENs answer or withdraw in turn.
+   */
+  async handle(upstream: OadrObject): Promise<DispatchedEvent | undefined> {
+    const key = String(upstream.id);
+    const version = String(upstream.modificationDateTime ?? upstream.createdDateTime ?? '');
+    const known = this.dispatched.get(key);
+    if (known && known.version === version) return known;
+    if (cancelled(upstream)) {
+      if (!known) return undefined;
+      await mapLimit(known.split.sites, this.opts.concurrency ?? 32, (sh, i) => this.cancelSiteEvent(known.siteEventIds[i]!, sh.id, known.event.id));
+      const d: DispatchedEvent = { ...known, upstream, version, cancelled: true };
+      this.dispatched.set(key, d);
+      return d;
+    }
     const { model, program } = this.opts;
     const call = readUpstreamEvent(upstream, { path: '' }, { direction: program.direction, siteIds: model.sites.map((s) => s.id), programIds: [] });
     const event = this.opts.scenarioNow ? { ...call.event, issuedMs: this.opts.scenarioNow() } : call.event;
     const split = this.split(call, event);
     const issued = Date.now();
+    // a new version: the sites' events are updated in place (same ids, so their VENs answer anew)
+    const previous = new Map(known ? known.split.sites.map((sh, i) => [sh.id, known.siteEventIds[i]!]) : []);
     const siteEventIds = await mapLimit(split.sites, this.opts.concurrency ?? (this.opts.createSiteEvent ? MAX_BATCH : 32), async (sh) => {
       const e = this.siteEvent(call, split, sh, issued);
       const { id: _id, createdDateTime: _c, modificationDateTime: _m, objectType: _o, ...request } = e;
       const body = { ...request, programID: this.opts.siteProgramId, reportDescriptors: [{ payloadType: 'DEMAND', readingType: 'MEAN', units: 'KW' }, ...(call.kind === 'export' ? [{ payloadType: 'EXPORT', readingType: 'MEAN', units: 'KW' }] : [])] };
+      const id = previous.get(sh.id);
+      if (id !== undefined) {
+        await this.opts.downstream.call('PUT', `/events/${encodeURIComponent(id)}`, { body });
+        return id;
+      }
       const made = await (this.opts.createSiteEvent ?? ((b) => this.opts.downstream.createEvent(b)))(body);
       return String(made.id);
     });
-    const d: DispatchedEvent = { upstream, event, call, split, siteEventIds };
+    const called = new Set(split.sites.map((sh) => sh.id));
+    for (const [site, id] of previous) if (!called.has(site)) await this.cancelSiteEvent(id, site, event.id);
+    const d: DispatchedEvent = { upstream, version, event, call, split, siteEventIds };
     this.dispatched.set(String(upstream.id), d);
     this.opts.onDispatched?.(d);
     return d;
+  }
+
+  /** Cancels one site event by an update that asks nothing (its reports stay). */
+  private async cancelSiteEvent(id: string, site: string, eventId: string): Promise<void> {
+    await this.opts.downstream.call('PUT', `/events/${encodeURIComponent(id)}`, { body: { programID: this.opts.siteProgramId, eventName: `${eventId}: cancelled for ${site}`, targets: [site], intervals: [] } });
   }
 
   private split(call: UpstreamCall, event: GridEvent): FleetSplit {
