@@ -81,4 +81,35 @@ describe('the VEN\'s MQTT login after its token expired', () => {
     expect(heard, `no event heard by MQTT after the token expired (VEN errors: ${errors.map((x) => x.message).join('; ')})`).toBeDefined();
     expect(log.problems).toEqual([]);
   }, 60_000);
+
+  it('stays subscribed when the broker closes its login at the token\'s expiry', async () => {
+    const deps = { solverFactory: defaultSolverFactory };
+    const loaded = loadScenarioInput({ text: SUNNY_SITE, baseDir: '.' });
+    const naive = await runPolicy(loaded, 'naive', deps);
+    store = await openStore(':memory:');
+    vtn = await startVtn({ store, port: 0, auth: { lifetimeS: LIFETIME_S }, notifier: { mqtt: { embedded: { port: 0 } } } });
+    const operator = { clientId: 'test', role: 'bl' as const, scopes: new Set(['write_vens']) };
+    const blc = await vtn.vtn.clients.create('bl');
+    const venc = await vtn.vtn.clients.create('ven');
+    await vtn.vtn.vens.create(operator, { objectType: 'BL_VEN_REQUEST', venName: 'sunny', clientID: venc.id, targets: ['sunny'] });
+    const bl = new OpenAdrClient({ url: vtn.url, clientId: blc.id, clientSecret: blc.secret });
+    const program = await bl.createProgram({ programName: 'flex' });
+    const log: ExchangeLog = { seen: [], problems: [] };
+    const adapter = new MemoryAdapter();
+    const errors: Error[] = [];
+    ven = new Ven({
+      client: new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret, fetch: validatingFetch([vtn.url], log) }),
+      venName: 'sunny', state: { model: loaded.model, base: naive.dispatch, baseLedger: naive.ledger, site: 0 }, adapter, deps,
+      notify: 'mqtt', mqttUrl: vtn.vtn.mqtt!.uris[0], pollMs: 0, onError: (e) => errors.push(e),
+    });
+    await ven.start();
+    // past the first token's expiry: the broker has closed that login
+    await new Promise((r) => setTimeout(r, (LIFETIME_S + 0.5) * 1000));
+    const e = await bl.createEvent({ programID: program.id, eventName: 'later', targets: ['sunny'], intervalPeriod: { start: sunnyAt(2), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [1] }] }] });
+    // the persistent session keeps the notification until the VEN is back with a new token
+    await until(`the event heard by MQTT (VEN errors: ${errors.map((x) => x.message).join('; ')})`, () => adapter.latest.get(`sunny/${e.id}`), 15_000);
+    expect(log.seen.filter((x) => x === 'POST /auth/token 200').length).toBeGreaterThanOrEqual(2);
+    expect(errors).toEqual([]);
+    expect(log.problems).toEqual([]);
+  }, 60_000);
 });
