@@ -47,7 +47,7 @@ describe('the OpenADR client\'s tokens', () => {
     const bl = new OpenAdrClient({ url: vtn.url, clientId: blc.id, clientSecret: blc.secret, fetch: validatingFetch([vtn.url], log) });
     await bl.programs();
     await bl.programs();
-    // a 2 s token is used while more than a quarter of its life is left, then renewed
+    // a 2 s token is used while more than a second of its life is left (JWT expiries are whole seconds), then renewed
     expect(log.seen).toEqual(['POST /auth/token 200', 'GET /programs 200', 'GET /programs 200']);
     await new Promise((r) => setTimeout(r, 1700));
     await bl.programs();

@@ -46,8 +46,9 @@ export class OpenAdrClient {
   }
 
   /**
-   * A valid access token: fetched, or renewed when less than a minute (a quarter of its lifetime,
-   * when that is shorter) is left; `renew` fetches a new one whatever is held.
+   * A valid access token: fetched, or renewed when less than a minute (a quarter of its lifetime
+   * when that is shorter, but at least a second: a JWT expires on a whole second, up to one before
+   * `expires_in` says) is left; `renew` fetches a new one whatever is held.
    */
   async accessToken(opts: { renew?: boolean } = {}): Promise<string> {
     if (opts.renew && !this.pendingToken) this.token = undefined;
@@ -62,7 +63,7 @@ export class OpenAdrClient {
     const t = r as { access_token?: string; expires_in?: number };
     if (typeof t.access_token !== 'string') throw new OpenAdrHttpError(`${this.url}/auth/token gave no access_token`, 200, r);
     const lifeMs = (t.expires_in ?? 3600) * 1000;
-    this.token = { value: t.access_token, renewAtMs: Date.now() + lifeMs - Math.min(60_000, lifeMs / 4) };
+    this.token = { value: t.access_token, renewAtMs: Date.now() + lifeMs - Math.max(1000, Math.min(60_000, lifeMs / 4)) };
     return t.access_token;
   }
 

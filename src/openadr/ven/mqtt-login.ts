@@ -29,20 +29,35 @@ export async function connectWithToken(uri: string, client: OpenAdrClient, opts:
   // MQTT.js reconnects by itself only with reconnectPeriod > 0: the reconnects are made below
   const mc = mqtt.connect(uri, { ...options, username: client.opts.clientId, password: await client.accessToken(), reconnectPeriod: 0 });
   mc.on('message', (topic, payload) => onMessage(topic, payload));
-  await new Promise<void>((resolve, reject) => {
-    const fail = (e: Error) => {
-      mc.off('connect', ok);
-      mc.end(true);
-      reject(e);
-    };
-    const ok = () => {
-      mc.off('error', fail);
-      resolve();
-    };
-    mc.once('connect', ok);
-    mc.once('error', fail);
-  });
-  await mc.subscribeAsync(topics, { qos: 1 });
+  // an 'error' without a listener would be thrown: errors are heard from here on
+  const quiet = () => undefined;
+  mc.on('error', quiet);
+  const login = () =>
+    new Promise<void>((resolve, reject) => {
+      const fail = (e: Error) => {
+        mc.off('connect', ok);
+        reject(e);
+      };
+      const ok = () => {
+        mc.off('error', fail);
+        resolve();
+      };
+      mc.once('connect', ok);
+      mc.once('error', fail);
+    });
+  try {
+    await login().catch(async (e: Error & { code?: number | string }) => {
+      // a token the broker no longer takes (it ran out on the way, or the VTN's key changed): once more with a new one
+      if (!(typeof e.code === 'number' && LOGIN_REFUSED.has(e.code))) throw e;
+      mc.options.password = await client.accessToken({ renew: true });
+      const again = login();
+      mc.reconnect();
+      await again;
+    });
+  } catch (e) {
+    await mc.endAsync(true);
+    throw e;
+  }
 
   let refused = false;
   let timer: NodeJS.Timeout | undefined;
@@ -74,5 +89,13 @@ export async function connectWithToken(uri: string, client: OpenAdrClient, opts:
       onError?.(new Error(`MQTT login at ${uri} refused (${e.message}); trying again with a new access token`));
     }
   });
+  mc.off('error', quiet);
+  // (after the listeners: an error while subscribing must find one)
+  try {
+    await mc.subscribeAsync(topics, { qos: 1 });
+  } catch (e) {
+    await mc.endAsync(true);
+    throw e;
+  }
   return mc;
 }
