@@ -20,7 +20,7 @@ import { openStore, type Store } from '../../src/store/index.ts';
 import { validatingFetch, type ExchangeLog } from '../helpers/validating-fetch.ts';
 import { startAggregatorRig, type AggregatorRig } from './aggregator-rig.ts';
 import { FLEET } from './fleet-fixture.ts';
-import { sunnyAt as at, SUNNY_START_MS as START_MS } from './sunny-site.ts';
+import { HORIZON_START_MS as START_MS, stepAt as at } from '../helpers/event-sites.ts';
 
 type Interval = { payloads: Array<{ type: string; values: number[] }> };
 const values = (e: OadrObject, type: string) => (e.intervals as Interval[]).map((iv) => iv.payloads.find((p) => p.type === type)?.values[0]);

@@ -21,7 +21,8 @@ import { simulate } from '../../src/simulate/engine.ts';
 import type { Ledger } from '../../src/simulate/ledger.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { validatingFetch, type ExchangeLog } from '../helpers/validating-fetch.ts';
-import { SUNNY_START_MS, until } from './sunny-site.ts';
+import { until } from '../helpers/cli-process.ts';
+import { HORIZON_START_MS } from '../helpers/event-sites.ts';
 
 /** A running loop. */
 export interface AggregatorRig {
@@ -106,7 +107,7 @@ export async function startAggregatorRig(text: string): Promise<AggregatorRig> {
       baseLedger: ledger,
       program,
       // the scenario's clock: events are called at its start, before they begin
-      scenarioNow: () => SUNNY_START_MS,
+      scenarioNow: () => HORIZON_START_MS,
       onError: (e) => errors.push(e),
     });
     await aggregator.start();
@@ -125,7 +126,7 @@ export async function startAggregatorRig(text: string): Promise<AggregatorRig> {
         notify: 'mqtt',
         mqttUrl: agg.vtn.mqtt!.uris[0],
         pollMs: 0,
-        now: () => SUNNY_START_MS,
+        now: () => HORIZON_START_MS,
         onAnswer: (a) => answers.set(`${site.id}/${String(a.event.id)}`, a),
         onWithdraw: (w) => withdrawals.push(w),
         onError: (e) => errors.push(e),

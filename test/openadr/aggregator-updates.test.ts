@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OadrObject } from '../../src/openadr/ven/client.ts';
 import { startAggregatorRig, type AggregatorRig } from './aggregator-rig.ts';
 import { FLEET } from './fleet-fixture.ts';
-import { sunnyAt as at } from './sunny-site.ts';
+import { stepAt as at } from '../helpers/event-sites.ts';
 
 describe('the aggregator follows upstream updates, cancellations and deletions', () => {
   let rig: AggregatorRig | undefined;

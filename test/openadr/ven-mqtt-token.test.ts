@@ -6,16 +6,14 @@
  * of the VEN is checked against the OpenADR 3.1.0 spec.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runPolicy } from '../../src/app/run-policy.ts';
-import { loadScenarioInput } from '../../src/app/scenario-input.ts';
 import { MemoryAdapter } from '../../src/openadr/ven/adapters/memory.ts';
 import { OpenAdrClient } from '../../src/openadr/ven/client.ts';
 import { Ven } from '../../src/openadr/ven/ven.ts';
 import { startVtn, type RunningVtn, type StartVtnOptions } from '../../src/openadr/vtn/index.ts';
-import { defaultSolverFactory } from '../../src/optimize/solver-factory.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { validatingFetch, type ExchangeLog } from '../helpers/validating-fetch.ts';
-import { SUNNY_SITE, sunnyAt, until } from './sunny-site.ts';
+import { until } from '../helpers/cli-process.ts';
+import { deps, naiveSiteState, stepAt, SUNNY_SITE } from '../helpers/event-sites.ts';
 
 const LIFETIME_S = 2;
 
@@ -30,9 +28,7 @@ describe('the VEN\'s MQTT login after its token expired', () => {
   });
 
   it('logs in again with a new token when the broker dropped it, and hears of events by MQTT', async () => {
-    const deps = { solverFactory: defaultSolverFactory };
-    const loaded = loadScenarioInput({ text: SUNNY_SITE, baseDir: '.' });
-    const naive = await runPolicy(loaded, 'naive', deps);
+    const state = await naiveSiteState(SUNNY_SITE);
     store = await openStore(':memory:');
     const options = (port: number, mqttPort: number): StartVtnOptions => ({ store: store!, port, auth: { lifetimeS: LIFETIME_S }, notifier: { mqtt: { embedded: { port: mqttPort } } } });
     vtn = await startVtn(options(0, 0));
@@ -51,7 +47,7 @@ describe('the VEN\'s MQTT login after its token expired', () => {
     ven = new Ven({
       client: new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret, fetch: validatingFetch([vtn.url], log) }),
       venName: 'sunny',
-      state: { model: loaded.model, base: naive.dispatch, baseLedger: naive.ledger, site: 0 },
+      state,
       adapter,
       deps,
       notify: 'mqtt',
@@ -61,7 +57,7 @@ describe('the VEN\'s MQTT login after its token expired', () => {
     });
     await ven.start();
     expect(ven.mode).toBe('mqtt');
-    const before = await bl.createEvent({ programID: program.id, eventName: 'before', targets: ['sunny'], intervalPeriod: { start: sunnyAt(2), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [1] }] }] });
+    const before = await bl.createEvent({ programID: program.id, eventName: 'before', targets: ['sunny'], intervalPeriod: { start: stepAt(2), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [1] }] }] });
     await until('the answer to the first event', () => adapter.latest.get(`sunny/${before.id}`));
 
     // the token runs out, then the broker drops the VEN: the VTN restarts on the same ports
@@ -73,7 +69,7 @@ describe('the VEN\'s MQTT login after its token expired', () => {
     const made: string[] = [];
     let heard: string | undefined;
     for (let i = 0, end = Date.now() + 20_000; !heard && Date.now() < end; i++) {
-      const e = await bl.createEvent({ programID: program.id, eventName: `after-${i}`, targets: ['sunny'], intervalPeriod: { start: sunnyAt(3), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [2] }] }] });
+      const e = await bl.createEvent({ programID: program.id, eventName: `after-${i}`, targets: ['sunny'], intervalPeriod: { start: stepAt(3), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [2] }] }] });
       made.push(String(e.id));
       await new Promise((r) => setTimeout(r, 500));
       heard = made.find((id) => adapter.latest.has(`sunny/${id}`));
@@ -83,9 +79,7 @@ describe('the VEN\'s MQTT login after its token expired', () => {
   }, 60_000);
 
   it('stays subscribed when the broker closes its login at the token\'s expiry', async () => {
-    const deps = { solverFactory: defaultSolverFactory };
-    const loaded = loadScenarioInput({ text: SUNNY_SITE, baseDir: '.' });
-    const naive = await runPolicy(loaded, 'naive', deps);
+    const state = await naiveSiteState(SUNNY_SITE);
     store = await openStore(':memory:');
     vtn = await startVtn({ store, port: 0, auth: { lifetimeS: LIFETIME_S }, notifier: { mqtt: { embedded: { port: 0 } } } });
     const operator = { clientId: 'test', role: 'bl' as const, scopes: new Set(['write_vens']) };
@@ -99,13 +93,13 @@ describe('the VEN\'s MQTT login after its token expired', () => {
     const errors: Error[] = [];
     ven = new Ven({
       client: new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret, fetch: validatingFetch([vtn.url], log) }),
-      venName: 'sunny', state: { model: loaded.model, base: naive.dispatch, baseLedger: naive.ledger, site: 0 }, adapter, deps,
+      venName: 'sunny', state, adapter, deps,
       notify: 'mqtt', mqttUrl: vtn.vtn.mqtt!.uris[0], pollMs: 0, onError: (e) => errors.push(e),
     });
     await ven.start();
     // past the first token's expiry: the broker has closed that login
     await new Promise((r) => setTimeout(r, (LIFETIME_S + 0.5) * 1000));
-    const e = await bl.createEvent({ programID: program.id, eventName: 'later', targets: ['sunny'], intervalPeriod: { start: sunnyAt(2), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [1] }] }] });
+    const e = await bl.createEvent({ programID: program.id, eventName: 'later', targets: ['sunny'], intervalPeriod: { start: stepAt(2), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [1] }] }] });
     // the persistent session keeps the notification until the VEN is back with a new token
     await until(`the event heard by MQTT (VEN errors: ${errors.map((x) => x.message).join('; ')})`, () => adapter.latest.get(`sunny/${e.id}`), 15_000);
     expect(log.seen.filter((x) => x === 'POST /auth/token 200').length).toBeGreaterThanOrEqual(2);
