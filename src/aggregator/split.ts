@@ -5,7 +5,11 @@
  * over every called site's flexibility segments at each step. The segments come from one shared
  * flexibility context, so each workload's QoS budget is drawn once across the fleet. Each site
  * then gets an import limit per interval (its planned import less its share), which is what goes
- * down to its VEN as an OpenADR IMPORT_CAPACITY_LIMIT event.
+ * down to its VEN as an OpenADR IMPORT_CAPACITY_LIMIT event. A fleet DISPATCH_SETPOINT is split
+ * the same way, and where the setpoint lies on the other side of the fleet's planned import (more
+ * import asked of a peak-shaving program, less of a valley-filling one) the difference is filled
+ * by merit order over the segments of that other direction; each site gets its planned import
+ * less (or plus) its share as its own setpoint.
  */
 import { InputError } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
@@ -21,13 +25,23 @@ import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 import { stepStartMs } from '../time/grid.ts';
 
+/** How a fleet event goes down to the sites. */
+export type SplitKind = 'reduce' | 'setpoint' | 'export' | 'price';
+
 /** One site's part of a fleet event. */
 export interface SiteShare {
   site: number;
   id: string;
-  /** Change of import the site is asked for, per event step, kW (merit order). */
+  /**
+   * Change the site is asked for, per event step, kW (merit order): of import in the program's
+   * direction ('reduce', 'setpoint'), of export ('export'); zero for a price event.
+   */
   amountKW: Float64Array;
-  /** Import limit per measurement interval, kW: planned import less the share. */
+  /**
+   * What the site's event says per measurement interval, kW: its import limit (planned import less
+   * the share), its import setpoint ('setpoint'), its export limit ('export'); empty for a price
+   * event, whose values go down as they came.
+   */
   limitKW: number[];
   /** Planned delivery against the forecast baseline per interval, kW (the settlement's target shares). */
   plannedDeliveryKW: Float64Array;
@@ -35,6 +49,7 @@ export interface SiteShare {
 
 /** A fleet event split across sites. */
 export interface FleetSplit {
+  kind: SplitKind;
   event: GridEvent;
   startStep: number;
   endStep: number;
@@ -44,7 +59,7 @@ export interface FleetSplit {
   intervalStartMs: number[];
   /** Fleet target per interval from the forecast baselines, kW. */
   forecastTargetKW: Float64Array;
-  /** Change the fleet must make against its plan per step, kW. */
+  /** Change the fleet must make against its plan per step, kW (of export for 'export'). */
   requiredKW: Float64Array;
   sites: SiteShare[];
   /** Local event days per site (never baseline days). */
@@ -57,14 +72,29 @@ export function siteBaseline(model: FleetModel, program: ResolvedProgram, m: Par
   return BASELINES[opts.method](m, { start: j0, end: j1 }, opts, { path: e.path, file: e.file, site: model.sites[s]!.id });
 }
 
-/** Splits `event` across the program's (or the event's) sites from the fleet's plan and its ledger. */
-export function splitFleetEvent(model: FleetModel, base: Dispatch, baseLedger: Ledger, program: ResolvedProgram, event: GridEvent): FleetSplit {
+/** Where and when an event acts: its steps, its measurement intervals, the sites it calls. */
+export interface EventWindow {
+  startStep: number;
+  endStep: number;
+  stepsPerInterval: number;
+  intervalMinutes: number;
+  intervalStartMs: number[];
+  /** Sites called, as model indices. */
+  sites: number[];
+  /** Local event days per site (never baseline days). */
+  eventDays: Array<Set<string>>;
+}
+
+/**
+ * The window of `event` on the fleet's grid, checked against `program` (horizon, meter grid,
+ * enrolled sites, and with `dispatchRules` its window, duration and notice, which bind the
+ * program's calls for load change but not the prices or export limits it passes on).
+ */
+export function eventWindow(model: FleetModel, program: ResolvedProgram, event: GridEvent, dispatchRules = true): EventWindow {
   const grid = model.grid;
   const stepMs = grid.stepMinutes * 60_000;
-  checkEvents([event], { grid, program, siteIds: model.sites.map((s) => s.id), siteCapacityKW: model.sites.map(siteCapacityKW) });
-  if (event.targets.length === 0 && program.commitmentKW === undefined) {
-    throw new InputError('EVENT_INVALID', `event "${event.id}" has no target and program "${program.id}" no commitment; give the event a target`, { path: event.path });
-  }
+  const rules = dispatchRules ? program : { ...program, window: undefined, minDurationHours: 0, maxDurationHours: Number.POSITIVE_INFINITY, noticeHours: 0 };
+  checkEvents([event], { grid, program: rules, siteIds: model.sites.map((s) => s.id), siteCapacityKW: model.sites.map(siteCapacityKW) });
   const k = stepsPerInterval(grid, program.measurementIntervalMinutes);
   const startStep = (event.startMs - grid.startMs) / stepMs;
   const endStep = (event.endMs - grid.startMs) / stepMs;
@@ -75,12 +105,30 @@ export function splitFleetEvent(model: FleetModel, base: Dispatch, baseLedger: L
     const cal = model.sites[s]!.calendar;
     for (let t = startStep; t < endStep; t++) eventDays[s]!.add(cal.dayKeys[cal.dayIndex[t]!]!);
   }
+  const J = (endStep - startStep) / k;
+  const intervalStartMs = Array.from({ length: J }, (_, j) => stepStartMs(grid, startStep + j * k));
+  return { startStep, endStep, stepsPerInterval: k, intervalMinutes: k * grid.stepMinutes, intervalStartMs, sites, eventDays };
+}
+
+/** Options of a split. */
+export interface SplitOptions {
+  /** The event's limitKW pieces are a fleet DISPATCH_SETPOINT: steps where it lies beyond the plan are filled the other way. */
+  setpoint?: boolean;
+}
+
+/** Splits `event` across the program's (or the event's) sites from the fleet's plan and its ledger. */
+export function splitFleetEvent(model: FleetModel, base: Dispatch, baseLedger: Ledger, program: ResolvedProgram, event: GridEvent, opts: SplitOptions = {}): FleetSplit {
+  const w = eventWindow(model, program, event);
+  if (event.targets.length === 0 && program.commitmentKW === undefined) {
+    throw new InputError('EVENT_INVALID', `event "${event.id}" has no target and program "${program.id}" no commitment; give the event a target`, { path: event.path });
+  }
+  const { startStep, endStep, stepsPerInterval: k, sites, eventDays, intervalStartMs } = w;
+  const stepMs = model.grid.stepMinutes * 60_000;
   const meters = programMeters(model, program, baseLedger, eventDays);
   const j0 = startStep / k;
   const j1 = endStep / k;
   const J = j1 - j0;
   const forecasts = sites.map((s) => siteBaseline(model, program, meters[s]!, s, event, j0, j1));
-  const intervalStartMs = Array.from({ length: J }, (_, j) => stepStartMs(grid, (j0 + j) * k));
   const baselineSum = new Float64Array(J);
   forecasts.forEach((b) => b.kw.forEach((v, j) => (baselineSum[j]! += v)));
   const forecastTargetKW = fleetTarget(event, program, intervalStartMs, k * stepMs, baselineSum, program.commitmentKW);
@@ -98,12 +146,36 @@ export function splitFleetEvent(model: FleetModel, base: Dispatch, baseLedger: L
     const target = forecastTargetKW[Math.floor(q / k)]!;
     requiredKW[q] = target > 0 ? Math.max(0, program.deliveryAim * target - off) : 0;
   }
+  // a setpoint beyond the plan the other way (more import asked of a peak-shaving program, less
+  // of a valley-filling one): no change in the program's direction there, the difference is
+  // filled by the other direction's merit order below
+  const otherKW = new Float64Array(len);
+  if (opts.setpoint) {
+    for (let q = 0; q < len; q++) {
+      const ms = stepStartMs(model.grid, startStep + q);
+      const piece = event.targets.find((p) => p.kind === 'limitKW' && p.startMs <= ms && ms < p.endMs);
+      if (!piece) continue;
+      let plannedKW = 0;
+      for (const s of sites) plannedKW += baseLedger.sites[s]!.gridImportKW[startStep + q]!;
+      otherKW[q] = Math.max(0, -sign * (plannedKW - piece.value));
+      if (otherKW[q]! > 1e-9) requiredKW[q] = 0;
+    }
+  }
   const state = startResponse(model, base, baseLedger, [{ startStep, endStep, sites }]);
   const segs = eventSegments(state, startStep, endStep, program.direction, sites);
   const amounts = sites.map(() => new Float64Array(len));
   for (let q = 0; q < len; q++) {
     const per = bySite(meritOrder(segs[q]!.flat(), requiredKW[q]!));
     sites.forEach((s, si) => (amounts[si]![q] = per.get(s) ?? 0));
+  }
+  const other = sites.map(() => new Float64Array(len));
+  if (otherKW.some((v) => v > 1e-9)) {
+    const otherSegs = eventSegments(state, startStep, endStep, program.direction === 'reduce' ? 'increase' : 'reduce', sites);
+    for (let q = 0; q < len; q++) {
+      if (!(otherKW[q]! > 1e-9)) continue;
+      const per = bySite(meritOrder(otherSegs[q]!.flat(), otherKW[q]!));
+      sites.forEach((s, si) => (other[si]![q] = per.get(s) ?? 0));
+    }
   }
   const shares: SiteShare[] = sites.map((s, si) => {
     const L = baseLedger.sites[s]!;
@@ -113,13 +185,13 @@ export function splitFleetEvent(model: FleetModel, base: Dispatch, baseLedger: L
       let lim = 0;
       let del = 0;
       for (let q = j * k; q < (j + 1) * k; q++) {
-        lim += L.gridImportKW[startStep + q]! - sign * amounts[si]![q]!;
-        del += offsets[si]![q]! + amounts[si]![q]!;
+        lim += L.gridImportKW[startStep + q]! - sign * (amounts[si]![q]! - other[si]![q]!);
+        del += offsets[si]![q]! + amounts[si]![q]! - other[si]![q]!;
       }
       limitKW.push(lim / k);
       planned[j] = Math.max(0, del / k);
     }
     return { site: s, id: model.sites[s]!.id, amountKW: amounts[si]!, limitKW, plannedDeliveryKW: planned };
   });
-  return { event, startStep, endStep, stepsPerInterval: k, intervalMinutes: k * grid.stepMinutes, intervalStartMs, forecastTargetKW, requiredKW, sites: shares, eventDays };
+  return { kind: opts.setpoint ? 'setpoint' : 'reduce', event, startStep, endStep, stepsPerInterval: k, intervalMinutes: w.intervalMinutes, intervalStartMs, forecastTargetKW, requiredKW, sites: shares, eventDays };
 }

@@ -251,7 +251,7 @@ function jobHull(info: AllocInfo, p0: number): Vertex[] {
 }
 
 /** Storage discharge (reduce) or charge (increase) available at a step, kW, for an event of `hours`. */
-function storageSegment(ctx: FlexContext, s: number, t: number, hours: number, dir: Direction, socAtStart: number): Segment | undefined {
+export function storageSegment(ctx: FlexContext, s: number, t: number, hours: number, dir: Direction, socAtStart: number): Segment | undefined {
   const site = ctx.model.sites[s]!;
   const st = site.storage;
   if (!st) return undefined;

@@ -13,6 +13,9 @@ import { simulate } from '../../src/simulate/engine.ts';
 /** The horizon's start, UTC ms (step 0). */
 export const HORIZON_START_MS = Date.parse('2025-05-03T12:00:00Z');
 
+/** The start of hourly step `step` as an RFC 3339 date-time (for events' interval periods). */
+export const stepAt = (step: number): string => new Date(HORIZON_START_MS + step * 3_600_000).toISOString().replace('.000Z', 'Z');
+
 /**
  * A one-site scenario: the horizon, the site `id` in Phoenix with air cooling, `site` (its further
  * YAML lines, indented as the site's) and its one job (a training job of 100,000 GPU-hours).

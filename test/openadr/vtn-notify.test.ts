@@ -278,6 +278,33 @@ async function freePort(): Promise<number> {
 const hasMosquitto = spawnSync('sh', ['-c', 'command -v mosquitto || test -x /usr/sbin/mosquitto']).status === 0;
 if (!hasMosquitto && process.env.CI) throw new Error('mosquitto is missing; CI must run the external-broker test (see .ci/run)');
 
+describe('MQTT logins last as long as their token', () => {
+  it('closes a connection when its token expires; the same token is then refused and a new one let in', async () => {
+    const f = await startFixture(await dbs.create(), { auth: { lifetimeS: 2 }, notifier: { mqtt: { embedded: { port: 0 } } } }, realClock());
+    const clients: mqtt.MqttClient[] = [];
+    try {
+      const token = await f.client.token(f.a.id, f.a.secret);
+      const c = await mqtt.connectAsync(f.vtn.mqtt!.uris[0]!, { username: f.a.id, password: token, reconnectPeriod: 0 });
+      clients.push(c);
+      let closedAt = 0;
+      c.on('close', () => (closedAt ||= Date.now()));
+      await c.subscribeAsync(`vens/${f.a.venId}/events/+`, { qos: 1 });
+      const exp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp * 1000;
+      await until('the broker closing the connection', () => closedAt, 4000);
+      // closed at the token's expiry (not before it, and about when it came)
+      expect(closedAt).toBeGreaterThanOrEqual(exp - 50);
+      expect(closedAt).toBeLessThan(exp + 1000);
+      await expect(mqtt.connectAsync(f.vtn.mqtt!.uris[0]!, { username: f.a.id, password: token, reconnectPeriod: 0 })).rejects.toThrow(/Bad username or password|Not authorized/i);
+      const again = await mqtt.connectAsync(f.vtn.mqtt!.uris[0]!, { username: f.a.id, password: await f.client.token(f.a.id, f.a.secret), reconnectPeriod: 0 });
+      clients.push(again);
+      expect(again.connected).toBe(true);
+    } finally {
+      for (const c of clients) await c.endAsync(true);
+      await f.close();
+    }
+  });
+});
+
 describe.skipIf(!hasMosquitto)('MQTT through an external broker (mosquitto)', () => {
   it('publishes notifications on the external broker and lists it in /notifiers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wattshift-mosquitto-'));

@@ -2,7 +2,9 @@
  * An OpenADR 3.1 client over HTTP (fetch): OAuth2 client-credentials tokens from the VTN's
  * /auth/token (renewed before they expire), and the calls a VEN or a business-logic client makes:
  * programs, events, VENs, resources, subscriptions, reports, notifiers. Answers that are not 2xx
- * become an {@link OpenAdrHttpError} carrying the VTN's problem JSON.
+ * become an {@link OpenAdrHttpError} carrying the VTN's problem JSON. A 401 on a call drops the
+ * token and tries once more with a new one (the token expired early, was revoked, or the VTN's key
+ * changed).
  */
 
 /** A VTN answered with an error (4xx/5xx), or not at all. */
@@ -21,6 +23,8 @@ export interface OpenAdrClientOptions {
   clientSecret: string;
   /** Per-request timeout, ms (default 30 000). */
   timeoutMs?: number;
+  /** The fetch to use (default: the global one); a wrapper may observe the exchanges. */
+  fetch?: typeof fetch;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,7 +35,7 @@ export type OadrObject = Record<string, Json>;
 
 /** A client of one VTN. */
 export class OpenAdrClient {
-  private token: { value: string; expiresMs: number } | undefined;
+  private token: { value: string; renewAtMs: number } | undefined;
   private pendingToken: Promise<string> | undefined;
 
   constructor(readonly opts: OpenAdrClientOptions) {}
@@ -41,9 +45,14 @@ export class OpenAdrClient {
     return this.opts.url.replace(/\/+$/, '');
   }
 
-  /** A valid access token (fetched or renewed when less than a minute is left). */
-  async accessToken(): Promise<string> {
-    if (this.token && this.token.expiresMs - Date.now() > 60_000) return this.token.value;
+  /**
+   * A valid access token: fetched, or renewed when less than a minute (a quarter of its lifetime
+   * when that is shorter, but at least a second: a JWT expires on a whole second, up to one before
+   * `expires_in` says) is left; `renew` fetches a new one whatever is held.
+   */
+  async accessToken(opts: { renew?: boolean } = {}): Promise<string> {
+    if (opts.renew && !this.pendingToken) this.token = undefined;
+    if (this.token && Date.now() < this.token.renewAtMs) return this.token.value;
     this.pendingToken ??= this.fetchToken().finally(() => (this.pendingToken = undefined));
     return this.pendingToken;
   }
@@ -53,7 +62,8 @@ export class OpenAdrClient {
     const r = await this.send('POST', '/auth/token', { body: body.toString(), contentType: 'application/x-www-form-urlencoded', auth: false });
     const t = r as { access_token?: string; expires_in?: number };
     if (typeof t.access_token !== 'string') throw new OpenAdrHttpError(`${this.url}/auth/token gave no access_token`, 200, r);
-    this.token = { value: t.access_token, expiresMs: Date.now() + (t.expires_in ?? 3600) * 1000 };
+    const lifeMs = (t.expires_in ?? 3600) * 1000;
+    this.token = { value: t.access_token, renewAtMs: Date.now() + lifeMs - Math.max(1000, Math.min(60_000, lifeMs / 4)) };
     return t.access_token;
   }
 
@@ -74,7 +84,7 @@ export class OpenAdrClient {
     if (o.auth) headers.authorization = `Bearer ${await this.accessToken()}`;
     let r: Response;
     try {
-      r = await fetch(this.url + path, { method, headers, body: o.body, redirect: 'error', signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000) });
+      r = await (this.opts.fetch ?? fetch)(this.url + path, { method, headers, body: o.body, redirect: 'error', signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000) });
     } catch (e) {
       throw new OpenAdrHttpError(`${method} ${this.url}${path}: ${(e as Error).message}`, 0);
     }

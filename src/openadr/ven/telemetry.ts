@@ -1,14 +1,15 @@
 /**
- * Telemetry a VEN reads from its site (meter power, GPU power, job progress) kept as time series:
- * samples in time order per quantity, averaged to the program's intervals for reports. Samples
- * arrive over HTTP (`POST /telemetry`, JSON) or MQTT (`<prefix>/<site>/telemetry`), or from the
- * in-process site of `wattshift demo vpp`; each may be appended to a JSON-lines file as it comes.
+ * Telemetry a VEN reads from its site (meter power imported and exported, GPU power, job progress)
+ * kept as time series: samples in time order per quantity, averaged to the program's intervals
+ * for reports. Samples arrive over HTTP (`POST /telemetry`, JSON) or MQTT
+ * (`<prefix>/<site>/telemetry`), or from the in-process site of `wattshift demo vpp`; each may be
+ * appended to a JSON-lines file as it comes.
  */
 import { appendFileSync } from 'node:fs';
 import { InputError } from '../../errors/index.ts';
 
 /** Quantities a site reports. */
-export const TELEMETRY_QUANTITIES = ['meterKW', 'gpuKW', 'storageSocKWh', 'jobProgress'] as const;
+export const TELEMETRY_QUANTITIES = ['meterKW', 'gpuKW', 'storageSocKWh', 'jobProgress', 'exportKW'] as const;
 
 /** One of {@link TELEMETRY_QUANTITIES}. */
 export type TelemetryQuantity = (typeof TELEMETRY_QUANTITIES)[number];

@@ -22,6 +22,7 @@ import { formatUtcIso } from '../../time/parse.ts';
 import type { SetpointAdapter } from './adapters/types.ts';
 import type { OadrObject, OpenAdrClient } from './client.ts';
 import { eventCall, type EventCall } from './event-call.ts';
+import { connectWithToken } from './mqtt-login.ts';
 import { parseSample, TelemetryStore } from './telemetry.ts';
 
 /** What the VEN remembers of an event it answered. */
@@ -220,17 +221,23 @@ export class Ven {
     if (topics.length === 0) throw new Error(`${c.url} names no MQTT topics for the events of VEN ${this.venId}`);
     // a persistent session under a client id of its own (clean: false): the broker keeps the
     // subscriptions and queues QoS 1 notifications while the VEN is away, and hands them over
-    // when it reconnects with the same id (the embedded broker keeps them while it runs)
-    const client = await mqtt.connectAsync(uri, { clientId: mqttClientId(this.venId), clean: false, username: c.opts.clientId, password: await c.accessToken(), reconnectPeriod: 2000, connectTimeout: 10_000 });
-    this.mqttClient = client;
-    client.on('message', (_topic, payload) => {
-      try {
-        this.onNotification(JSON.parse(payload.toString()) as Notification);
-      } catch (e) {
-        this.opts.onError?.(e as Error);
-      }
+    // when it reconnects with the same id (the embedded broker keeps them while it runs); logged
+    // in with its access token, and again with a new one after that token expired
+    this.mqttClient = await connectWithToken(uri, c, {
+      clientId: mqttClientId(this.venId),
+      clean: false,
+      reconnectPeriod: 2000,
+      connectTimeout: 10_000,
+      topics,
+      onMessage: (_topic, payload) => {
+        try {
+          this.onNotification(JSON.parse(payload.toString()) as Notification);
+        } catch (e) {
+          this.opts.onError?.(e as Error);
+        }
+      },
+      onError: (e) => this.opts.onError?.(e),
     });
-    await client.subscribeAsync(topics, { qos: 1 });
     this.mode = 'mqtt';
   }
 
@@ -475,7 +482,9 @@ export class Ven {
   /**
    * Posts (or updates) the measured report of an answered event: mean meter power (DEMAND, kW)
    * per interval of `intervalMinutes` from `fromMs` to the event's end (the history a baseline
-   * reads comes first), and the storage charge level where known. Missing telemetry is refused.
+   * reads comes first), and where known the mean power exported (EXPORT, kW, a private payload
+   * type: OpenADR's DEMAND is import and never negative) and the storage charge level. Missing
+   * meter telemetry is refused.
    */
   async reportMeasured(eventId: string, fromMs: number, intervalMinutes: number): Promise<OadrObject> {
     const a = this.answers.get(eventId);
@@ -487,16 +496,19 @@ export class Ven {
     const kw = this.telemetry.averages('meterKW', fromMs, intervalMs, count);
     const gap = kw.findIndex((v) => Number.isNaN(v));
     if (gap >= 0) throw new Error(`VEN ${this.opts.venName}: no meter telemetry for ${formatUtcIso(fromMs + gap * intervalMs)}`);
-    const soc = this.telemetry.averages('storageSocKWh', fromMs, intervalMs, count);
+    const round = (v: number) => Math.round(v * 1000) / 1000;
+    const optional = [
+      { type: 'EXPORT', units: 'KW', values: this.telemetry.averages('exportKW', fromMs, intervalMs, count) },
+      { type: 'STORAGE_CHARGE_LEVEL', units: 'KWH', values: this.telemetry.averages('storageSocKWh', fromMs, intervalMs, count) },
+    ].filter((x) => x.values.some((v) => !Number.isNaN(v)));
     const r = this.reportBase(a, `${a.call.id} measured`, fromMs, intervalMs);
-    const hasSoc = soc.some((v) => !Number.isNaN(v));
     r.payloadDescriptors = [
       { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'DEMAND', readingType: 'MEAN', units: 'KW' },
-      ...(hasSoc ? [{ objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'STORAGE_CHARGE_LEVEL', readingType: 'MEAN', units: 'KWH' }] : []),
+      ...optional.map((x) => ({ objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: x.type, readingType: 'MEAN', units: x.units })),
     ];
     r.resources[0].intervals = Array.from(kw, (v, i) => ({
       id: i,
-      payloads: [{ type: 'DEMAND', values: [Math.round(v * 1000) / 1000] }, ...(hasSoc && !Number.isNaN(soc[i]!) ? [{ type: 'STORAGE_CHARGE_LEVEL', values: [Math.round(soc[i]! * 1000) / 1000] }] : [])],
+      payloads: [{ type: 'DEMAND', values: [round(v)] }, ...optional.filter((x) => !Number.isNaN(x.values[i]!)).map((x) => ({ type: x.type, values: [round(x.values[i]!)] }))],
     }));
     const known = this.journal.get(eventId) ?? { version: a.call.version };
     const saved = known.measuredReportId ? await this.opts.client.updateReport(known.measuredReportId, r) : await this.opts.client.createReport(r);

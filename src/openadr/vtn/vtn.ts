@@ -81,7 +81,7 @@ export async function createVtn(opts: VtnOptions): Promise<Vtn> {
   const m = opts.notifier?.mqtt;
   if (m && 'embedded' in m) {
     const venIdOf = async (clientId: string) => (await store.db.selectFrom('oadr_vens').select('id').where('client_id', '=', clientId).executeTakeFirst())?.id ?? null;
-    mqtt = await startEmbeddedBroker({ ...m.embedded, verify: (t) => tokens.verify(t), venIdOf });
+    mqtt = await startEmbeddedBroker({ ...m.embedded, verify: (t) => tokens.verify(t), venIdOf, now });
   } else if (m && 'external' in m) {
     mqtt = await connectExternalBroker(m.external);
   }

@@ -96,8 +96,40 @@ export function looksLikeOpenAdrEvent(doc: unknown): boolean {
   return 'programID' in o || o.objectType === 'EVENT' || 'intervals' in o;
 }
 
-/** Reads one OpenADR 3.1 event object into a GridEvent. */
-export function openAdrToEvent(doc: unknown, src: OpenAdrSource, ctx: OpenAdrContext): GridEvent {
+/** One payload of an interval, its values checked against the payload type's definition. */
+export interface OpenAdrPayload {
+  type: string;
+  values: unknown[];
+  /** JSON path of the payload. */
+  path: string;
+}
+
+/** One interval of an OpenADR event with its times resolved. */
+export interface OpenAdrInterval {
+  id: number;
+  startMs: number;
+  endMs: number;
+  /** JSON path of the interval. */
+  path: string;
+  payloads: OpenAdrPayload[];
+}
+
+/** An OpenADR event checked against the specification, its units and its intervals' times. */
+export interface OpenAdrIntervals {
+  event: Record<string, unknown>;
+  /** Units of each payload type, from the payload descriptors. */
+  units: Map<string, string>;
+  intervals: OpenAdrInterval[];
+}
+
+/**
+ * Reads the intervals of one OpenADR 3.1 event object: the object checked against the
+ * specification's schemas, each interval's start and duration resolved (the event's
+ * `intervalPeriod` is the default, an interval's own overrides it, intervals without a start
+ * follow one another), and the values of every payload type the specification defines checked
+ * against its definition. A start of "now" (0001-01-01) is refused: the times must be definite.
+ */
+export function readOpenAdrIntervals(doc: unknown, src: OpenAdrSource): OpenAdrIntervals {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail(src, src.path, `an OpenADR event must be a JSON object; found ${Array.isArray(doc) ? 'an array' : typeof doc}`);
   const o = doc as Record<string, unknown>;
   // a server-provided event carries metadata; a request does not
@@ -132,7 +164,7 @@ export function openAdrToEvent(doc: unknown, src: OpenAdrSource, ctx: OpenAdrCon
   const defaultStart = eventPeriod?.start !== undefined ? parseStart(eventPeriod.start, join(src.path, 'intervalPeriod.start')) : undefined;
   const defaultDur = eventPeriod?.duration !== undefined ? parseDur(eventPeriod.duration, join(src.path, 'intervalPeriod.duration')) : undefined;
 
-  const pieces: TargetPiece[] = [];
+  const out: OpenAdrInterval[] = [];
   let cursor = defaultStart;
   const seenIds = new Set<number>();
   intervals.forEach((iv, i) => {
@@ -145,53 +177,40 @@ export function openAdrToEvent(doc: unknown, src: OpenAdrSource, ctx: OpenAdrCon
     const dur = own?.duration !== undefined ? parseDur(own.duration, `${p}.intervalPeriod.duration`) : defaultDur;
     if (dur === undefined) fail(src, `${p}.intervalPeriod.duration`, 'no duration: give intervalPeriod.duration on the event (or on this interval)');
     cursor = start + dur;
-
-    let piece: TargetPiece | undefined;
-    const unsupported: string[] = [];
-    iv.payloads.forEach((pl, j) => {
+    const payloads = iv.payloads.map((pl, j) => {
       const pp = `${p}.payloads[${j}]`;
       const def = pl.type === 'LOAD_DISPATCH' ? LOAD_DISPATCH_SCHEMA : EVENT_PAYLOAD_SCHEMAS[pl.type];
       if (def) {
         const vIssues = validateAgainst(pl.values, def, OPENADR_SCHEMAS, `${pp}.values`);
         if (vIssues.length > 0) failIssues({ ...src, path: src.path }, vIssues, `values of ${pl.type} do not match the OpenADR payload definition`);
       }
-      if (!(SUPPORTED_PAYLOADS as readonly string[]).includes(pl.type)) {
-        unsupported.push(pl.type);
-        return;
-      }
-      if (piece) fail(src, pp, `interval ${iv.id} has more than one dispatch payload (${pl.type} after another); give one per interval`);
-      const value = pl.values[0] as number;
-      const unit = units.get(pl.type) ?? 'KW';
-      const relative = pl.type === 'DISPATCH_SETPOINT_RELATIVE' || pl.type === 'LOAD_DISPATCH';
-      if (relative) {
-        if (unit === 'KW') piece = { startMs: start, endMs: start + dur, kind: 'kw', value };
-        else if (unit === 'PERCENT') {
-          if (value > 1) fail(src, `${pp}.values[0]`, `found ${value} with units PERCENT; OpenADR writes percentages as fractions between 0 and 1 (0.25 = 25 %)`);
-          piece = { startMs: start, endMs: start + dur, kind: 'fraction', value };
-        } else fail(src, join(src.path, 'payloadDescriptors'), `${pl.type} in units ${unit} is not supported; use KW or PERCENT`);
-      } else {
-        if (unit !== 'KW') fail(src, join(src.path, 'payloadDescriptors'), `${pl.type} in units ${unit} is not supported; use KW`);
-        piece = { startMs: start, endMs: start + dur, kind: 'limitKW', value };
-      }
+      return { type: pl.type, values: pl.values, path: pp };
     });
-    if (!piece) {
-      fail(src, `${p}.payloads`, `interval ${iv.id} has no dispatch payload${unsupported.length ? ` (found ${unsupported.join(', ')})` : ''}; supported: ${SUPPORTED_PAYLOADS.join(', ')}`);
-    }
-    pieces.push(piece);
+    out.push({ id: iv.id, startMs: start, endMs: start + dur, path: p, payloads });
   });
+  return { event: o, units, intervals: out };
+}
 
-  pieces.sort((a, b) => a.startMs - b.startMs);
-  for (let i = 1; i < pieces.length; i++) {
-    if (pieces[i]!.startMs < pieces[i - 1]!.endMs) fail(src, join(src.path, 'intervals'), 'two intervals of the event overlap; intervals must follow one another');
+/**
+ * The GridEvent of a checked event (readOpenAdrIntervals) that acts over `spans` with target
+ * `targets`: the spans must not overlap and must match the event's `duration` when it has one;
+ * the sites called are the event's targets that name sites.
+ */
+export function gridEventOf(read: OpenAdrIntervals, src: OpenAdrSource, ctx: OpenAdrContext, spans: Array<{ startMs: number; endMs: number }>, targets: TargetPiece[]): GridEvent {
+  const o = read.event;
+  const sorted = [...spans].sort((a, b) => a.startMs - b.startMs);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.startMs < sorted[i - 1]!.endMs) fail(src, join(src.path, 'intervals'), 'two intervals of the event overlap; intervals must follow one another');
   }
-  const startMs = pieces[0]!.startMs;
-  const endMs = pieces[pieces.length - 1]!.endMs;
+  const startMs = sorted[0]!.startMs;
+  const endMs = sorted[sorted.length - 1]!.endMs;
   if (typeof o.duration === 'string') {
-    const d = parseDur(o.duration, join(src.path, 'duration'));
-    if (Math.abs(d - (endMs - startMs)) > 1000) fail(src, join(src.path, 'duration'), `the event duration ${o.duration} does not match its intervals (${(endMs - startMs) / 3_600_000} h)`);
+    const d = parseIsoDuration(o.duration);
+    if ('error' in d) fail(src, join(src.path, 'duration'), d.error);
+    if (Math.abs(d.ms - (endMs - startMs)) > 1000) fail(src, join(src.path, 'duration'), `the event duration ${o.duration} does not match its intervals (${(endMs - startMs) / 3_600_000} h)`);
   }
-  const targets = (o.targets ?? []) as string[];
-  const sites = targets.filter((t) => ctx.siteIds.includes(t));
+  const eventTargets = (o.targets ?? []) as string[];
+  const sites = eventTargets.filter((t) => ctx.siteIds.includes(t));
   const programID = o.programID as string;
   const name = typeof o.eventName === 'string' && o.eventName ? o.eventName : undefined;
   const rawId = typeof o.id === 'string' ? o.id : name ?? 'openadr-event';
@@ -202,12 +221,48 @@ export function openAdrToEvent(doc: unknown, src: OpenAdrSource, ctx: OpenAdrCon
     startMs,
     endMs,
     issuedMs: typeof o.createdDateTime === 'string' && isRfc3339(o.createdDateTime) ? Date.parse(o.createdDateTime) : undefined,
-    targets: pieces,
+    targets: [...targets].sort((a, b) => a.startMs - b.startMs),
     sites: sites.length > 0 ? sites : undefined,
     source: `OpenADR 3.1 event${name ? ` "${name}"` : ''} (programID ${programID})`,
     path: src.path,
     file: src.file,
   };
+}
+
+/** Reads one OpenADR 3.1 event object into a GridEvent. */
+export function openAdrToEvent(doc: unknown, src: OpenAdrSource, ctx: OpenAdrContext): GridEvent {
+  const read = readOpenAdrIntervals(doc, src);
+  const pieces: TargetPiece[] = [];
+  for (const iv of read.intervals) {
+    let piece: TargetPiece | undefined;
+    const unsupported: string[] = [];
+    for (const pl of iv.payloads) {
+      if (!(SUPPORTED_PAYLOADS as readonly string[]).includes(pl.type)) {
+        unsupported.push(pl.type);
+        continue;
+      }
+      if (piece) fail(src, pl.path, `interval ${iv.id} has more than one dispatch payload (${pl.type} after another); give one per interval`);
+      const value = pl.values[0] as number;
+      const unit = read.units.get(pl.type) ?? 'KW';
+      const span = { startMs: iv.startMs, endMs: iv.endMs };
+      const relative = pl.type === 'DISPATCH_SETPOINT_RELATIVE' || pl.type === 'LOAD_DISPATCH';
+      if (relative) {
+        if (unit === 'KW') piece = { ...span, kind: 'kw', value };
+        else if (unit === 'PERCENT') {
+          if (value > 1) fail(src, `${pl.path}.values[0]`, `found ${value} with units PERCENT; OpenADR writes percentages as fractions between 0 and 1 (0.25 = 25 %)`);
+          piece = { ...span, kind: 'fraction', value };
+        } else fail(src, join(src.path, 'payloadDescriptors'), `${pl.type} in units ${unit} is not supported; use KW or PERCENT`);
+      } else {
+        if (unit !== 'KW') fail(src, join(src.path, 'payloadDescriptors'), `${pl.type} in units ${unit} is not supported; use KW`);
+        piece = { ...span, kind: 'limitKW', value };
+      }
+    }
+    if (!piece) {
+      fail(src, `${iv.path}.payloads`, `interval ${iv.id} has no dispatch payload${unsupported.length ? ` (found ${unsupported.join(', ')})` : ''}; supported: ${SUPPORTED_PAYLOADS.join(', ')}`);
+    }
+    pieces.push(piece);
+  }
+  return gridEventOf(read, src, ctx, pieces, pieces);
 }
 
 /** One site's planned import per interval, for the outgoing OpenADR event. */
@@ -217,16 +272,17 @@ export interface SiteDispatchPlan {
   /** Interval starts, UTC ms. */
   startMs: number[];
   intervalMinutes: number;
-  /** Import limit per interval, kW. */
+  /** Import limit (or setpoint, or export limit) per interval, kW. */
   limitKW: number[];
 }
 
 /**
  * The aggregator's dispatch to one site as an OpenADR 3.1 `event`: one interval per
  * measurement interval, targeted at the site, with an IMPORT_CAPACITY_LIMIT (peak shaving:
- * stay at or below) or DISPATCH_SETPOINT (valley filling: consume this much) payload in kW.
+ * stay at or below), DISPATCH_SETPOINT (consume this much) or EXPORT_CAPACITY_LIMIT (export at
+ * most this) payload in kW.
  */
-export function siteDispatchEvent(plan: SiteDispatchPlan, eventId: string, programId: string, issuedMs: number, payloadType: 'IMPORT_CAPACITY_LIMIT' | 'DISPATCH_SETPOINT' = 'IMPORT_CAPACITY_LIMIT'): Record<string, unknown> {
+export function siteDispatchEvent(plan: SiteDispatchPlan, eventId: string, programId: string, issuedMs: number, payloadType: 'IMPORT_CAPACITY_LIMIT' | 'DISPATCH_SETPOINT' | 'EXPORT_CAPACITY_LIMIT' = 'IMPORT_CAPACITY_LIMIT'): Record<string, unknown> {
   const iso = (ms: number) => formatLocalIso(ms, offsetMinutesAt(plan.timeZone, ms));
   const safe = (s: string) => s.replace(/[^a-zA-Z0-9_-]+/g, '-').slice(0, 128) || 'x';
   return {
@@ -241,5 +297,38 @@ export function siteDispatchEvent(plan: SiteDispatchPlan, eventId: string, progr
     payloadDescriptors: [{ objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType, units: 'KW' }],
     intervalPeriod: { start: iso(plan.startMs[0]!), duration: `PT${plan.intervalMinutes}M` },
     intervals: plan.limitKW.map((v, i) => ({ id: i, payloads: [{ type: payloadType, values: [Math.round(Math.max(0, v) * 1000) / 1000] }] })),
+  };
+}
+
+/** Prices passed down to one site, as they came from upstream. */
+export interface SitePricePlan {
+  site: string;
+  timeZone: string;
+  prices: Array<{ startMs: number; endMs: number; value: number }>;
+  /** The upstream PRICE payload descriptor (units, currency). */
+  descriptor: Record<string, unknown>;
+}
+
+/**
+ * A price signal passed down to one site as an OpenADR 3.1 `event` targeted at it: the upstream
+ * PRICE values, each interval with its own period (so intervals the upstream event gave without
+ * a price leave no gap that would shift the rest), and the upstream PRICE descriptor.
+ */
+export function sitePriceEvent(plan: SitePricePlan, eventId: string, programId: string, issuedMs: number): Record<string, unknown> {
+  const iso = (ms: number) => formatLocalIso(ms, offsetMinutesAt(plan.timeZone, ms));
+  const safe = (s: string) => s.replace(/[^a-zA-Z0-9_-]+/g, '-').slice(0, 128) || 'x';
+  const minutes = (p: { startMs: number; endMs: number }) => `PT${Math.round((p.endMs - p.startMs) / 60_000)}M`;
+  return {
+    id: safe(`${eventId}-${plan.site}`),
+    createdDateTime: iso(issuedMs),
+    modificationDateTime: iso(issuedMs),
+    objectType: 'EVENT',
+    programID: safe(programId),
+    eventName: `${eventId}: prices to ${plan.site}`,
+    priority: 0,
+    targets: [plan.site],
+    payloadDescriptors: [plan.descriptor],
+    intervalPeriod: { start: iso(plan.prices[0]!.startMs), duration: minutes(plan.prices[0]!) },
+    intervals: plan.prices.map((p, i) => ({ id: i, intervalPeriod: { start: iso(p.startMs), duration: minutes(p) }, payloads: [{ type: 'PRICE', values: [p.value] }] })),
   };
 }

@@ -7,13 +7,15 @@
  * the client's clientID and the password its VTN access token (verified as on the HTTP API).
  * A VEN may subscribe only under `vens/{its VEN id}/`; business-logic clients anywhere; clients
  * may not publish. Messages are sent with QoS 1 after the change has committed; they are not
- * stored: a subscriber that is offline misses them (webhooks are the durable binding), and a
- * connection outlives the token it was opened with.
+ * stored: a subscriber that is offline misses them (webhooks are the durable binding). A
+ * connection lasts as long as the token it logged in with: the broker closes it when the token
+ * expires, and the client logs in again with a new one.
  *
  * With an external broker, access control is that broker's (give VENs the same rule there).
  */
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { decodeJwt } from 'jose';
 import mqtt from 'mqtt';
 import type { Principal } from '../auth/scopes.ts';
 import type { Publication } from './outbox.ts';
@@ -47,9 +49,17 @@ export interface EmbeddedBrokerOptions {
   verify: (token: string) => Promise<Principal>;
   /** The VEN object id of a VEN client, if it has one. */
   venIdOf: (clientId: string) => Promise<string | null>;
+  /** Clock, UTC ms (default Date.now), against which tokens expire. */
+  now?: () => number;
 }
 
 const PRINCIPAL = Symbol('principal');
+const EXPIRY = Symbol('expiry');
+
+type BrokerClient = Client & { [PRINCIPAL]?: Principal; [EXPIRY]?: NodeJS.Timeout };
+
+/** Longest wait a timer takes, ms (about 24.8 days); a token that lives longer is not timed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function authError(message: string, code: 4 | 5): AuthenticateError {
   return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
@@ -58,13 +68,19 @@ function authError(message: string, code: 4 | 5): AuthenticateError {
 /** Starts an aedes broker that authenticates clients with VTN access tokens. */
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<MqttNotifier> {
   const prefix = o.prefix ?? '';
+  const now = o.now ?? Date.now;
   const broker = await Aedes.createBroker({
     authenticate(client, username, password, done) {
       const token = password?.toString('utf8') ?? '';
       o.verify(token).then(
         (p) => {
           if (username && username !== p.clientId) return done(authError(`username must be the clientID ${p.clientId}`, 4), false);
-          (client as Client & { [PRINCIPAL]?: Principal })[PRINCIPAL] = p;
+          const c = client as BrokerClient;
+          c[PRINCIPAL] = p;
+          // the login lasts as long as its token: closed at the token's expiry (the client logs in again)
+          const exp = expiryOf(token);
+          clearTimeout(c[EXPIRY]);
+          if (exp !== undefined && exp - now() <= MAX_TIMER_MS) c[EXPIRY] = setTimeout(() => c.close(), Math.max(0, exp - now())).unref();
           done(null, true);
         },
         () => done(authError('bad or expired access token', 4), false),
@@ -75,7 +91,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
       callback(client ? new Error('clients may not publish on the VTN broker') : null);
     },
     authorizeSubscribe(client, sub, callback) {
-      const p = (client as Client & { [PRINCIPAL]?: Principal })[PRINCIPAL];
+      const p = (client as BrokerClient)[PRINCIPAL];
       if (!p) return callback(null, null);
       if (p.role === 'bl') return callback(null, sub);
       o.venIdOf(p.clientId).then(
@@ -84,6 +100,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
       );
     },
   });
+  broker.on('clientDisconnect', (client) => clearTimeout((client as BrokerClient)[EXPIRY]));
   const server: Server = createServer(broker.handle);
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -108,6 +125,16 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The expiry of a (verified) JWT access token, UTC ms, or undefined when it states none. */
+function expiryOf(token: string): number | undefined {
+  try {
+    const exp = decodeJwt(token).exp;
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Options of an external broker. */
