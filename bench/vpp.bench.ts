@@ -23,7 +23,7 @@ export async function run(): Promise<BenchResult[]> {
     const r = await runDemoVpp({ sites: n, skipOffline: true, inProcessAggregator: !http }, { solverFactory: defaultSolverFactory });
     const l = r.json.latencyMs;
     const total = ((performance.now() - t0) / 1000).toFixed(1);
-    const note = `whole demo ${total} s; LP median ${r.json.lp.medianSolveMs.toFixed(1)} ms, ${Math.round(r.json.lp.meanColumns)} columns; delivery ${(r.json.deliveryRatio * 100).toFixed(1)} %`;
+    const note = `whole demo ${total} s; LP median ${r.json.lp.medianSolveMs.toFixed(1)} ms, ${Math.round(r.json.lp.meanColumns)} columns; delivery ${(r.json.deliveryRatio * 100).toFixed(1)} %; CPU in the event window ${(r.json.cpu.eventMs / 1000).toFixed(2)} s (${r.json.cpu.perSiteMs.toFixed(1)} ms per VEN)`;
     rows.push({ name: 'event → setpoints at every VEN, p50', size: `${n} sites${http ? ', site events over HTTP' : ''}`, medianMs: l.p50, runs: 1, note });
     rows.push({ name: 'event → setpoints at every VEN, p99', size: `${n} sites${http ? ', site events over HTTP' : ''}`, medianMs: l.p99, runs: 1 });
     rows.push({ name: 'event → taken up by every VEN (transport + split), p50', size: `${n} sites${http ? ', site events over HTTP' : ''}`, medianMs: l.receivedP50, runs: 1 });

@@ -81,6 +81,11 @@ export interface DemoVppJson {
    * createdDateTime) to its VEN taking it up (commit, notification, delivery, parsing).
    */
   latencyMs: { p50: number; p99: number; max: number; receivedP50: number; receivedP99: number; aggregatorDispatched: number; transportP50: number; transportP99: number };
+  /**
+   * CPU time of the whole process (every thread: VTNs, aggregator, VENs, solvers) from the
+   * utility's event to the last VEN's answer, ms, and that divided by the sites.
+   */
+  cpu: { eventMs: number; perSiteMs: number };
   /** The offline `dr` on the same scenario and event (null with skipOffline). */
   offline: { deliveredMWh: number; payment: number; deliveryRatio: number } | null;
   /** Relative differences live − offline, percent. */
@@ -236,6 +241,7 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
     const count = Math.round((event.endMs - event.startMs) / intervalMs);
     const piece = event.targets[0]!;
     const t0 = Date.now();
+    const cpu0 = process.cpuUsage();
     const upEvent = await utilityClient.createEvent({
       programID: upProgram.id,
       eventName: event.id,
@@ -248,6 +254,8 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not every VEN answered within ${waitMs / 1000} s (${answers.length} of ${expect}); ${errors.map((e) => e.message).slice(0, 3).join('; ')}`)), waitMs).unref());
     if (notify === 'poll') void aggregator.poll();
     await Promise.race([answered, timeout, failed]);
+    const cpuUsed = process.cpuUsage(cpu0);
+    const eventCpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
     const latencies = answers.map((a) => a.publishedAtMs - t0).sort((a, b) => a - b);
     const received = answers.map((a) => a.receivedAtMs - t0).sort((a, b) => a - b);
     const transport = answers.map((a) => a.receivedAtMs - Date.parse(String(a.event.createdDateTime))).sort((a, b) => a - b);
@@ -321,6 +329,7 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
       penalty: live.penalty,
       currency: model.currency,
       latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1] ?? Number.NaN, receivedP50: quantile(received, 0.5), receivedP99: quantile(received, 0.99), aggregatorDispatched: dispatchedAtMs - t0, transportP50: quantile(transport, 0.5), transportP99: quantile(transport, 0.99) },
+      cpu: { eventMs: eventCpuMs, perSiteMs: eventCpuMs / model.sites.length },
       offline,
       differencePercent: diff,
       transport: { notify: vens[0]?.mode ?? notify, vtns: [utility.url, agg.url], mqtt: [...(utility.vtn.mqtt?.uris ?? []), ...(agg.vtn.mqtt?.uris ?? [])], siteEvents: inProcess ? 'in-process' : 'http' },
