@@ -8,6 +8,7 @@
  */
 import type { UseCaseDeps } from '../app/types.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
+import { Agent, type Dispatcher } from 'undici';
 import type { SetpointAdapter } from '../openadr/ven/adapters/types.ts';
 import { OpenAdrClient } from '../openadr/ven/client.ts';
 import { MemoryJournal, Ven, type NotifyMode, type VenAnswer } from '../openadr/ven/ven.ts';
@@ -95,10 +96,10 @@ export function virtualAnswer(site: number, a: VenAnswer): VirtualAnswer {
 }
 
 /** One site's VEN as the demo runs it. */
-export function virtualVen(o: VirtualVensOptions, v: VirtualVenCredentials, journal: MemoryJournal, deps: UseCaseDeps & { solver?: Solver }): Ven {
+export function virtualVen(o: VirtualVensOptions, v: VirtualVenCredentials, journal: MemoryJournal, deps: UseCaseDeps & { solver?: Solver }, dispatcher?: Dispatcher): Ven {
   const { link } = o;
   return new Ven({
-    client: new OpenAdrClient({ url: link.url, clientId: v.clientId, clientSecret: v.clientSecret }),
+    client: new OpenAdrClient({ url: link.url, clientId: v.clientId, clientSecret: v.clientSecret, dispatcher }),
     venName: o.model.sites[v.site]!.id,
     state: { model: o.model, base: o.base, baseLedger: o.baseLedger, site: v.site },
     adapter: o.adapter,
@@ -127,12 +128,20 @@ export function recordMeter(ven: Ven, model: FleetModel, m: SiteMeter): void {
 const STARTS_AT_ONCE = 16;
 
 /**
+ * Keep-alive connections of one event loop's VENs to the VTN: a VEN's requests are a few at a
+ * time, so a shared pool serves them all; without it, every burst of answers opened (and the VTN
+ * accepted) a connection per VEN.
+ */
+const CONNECTIONS_PER_LOOP = 32;
+
+/**
  * The VENs of a slice of the sites in one event loop, sharing `solvers` (round robin); the
  * caller's or a worker thread's.
  */
 export class VenSlice {
   private readonly vens = new Map<number, Ven>();
   private readonly journals = new Map<number, MemoryJournal>();
+  private readonly pool = new Agent({ connections: CONNECTIONS_PER_LOOP, keepAliveTimeout: 60_000 });
 
   constructor(
     private readonly o: VirtualVensOptions,
@@ -148,7 +157,7 @@ export class VenSlice {
     const v = this.o.vens[i]!;
     let journal = this.journals.get(v.site);
     if (!journal) this.journals.set(v.site, (journal = new MemoryJournal()));
-    const ven = virtualVen(this.o, v, journal, { ...this.deps, solver: this.solvers[i % this.solvers.length] });
+    const ven = virtualVen(this.o, v, journal, { ...this.deps, solver: this.solvers[i % this.solvers.length] }, this.pool);
     this.vens.set(v.site, ven);
     return ven;
   }
@@ -179,6 +188,7 @@ export class VenSlice {
 
   async stop(): Promise<void> {
     await Promise.all([...this.vens.values()].map((v) => v.stop().catch(() => undefined)));
+    await this.pool.close().catch(() => undefined);
   }
 }
 
