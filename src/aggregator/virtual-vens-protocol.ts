@@ -26,7 +26,7 @@ export type VenThreadCommand = { id: number } & (
   | { type: 'stop' }
 );
 
-/** Worker → main thread. */
+/** Worker → main thread, sent in batches ({@link VenThreadMessage}[]). */
 export type VenThreadMessage =
   | { type: 'done'; id: number; mode?: string; error?: string }
   | { type: 'answer'; answer: VirtualAnswer }

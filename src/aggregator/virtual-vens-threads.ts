@@ -53,7 +53,7 @@ export class ThreadedVens implements VirtualVens {
       t.pending.clear();
       if (!this.stopping) this.o.onError(e);
     };
-    worker.on('message', (m: VenThreadMessage) => {
+    const take = (m: VenThreadMessage) => {
       switch (m.type) {
         case 'answer':
           return this.o.onAnswer(m.answer);
@@ -68,7 +68,8 @@ export class ThreadedVens implements VirtualVens {
           else p?.resolve(m.mode);
         }
       }
-    });
+    };
+    worker.on('message', (batch: VenThreadMessage[]) => batch.forEach(take));
     worker.on('error', (e) => fail(e));
     worker.on('exit', (code) => {
       t.exited = true;

@@ -399,6 +399,9 @@ export class Ven {
     const done = this.answers.get(id);
     if (done && done.call.version === version) return done;
     const receivedAtMs = Date.now();
+    // the LP holds the event loop for a few milliseconds: let it first take up whatever else has
+    // arrived (a process hosting many VENs reads their notifications before any of them solves)
+    await new Promise((resolve) => setImmediate(resolve));
     const known0 = this.journal.get(id);
     if (cancelled(event)) {
       // an event that asks nothing (any more): withdraw what was answered, else nothing to do
