@@ -2,7 +2,7 @@
  * The live VPP loop (issue 10 §5): event created at the utility VTN → setpoints computed and
  * published at every VEN, with 10, 100 and (VPP_SITES=10,100,1000) 1,000 virtual sites on one
  * machine, over HTTP and MQTT on 127.0.0.1, each VEN solving its event-window LP with HiGHS. The
- * VENs run in worker threads (`VPP_VEN_THREADS`, default one per core; 0: on the main thread with
+ * VENs run in worker threads (`VPP_VEN_THREADS`, default one per core less one; 0: on the main thread with
  * two solver workers, as before), each thread a slice of the sites with its own HiGHS; the VTNs,
  * brokers and the aggregator stay on the main thread. The aggregator writes its site events into its own VTN's
  * store (it hosts that VTN); up to 100 sites also over HTTP, as a separate business-logic client

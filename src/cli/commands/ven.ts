@@ -147,7 +147,7 @@ export function registerVen(program: Command, io: Io): void {
     .option('--notify <mode>', 'how VENs hear of events: mqtt, webhook or poll', 'mqtt')
     .option('--offline-vens <n>', 'this many VENs go offline after answering and come back')
     .option('--aggregator-http', 'the aggregator posts its site events to its VTN over HTTP (default: into its store, as the host of that VTN)')
-    .option('--ven-threads <n>', `worker threads hosting the virtual VENs, each with its own HiGHS (default: one per core, here ${defaultVenThreads()}; 0: all on the main thread)`)
+    .option('--ven-threads <n>', `worker threads hosting the virtual VENs, each with its own HiGHS (default: one per core less one, here ${defaultVenThreads()}; 0: all on the main thread)`)
     .option('--json', 'print one JSON object')
     .addHelpText('after', DEMO_HELP)
     .action(async (f: { sites: string; scenario?: string; event?: string; targetPercent?: string; targetMw?: string; notify: string; offlineVens?: string; aggregatorHttp?: boolean; venThreads?: string; json?: boolean }) => {
