@@ -1,7 +1,8 @@
 /**
  * VTN throughput: reports accepted per second, and a burst from 1,000 VENs with nothing lost.
  * The VTN runs in a child process (bench/vtn-server.ts) on SQLite (a file, synchronous=FULL as
- * in production) and on PostgreSQL when reachable; the load comes from this process.
+ * in production) and on PostgreSQL when reachable (WATTSHIFT_TEST_PG_URL, as the tests);
+ * `VTN_DB=sqlite` or `VTN_DB=postgres` runs one of them; the load comes from this process.
  *
  * - setup: 1,000 VEN clients, each with its VEN object and a token; one program and one
  *   untargeted event every VEN sees;
@@ -246,12 +247,17 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 /** The benchmark rows. */
 export async function run(): Promise<BenchResult[]> {
   const rows: BenchResult[] = [];
-  const sqlite = sqliteDatabases();
-  try {
-    rows.push(...(await onDatabase('SQLite', sqlite)));
-  } finally {
-    await sqlite.dropAll();
+  const only = process.env.VTN_DB;
+  if (only !== undefined && only !== 'sqlite' && only !== 'postgres') throw new Error(`VTN_DB=${only}: give sqlite or postgres`);
+  if (only !== 'postgres') {
+    const sqlite = sqliteDatabases();
+    try {
+      rows.push(...(await onDatabase('SQLite', sqlite)));
+    } finally {
+      await sqlite.dropAll();
+    }
   }
+  if (only === 'sqlite') return rows;
   const pg = await postgresDatabases();
   if ('skipReason' in pg) rows.push({ name: 'PostgreSQL', size: '—', medianMs: 0, runs: 0, note: `skipped: ${pg.skipReason}` });
   else {

@@ -30,10 +30,13 @@ describe('wattshift demo vpp', () => {
     expect(Math.abs(j.payment / j.offline.payment - 1)).toBeLessThan(0.01);
   }, 180_000);
 
-  it('refuses a bad site count with exit code 2, naming the option', async () => {
+  it('refuses a bad site or thread count with exit code 2, naming the option', async () => {
     const r = await runInProcess(['demo', 'vpp', '--sites', '0']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--sites.*from 1 to/);
+    const t = await runInProcess(['demo', 'vpp', '--sites', '2', '--ven-threads', '1.5']);
+    expect(t.code).toBe(2);
+    expect(t.err).toMatch(/--ven-threads.*from 0 to/);
   });
 });
 

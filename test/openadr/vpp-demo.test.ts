@@ -2,7 +2,8 @@
  * The VPP loop end to end over real HTTP and MQTT on 127.0.0.1 (utility VTN → aggregator →
  * virtual sites as VENs → measured reports → settlement), against the offline `dr` on the same
  * scenario and event; and the fault drill: VENs that go offline after answering and come back
- * re-publish the same setpoints and update, not duplicate, their reports.
+ * re-publish the same setpoints and update, not duplicate, their reports; and the VENs hosted
+ * in worker threads give what they give on the main thread.
  */
 import { describe, expect, it } from 'vitest';
 import { runDemoVpp } from '../../src/app/demo-vpp.ts';
@@ -35,6 +36,22 @@ describe('demo vpp', () => {
     expect(f.json.reports.forecast).toBe(3);
     expect(f.json.deliveredMWh).toBeCloseTo(j.deliveredMWh, 9);
     expect(f.json.payment).toBeCloseTo(j.payment, 6);
+  }, 240_000);
+
+  it('gives the same delivery, payment and reports with the VENs in worker threads as on the main thread', async () => {
+    const one = await runDemoVpp({ sites: 5, skipOffline: true, venThreads: 0 }, deps);
+    const threaded = await runDemoVpp({ sites: 5, skipOffline: true, venThreads: 2, offlineVens: 1 }, deps);
+    expect(one.json.transport.venThreads).toBe(0);
+    expect(threaded.json.transport.venThreads).toBe(2);
+    expect(threaded.json.deliveredMWh).toBeGreaterThan(0);
+    expect(threaded.json.deliveredMWh).toBeCloseTo(one.json.deliveredMWh, 9);
+    expect(threaded.json.payment).toBeCloseTo(one.json.payment, 6);
+    expect(threaded.json.deliveryRatio).toBeCloseTo(one.json.deliveryRatio, 9);
+    expect(threaded.json.reports).toEqual(one.json.reports);
+    expect(threaded.json.lp.solves).toBe(6);
+    // the VEN that went offline in its thread came back with its journal: the same setpoints again
+    expect(threaded.json.faults).toMatchObject({ offlineVens: 1, repeatedAnswers: 1, setpointsChanged: 0, setpointPublications: 6 });
+    expect(threaded.live.sites.map((s) => s.deliveredKWh)).toEqual(one.live.sites.map((s) => s.deliveredKWh));
   }, 240_000);
 
   it('works with webhook subscriptions (each VEN its own callback server) and site events posted over HTTP', async () => {

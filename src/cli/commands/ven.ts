@@ -4,6 +4,7 @@
  * (utility VTN → aggregator → N virtual sites → settlement) on one machine.
  */
 import type { Command } from 'commander';
+import { defaultVenThreads } from '../../app/demo-vpp.ts';
 import { MAX_DEMO_SITES, runDemoVpp, startVen } from '../../app/index.ts';
 import { InputError } from '../../errors/index.ts';
 import { ADAPTER_SPECS } from '../../openadr/ven/adapters/index.ts';
@@ -65,6 +66,7 @@ Examples:
   $ wattshift demo vpp --sites 100 --json
   $ wattshift demo vpp --scenario examples/phoenix-2025.yaml --json
   $ wattshift demo vpp --sites 5 --offline-vens 2      # VENs drop out mid-event and come back
+  $ wattshift demo vpp --sites 1000 --ven-threads 2    # the VENs in two worker threads
 Exit codes: 0 ok, 1 internal error, 2 bad input.`;
 
 /** Registers `ven` and `demo vpp`. */
@@ -145,11 +147,12 @@ export function registerVen(program: Command, io: Io): void {
     .option('--notify <mode>', 'how VENs hear of events: mqtt, webhook or poll', 'mqtt')
     .option('--offline-vens <n>', 'this many VENs go offline after answering and come back')
     .option('--aggregator-http', 'the aggregator posts its site events to its VTN over HTTP (default: into its store, as the host of that VTN)')
+    .option('--ven-threads <n>', `worker threads hosting the virtual VENs, each with its own HiGHS (default: one per core less one, here ${defaultVenThreads()}; 0: all on the main thread)`)
     .option('--json', 'print one JSON object')
     .addHelpText('after', DEMO_HELP)
-    .action(async (f: { sites: string; scenario?: string; event?: string; targetPercent?: string; targetMw?: string; notify: string; offlineVens?: string; aggregatorHttp?: boolean; json?: boolean }) => {
+    .action(async (f: { sites: string; scenario?: string; event?: string; targetPercent?: string; targetMw?: string; notify: string; offlineVens?: string; aggregatorHttp?: boolean; venThreads?: string; json?: boolean }) => {
       const bar = progressBar('demo vpp', !f.json);
-      const r = await runDemoVpp({ sites: f.sites, scenario: f.scenario ? { file: f.scenario } : undefined, event: f.event, targetPercent: f.targetPercent, targetMw: f.targetMw, notify: f.notify, offlineVens: f.offlineVens, inProcessAggregator: !f.aggregatorHttp }, cliDeps(io, bar));
+      const r = await runDemoVpp({ sites: f.sites, scenario: f.scenario ? { file: f.scenario } : undefined, event: f.event, targetPercent: f.targetPercent, targetMw: f.targetMw, notify: f.notify, offlineVens: f.offlineVens, inProcessAggregator: !f.aggregatorHttp, venThreads: f.venThreads }, cliDeps(io, bar));
       bar.done();
       await finish(io, r, { json: f.json });
     });

@@ -1,11 +1,12 @@
 /**
- * An OpenADR 3.1 client over HTTP (fetch): OAuth2 client-credentials tokens from the VTN's
+ * An OpenADR 3.1 client over HTTP (undici's request, with keep-alive connections): OAuth2 client-credentials tokens from the VTN's
  * /auth/token (renewed before they expire), and the calls a VEN or a business-logic client makes:
  * programs, events, VENs, resources, subscriptions, reports, notifiers. Answers that are not 2xx
- * become an {@link OpenAdrHttpError} carrying the VTN's problem JSON. A 401 on a call drops the
- * token and tries once more with a new one (the token expired early, was revoked, or the VTN's key
- * changed).
+ * become an {@link OpenAdrHttpError} carrying the VTN's problem JSON. Redirects are not followed.
+ * A 401 on a call drops the token and tries once more with a new one (the token expired early, was
+ * revoked, or the VTN's key changed).
  */
+import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
 
 /** A VTN answered with an error (4xx/5xx), or not at all. */
 export class OpenAdrHttpError extends Error {
@@ -21,9 +22,14 @@ export interface OpenAdrClientOptions {
   url: string;
   clientId: string;
   clientSecret: string;
-  /** Per-request timeout, ms (default 30 000). */
+  /** Per-request timeout, ms (default 30 000): for the answer's headers, and again for its body. */
   timeoutMs?: number;
-  /** The fetch to use (default: the global one); a wrapper may observe the exchanges. */
+  /**
+   * Connection pool the requests go through (default undici's global one). Clients that share one
+   * (many VENs in one process) share its keep-alive connections to the VTN.
+   */
+  dispatcher?: Dispatcher;
+  /** A fetch to send the requests through instead (a wrapper may observe the exchanges). */
   fetch?: typeof fetch;
 }
 
@@ -82,13 +88,24 @@ export class OpenAdrClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (o.body !== undefined) headers['content-type'] = o.contentType;
     if (o.auth) headers.authorization = `Bearer ${await this.accessToken()}`;
-    let r: Response;
+    const timeout = this.opts.timeoutMs ?? 30_000;
+    let status: number;
+    let text: string;
     try {
-      r = await (this.opts.fetch ?? fetch)(this.url + path, { method, headers, body: o.body, redirect: 'error', signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000) });
+      if (this.opts.fetch) {
+        const r = await this.opts.fetch(this.url + path, { method, headers, body: o.body, redirect: 'error', signal: AbortSignal.timeout(timeout) });
+        status = r.status;
+        text = await r.text();
+      } else {
+        // undici's request rather than fetch: no WHATWG streams or Request objects per call (a VEN
+        // host with many VENs spent more on fetch's machinery than on the VTN's answer)
+        const r = await request(this.url + path, { method: method as Dispatcher.HttpMethod, headers, body: o.body, headersTimeout: timeout, bodyTimeout: timeout, dispatcher: this.opts.dispatcher ?? getGlobalDispatcher() });
+        status = r.statusCode;
+        text = await r.body.text();
+      }
     } catch (e) {
       throw new OpenAdrHttpError(`${method} ${this.url}${path}: ${(e as Error).message}`, 0);
     }
-    const text = await r.text();
     let json: Json = undefined;
     if (text.length) {
       try {
@@ -97,14 +114,14 @@ export class OpenAdrClient {
         json = text;
       }
     }
-    if (r.status === 401 && o.auth && !retried) {
+    if (status === 401 && o.auth && !retried) {
       // the token may have been revoked or the VTN restarted with a new key: fetch a new one once
       this.token = undefined;
       return this.send(method, path, o, true);
     }
-    if (!r.ok) {
+    if (status < 200 || status > 299) {
       const detail = json && typeof json === 'object' ? (json.detail ?? json.title ?? JSON.stringify(json)) : String(json ?? '');
-      throw new OpenAdrHttpError(`${method} ${this.url}${path} → ${r.status}: ${detail}`, r.status, json);
+      throw new OpenAdrHttpError(`${method} ${this.url}${path} → ${status}: ${detail}`, status, json);
     }
     return json;
   }

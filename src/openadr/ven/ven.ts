@@ -24,6 +24,7 @@ import type { OadrObject, OpenAdrClient } from './client.ts';
 import { eventCall, type EventCall } from './event-call.ts';
 import { connectWithToken } from './mqtt-login.ts';
 import { parseSample, TelemetryStore } from './telemetry.ts';
+import { nextTurn, type Turn } from './turns.ts';
 
 /** What the VEN remembers of an event it answered. */
 export interface JournalEntry {
@@ -158,6 +159,11 @@ export interface VenOptions {
   onAnswer?: (a: VenAnswer) => void;
   /** Called after each withdrawal. */
   onWithdraw?: (w: VenWithdrawal) => void;
+  /**
+   * Waits for the VEN's turn to solve an answered event's LP, after the take-up is stamped
+   * (default: one turn of the event loop; VENs sharing an event loop share sharedTurns in turns.ts).
+   */
+  turn?: Turn;
   /** Clock, UTC ms (default Date.now): where a withdrawal starts. */
   now?: () => number;
   /** Called with errors of background work (notifications, polls). */
@@ -406,6 +412,9 @@ export class Ven {
     const done = this.answers.get(id);
     if (done && done.call.version === version) return done;
     const receivedAtMs = Date.now();
+    // the LP holds the event loop for a few milliseconds: let it first take up whatever else has
+    // arrived (a process hosting many VENs reads their notifications between their LPs)
+    await (this.opts.turn ?? nextTurn)();
     const known0 = this.journal.get(id);
     if (cancelled(event)) {
       // an event that asks nothing (any more): withdraw what was answered, else nothing to do

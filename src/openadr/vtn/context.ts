@@ -34,11 +34,22 @@ export class VtnContext {
    */
   async change<T>(fn: (trx: Db) => Promise<{ result: T; changes: Change[]; after?: () => Promise<unknown> }>): Promise<T> {
     const { result, publications } = await this.writes.run(async (trx) => {
-      const { result: r, changes, after } = await fn(trx);
-      const pubs: Publication[] = [];
-      for (const c of changes) pubs.push(...(await this.outbox.record(trx, c)));
-      if (after) await after();
-      return { result: r, publications: pubs };
+      try {
+        const { result: r, changes, after } = await fn(trx);
+        // the outbox reads the subscriptions once per transaction: a write that changes them
+        // makes it read them again, before its own notifications and after
+        const subscriptions = changes.some((c) => c.objectType === 'SUBSCRIPTION');
+        if (subscriptions) this.outbox.forget(trx);
+        const pubs: Publication[] = [];
+        for (const c of changes) pubs.push(...(await this.outbox.record(trx, c)));
+        if (after) await after();
+        if (subscriptions) this.outbox.forget(trx);
+        return { result: r, publications: pubs };
+      } catch (e) {
+        // the write is undone (to its savepoint, or with its batch): so is what it read
+        this.outbox.forget(trx);
+        throw e;
+      }
     });
     this.afterCommit(publications);
     return result;

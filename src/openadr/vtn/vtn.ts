@@ -76,7 +76,18 @@ export async function createVtn(opts: VtnOptions): Promise<Vtn> {
   const guard = new CallbackGuard(opts.delivery?.callbacks ?? { allow: [] });
   // the sender's writes share the API's group commits (the context is made below)
   const made: { context?: VtnContext } = {};
-  const webhooks = new WebhookSender(store, guard, { now, ...opts.delivery }, (fn) => (made.context ? made.context.writes.run(fn) : store.transaction(fn)));
+  // (they change subscriptions' status, which the outbox reads once per transaction)
+  const webhooks = new WebhookSender(store, guard, { now, ...opts.delivery }, (fn) => {
+    const context = made.context;
+    if (!context) return store.transaction(fn);
+    return context.writes.run(async (trx) => {
+      try {
+        return await fn(trx);
+      } finally {
+        context.outbox.forget(trx);
+      }
+    });
+  });
   let mqtt: MqttNotifier | null = null;
   const m = opts.notifier?.mqtt;
   if (m && 'embedded' in m) {

@@ -61,20 +61,50 @@ export async function vensSeeing(trx: Db, targets: readonly string[]): Promise<{
     .execute();
 }
 
+interface SubscriptionRow {
+  id: string;
+  client_id: string;
+  client_role: string;
+  body_json: string;
+}
+
 /** Records the notifications of changes. */
 export class Outbox {
+  /**
+   * The active subscriptions by object type, read once per transaction: the writes of a group
+   * commit share one, and a query per change was a third of a report's round trips on
+   * PostgreSQL. A write that changes subscriptions (or fails) calls {@link forget}.
+   */
+  readonly #subscriptions = new WeakMap<Db, Map<string, SubscriptionRow[]>>();
+
   constructor(
     private readonly opts: { now: () => number; mqttPrefix: string | null },
   ) {}
 
+  /** Drops what this transaction read of the subscriptions (they changed in it, or a write was undone). */
+  forget(trx: Db): void {
+    this.#subscriptions.delete(trx);
+  }
+
+  async #active(trx: Db, objectType: string): Promise<SubscriptionRow[]> {
+    let byType = this.#subscriptions.get(trx);
+    if (!byType) this.#subscriptions.set(trx, (byType = new Map()));
+    let rows = byType.get(objectType);
+    if (!rows) {
+      rows = await trx
+        .selectFrom('oadr_subscriptions')
+        .select(['id', 'client_id', 'client_role', 'body_json'])
+        .where('status', '=', 'active')
+        .where('object_types', 'like', `% ${objectType} %`)
+        .execute();
+      byType.set(objectType, rows);
+    }
+    return rows;
+  }
+
   /** Queues webhook deliveries for `c` in `trx`; returns the MQTT messages to publish after commit. */
   async record(trx: Db, c: Change): Promise<Publication[]> {
-    const subs = await trx
-      .selectFrom('oadr_subscriptions')
-      .select(['id', 'client_id', 'client_role', 'body_json'])
-      .where('status', '=', 'active')
-      .where('object_types', 'like', `% ${c.objectType} %`)
-      .execute();
+    const subs = await this.#active(trx, c.objectType);
     let seeing: Set<string> | undefined;
     let seeingVens: { id: string; client_id: string }[] | undefined;
     const needSeeing = async () => {

@@ -9,7 +9,7 @@
  * - SQLite: each write runs inside a savepoint of the shared transaction (in-process, cheap); a
  *   VtnError (a 404, a 409 from a constraint it caught) rolls back to it, and that caller gets
  *   its answer while the others are untouched;
- * - PostgreSQL: a savepoint costs two round trips per write, a third of a report's, so instead
+ * - PostgreSQL: a savepoint costs two round trips per write, twice a report's own, so instead
  *   a VtnError in a batch of several rolls the whole batch back, and its writes are run again
  *   one per transaction (where a VtnError rolls back that write alone). A failed statement
  *   leaves a PostgreSQL transaction aborted, and its COMMIT would silently drop writes already
