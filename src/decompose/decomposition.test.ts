@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { coupledFleet } from '../../test/helpers/coupled-fleet.ts';
+import { sharedHighs } from '../../test/helpers/shared-solver.ts';
 import { InputError } from '../errors/index.ts';
 import { summarise } from '../metrics/summary.ts';
 import { HighsWasmSolver } from '../optimize/index.ts';
@@ -11,6 +12,10 @@ import type { FleetModel } from '../model/fleet-model.ts';
 import { solveSubproblem, type SubproblemTask } from './subproblem.ts';
 import { decodeResult, decodeTask, encodeResult, encodeTask } from './wire.ts';
 
+// every plan's solvers are one HiGHS worker, started once (each plan would start two of its own)
+const highs = sharedHighs();
+afterAll(highs.close);
+
 /** Net grid import of the whole fleet per step in the simulated ledger, kW. */
 function fleetNetImport(model: FleetModel, d: Awaited<ReturnType<typeof planFleet>>): Float64Array {
   const ledger = simulate(model, d);
@@ -20,8 +25,8 @@ function fleetNetImport(model: FleetModel, d: Awaited<ReturnType<typeof planFlee
 }
 
 async function both(model: FleetModel, mode: 'optimal' | 'rolling' = 'optimal') {
-  const mono = await planFleet(model, { mode, decompose: 'off' });
-  const dec = await planFleet(model, { mode, decompose: 'on' });
+  const mono = await planFleet(model, { mode, decompose: 'off', solverFactory: highs.factory });
+  const dec = await planFleet(model, { mode, decompose: 'on', solverFactory: highs.factory });
   return { mono, dec };
 }
 
@@ -71,7 +76,7 @@ describe('decomposition of fleet-wide limits (Dantzig–Wolfe by site group)', (
 
   it('reports a fleet cap below what the sites must draw as bad input, naming the cap', async () => {
     const model = coupledFleet({ capMW: 2, hours: 24 });
-    const e = await planFleet(model, { mode: 'optimal', decompose: 'on' }).then(
+    const e = await planFleet(model, { mode: 'optimal', decompose: 'on', solverFactory: highs.factory }).then(
       () => undefined,
       (x: unknown) => x,
     );
@@ -95,7 +100,7 @@ describe('decomposition of fleet-wide limits (Dantzig–Wolfe by site group)', (
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 3, max: 4 }), fc.double({ min: 0.75, max: 0.95, noNaN: true }), async (seed, sites, share) => {
         const free = coupledFleet({ seed, sites, hours: 48 });
-        const net = fleetNetImport(free, await planFleet(free, { mode: 'optimal', decompose: 'off' }));
+        const net = fleetNetImport(free, await planFleet(free, { mode: 'optimal', decompose: 'off', solverFactory: highs.factory }));
         const capMW = Math.round(Math.max(...net) * share) / 1000;
         const model = coupledFleet({ seed, sites, hours: 48, capMW });
         const { mono, dec } = await both(model);

@@ -16,6 +16,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { spawnTsWorker } from '../workers/spawn-ts-worker.ts';
+import { compiledHighs, type HighsCode } from './highs-code.ts';
 import { isOutOfMemory, toWireModel, type SolveRequest, type WireOptions, type WorkerMessage } from './highs-protocol.ts';
 import type { CompiledModel } from './model-builder.ts';
 import { resultWithoutPoint, tooLargeMessage, type SizeBudget, type SolveOptions, type SolveResult, type Solver } from './solver.ts';
@@ -241,7 +242,13 @@ function crashResult(model: CompiledModel, message: string, outOfMemory: boolean
   return resultWithoutPoint('error', `HiGHS failed: ${message}`, 0, NAME);
 }
 
-/** Starts the HiGHS worker (from TypeScript source or compiled JavaScript alike). */
+/** Starts the HiGHS worker (from TypeScript source or compiled JavaScript alike), handing it the compiled HiGHS code. */
 function spawnHighsWorker(): Worker {
-  return spawnTsWorker(new URL('./highs-worker.ts', import.meta.url));
+  let code: HighsCode | undefined;
+  try {
+    code = compiledHighs();
+  } catch {
+    // the worker compiles (or fails to load) the binary itself, and says so like any load failure
+  }
+  return spawnTsWorker(new URL('./highs-worker.ts', import.meta.url), code ? { code } : undefined);
 }

@@ -4,16 +4,18 @@
  *
  * @module
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { isOutOfMemory, type SolveRequest, type WorkerMessage } from './highs-protocol.ts';
 import { runHighs } from './highs-run.ts';
 import type { SolveProgress } from './solve-progress.ts';
 import { loadHighsRuntime } from './load-highs.ts';
+import type { HighsCode } from './highs-code.ts';
 
 const port = parentPort;
 if (!port) throw new Error('highs-worker must run in a worker thread');
 
-const runtime = loadHighsRuntime();
+// the code compiled by the thread that started this one (see compiledHighs), if it could
+const runtime = loadHighsRuntime((workerData as { code?: HighsCode } | undefined)?.code);
 
 runtime.then(
   (highs) => port.postMessage({ type: 'ready', version: highs.version.string } satisfies WorkerMessage),

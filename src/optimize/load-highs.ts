@@ -6,12 +6,16 @@
  * @module
  */
 import highsModule, { type Highs } from 'highs';
+import type { HighsCode } from './highs-code.ts';
 
 type Loader = typeof highsModule.default;
 
 const loader: Loader = typeof highsModule === 'function' ? (highsModule as Loader) : highsModule.default;
 
-/** Loads and instantiates a fresh HiGHS runtime (its own 2 GiB WebAssembly heap). */
-export function loadHighsRuntime(): Promise<Highs> {
-  return loader();
+/**
+ * Loads and instantiates a fresh HiGHS runtime (its own 2 GiB WebAssembly heap), from `code`
+ * when given: the binary is then not compiled again.
+ */
+export function loadHighsRuntime(code?: HighsCode): Promise<Highs> {
+  return code ? loader({ wasmModule: code }) : loader();
 }

@@ -11,13 +11,14 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-/** Spawns `entry` (a URL of a `.ts` module beside the caller) as a worker thread. */
-export function spawnTsWorker(entry: URL): Worker {
-  if (!entry.href.endsWith('.ts')) return new Worker(entry);
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(entry.href.replace(/\.ts$/, '.js')));
+/** Spawns `entry` (a URL of a `.ts` module beside the caller) as a worker thread, with `workerData` if given. */
+export function spawnTsWorker(entry: URL, workerData?: unknown): Worker {
+  const options = workerData === undefined ? {} : { workerData };
+  if (!entry.href.endsWith('.ts')) return new Worker(entry, options);
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(entry.href.replace(/\.ts$/, '.js')), options);
   const tsxApi = tsxEsmApi();
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { ...options, eval: true });
 }
 
 /**

@@ -35,12 +35,19 @@ export async function until<T>(what: string, test: () => T | undefined | false |
 }
 
 /**
+/**
  * Starts `wattshift worker` on a queue and store (one job at a time; a line per job unless `log`
- * is false, as benchmarks want) and waits until it takes jobs.
+ * is false, as benchmarks want) and waits until it takes jobs; a worker that does not get there in
+ * time is killed, not left running.
  */
 export async function startQueueWorker(redisUrl: string, db: string, extra: string[] = [], opts: { log?: boolean } = {}): Promise<CliProcess> {
   const w = startCli(['worker', '--queue', redisUrl, '--db', db, '--concurrency', '1', ...(opts.log === false ? [] : ['--log']), ...extra]);
-  await until('the worker to start', () => w.err.includes('Ctrl-C to stop') || w.child.exitCode !== null);
+  try {
+    await until('the worker to start', () => w.err.includes('Ctrl-C to stop') || w.child.exitCode !== null);
+  } catch (e) {
+    await killProcess(w);
+    throw e;
+  }
   if (w.child.exitCode !== null) throw new Error(`worker ended: ${w.err}`);
   return w;
 }
@@ -49,5 +56,12 @@ export async function startQueueWorker(redisUrl: string, db: string, extra: stri
 export async function stopProcess(p: CliProcess): Promise<void> {
   if (p.child.exitCode !== null || p.child.signalCode !== null) return;
   p.child.kill('SIGINT');
+  await p.exit;
+}
+
+/** Ends a process at once (SIGKILL) if it still runs, and waits for its exit. */
+export async function killProcess(p: CliProcess): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill('SIGKILL');
   await p.exit;
 }

@@ -64,6 +64,31 @@ export function makeLedger(o: LedgerFixtureOptions = {}): Ledger {
   };
 }
 
+/** Every column of a ledger by name, as its bytes (the 64-bit patterns of its values). */
+function columnBytes(l: Ledger): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const bytes = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  for (const s of l.sites) {
+    for (const f of SITE_COLUMNS) out.set(`${s.id}/${f}`, bytes(s[f]));
+    for (const g of s.generators) for (const f of ['kW', 'running'] as const) out.set(`${s.id}/generator:${g.id}:${f}`, bytes(g[f]));
+    for (const w of s.workloads) for (const f of WORKLOAD_FIELD_NAMES) out.set(`${s.id}/${w.id}/${f}`, bytes(w[f]));
+  }
+  return out;
+}
+
+/**
+ * The columns of two ledgers that are not bit for bit equal (or that only one has), by name: none
+ * when every value's 64-bit pattern matches. The same check as comparing {@link ledgerBits}, at a
+ * fraction of its cost for large ledgers.
+ */
+export function unequalColumns(a: Ledger, b: Ledger): string[] {
+  const [x, y] = [columnBytes(a), columnBytes(b)];
+  return [...new Set([...x.keys(), ...y.keys()])].filter((k) => {
+    const [p, q] = [x.get(k), y.get(k)];
+    return !p || !q || !p.equals(q);
+  });
+}
+
 /** The 64-bit patterns of every column of a ledger, for bit-exact comparison. */
 export function ledgerBits(l: Ledger): Record<string, bigint[]> {
   const out: Record<string, bigint[]> = {};

@@ -1,6 +1,8 @@
 // Runs of `wattshift serve --queue` executed by `wattshift worker` processes, with real
 // processes throughout: a private redis-server, the server, workers, and the store on SQLite
-// (the first two cases also on PostgreSQL when WATTSHIFT_TEST_PG_URL is set). A run submitted
+// (the first two cases also on PostgreSQL when WATTSHIFT_TEST_PG_URL is set). Each case has its
+// own Redis, store and server, and every process it started is ended after it, passed or
+// failed: a worker left over from one case can take no job of the next. A run submitted
 // through the API gives the in-process server's summary and its event streams show the
 // worker's progress; a worker killed mid-run gives the run to another, which stores it once; a cancel removes a waiting job
 // and stops a running one, whose results are never stored; runs outlive a server restart (and
@@ -9,12 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { redisOptions } from '../../src/queue/connection.ts';
 import { parseRedisUrl } from '../../src/queue/redis-url.ts';
 import { openStore } from '../../src/store/open.ts';
 import { runInProcess } from '../cli/run-cli.ts';
-import { stopProcess as stopWorker, startQueueWorker, until as waitUntil, type CliProcess as Proc } from '../helpers/cli-process.ts';
+import { killProcess, stopProcess as stopWorker, startQueueWorker, until as waitUntil, type CliProcess as Proc } from '../helpers/cli-process.ts';
 import { postgresDatabases, sqliteDatabases, type ScratchDatabases } from '../helpers/databases.ts';
 import { redisSkipReason, startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { call, startServe, type ServeProcess } from '../helpers/serve-process.ts';
@@ -31,9 +33,6 @@ const PROCESS_TEST_MS = 240_000;
 
 /** Waits up to 90 s: each case starts processes on a possibly loaded machine. */
 const until = <T>(what: string, test: () => T | undefined | false | Promise<T | undefined | false>) => waitUntil(what, test, 90_000);
-
-/** A worker on this test's queue. */
-const startWorker = (redisUrl: string, queueName: string, db: string, extra: string[] = []) => startQueueWorker(redisUrl, db, ['--queue-name', queueName, ...extra]);
 
 type Run = { id: string; status: string; progress: number; error: { code: string; message: string } | null };
 
@@ -96,13 +95,21 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   describe.each(kinds)('with the store on %s', (kind, dbs) => {
+    // each case's own Redis, store, server and workers
     let redis: TestRedis;
     let server: ServeProcess;
     let queue: Queue;
     let db: string;
     let token: string;
     const queueName = `runs-${kind.toLowerCase()}`;
-    const procs: Proc[] = [];
+    /** Ends what the case started, latest first; run after the case whether it passed or not. */
+    const teardown: Array<() => Promise<unknown>> = [];
+    /** A worker on the case's queue (killed after the case if it has not stopped). */
+    const startWorker = async (database = db, extra: string[] = []): Promise<Proc> => {
+      const w = await startQueueWorker(redis.url, database, ['--queue-name', queueName, ...extra]);
+      teardown.push(() => killProcess(w));
+      return w;
+    };
     const api = (path: string, init?: { method?: string; body?: unknown }) => call(`${server.url}/api/v1${path}`, token, init);
     const getRun = async (id: string): Promise<Run> => (await api(`/runs/${id}`)).json() as Run;
     const submit = async (): Promise<string> => {
@@ -126,29 +133,30 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       }
     };
 
-    beforeAll(async () => {
+    beforeEach(async () => {
       if (!dbs) return;
       redis = await startRedis();
+      teardown.push(() => redis.dispose());
       db = await dbs.create();
       const store = await openStore(db);
       token = (await store.tokens.create('operator')).secret;
       await store.close();
       server = await startServe(db, ['--queue', redis.url, '--queue-name', queueName]);
+      teardown.push(() => server.kill()); // the one running then (a case may restart it)
       queue = new Queue(queueName, { connection: redisOptions(parseRedisUrl(redis.url)) });
+      teardown.push(() => queue.close());
     }, PROCESS_TEST_MS);
-    afterAll(async () => {
-      for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-      await queue?.close();
-      await server?.stop();
-      await redis?.dispose();
-      await dbs?.dropAll();
+    afterEach(async () => {
+      const failed: unknown[] = [];
+      for (let end = teardown.pop(); end; end = teardown.pop()) await end().catch((e: unknown) => failed.push(e));
+      if (failed.length > 0) throw failed[0];
     }, PROCESS_TEST_MS);
+    afterAll(() => dbs?.dropAll(), PROCESS_TEST_MS);
 
     it.runIf(dbs !== undefined)('a run submitted through the API runs on a worker: the in-process summary, progress on its event stream', async () => {
       await until('the server to name its queue', () => server.err().includes('runs go to the work queue'));
       expect(server.err()).toMatch(/runs go to the work queue "runs-\w+" on redis:\/\/127\.0\.0\.1:\d+; 0 worker\(s\) connected now/);
-      const worker = await startWorker(redis.url, queueName, db);
-      procs.push(worker);
+      const worker = await startWorker();
       // the dashboard's stream of every run, opened before the run exists
       let id = '';
       const all = readEvents(server.url, token, '/runs/events', (e, d) => e === 'status' && (d as Run).id === id && (d as Run).status === 'succeeded');
@@ -175,8 +183,7 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
 
     it.runIf(dbs !== undefined)('a worker killed with SIGKILL mid-run: another worker runs it, and it is stored once', async () => {
       // short locks: the dead worker's job is taken back within seconds
-      const victim = await startWorker(redis.url, queueName, db, ['--lock-ms', '2000']);
-      procs.push(victim);
+      const victim = await startWorker(db, ['--lock-ms', '2000']);
       const id = await submit();
       await until('the victim to start the run', async () => (await getRun(id)).status === 'running');
       victim.child.kill('SIGKILL');
@@ -185,8 +192,7 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       expect(before.run?.status).toBe('running'); // killed mid-run: nothing stored yet
       expect(before.results).toEqual([]);
       expect(before.run?.leaseOwner).toContain(`:${victim.child.pid}:`);
-      const survivor = await startWorker(redis.url, queueName, db, ['--lock-ms', '2000']);
-      procs.push(survivor);
+      const survivor = await startWorker(db, ['--lock-ms', '2000']);
       expect((await ended(id)).status).toBe('succeeded');
       expect((await api(`/runs/${id}/summary`)).json()).toEqual(reference);
       // the worker records its job's outcome just after the run's completion: wait for it
@@ -213,8 +219,7 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       await until('the job to leave Redis', async () => (await queue.getJobState(`run-${waiting}`)) === 'unknown');
       expect(await queue.getWaitingCount()).toBe(0);
 
-      const worker = await startWorker(redis.url, queueName, db);
-      procs.push(worker);
+      const worker = await startWorker();
       const running = await submit();
       await until('the run to start', async () => (await getRun(running)).status === 'running');
       expect((await api(`/runs/${running}/cancel`, { method: 'POST' })).status).toBe(200);
@@ -240,8 +245,7 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       await until('the server to name its queue', () => server.err().includes('runs go to the work queue'));
       expect(server.err()).toMatch(/; 1 unfinished run\(s\) whose jobs Redis had lost were queued again/);
       expect(await queue.getJobState(`run-${id}`)).toBe('waiting');
-      const worker = await startWorker(redis.url, queueName, db);
-      procs.push(worker);
+      const worker = await startWorker();
       expect((await ended(id)).status).toBe('succeeded');
       await stopWorker(worker);
     }, PROCESS_TEST_MS);
@@ -249,8 +253,7 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
     it.runIf(dbs !== undefined && kind === 'SQLite')('a run whose job fails every try ends failed with the error of its last try', async () => {
       // a worker on another database: the run is not in its store, on every try
       const elsewhere = join(dir, 'another.db');
-      const worker = await startWorker(redis.url, queueName, elsewhere);
-      procs.push(worker);
+      const worker = await startWorker(elsewhere);
       const id = await submit();
       const run = await ended(id);
       expect(run.status).toBe('failed');

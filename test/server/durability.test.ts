@@ -118,19 +118,27 @@ describe('wattshift serve survives SIGKILL', () => {
     await check([executing]);
     expect(outcomes).toEqual(['interrupted']);
 
-    // 2. killed around the write of a run's results: at fractions of the time the reference took
-    //    from its use case's end to its stored results (the write transaction comes last)
-    //    (polling sees the end late, so the later fractions reach into the write; stop once both outcomes were seen)
-    for (const fraction of [0.5, 1, 1.5, 2.5, 4]) {
+    // 2. killed around the write of a run's results (the write transaction comes last), up to five
+    //    times until both outcomes were seen: first after half the time the reference took from
+    //    its use case's end to its stored results, then later after a kill that came too early
+    //    (the run was interrupted: twice as late until one came too late, then halfway) and
+    //    sooner after one that came too late (the run had succeeded: halfway to the latest early
+    //    kill), so the kills close in on the write however fast this machine is at the moment
+    let [early, late] = [0, Number.POSITIVE_INFINITY];
+    const kills: string[] = [];
+    for (let kill = 0, delayMs = storing / 2; kill < 5; kill++) {
       if (outcomes.includes('succeeded') && outcomes.filter((o) => o === 'interrupted').length > 1) break;
-      const delayMs = fraction * storing;
       const writing = await start({ command: 'simulate' });
       await waitFor(server!.url, token, writing, (r) => terminal(r) || (r.status === 'running' && r.progress >= 1));
       await new Promise((r) => setTimeout(r, delayMs));
       await server!.kill();
       await check([writing]);
+      kills.push(`${outcomes.at(-1)} after ${delayMs.toFixed(0)} ms`);
+      if (outcomes.at(-1) === 'succeeded') late = delayMs;
+      else early = delayMs;
+      delayMs = late === Number.POSITIVE_INFINITY ? Math.max(2 * early, 20) : (early + late) / 2;
     }
-    console.log(`kills during writes ended as ${outcomes.slice(1).join(', ')} (results stored ${storing.toFixed(0)} ms after the use case ended)`);
+    console.log(`kills during writes: ${kills.join(', ')} (the reference's results were stored ${storing.toFixed(0)} ms after its use case ended)`);
     // every kill left a whole run or none; the timing decides which
     expect(outcomes.slice(1).every((o) => o === 'succeeded' || o === 'interrupted')).toBe(true);
     expect(await server!.stop()).toBe(0);
