@@ -5,7 +5,7 @@
  */
 import type { ForecastOptions } from '../plan/signals.ts';
 import { splitResult, stackBases, stackModels, type CompiledModel, type Solver } from '../optimize/index.ts';
-import { emptyResult, prepareSubproblem, readSubproblem, solveSubproblem, subproblemModel, subproblemSolveOptions, type PreparedSubproblem, type SubproblemContext, type SubproblemResult, type SubproblemTask } from './subproblem.ts';
+import { emptyResult, prepareSubproblem, isRepricing, readSubproblem, solveSubproblem, subproblemBasis, subproblemModel, subproblemSolveOptions, type PreparedSubproblem, type SubproblemContext, type SubproblemResult, type SubproblemTask } from './subproblem.ts';
 
 /** Runs units of work. */
 export interface SubproblemExecutor {
@@ -128,11 +128,10 @@ export class LocalExecutor implements SubproblemExecutor {
         const models: CompiledModel[] = live.map((i) => subproblemModel(prepared[pack.indexOf(i)]!.p, tasks[i]!));
         const stack = stackModels(models);
         const options = subproblemSolveOptions(tasks[live[0]!]!);
-        delete options.basis;
-        const basis = stackBases(
-          stack,
-          live.map((i) => tasks[i]!.basis),
-        );
+        const bases = live.map((i, k) => subproblemBasis(prepared[pack.indexOf(i)]!.p, tasks[i]!, models[k]!));
+        const basis = stackBases(stack, bases);
+        // the primal simplex only when every block starts from a basis of its own at other prices
+        if (basis && live.every((i, k) => bases[k] && isRepricing(tasks[i]!))) options.simplex = 'primal';
         const r = await solver.solve(stack.model, basis ? { ...options, basis } : options);
         if (r.status !== 'optimal') {
           // which block failed, and how: solve each alone

@@ -38,6 +38,8 @@ export interface WireOptions {
   basis?: { colStatus: Int32Array; rowStatus: Int32Array };
   /** Return the final basis. */
   keepBasis?: boolean;
+  /** Simplex variant from the basis (see SolveOptions.simplex). */
+  simplex?: 'dual' | 'primal';
   /** Test-only: make the worker fail as if the WebAssembly heap were exhausted. */
   fault?: 'wasm-abort';
 }

@@ -50,6 +50,8 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions, o
     const b = options.basis;
     const warm = !isMip && b !== undefined && b.colStatus.length === model.numColumns && b.rowStatus.length === model.numRows;
     if (warm) {
+      // HiGHS's simplex_strategy: 1 dual, 4 primal
+      if (options.simplex === 'primal') m.options.set('simplex_strategy', 4);
       try {
         m.setBasis({ colStatus: b.colStatus, rowStatus: b.rowStatus });
       } catch {
@@ -102,6 +104,7 @@ export function runHighs(highs: Highs, model: WireModel, options: WireOptions, o
       // the cold solve, with presolve, decides
       m.clearSolver();
       m.setLogicalBasis();
+      m.options.set('simplex_strategy', 1);
       m.run();
       code = m.getModelStatus();
     }

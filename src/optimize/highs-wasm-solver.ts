@@ -102,6 +102,7 @@ export class HighsWasmSolver implements Solver {
     if (options.mipRelGap !== undefined) wireOptions.mipRelGap = options.mipRelGap;
     if (options.basis !== undefined) wireOptions.basis = options.basis;
     if (options.keepBasis) wireOptions.keepBasis = true;
+    if (options.simplex !== undefined) wireOptions.simplex = options.simplex;
     if (options.onProgress) wireOptions.progress = true;
     if (this.fault) wireOptions.fault = this.fault;
     this.fault = undefined;
