@@ -20,6 +20,7 @@
  * sites' summed import limits, default {@link FLEET_CAP_SHARE}), DECOMP_QUEUE (1: also on the
  * queue), DECOMP_PACK_SITES (sites per queue job, default 8).
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ProcessExecutor } from '../src/decompose/process-executor.ts';
@@ -50,6 +51,7 @@ export async function planGenerated(sites: number, days: number, workers: number
   const executor = await ProcessExecutor.start({ workers, source: { text: JSON.stringify(input), baseDir: FLEET_BASE_DIR, name: 'generated.json' }, forecast: { kind: 'perfect' } });
   try {
     const t1 = performance.now();
+    const load0 = loadavg()[0]!;
     let last = 0;
     let lastLabel = 0;
     const progress = (f: number, label?: string) => {
@@ -77,6 +79,7 @@ export async function planGenerated(sites: number, days: number, workers: number
     const st = dispatch.solver!;
     const d = st.decomposition!;
     const busy = ws.reduce((a, w) => a + w.busySeconds, 0);
+    const cpu = ws.reduce((a, w) => a + w.cpuSeconds, 0);
     const tasks = ws.reduce((a, w) => a + w.tasks, 0);
     const gap = (d.upperBound - d.lowerBound) / Math.abs(d.upperBound);
     const row: BenchResult = {
@@ -86,11 +89,11 @@ export async function planGenerated(sites: number, days: number, workers: number
       runs: 1,
       note:
         `${d.bindingWindows}/${d.windows} windows priced; rounds ${d.rounds} (median ${d.medianRounds} in priced windows, max ${d.maxRounds}); gap ${(gap * 100).toFixed(3)} % (worst window ${(d.maxGap * 100).toFixed(3)} %); ` +
-        `${d.groups} units of work per round, ${tasks.toLocaleString('en-US')} tasks, ${busy.toFixed(0)} s of worker time; master ${d.masterSeconds.toFixed(0)} s; ` +
+        `${d.groups} units of work per round, ${tasks.toLocaleString('en-US')} tasks, ${busy.toFixed(0)} s of worker time, ${cpu.toFixed(0)} s of worker CPU (${((cpu / Math.max(1, tasks)) * 1000).toFixed(1)} ms per task); master ${d.masterSeconds.toFixed(0)} s; upper bound ${d.upperBound.toFixed(0)}; ` +
         `peak RSS coordinator ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB, per worker ${ws.map((w) => (w.maxRssBytes / 2 ** 30).toFixed(2)).join(' / ')} GiB; ` +
-        `worst step over the cap ${Math.max(0, over).toFixed(3)} kW; load ${loadSeconds.toFixed(0)} s (workers ${executor.loadSeconds.map((s) => s.toFixed(0)).join(' / ')} s)`,
+        `worst step over the cap ${Math.max(0, over).toFixed(3)} kW; load ${loadSeconds.toFixed(0)} s (workers ${executor.loadSeconds.map((s) => s.toFixed(0)).join(' / ')} s); load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`,
     };
-    return { row, planSeconds, workerSeconds: busy, tasks, rounds: d.rounds, windows: d.windows };
+    return { row, planSeconds, workerSeconds: busy, workerCpuSeconds: cpu, tasks, rounds: d.rounds, windows: d.windows };
   } finally {
     await executor.close();
   }

@@ -58,6 +58,12 @@ export interface DecomposeOptions {
   maxRounds: number;
   /** Prices to try in the second round (e.g. the previous window's), aligned with the rows. */
   warmPrices?: Float64Array;
+  /**
+   * A warm start per group for the first round (e.g. its last basis in the previous window: the
+   * same hours of the day a day earlier, which a window's optimum resembles); a basis of another
+   * size is ignored.
+   */
+  warmBases?: Array<SimplexBasis | undefined>;
   /** Called after each round. */
   onRound?: (r: { round: number; lowerBound: number; upperBound: number; gap: number; serious: boolean; box: number; violation: number }) => void;
 }
@@ -80,6 +86,8 @@ export interface WindowDecomposition {
   prices: Float64Array;
   /** Use of each row by the recovered plan. */
   usage: Float64Array;
+  /** Each group's last basis of a priced round (a warm start for the next window). */
+  bases: Array<SimplexBasis | undefined>;
   /** Amount by which the recovered plan breaks each row (all 0 unless the rows cannot be met). */
   violation: Float64Array;
   solves: number;
@@ -155,7 +163,9 @@ export async function decomposeWindow(
     props.push(p);
     data.order.push([g, props.length - 1]);
   };
-  const bases: Array<SimplexBasis | undefined> = groups.map(() => undefined);
+  const bases: Array<SimplexBasis | undefined> = groups.map((_, g) => options.warmBases?.[g]);
+  /** bases[g] is an optimum of this window's model of group g (not the previous window's). */
+  const ownBasis = groups.map(() => false);
   const out: WindowDecomposition = {
     plans: [],
     lowerBound: -Infinity,
@@ -164,6 +174,7 @@ export async function decomposeWindow(
     rounds: 0,
     prices: new Float64Array(R),
     usage: new Float64Array(R),
+    bases,
     violation: new Float64Array(R),
     solves: 0,
     buildSeconds: 0,
@@ -188,6 +199,8 @@ export async function decomposeWindow(
       const b = bases[g];
       if (b) t.basis = b;
       else delete t.basis;
+      if (b && ownBasis[g]) t.repriced = true;
+      else delete t.repriced;
       return t;
     });
     const results = await executor.run(tasks);
@@ -208,7 +221,10 @@ export async function decomposeWindow(
         out.largestColumns = Math.max(out.largestColumns, r.columns);
       }
       if (r.status !== 'optimal' || !r.plan) throw new GroupInfeasibleError(g, r, tasks[k]);
-      if (r.basis) bases[g] = r.basis;
+      if (r.basis) {
+        bases[g] = r.basis;
+        ownBasis[g] = true;
+      }
       const p: Proposal = { objective: r.objective, usage: r.usage, plan: r.plan };
       if (!coupled[g]) {
         fixedObjective += r.objective;
@@ -306,7 +322,11 @@ export async function decomposeWindow(
           prices: G.rowIndex.map((i) => (isMaster(i) ? center[i]! : 0)),
           limits: G.rowIndex.map((i, n) => (isMaster(i) ? { value: share[j]![n]!, penalty: fullPenalty(pass) ? data.penalty[i]! : Math.abs(center[i]!) + rows[i]!.priceScale * 4 ** pass } : null)),
         };
-        delete t.basis;
+        // from the group's last priced plan: only the shares' bounds and slacks are new
+        const b = bases[g];
+        if (b) t.basis = b;
+        else delete t.basis;
+        delete t.repriced;
         return t;
       });
       const results = await executor.run(tasks);
@@ -500,7 +520,10 @@ async function solveMaster(d: MasterData, solver: Solver, stabilise?: { center: 
     colStatus.set(last.colStatus);
     basis = { colStatus, rowStatus: last.rowStatus };
   }
-  const r = await solver.solve(model, { method: 'simplex', keepBasis: true, ...(basis ? { basis } : {}) });
+  // the last basis with the new plans nonbasic at zero is still primal feasible (only columns and
+  // costs change): the primal simplex goes on from it, as column generation does (on a 300-site
+  // plan, 8,700 master iterations against 21,600 with the dual simplex)
+  const r = await solver.solve(model, { method: 'simplex', keepBasis: true, ...(basis ? { basis, simplex: 'primal' as const } : {}) });
   if (r.basis) d.bases[kind] = r.basis;
   if (r.status !== 'optimal' || !r.rowDuals) {
     throw new SolverError(`the decomposition's master problem ended ${r.status}${r.message ? `: ${r.message}` : ''}${r.rowDuals ? '' : ' (no duals)'}`, r.status, r.solver);

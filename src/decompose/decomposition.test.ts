@@ -9,7 +9,8 @@ import { planFleet } from '../plan/planner.ts';
 import { actualSignals } from '../plan/signals.ts';
 import { simulate } from '../simulate/engine.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
-import { solveSubproblem, type SubproblemTask } from './subproblem.ts';
+import { LocalExecutor, type SubproblemExecutor } from './executor.ts';
+import { solveSubproblem, type SubproblemResult, type SubproblemTask } from './subproblem.ts';
 import { decodeResult, decodeTask, encodeResult, encodeTask } from './wire.ts';
 
 // every plan's solvers are one HiGHS worker, started once (each plan would start two of its own)
@@ -114,23 +115,7 @@ describe('decomposition of fleet-wide limits (Dantzig–Wolfe by site group)', (
 
 describe('a unit of work', () => {
   it('is plain data: solved from its JSON, it gives the same result', async () => {
-    const model = coupledFleet({ sites: 2, hours: 24, capMW: 8 });
-    const signals = actualSignals(model);
-    const ctx = { model, signals: () => signals };
-    const task: SubproblemTask = {
-      windowKey: 'w',
-      from: 0,
-      to: 24,
-      commitTo: 24,
-      sites: [1],
-      workloads: [2, 3],
-      settings: { objective: 'cost', rolling: false, maxPoints: 4, holdStorageEnd: true },
-      caps: [{ label: 'fleet import cap', sites: [1], from: 0, to: 24, maxKW: 8000, measure: 'grid', open: true }],
-      budgets: [],
-      state: { socKWh: [model.sites[1]!.storage?.socInitialKWh ?? 0], tariff: [{ peaks: [], importMWh: [], creditedMWh: [] }], runHours: [[]], doneGpuHours: [0, 0] },
-      rows: Array.from({ length: 24 }, (_, t) => ({ source: 'cap' as const, index: 0, step: t })),
-      prices: Array.from({ length: 24 }, (_, t) => (t >= 16 && t < 21 ? 0.08 : 0)),
-    };
+    const { ctx, task } = unitOfWork();
     const solver = new HighsWasmSolver();
     try {
       const direct = await solveSubproblem(ctx, task, solver);
@@ -148,4 +133,90 @@ describe('a unit of work', () => {
       await solver.close();
     }
   });
+
+  it('re-solves warm from an earlier basis of its model, with or without share limits, to the same optimum', async () => {
+    const { ctx, task } = unitOfWork();
+    const solver = new HighsWasmSolver();
+    try {
+      const free = await solveSubproblem(ctx, { ...task, prices: task.prices.map(() => 0) }, solver);
+      expect(free.basis).toBeDefined();
+      // new prices: the last optimum stays primal feasible and the primal simplex goes on from it
+      const cold = await solveSubproblem(ctx, task, solver);
+      const repriced = await solveSubproblem(ctx, { ...task, basis: free.basis!, repriced: true }, solver);
+      expect(repriced.objective).toBeCloseTo(cold.objective, 6);
+      expect(repriced.iterations!).toBeLessThan(cold.iterations! / 2);
+      // shares of the evening cap rows: new bounds and slack columns, the same warm start
+      const limits = task.rows.map((_, t) => (t >= 16 && t < 21 ? { value: 0.9 * free.usage[t]!, penalty: 1 } : null));
+      const shareCold = await solveSubproblem(ctx, { ...task, limits }, solver);
+      const shareWarm = await solveSubproblem(ctx, { ...task, limits, basis: free.basis! }, solver);
+      expect(shareWarm.status).toBe('optimal');
+      expect(shareWarm.objective).toBeCloseTo(shareCold.objective, 6);
+      expect(shareWarm.iterations!).toBeLessThan(shareCold.iterations!);
+    } finally {
+      await solver.close();
+    }
+  });
 });
+
+describe('a rolling decomposed plan', () => {
+  it("starts each window's first round from its groups' bases of the window before, to the same optima", async () => {
+    // windows start at 0, 24, 48, 72 and 96; those at 24 and 48 have the shape of the one before
+    // (the last two end the horizon: other rows for the storage's end and the jobs' remaining work)
+    const model = coupledFleet({ capMW: 15, hours: 120 });
+    const signals = actualSignals(model);
+    const solver = new HighsWasmSolver();
+    const rounds: Array<{ tasks: SubproblemTask[]; results: SubproblemResult[] }> = [];
+    const local = new LocalExecutor({ model, signals: () => signals }, [solver]);
+    const executor: SubproblemExecutor = {
+      parallelism: 1,
+      run: async (tasks) => {
+        const results = await local.run(tasks);
+        rounds.push({ tasks, results });
+        return results;
+      },
+      close: () => local.close(),
+    };
+    try {
+      await planFleet(model, { mode: 'rolling', decompose: 'on', executor });
+      const firsts = rounds.filter((r, i) => i > 0 && r.tasks[0]!.windowKey !== rounds[i - 1]!.tasks[0]!.windowKey);
+      expect(firsts.map((r) => r.tasks[0]!.from)).toEqual([24, 48, 72, 96]);
+      let warm = 0;
+      let cold = 0;
+      for (const r of firsts) {
+        expect(r.tasks.every((t) => t.basis !== undefined && !t.repriced)).toBe(true);
+        // the same tasks from scratch (a fresh executor keeps no models)
+        const fresh = new LocalExecutor({ model, signals: () => signals }, [solver]);
+        const again = await fresh.run(r.tasks.map(({ basis: _b, ...t }) => t));
+        again.forEach((a, k) => expect(r.results[k]!.objective).toBeCloseTo(a.objective, 4));
+        if (r.tasks[0]!.from >= 72) continue;
+        warm += r.results.reduce((a, x) => a + x.iterations!, 0);
+        cold += again.reduce((a, x) => a + x.iterations!, 0);
+      }
+      expect(warm).toBeLessThan(cold / 3);
+    } finally {
+      await solver.close();
+    }
+  });
+});
+
+/** One site's unit of work of a two-site fleet under a fleet import cap, priced on the evening cap rows. */
+function unitOfWork() {
+  const model = coupledFleet({ sites: 2, hours: 24, capMW: 8 });
+  const signals = actualSignals(model);
+  const ctx = { model, signals: () => signals };
+  const task: SubproblemTask = {
+    windowKey: 'w',
+    from: 0,
+    to: 24,
+    commitTo: 24,
+    sites: [1],
+    workloads: [2, 3],
+    settings: { objective: 'cost', rolling: false, maxPoints: 4, holdStorageEnd: true },
+    caps: [{ label: 'fleet import cap', sites: [1], from: 0, to: 24, maxKW: 8000, measure: 'grid', open: true }],
+    budgets: [],
+    state: { socKWh: [model.sites[1]!.storage?.socInitialKWh ?? 0], tariff: [{ peaks: [], importMWh: [], creditedMWh: [] }], runHours: [[]], doneGpuHours: [0, 0] },
+    rows: Array.from({ length: 24 }, (_, t) => ({ source: 'cap' as const, index: 0, step: t })),
+    prices: Array.from({ length: 24 }, (_, t) => (t >= 16 && t < 21 ? 0.08 : 0)),
+  };
+  return { ctx, task };
+}

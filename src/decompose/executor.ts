@@ -5,7 +5,7 @@
  */
 import type { ForecastOptions } from '../plan/signals.ts';
 import { splitResult, stackBases, stackModels, type CompiledModel, type Solver } from '../optimize/index.ts';
-import { emptyResult, prepareSubproblem, readSubproblem, solveSubproblem, subproblemModel, subproblemSolveOptions, type PreparedSubproblem, type SubproblemContext, type SubproblemResult, type SubproblemTask } from './subproblem.ts';
+import { emptyResult, prepareSubproblem, isRepricing, readSubproblem, solveSubproblem, subproblemBasis, subproblemModel, subproblemSolveOptions, type PreparedSubproblem, type SubproblemContext, type SubproblemResult, type SubproblemTask } from './subproblem.ts';
 
 /** Runs units of work. */
 export interface SubproblemExecutor {
@@ -59,16 +59,26 @@ export interface LocalExecutorOptions {
   packSites?: number;
 }
 
+/** Solves a solver keeps in flight per executor (the next model is built while one is solved). */
+const LANES = 4;
+
 /**
  * The embedded executor: tasks are built in this thread (each window's model once per group,
- * re-priced on later rounds), packed, and solved by a pool of solvers, each of which runs its
- * solves in its own worker thread (HiGHS) or process (native binaries). The solvers stay the
- * caller's.
+ * re-priced on later rounds) and solved by a pool of solvers, each of which runs its solves in
+ * its own worker thread (HiGHS) or process (native binaries). The solvers stay the caller's.
+ *
+ * With solvers that keep models (HiGHS), each group stays with one solver, which keeps its
+ * window model: a later round sends only new costs, and HiGHS goes on from its last basis and
+ * factorisation. Other solvers get packs of consecutive tasks as one block-diagonal model.
  */
 export class LocalExecutor implements SubproblemExecutor {
   private readonly cache = new Map<string, PreparedSubproblem>();
   private window = '';
   private readonly packSites: number;
+  /** Solver of each group (by its sites), when the solvers keep models. */
+  private readonly home = new Map<string, number>();
+  /** Names of the models each solver keeps for the current window. */
+  private readonly kept: Array<Set<string>>;
 
   constructor(
     private readonly ctx: SubproblemContext,
@@ -77,6 +87,20 @@ export class LocalExecutor implements SubproblemExecutor {
   ) {
     if (solvers.length === 0) throw new RangeError('LocalExecutor needs at least one solver');
     this.packSites = Math.max(1, options.packSites ?? 8);
+    this.kept = solvers.map(() => new Set());
+  }
+
+  /** Whether every solver keeps models between solves. */
+  private get keeps(): boolean {
+    return this.solvers.every((s) => typeof s.forget === 'function');
+  }
+
+  /** Drops the models the solvers keep. */
+  private forgetKept(): void {
+    this.solvers.forEach((s, i) => {
+      s.forget?.([...this.kept[i]!]);
+      this.kept[i]!.clear();
+    });
   }
 
   get parallelism(): number {
@@ -88,6 +112,7 @@ export class LocalExecutor implements SubproblemExecutor {
     if (task.windowKey !== this.window) {
       // models of earlier windows are not needed again
       this.cache.clear();
+      this.forgetKept();
       this.window = task.windowKey;
     }
     const key = task.sites.join(',');
@@ -99,6 +124,7 @@ export class LocalExecutor implements SubproblemExecutor {
   }
 
   async run(tasks: SubproblemTask[]): Promise<SubproblemResult[]> {
+    if (this.keeps && tasks.every((t) => (t.settings.lpMethod ?? 'simplex') === 'simplex')) return this.runKept(tasks);
     // consecutive tasks up to packSites sites share a solver call
     const packs = packTasks(tasks, this.packSites);
     const results = new Array<SubproblemResult>(tasks.length);
@@ -128,11 +154,10 @@ export class LocalExecutor implements SubproblemExecutor {
         const models: CompiledModel[] = live.map((i) => subproblemModel(prepared[pack.indexOf(i)]!.p, tasks[i]!));
         const stack = stackModels(models);
         const options = subproblemSolveOptions(tasks[live[0]!]!);
-        delete options.basis;
-        const basis = stackBases(
-          stack,
-          live.map((i) => tasks[i]!.basis),
-        );
+        const bases = live.map((i, k) => subproblemBasis(prepared[pack.indexOf(i)]!.p, tasks[i]!, models[k]!));
+        const basis = stackBases(stack, bases);
+        // the primal simplex only when every block starts from a basis of its own at other prices
+        if (basis && live.every((i, k) => bases[k] && isRepricing(tasks[i]!))) options.simplex = 'primal';
         const r = await solver.solve(stack.model, basis ? { ...options, basis } : options);
         if (r.status !== 'optimal') {
           // which block failed, and how: solve each alone
@@ -152,9 +177,55 @@ export class LocalExecutor implements SubproblemExecutor {
     return results;
   }
 
-  /** Forgets the kept models; the solvers belong to the caller, who closes them. */
+  /** Each group on its own solver, which keeps its window model (see the class comment). */
+  private async runKept(tasks: SubproblemTask[]): Promise<SubproblemResult[]> {
+    const results = new Array<SubproblemResult>(tasks.length);
+    const queues = this.solvers.map((): number[] => []);
+    tasks.forEach((t, i) => {
+      const key = t.sites.join(',');
+      let s = this.home.get(key);
+      if (s === undefined) {
+        s = this.home.size % this.solvers.length;
+        this.home.set(key, s);
+      }
+      queues[s]!.push(i);
+    });
+    await Promise.all(
+      queues.map(async (queue, s) => {
+        const solver = this.solvers[s]!;
+        let next = 0;
+        const lane = async () => {
+          while (next < queue.length) {
+            const i = queue[next++]!;
+            const task = tasks[i]!;
+            const { p, fresh } = this.prepared(task);
+            if (p.compiled.numColumns === 0) {
+              results[i] = emptyResult(this.ctx, p, task);
+              continue;
+            }
+            const model = subproblemModel(p, task);
+            const options = subproblemSolveOptions(task, p, model);
+            // share rounds solve another model (with slack columns): the kept one stays as it was
+            if (!task.limits?.some((l) => l !== null)) {
+              const name = `${task.windowKey}|${task.sites.join(',')}`;
+              options.keepAs = name;
+              if (this.kept[s]!.has(name) && isRepricing(task)) options.reprice = name;
+              this.kept[s]!.add(name);
+            }
+            const r = await solver.solve(model, options);
+            results[i] = readSubproblem(this.ctx, p, task, r, solver.name, fresh ? p.buildSeconds : 0);
+          }
+        };
+        await Promise.all(Array.from({ length: LANES }, lane));
+      }),
+    );
+    return results;
+  }
+
+  /** Forgets the models built and kept; the solvers belong to the caller, who closes them. */
   close(): Promise<void> {
     this.cache.clear();
+    this.forgetKept();
     return Promise.resolve();
   }
 }

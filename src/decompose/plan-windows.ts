@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { InputError, throwIfCancelled } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
-import { solveOutcomeError, type SolveResult, type Solver } from '../optimize/index.ts';
+import { solveOutcomeError, type SimplexBasis, type SolveResult, type Solver } from '../optimize/index.ts';
 import { explainInfeasibleWindow } from '../plan/explain-infeasible.ts';
 import type { FleetBudget, PowerCap, WindowState } from '../plan/fleet-lp.ts';
 import type { FleetBudgetPacer } from '../plan/fleet-limits.ts';
@@ -70,6 +70,8 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
   const dec = { groups: groups.length, windows: 0, bindingWindows: 0, rounds: 0, maxRounds: 0, maxGap: 0, lowerBound: 0, upperBound: 0, masterSeconds: 0 };
   const pricedRounds: number[] = [];
   let previous: { refs: FleetRowRef[]; budgets: FleetBudget[]; prices: Float64Array } | undefined;
+  // each group's last basis: the next window's first round starts from it (same shape, a day later)
+  let bases: Array<SimplexBasis | undefined> = [];
   let done = 0;
   for (const [from, to, commitTo] of windows) {
     throwIfCancelled(o.signal, `before window ${from}–${to}`);
@@ -168,6 +170,7 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
           );
         },
         ...(previous ? { warmPrices: shiftPrices(previous, refs, budgets, day) } : {}),
+        warmBases: bases,
       });
     } catch (e) {
       if (!(e instanceof GroupInfeasibleError)) throw e;
@@ -200,6 +203,7 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
       }),
     );
     previous = { refs, budgets, prices: result.prices };
+    bases = result.bases;
 
     stats.solves += result.solves;
     stats.buildSeconds += result.buildSeconds;

@@ -27,6 +27,8 @@ export interface WorkerStats {
   tasks: number;
   /** Seconds spent building and solving tasks. */
   busySeconds: number;
+  /** CPU seconds of the whole process (all its threads, HiGHS's included) since it was ready: on a shared machine a steadier measure of the work than busy time. */
+  cpuSeconds: number;
   /** Seconds spent loading the scenario and building the fleet model. */
   loadSeconds: number;
 }

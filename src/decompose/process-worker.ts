@@ -16,6 +16,7 @@ const solver = new HighsWasmSolver();
 let tasks = 0;
 let busySeconds = 0;
 let loadSeconds = 0;
+let readyCpu = process.cpuUsage();
 let queue: Promise<unknown> = Promise.resolve();
 
 process.on('message', (m: ToWorker) => {
@@ -26,6 +27,7 @@ process.on('message', (m: ToWorker) => {
       const forecaster = new Forecaster(model, m.forecast);
       executor = new LocalExecutor({ model, signals: (from, to) => forecaster.window(from, to) }, [solver]);
       loadSeconds = (performance.now() - t0) / 1000;
+      readyCpu = process.cpuUsage();
       send({ type: 'ready', loadSeconds });
     } catch (e) {
       send({ type: 'error', batch: -1, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
@@ -33,7 +35,8 @@ process.on('message', (m: ToWorker) => {
     return;
   }
   if (m.type === 'stats') {
-    send({ type: 'stats', stats: { pid: process.pid, maxRssBytes: process.resourceUsage().maxRSS * 1024, tasks, busySeconds, loadSeconds } });
+    const cpu = process.cpuUsage(readyCpu);
+    send({ type: 'stats', stats: { pid: process.pid, maxRssBytes: process.resourceUsage().maxRSS * 1024, tasks, busySeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, loadSeconds } });
     return;
   }
   const ex = executor;

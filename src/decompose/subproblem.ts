@@ -76,8 +76,10 @@ export interface SubproblemTask {
    * used to recover a plan that meets the fleet rows.
    */
   limits?: Array<{ value: number; penalty: number } | null>;
-  /** Basis of this group's previous solve in the same window (warm start). */
+  /** A warm start: the basis of this group's previous solve (in this window, or the previous one). */
   basis?: SimplexBasis;
+  /** `basis` is this group's optimum in the same window at other prices: still primal feasible, so the primal simplex re-optimises from it. */
+  repriced?: boolean;
 }
 
 /** What a unit of work returns. */
@@ -221,13 +223,36 @@ export function subproblemModel(p: PreparedSubproblem, task: SubproblemTask): Co
   return limitSubproblem(p, task, priceSubproblem(p, task.prices));
 }
 
-/** Solve options of a task (simplex with a warm start unless it asks for the interior-point method). */
-export function subproblemSolveOptions(task: SubproblemTask): SolveOptions {
+/**
+ * The warm start of a task's model: the task's basis of its group's model, with the slack columns
+ * of share limits (appended after the model's own columns) nonbasic at zero, so a plan recovered
+ * within shares starts from the last priced plan instead of from scratch. Undefined when the task
+ * has no basis of the model's size (e.g. a window that spans another month has another column).
+ */
+export function subproblemBasis(p: PreparedSubproblem, task: SubproblemTask, model: CompiledModel): SimplexBasis | undefined {
+  const b = task.basis;
+  const c = p.compiled;
+  if (!b || b.colStatus.length !== c.numColumns || b.rowStatus.length !== c.numRows || model.numRows !== c.numRows) return undefined;
+  if (model.numColumns === c.numColumns) return b;
+  const colStatus = new Int32Array(model.numColumns);
+  colStatus.set(b.colStatus);
+  return { colStatus, rowStatus: b.rowStatus };
+}
+
+/** Whether a task only re-prices its basis's model (no share limits): the basis is primal feasible. */
+export function isRepricing(task: SubproblemTask): boolean {
+  return task.repriced === true && task.basis !== undefined && (!task.limits || task.limits.every((l) => l === null));
+}
+
+/** Solve options of a task's model (simplex with a warm start unless it asks for the interior-point method). */
+export function subproblemSolveOptions(task: SubproblemTask, p?: PreparedSubproblem, model?: CompiledModel): SolveOptions {
   const method = task.settings.lpMethod ?? 'simplex';
+  const basis = method === 'simplex' && p && model ? subproblemBasis(p, task, model) : undefined;
   return {
     method,
     keepBasis: method === 'simplex',
-    ...(task.basis && method === 'simplex' ? { basis: task.basis } : {}),
+    ...(basis ? { basis } : {}),
+    ...(basis && isRepricing(task) ? { simplex: 'primal' as const } : {}),
     ...(task.settings.timeLimitSeconds !== undefined ? { timeLimitSeconds: task.settings.timeLimitSeconds } : {}),
   };
 }
@@ -254,7 +279,8 @@ export async function solveSubproblem(ctx: SubproblemContext, task: SubproblemTa
   const p = prepared ?? prepareSubproblem(ctx, task);
   const buildSeconds = prepared ? 0 : p.buildSeconds;
   if (p.compiled.numColumns === 0) return emptyResult(ctx, p, task);
-  const r = await solver.solve(subproblemModel(p, task), subproblemSolveOptions(task));
+  const m = subproblemModel(p, task);
+  const r = await solver.solve(m, subproblemSolveOptions(task, p, m));
   return readSubproblem(ctx, p, task, r, solver.name, buildSeconds);
 }
 

@@ -38,6 +38,12 @@ export interface WireOptions {
   basis?: { colStatus: Int32Array; rowStatus: Int32Array };
   /** Return the final basis. */
   keepBasis?: boolean;
+  /** Simplex variant from the basis (see SolveOptions.simplex). */
+  simplex?: 'dual' | 'primal';
+  /** Keep the model in the worker under this name (see SolveOptions.keepAs). */
+  keepAs?: string;
+  /** The model is the one kept under this name at other costs (see SolveOptions.reprice). */
+  reprice?: string;
   /** Test-only: make the worker fail as if the WebAssembly heap were exhausted. */
   fault?: 'wasm-abort';
 }
@@ -48,6 +54,12 @@ export interface SolveRequest {
   id: number;
   model: WireModel;
   options: WireOptions;
+}
+
+/** Main thread → worker: drop kept models. */
+export interface ForgetRequest {
+  type: 'forget';
+  names: string[];
 }
 
 /** Worker → main thread. */

@@ -31,6 +31,33 @@ describe('HighsWasmSolver', () => {
     expect(solver.workersStarted).toBe(1);
   });
 
+  it('keeps a model by name and re-solves it at other costs from its last basis, to the same optimum', async () => {
+    const s = new HighsWasmSolver();
+    try {
+      const model = buildBatteryFlexModel({ hours: 96, sites: 1, seed: 5 }).model.compile();
+      const first = await s.solve(model, { keepBasis: true, keepAs: 'site' });
+      expect(first.status).toBe('optimal');
+      // other costs: the prices of the evening hours rise
+      const colCost = Float64Array.from(model.colCost, (c, j) => (j % 24 >= 17 && j % 24 < 21 ? c * 1.5 + 0.01 : c));
+      const repriced = { ...model, colCost, columnName: model.columnName, rowName: model.rowName };
+      const fresh = await s.solve(repriced, { keepBasis: true });
+      // no basis given: only the kept model can start it anywhere but from scratch
+      const hot = await s.solve(repriced, { keepBasis: true, reprice: 'site', simplex: 'primal' });
+      expect(hot.status).toBe('optimal');
+      expect(hot.objective).toBeCloseTo(fresh.objective, 6);
+      expect(checkFeasibility(repriced, hot.columnValues).maxRowViolation).toBeLessThan(1e-6);
+      // from where the kept model stopped: far fewer iterations than from scratch
+      expect(hot.iterations!.simplex).toBeLessThan(fresh.iterations!.simplex / 2);
+      // forgotten, the name re-solves the model as given
+      s.forget(['site']);
+      const again = await s.solve(repriced, { reprice: 'site' });
+      expect(again.objective).toBeCloseTo(fresh.objective, 6);
+      expect(again.iterations!.simplex).toBe(fresh.iterations!.simplex);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('refuses a model above its budget with too-large and advice, without starting a solve', async () => {
     const small = new HighsWasmSolver({ maxColumns: 100 });
     const model = buildBatteryFlexModel({ hours: 168, sites: 1 }).model.compile();

@@ -17,7 +17,7 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnTsWorker } from '../workers/spawn-ts-worker.ts';
 import { compiledHighs, type HighsCode } from './highs-code.ts';
-import { isOutOfMemory, toWireModel, type SolveRequest, type WireOptions, type WorkerMessage } from './highs-protocol.ts';
+import { isOutOfMemory, toWireModel, type ForgetRequest, type SolveRequest, type WireOptions, type WorkerMessage } from './highs-protocol.ts';
 import type { CompiledModel } from './model-builder.ts';
 import { resultWithoutPoint, tooLargeMessage, type SizeBudget, type SolveOptions, type SolveResult, type Solver } from './solver.ts';
 
@@ -103,6 +103,9 @@ export class HighsWasmSolver implements Solver {
     if (options.mipRelGap !== undefined) wireOptions.mipRelGap = options.mipRelGap;
     if (options.basis !== undefined) wireOptions.basis = options.basis;
     if (options.keepBasis) wireOptions.keepBasis = true;
+    if (options.simplex !== undefined) wireOptions.simplex = options.simplex;
+    if (options.keepAs !== undefined) wireOptions.keepAs = options.keepAs;
+    if (options.reprice !== undefined) wireOptions.reprice = options.reprice;
     if (options.onProgress) wireOptions.progress = true;
     if (this.fault) wireOptions.fault = this.fault;
     this.fault = undefined;
@@ -129,6 +132,11 @@ export class HighsWasmSolver implements Solver {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pump();
     });
+  }
+
+  /** Drops models the worker keeps (a fresh worker keeps none). */
+  forget(names: string[]): void {
+    if (names.length > 0) this.worker?.postMessage({ type: 'forget', names } satisfies ForgetRequest);
   }
 
   /** Terminates the worker; a later solve starts a new one. */

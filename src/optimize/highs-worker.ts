@@ -5,8 +5,8 @@
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isOutOfMemory, type SolveRequest, type WorkerMessage } from './highs-protocol.ts';
-import { runHighs } from './highs-run.ts';
+import { isOutOfMemory, type ForgetRequest, type SolveRequest, type WorkerMessage } from './highs-protocol.ts';
+import { KeptModels } from './highs-run.ts';
 import type { SolveProgress } from './solve-progress.ts';
 import { loadHighsRuntime } from './load-highs.ts';
 import type { HighsCode } from './highs-code.ts';
@@ -16,18 +16,23 @@ if (!port) throw new Error('highs-worker must run in a worker thread');
 
 // the code compiled by the thread that started this one (see compiledHighs), if it could
 const runtime = loadHighsRuntime((workerData as { code?: HighsCode } | undefined)?.code);
+const kept = runtime.then((highs) => new KeptModels(highs));
 
 runtime.then(
   (highs) => port.postMessage({ type: 'ready', version: highs.version.string } satisfies WorkerMessage),
   (e: unknown) => port.postMessage({ type: 'fatal', message: `could not load HiGHS: ${String(e)}` } satisfies WorkerMessage),
 );
 
-port.on('message', (req: SolveRequest) => {
-  runtime.then(
-    (highs) => {
+port.on('message', (req: SolveRequest | ForgetRequest) => {
+  if (req.type === 'forget') {
+    kept.then((k) => k.forget(req.names)).catch(() => undefined);
+    return;
+  }
+  kept.then(
+    (models) => {
       try {
         const progress = req.options.progress ? (p: SolveProgress) => port.postMessage({ type: 'progress', id: req.id, progress: p } satisfies WorkerMessage) : undefined;
-        const result = runHighs(highs, req.model, req.options, progress);
+        const result = models.run(req.model, req.options, progress);
         // the solution arrays are fresh copies owned by this thread: move them, do not copy
         const transfer: ArrayBuffer[] = [];
         if (result.columnValues.buffer instanceof ArrayBuffer) transfer.push(result.columnValues.buffer);

@@ -64,9 +64,13 @@ export class WasmWithNativeFallback implements Solver {
     this.fallbacks++;
     this.onFallback?.({ columns: model.numColumns, rows: model.numRows, nonzeros: model.numNonzeros, backend: this.native.name, message });
     // a warm-start basis and IPM choice are WebAssembly-HiGHS matters; the binary picks its own method
-    const { basis: _b, keepBasis: _k, method: _m, ...rest } = options;
+    const { basis: _b, keepBasis: _k, method: _m, keepAs: _a, reprice: _r, ...rest } = options;
     const n = await this.native.solve(model, rest);
     return { ...n, solver: this.native.name, message: n.message ? `${message}; ${n.message}` : message };
+  }
+
+  forget(names: string[]): void {
+    this.wasm.forget?.(names);
   }
 
   async close(): Promise<void> {

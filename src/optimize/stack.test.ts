@@ -39,4 +39,19 @@ describe('stackModels (independent models solved as one block-diagonal model)', 
     expect(warm.objective).toBeCloseTo(r.objective, 6);
     expect(warm.iterations?.simplex).toBe(0);
   });
+
+  it('starts a block without a basis of its size from its logical basis, the others from theirs', async () => {
+    const stack = stackModels(models);
+    const cold = await solver.solve(stack.model, { keepBasis: true });
+    const bases = models.map((_, k) => splitResult(stack, models, cold, k).basis);
+    // the middle block has no basis (e.g. a model of a new shape): the others still start warm
+    const mixed = stackBases(stack, [bases[0], undefined, bases[2]]);
+    expect(mixed).toBeDefined();
+    const warm = await solver.solve(stack.model, { basis: mixed! });
+    expect(warm.status).toBe('optimal');
+    expect(warm.objective).toBeCloseTo(cold.objective, 6);
+    // only the middle block's iterations are left to do
+    expect(warm.iterations!.simplex).toBeLessThan(cold.iterations!.simplex * 0.8);
+    expect(stackBases(stack, [undefined, undefined, undefined])).toBeUndefined();
+  });
 });

@@ -110,21 +110,41 @@ export function stackModels(models: CompiledModel[]): StackedModel {
   return { model, columnOffsets, rowOffsets };
 }
 
-/** The stacked basis of blocks' bases (undefined unless every block has one of the right size). */
+/**
+ * The stacked basis of blocks' bases. A block without a basis of its size starts from the logical
+ * basis (its rows basic, its columns nonbasic at a finite bound, free ones at zero), so one block
+ * that has none (a new shape of model) does not cost the others their warm start. Undefined when
+ * no block has one.
+ */
 export function stackBases(stack: StackedModel, bases: Array<SimplexBasis | undefined>): SimplexBasis | undefined {
   const K = stack.columnOffsets.length - 1;
-  for (let k = 0; k < K; k++) {
+  const fits = (k: number) => {
     const b = bases[k];
-    if (!b || b.colStatus.length !== stack.columnOffsets[k + 1]! - stack.columnOffsets[k]! || b.rowStatus.length !== stack.rowOffsets[k + 1]! - stack.rowOffsets[k]!) return undefined;
-  }
+    return b !== undefined && b.colStatus.length === stack.columnOffsets[k + 1]! - stack.columnOffsets[k]! && b.rowStatus.length === stack.rowOffsets[k + 1]! - stack.rowOffsets[k]!;
+  };
+  let any = false;
+  for (let k = 0; k < K && !any; k++) any = fits(k);
+  if (!any) return undefined;
+  const { colLower, colUpper } = stack.model;
   const colStatus = new Int32Array(stack.model.numColumns);
   const rowStatus = new Int32Array(stack.model.numRows);
   for (let k = 0; k < K; k++) {
-    colStatus.set(bases[k]!.colStatus, stack.columnOffsets[k]!);
-    rowStatus.set(bases[k]!.rowStatus, stack.rowOffsets[k]!);
+    if (fits(k)) {
+      colStatus.set(bases[k]!.colStatus, stack.columnOffsets[k]!);
+      rowStatus.set(bases[k]!.rowStatus, stack.rowOffsets[k]!);
+      continue;
+    }
+    for (let j = stack.columnOffsets[k]!; j < stack.columnOffsets[k + 1]!; j++) colStatus[j] = colLower[j] !== -Infinity ? LOWER : colUpper[j] !== Infinity ? UPPER : ZERO;
+    rowStatus.fill(BASIC, stack.rowOffsets[k]!, stack.rowOffsets[k + 1]!);
   }
   return { colStatus, rowStatus };
 }
+
+/** HiGHS basis status codes. */
+const LOWER = 0;
+const BASIC = 1;
+const UPPER = 2;
+const ZERO = 3;
 
 /**
  * Block k's part of a stacked solve: its values, its objective (its own costs and constant),
