@@ -1,12 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { defaultSolverFactory } from '../optimize/solver-factory.ts';
+import { sharedHighs } from '../../test/helpers/shared-solver.ts';
 import { eventSegments, startResponse } from '../programs/response.ts';
 import { totalKW } from '../programs/levers.ts';
 import { simulate } from '../simulate/engine.ts';
 import { respondEvent } from './respond-event.ts';
 import { runPolicy } from './run-policy.ts';
 import { loadScenarioInput } from './scenario-input.ts';
+
+// every LP of this file on one HiGHS worker, started once
+const highs = sharedHighs();
+afterAll(highs.close);
 
 // A 256-GPU cluster whose only job may not lose work (QoS floor 1), and a 200 kWh / 100 kW
 // battery at half charge (100 kWh) with a 10 % floor (20 kWh) and 95 % discharge efficiency.
@@ -30,7 +34,7 @@ workloads:
 describe('the event-window LP of one site', () => {
   it('uses the battery as far as its state of charge allows over the window, worked by hand', async () => {
     const loaded = loadScenarioInput({ text: SITE, baseDir: '.' });
-    const deps = { solverFactory: defaultSolverFactory };
+    const deps = { solverFactory: highs.factory };
     const base = await runPolicy(loaded, 'naive', deps);
     const model = loaded.model;
     // event steps 2–3 (14:00–16:00): 90 kW wanted in the first hour, nothing in the second
@@ -71,7 +75,7 @@ workloads:
 `;
 
 describe('the event-window LP when the grid wants more consumption or less export', () => {
-  const deps = { solverFactory: defaultSolverFactory };
+  const deps = { solverFactory: highs.factory };
   // battery by hand: 100 kWh stored, at most 190 kWh (95 % of 200): 90 kWh of room, 90 / 0.95 = 94.737 kWh drawn
   const ROOM_KWH = 90 / 0.95;
 
@@ -159,7 +163,7 @@ workloads:
 
 describe('valley filling by pulling work forward', () => {
   it('runs later work on free GPUs in the event and takes it off the end of the job: import up by the call, work unchanged', async () => {
-    const deps = { solverFactory: defaultSolverFactory };
+    const deps = { solverFactory: highs.factory };
     const loaded = loadScenarioInput({ text: BATCH, baseDir: '.' });
     const model = loaded.model;
     const naive = await runPolicy(loaded, 'naive', deps);
@@ -182,7 +186,7 @@ describe('valley filling by pulling work forward', () => {
 
 describe('the increase and export-limit LP against the simulator (property)', () => {
   it('whatever is asked, the simulated meter shows what the VEN expects: import, export within the limit, state of charge within bounds', async () => {
-    const deps = { solverFactory: defaultSolverFactory };
+    const deps = { solverFactory: highs.factory };
     const loaded = loadScenarioInput({ text: SUNNY, baseDir: '.' });
     const model = loaded.model;
     const naive = await runPolicy(loaded, 'naive', deps);
