@@ -36,9 +36,9 @@ function sweepWithQueue(url: string, db: string, sweep = SWEEP): Proc {
   return run(['finance', SCENARIO, '--sweep', sweep, '--queue', url, '--db', db, '--json']);
 }
 
-/** The in-process run's answer. */
+/** The in-process run's answer (its points evaluated in its own thread: no worker threads to start for points this small). */
 async function inProcess(sweep: string, points: number): Promise<unknown> {
-  const local = run(['finance', SCENARIO, '--sweep', sweep, '--json']);
+  const local = run(['finance', SCENARIO, '--sweep', sweep, '--workers', '0', '--json']);
   expect(await local.exit, local.err).toBe(0);
   const a = answer(local.out);
   expect((a as { sweep: { points: unknown[] } }).sweep.points).toHaveLength(points);
@@ -136,7 +136,9 @@ describe.skipIf(skip !== undefined)('a design sweep on worker processes through 
       const redis = await startRedis({ appendonly: persistence });
       redises.push(redis);
       const db = join(dir, `restart-${persistence}.db`);
-      const workers = await Promise.all([0, 1].map(() => startWorker(redis.url, db)));
+      // short locks: a job left active and locked by a worker that lost Redis mid-job goes back to
+      // the queue within seconds, not after the default 30 s lock (a run of this case once waited so)
+      const workers = await Promise.all([0, 1].map(() => startWorker(redis.url, db, ['--lock-ms', '2000'])));
       procs.push(...workers);
       const sweep = sweepWithQueue(redis.url, db, SMALL_SWEEP);
       procs.push(sweep);
