@@ -10,7 +10,7 @@
  */
 import type { FleetModel } from '../model/fleet-model.ts';
 import { buildElasticModel, objectiveValue, type CompiledModel, type SimplexBasis, type SoftRowGroup, type SolveOptions, type SolveResult, type SolveStatus, type Solver } from '../optimize/index.ts';
-import { buildFleetLp, emptyWindowState, type FleetBudget, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals } from '../plan/fleet-lp.ts';
+import { buildFleetLp, type FleetBudget, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from '../plan/fleet-lp.ts';
 import { tariffStateFromWire, type TariffStateWire } from '../plan/tariff-lp.ts';
 import { readGroupPlan, type GroupPlan } from './group-plan.ts';
 
@@ -125,13 +125,15 @@ const refKey = (source: string, index: number, step: number) => `${source}:${ind
 export function prepareSubproblem(ctx: SubproblemContext, task: SubproblemTask): PreparedSubproblem {
   const t0 = performance.now();
   const { model } = ctx;
-  const dense = (values: number[] | undefined): number[] | undefined => {
+  // entries for this group's sites and workloads only (the model reads no others): a state for
+  // every site of a large fleet in every task was most of a task's garbage
+  const sparse = (values: number[] | undefined): number[] | undefined => {
     if (!values) return undefined;
-    const out = new Array<number>(model.workloads.length).fill(0);
+    const out: number[] = [];
     task.workloads.forEach((w, i) => (out[w] = values[i]!));
     return out;
   };
-  const state = emptyWindowState(model);
+  const state: WindowState = { socKWh: [], doneGpuHours: [], tariff: [], runHours: [] };
   task.sites.forEach((s, i) => {
     state.socKWh[s] = task.state.socKWh[i]!;
     state.tariff[s] = tariffStateFromWire(task.state.tariff[i]!);
@@ -149,9 +151,9 @@ export function prepareSubproblem(ctx: SubproblemContext, task: SubproblemTask):
     // plans are mixed by weight: binaries of tariff rules would not survive the mix, so they stay relaxed
     integers: 'relax',
   };
-  const tv = dense(task.terminalValuePerGpuHour);
+  const tv = sparse(task.terminalValuePerGpuHour);
   if (tv) o.terminalValuePerGpuHour = tv;
-  const pt = dense(task.progressTarget);
+  const pt = sparse(task.progressTarget);
   if (pt) o.progressTarget = pt;
   const { lp, layout } = buildFleetLp(model, task.from, task.to, ctx.signals(task.from, task.to), state, o);
   const compiled = lp.compile();

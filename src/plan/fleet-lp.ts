@@ -7,7 +7,7 @@
  */
 import { LinearModel } from '../optimize/index.ts';
 import { BillBook } from './bill-book.ts';
-import { addMinimumChargeRows, addTariffRows, emptyTariffState, tariffBinaries, TARIFF_PERIOD_ROWS, TARIFF_STEP_ROWS, type TariffState } from './tariff-lp.ts';
+import { addMinimumChargeRows, addTariffRows, emptyTariffState, tariffBinaries, TARIFF_PERIOD_ROWS, TARIFF_STEP_ROWS, type RowTagger, type TariffState } from './tariff-lp.ts';
 import type { OperatingPoint } from '../physics/types.ts';
 import type { FleetModel, SiteModel, WorkloadModel } from '../model/fleet-model.ts';
 import { stepHours, stepStartMs } from '../time/grid.ts';
@@ -178,6 +178,50 @@ function idleShare(site: SiteModel, acc: string): number {
 }
 
 /** Builds the LP of steps [from, to). */
+/** Kinds of rows; row names are built only when asked for (exports, explanations): each row keeps a small tag. */
+const ROW_KINDS = ['balance', 'gpus', 'job-gpus', 'work', 'work-cap', 'work-progress', 'qos', 'demand', 'soc-balance', 'green-target', 'certificates-def', 'pue-excess-def', 'cap', 'fleet-co2', 'fleet-green', 'gen-max', 'gen-min', 'gen-hours', ...TARIFF_STEP_ROWS, ...TARIFF_PERIOD_ROWS] as const;
+type RowKind = (typeof ROW_KINDS)[number];
+const STEP_KINDS = new Set<string>(['balance', 'soc-balance', 'gen-max', 'gen-min', ...TARIFF_STEP_ROWS]);
+
+/** What the sections of one window's LP share (see {@link buildFleetLp}). */
+interface LpBuild {
+  model: FleetModel;
+  from: number;
+  to: number;
+  /** Steps of the window. */
+  T: number;
+  /** Hours per step. */
+  h: number;
+  grid: FleetModel['grid'];
+  signals: WindowSignals;
+  state: WindowState;
+  opts: FleetLpOptions;
+  lp: LinearModel;
+  layout: FleetLpLayout;
+  inModel: Set<number>;
+  sites: SiteModel[];
+  workloads: WorkloadModel[];
+  caps: PowerCap[];
+  budgets: FleetBudget[];
+  when: (t: number) => string;
+  /** Begins a row of a kind (with its site or workload and step, for its name). */
+  row: (lower: number, upper: number, kind: RowKind, a?: number, b?: number) => number;
+  tag: RowTagger;
+  periodKeys: string[];
+  /** Binaries are exact (else relaxed). */
+  integers: boolean;
+  relaxations: Set<string>;
+  /** Operating points and effective deadline per workload of the model. */
+  points: OperatingPoint[][];
+  effDeadline: number[];
+  jobsAt: Array<FleetLpLayout['jobs']>;
+  infAt: Array<FleetLpLayout['inference']>;
+  addItTerms: (s: number, t: number, scale: number, measure?: 'it' | 'gpu') => void;
+  facilityConstant: (s: number, t: number) => number;
+  itConstant: (s: number, measure?: 'it' | 'gpu') => number;
+  slope: (s: number, t: number) => number;
+}
+
 export function buildFleetLp(model: FleetModel, from: number, to: number, signals: WindowSignals, state: WindowState, opts: FleetLpOptions): FleetLp {
   const { grid } = model;
   const h = stepHours(grid);
@@ -191,10 +235,7 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   const caps = opts.caps.filter((c) => (c.open ? c.sites.some((s) => inModel.has(s)) : c.sites.every((s) => inModel.has(s))));
   const budgets = (opts.budgets ?? []).filter((b) => (b.open || b.bound === undefined ? b.sites.some((s) => inModel.has(s)) : b.sites.every((s) => inModel.has(s))));
 
-  // Row names are built only when asked for (exports, explanations): each row keeps a small tag.
-  const ROW_KINDS = ['balance', 'gpus', 'job-gpus', 'work', 'work-cap', 'work-progress', 'qos', 'demand', 'soc-balance', 'green-target', 'certificates-def', 'pue-excess-def', 'cap', 'fleet-co2', 'fleet-green', 'gen-max', 'gen-min', 'gen-hours', ...TARIFF_STEP_ROWS, ...TARIFF_PERIOD_ROWS] as const;
-  type RowKind = (typeof ROW_KINDS)[number];
-  const STEP_KINDS = new Set<string>(['balance', 'soc-balance', 'gen-max', 'gen-min', ...TARIFF_STEP_ROWS]);
+  // each row's kind, site or workload, and step or period: its name when asked for
   const tagKind: number[] = [];
   const tagA: number[] = [];
   const tagB: number[] = [];
@@ -255,6 +296,73 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
 
   lp.reserve(T * (7 * sites.length + workloads.reduce((a, w) => a + 1 + w.siteIndices.length * opts.maxPoints, 0)) + 64, 0, 0);
 
+  // per site: its jobs' and inference services' columns (filled once the columns exist)
+  const jobsAt: Array<FleetLpLayout['jobs']> = [];
+  const infAt: Array<FleetLpLayout['inference']> = [];
+  /** Adds the IT-power terms of site s at step t, scaled by `scale` (kW per column unit). */
+  const addItTerms = (s: number, t: number, scale: number, measure: 'it' | 'gpu' = 'it') => {
+    const site = model.sites[s]!;
+    for (const j of jobsAt[s]!) {
+      if (t < j.t0 || t >= j.t1) continue;
+      const w = model.workloads[j.workload]!;
+      const idle = measure === 'it' ? idleShare(site, w.acceleratorId) : site.idleGpus === 'off' ? 0 : w.accelerator.idleW;
+      const base = j.first + (t - j.t0) * j.points.length;
+      j.points.forEach((p, k) => lp.addTerm(base + k, (scale * ((measure === 'it' ? p.itPowerW : p.gpuPowerW) - idle)) / 1000));
+    }
+    for (const i of infAt[s]!) {
+      const w = model.workloads[i.workload]!;
+      const idleIt = measure === 'it' ? idleShare(site, w.acceleratorId) : site.idleGpus === 'off' ? 0 : w.accelerator.idleW;
+      const headroom = site.idleGpus === 'off' ? (1 / w.maxUtilisation - 1) * (measure === 'it' ? site.pools.find((p) => p.acceleratorId === w.acceleratorId)!.idleItPowerW : w.accelerator.idleW) : 0;
+      const base = i.first + (t - from) * i.points.length;
+      i.points.forEach((p, k) => lp.addTerm(base + k, (scale * ((measure === 'it' ? p.itPowerW : p.gpuPowerW) - idleIt + headroom)) / 1000));
+    }
+  };
+  /** Facility power of site s at step t that no decision changes beyond the IT idle floor: fixed overhead and facility loads, kW. */
+  const facilityConstant = (s: number, t: number) => model.sites[s]!.facility.fixedKW + model.sites[s]!.facilityLoadKW[t]!;
+  /** IT (or GPU) power of site s at step t that no decision changes, kW: the idle floor. */
+  const itConstant = (s: number, measure: 'it' | 'gpu' = 'it') => {
+    const site = model.sites[s]!;
+    if (site.idleGpus === 'off') return 0;
+    return site.pools.reduce((a, p) => a + (p.gpus * (measure === 'it' ? p.idleItPowerW : p.accelerator.idleW)) / 1000, 0);
+  };
+  const slope = (s: number, t: number) => 1 + model.sites[s]!.facility.lossSlope + model.sites[s]!.facility.coolingSlope[t]!;
+
+  // each section is its own function: one function for the whole model took V8's optimising
+  // compiler seconds per attempt, and it recompiled whenever the shapes it met changed
+  const b: LpBuild = { model, from, to, T, h, grid, signals, state, opts, lp, layout, inModel, sites, workloads, caps, budgets, when, row, tag, periodKeys, integers, relaxations, points: [], effDeadline: [], jobsAt, infAt, addItTerms, facilityConstant, itConstant, slope };
+  addSiteColumns(b);
+  addWorkloadColumns(b);
+
+  // rows and non-zeros, estimated once so the builder does not grow its arrays step by step
+  lp.reserve(lp.numColumns + 16, T * (sites.length * 6 + workloads.length * 2) + 64, lp.numColumns * 5 + T * sites.length * 16);
+  for (const site of sites) {
+    jobsAt[site.index] = [];
+    infAt[site.index] = [];
+  }
+  for (const j of layout.jobs) jobsAt[j.site]!.push(j);
+  for (const i of layout.inference) infAt[i.site]!.push(i);
+
+  addBalanceRows(b);
+  addGpuRows(b);
+  addJobRows(b);
+  addDemandRows(b);
+  addStorageRows(b);
+  addTariffs(b);
+  addGreenRules(b);
+  addCapRows(b);
+  addBudgetRows(b);
+
+  for (const site of sites) addMinimumChargeRows(lp, layout.books[site.index]!, site, from, to, tag);
+
+  layout.relaxations = [...relaxations];
+  layout.integerColumns = lp.size().integerColumns;
+  lp.nameRows(0, lp.numRows, describeRow);
+  return { lp, layout };
+}
+
+/** The site columns: import, export, renewables used, storage, generators (costs booked by bill component). */
+function addSiteColumns(b: LpBuild): void {
+  const { from, to, T, h, grid, signals, opts, lp, layout, sites, when, integers, relaxations } = b;
   // ---- site columns: import, export, renewables used, storage, generators (costs booked below by bill component)
   for (const site of sites) {
     const s = site.index;
@@ -329,11 +437,13 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     });
     layout.sites[s] = { g, e, r, c, d, soc, gen };
   }
+}
 
+/** The workload columns: operating points per step, unserved demand, unfinished work and QoS shortfall. */
+function addWorkloadColumns(b: LpBuild): void {
+  const { model, from, to, T, h, grid, signals, state, opts, lp, layout, workloads, when, points, effDeadline } = b;
   // ---- workload columns
   // per workload of this model only: a model of one site in a fleet of thousands stays small to build
-  const points: OperatingPoint[][] = [];
-  const effDeadline: number[] = [];
   for (const w of workloads) {
     points[w.index] = planPoints(w, opts.maxPoints);
     effDeadline[w.index] = effectiveDeadline(w, h, grid.steps);
@@ -378,48 +488,11 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     if (!w.continuous) layout.unfinished.set(w.index, lp.addVariable({ name: `unfinished[${w.id}]`, cost: w.unservedPenalty, upper: left }));
     else if (w.qosFloor !== undefined) layout.qosSlack.set(w.index, lp.addVariable({ name: `qos-shortfall[${w.id}]`, cost: w.unservedPenalty * 10 + (opts.objective === 'qos' ? QOS_WEIGHT * 10 : 0) }));
   }
+}
 
-  // rows and non-zeros, estimated once so the builder does not grow its arrays step by step
-  lp.reserve(lp.numColumns + 16, T * (sites.length * 6 + workloads.length * 2) + 64, lp.numColumns * 5 + T * sites.length * 16);
-
-  // index helpers
-  const jobsAt: Array<FleetLpLayout['jobs']> = [];
-  const infAt: Array<FleetLpLayout['inference']> = [];
-  for (const site of sites) {
-    jobsAt[site.index] = [];
-    infAt[site.index] = [];
-  }
-  for (const j of layout.jobs) jobsAt[j.site]!.push(j);
-  for (const i of layout.inference) infAt[i.site]!.push(i);
-
-  /** Adds the IT-power terms of site s at step t, scaled by `scale` (kW per column unit). */
-  const addItTerms = (s: number, t: number, scale: number, measure: 'it' | 'gpu' = 'it') => {
-    const site = model.sites[s]!;
-    for (const j of jobsAt[s]!) {
-      if (t < j.t0 || t >= j.t1) continue;
-      const w = model.workloads[j.workload]!;
-      const idle = measure === 'it' ? idleShare(site, w.acceleratorId) : site.idleGpus === 'off' ? 0 : w.accelerator.idleW;
-      const base = j.first + (t - j.t0) * j.points.length;
-      j.points.forEach((p, k) => lp.addTerm(base + k, (scale * ((measure === 'it' ? p.itPowerW : p.gpuPowerW) - idle)) / 1000));
-    }
-    for (const i of infAt[s]!) {
-      const w = model.workloads[i.workload]!;
-      const idleIt = measure === 'it' ? idleShare(site, w.acceleratorId) : site.idleGpus === 'off' ? 0 : w.accelerator.idleW;
-      const headroom = site.idleGpus === 'off' ? (1 / w.maxUtilisation - 1) * (measure === 'it' ? site.pools.find((p) => p.acceleratorId === w.acceleratorId)!.idleItPowerW : w.accelerator.idleW) : 0;
-      const base = i.first + (t - from) * i.points.length;
-      i.points.forEach((p, k) => lp.addTerm(base + k, (scale * ((measure === 'it' ? p.itPowerW : p.gpuPowerW) - idleIt + headroom)) / 1000));
-    }
-  };
-  /** Facility power of site s at step t that no decision changes beyond the IT idle floor: fixed overhead and facility loads, kW. */
-  const facilityConstant = (s: number, t: number) => model.sites[s]!.facility.fixedKW + model.sites[s]!.facilityLoadKW[t]!;
-  /** IT (or GPU) power of site s at step t that no decision changes, kW: the idle floor. */
-  const itConstant = (s: number, measure: 'it' | 'gpu' = 'it') => {
-    const site = model.sites[s]!;
-    if (site.idleGpus === 'off') return 0;
-    return site.pools.reduce((a, p) => a + (p.gpus * (measure === 'it' ? p.idleItPowerW : p.accelerator.idleW)) / 1000, 0);
-  };
-  const slope = (s: number, t: number) => 1 + model.sites[s]!.facility.lossSlope + model.sites[s]!.facility.coolingSlope[t]!;
-
+/** The power balance of each site and step, and the generators' on/off rows. */
+function addBalanceRows(b: LpBuild): void {
+  const { from, to, T, h, state, lp, layout, sites, row, periodKeys, addItTerms, facilityConstant, itConstant, slope } = b;
   // ---- balance rows: renewables + discharge + generators + import − export − charge = facility + site loads
   const balanceRows: number[] = [];
   const balanceAt: Array<[number, number]> = []; // row → (site, step), for explanations
@@ -472,7 +545,11 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
   }
   const firstBalance = balanceRows[0] ?? 0;
   layout.softRows.push({ group: 'power supply', rows: balanceRows, label: (row) => balanceAt[row - firstBalance]!.join('@'), unit: 'kWh', scale: h });
+}
 
+/** GPU capacity per site, pool and step. */
+function addGpuRows(b: LpBuild): void {
+  const { model, from, to, lp, sites, row, jobsAt, infAt } = b;
   // ---- GPU capacity per site, pool and step
   for (const site of sites) {
     const s = site.index;
@@ -498,7 +575,11 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       }
     }
   }
+}
 
+/** Jobs: GPUs per step, non-pausable runs, work and QoS. */
+function addJobRows(b: LpBuild): void {
+  const { from, to, h, grid, state, opts, lp, layout, workloads, row, effDeadline } = b;
   // ---- jobs: GPUs per step, non-pausable runs, work and QoS
   for (const w of workloads) {
     if (w.type === 'inference') continue;
@@ -565,7 +646,11 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       }
     }
   }
+}
 
+/** Inference demand: served + unserved = demand. */
+function addDemandRows(b: LpBuild): void {
+  const { from, to, signals, lp, layout, workloads, row } = b;
   // ---- inference demand: served + unserved = demand
   for (const w of workloads) {
     if (w.type !== 'inference') continue;
@@ -583,7 +668,11 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       lp.endRow();
     }
   }
+}
 
+/** Storage dynamics. */
+function addStorageRows(b: LpBuild): void {
+  const { from, T, h, state, lp, layout, sites, row } = b;
   // ---- storage dynamics
   for (const site of sites) {
     const st = site.storage;
@@ -599,7 +688,11 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       lp.endRow();
     }
   }
+}
 
+/** The tariffs: demand charges, energy blocks, two-part basic charge, export credits, fixed charges. */
+function addTariffs(b: LpBuild): void {
+  const { from, to, grid, signals, state, lp, layout, sites, tag, integers, relaxations } = b;
   // ---- the tariff: demand charges, energy blocks, two-part basic charge, export credits, fixed charges
   for (const site of sites) {
     const s = site.index;
@@ -616,7 +709,11 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       notes: relaxations,
     });
   }
+}
 
+/** Green-share rules: direct-green targets (hard), certificates and PUE excess (priced). */
+function addGreenRules(b: LpBuild): void {
+  const { from, to, h, lp, layout, sites, row, periodKeys, addItTerms, facilityConstant, itConstant, slope } = b;
   // ---- green-share rules: direct-green targets (hard), certificates and PUE excess (priced)
   for (const site of sites) {
     const s = site.index;
@@ -677,7 +774,11 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       }
     }
   }
+}
 
+/** Power caps (grid events, commitments, the fleet import cap). */
+function addCapRows(b: LpBuild): void {
+  const { model, from, to, h, opts, lp, layout, inModel, caps, row, addItTerms, facilityConstant, itConstant, slope } = b;
   // ---- power caps (grid events, commitments, the fleet import cap)
   for (const cap of caps) {
     const a = Math.max(cap.from, from);
@@ -710,7 +811,11 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
     }
     if (rows.length) layout.softRows.push({ group: `power cap ${cap.label}`, rows, label: (row) => lp.rowName(row), unit: 'kWh', scale: h });
   }
+}
 
+/** Fleet budgets: CO2 of grid imports, direct green against a share of facility energy. */
+function addBudgetRows(b: LpBuild): void {
+  const { model, from, to, h, opts, lp, layout, inModel, budgets, row, addItTerms, facilityConstant, itConstant, slope } = b;
   // ---- fleet budgets: CO2 of grid imports, direct green against a share of facility energy
   for (const [i, bud] of budgets.entries()) {
     const a = Math.max(bud.from, from);
@@ -752,11 +857,4 @@ export function buildFleetLp(model: FleetModel, from: number, to: number, signal
       );
     }
   }
-
-  for (const site of sites) addMinimumChargeRows(lp, layout.books[site.index]!, site, from, to, tag);
-
-  layout.relaxations = [...relaxations];
-  layout.integerColumns = lp.size().integerColumns;
-  lp.nameRows(0, lp.numRows, describeRow);
-  return { lp, layout };
 }
