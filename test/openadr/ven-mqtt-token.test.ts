@@ -17,6 +17,17 @@ import { deps, naiveSiteState, stepAt, SUNNY_SITE } from '../helpers/event-sites
 
 const LIFETIME_S = 2;
 
+/** The site's VEN enrolled at the VTN (its client and VEN object), a business client and its program. */
+async function enrolSunny(vtn: RunningVtn) {
+  const operator = { clientId: 'test', role: 'bl' as const, scopes: new Set(['write_vens']) };
+  const blc = await vtn.vtn.clients.create('bl');
+  const venc = await vtn.vtn.clients.create('ven');
+  await vtn.vtn.vens.create(operator, { objectType: 'BL_VEN_REQUEST', venName: 'sunny', clientID: venc.id, targets: ['sunny'] });
+  const bl = new OpenAdrClient({ url: vtn.url, clientId: blc.id, clientSecret: blc.secret });
+  const program = await bl.createProgram({ programName: 'flex' });
+  return { bl, venc, program };
+}
+
 describe('the VEN\'s MQTT login after its token expired', () => {
   let store: Store | undefined;
   let vtn: RunningVtn | undefined;
@@ -34,12 +45,7 @@ describe('the VEN\'s MQTT login after its token expired', () => {
     vtn = await startVtn(options(0, 0));
     const port = vtn.port;
     const mqttPort = Number(new URL(vtn.vtn.mqtt!.uris[0]!).port);
-    const operator = { clientId: 'test', role: 'bl' as const, scopes: new Set(['write_vens']) };
-    const blc = await vtn.vtn.clients.create('bl');
-    const venc = await vtn.vtn.clients.create('ven');
-    await vtn.vtn.vens.create(operator, { objectType: 'BL_VEN_REQUEST', venName: 'sunny', clientID: venc.id, targets: ['sunny'] });
-    const bl = new OpenAdrClient({ url: vtn.url, clientId: blc.id, clientSecret: blc.secret });
-    const program = await bl.createProgram({ programName: 'flex' });
+    const { bl, venc, program } = await enrolSunny(vtn);
 
     const log: ExchangeLog = { seen: [], problems: [] };
     const adapter = new MemoryAdapter();
@@ -82,12 +88,7 @@ describe('the VEN\'s MQTT login after its token expired', () => {
     const state = await naiveSiteState(SUNNY_SITE);
     store = await openStore(':memory:');
     vtn = await startVtn({ store, port: 0, auth: { lifetimeS: LIFETIME_S }, notifier: { mqtt: { embedded: { port: 0 } } } });
-    const operator = { clientId: 'test', role: 'bl' as const, scopes: new Set(['write_vens']) };
-    const blc = await vtn.vtn.clients.create('bl');
-    const venc = await vtn.vtn.clients.create('ven');
-    await vtn.vtn.vens.create(operator, { objectType: 'BL_VEN_REQUEST', venName: 'sunny', clientID: venc.id, targets: ['sunny'] });
-    const bl = new OpenAdrClient({ url: vtn.url, clientId: blc.id, clientSecret: blc.secret });
-    const program = await bl.createProgram({ programName: 'flex' });
+    const { bl, venc, program } = await enrolSunny(vtn);
     const log: ExchangeLog = { seen: [], problems: [] };
     const adapter = new MemoryAdapter();
     const errors: Error[] = [];

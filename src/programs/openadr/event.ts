@@ -276,6 +276,25 @@ export interface SiteDispatchPlan {
   limitKW: number[];
 }
 
+/** An id or name made safe for OpenADR's objectID pattern (letters, digits, `_`, `-`; 1–128). */
+function safeId(s: string): string {
+  return s.replace(/[^a-zA-Z0-9_-]+/g, '-').slice(0, 128) || 'x';
+}
+
+/** The fields every event the aggregator sends one site shares: ids, times, name, target. */
+function siteEventHead(site: string, iso: (ms: number) => string, eventId: string, programId: string, issuedMs: number, what: 'dispatch' | 'prices'): Record<string, unknown> {
+  return {
+    id: safeId(`${eventId}-${site}`),
+    createdDateTime: iso(issuedMs),
+    modificationDateTime: iso(issuedMs),
+    objectType: 'EVENT',
+    programID: safeId(programId),
+    eventName: `${eventId}: ${what} to ${site}`,
+    priority: 0,
+    targets: [site],
+  };
+}
+
 /**
  * The aggregator's dispatch to one site as an OpenADR 3.1 `event`: one interval per
  * measurement interval, targeted at the site, with an IMPORT_CAPACITY_LIMIT (peak shaving:
@@ -284,16 +303,8 @@ export interface SiteDispatchPlan {
  */
 export function siteDispatchEvent(plan: SiteDispatchPlan, eventId: string, programId: string, issuedMs: number, payloadType: 'IMPORT_CAPACITY_LIMIT' | 'DISPATCH_SETPOINT' | 'EXPORT_CAPACITY_LIMIT' = 'IMPORT_CAPACITY_LIMIT'): Record<string, unknown> {
   const iso = (ms: number) => formatLocalIso(ms, offsetMinutesAt(plan.timeZone, ms));
-  const safe = (s: string) => s.replace(/[^a-zA-Z0-9_-]+/g, '-').slice(0, 128) || 'x';
   return {
-    id: safe(`${eventId}-${plan.site}`),
-    createdDateTime: iso(issuedMs),
-    modificationDateTime: iso(issuedMs),
-    objectType: 'EVENT',
-    programID: safe(programId),
-    eventName: `${eventId}: dispatch to ${plan.site}`,
-    priority: 0,
-    targets: [plan.site],
+    ...siteEventHead(plan.site, iso, eventId, programId, issuedMs, 'dispatch'),
     payloadDescriptors: [{ objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType, units: 'KW' }],
     intervalPeriod: { start: iso(plan.startMs[0]!), duration: `PT${plan.intervalMinutes}M` },
     intervals: plan.limitKW.map((v, i) => ({ id: i, payloads: [{ type: payloadType, values: [Math.round(Math.max(0, v) * 1000) / 1000] }] })),
@@ -316,17 +327,9 @@ export interface SitePricePlan {
  */
 export function sitePriceEvent(plan: SitePricePlan, eventId: string, programId: string, issuedMs: number): Record<string, unknown> {
   const iso = (ms: number) => formatLocalIso(ms, offsetMinutesAt(plan.timeZone, ms));
-  const safe = (s: string) => s.replace(/[^a-zA-Z0-9_-]+/g, '-').slice(0, 128) || 'x';
   const minutes = (p: { startMs: number; endMs: number }) => `PT${Math.round((p.endMs - p.startMs) / 60_000)}M`;
   return {
-    id: safe(`${eventId}-${plan.site}`),
-    createdDateTime: iso(issuedMs),
-    modificationDateTime: iso(issuedMs),
-    objectType: 'EVENT',
-    programID: safe(programId),
-    eventName: `${eventId}: prices to ${plan.site}`,
-    priority: 0,
-    targets: [plan.site],
+    ...siteEventHead(plan.site, iso, eventId, programId, issuedMs, 'prices'),
     payloadDescriptors: [plan.descriptor],
     intervalPeriod: { start: iso(plan.prices[0]!.startMs), duration: minutes(plan.prices[0]!) },
     intervals: plan.prices.map((p, i) => ({ id: i, intervalPeriod: { start: iso(p.startMs), duration: minutes(p) }, payloads: [{ type: 'PRICE', values: [p.value] }] })),
