@@ -89,7 +89,7 @@ export async function planGenerated(sites: number, days: number, workers: number
       runs: 1,
       note:
         `${d.bindingWindows}/${d.windows} windows priced; rounds ${d.rounds} (median ${d.medianRounds} in priced windows, max ${d.maxRounds}); gap ${(gap * 100).toFixed(3)} % (worst window ${(d.maxGap * 100).toFixed(3)} %); ` +
-        `${d.groups} units of work per round, ${tasks.toLocaleString('en-US')} tasks, ${busy.toFixed(0)} s of worker time, ${cpu.toFixed(0)} s of worker CPU (${((cpu / Math.max(1, tasks)) * 1000).toFixed(1)} ms per task); master ${d.masterSeconds.toFixed(0)} s; upper bound ${d.upperBound.toFixed(0)}; ` +
+        `${d.groups} units of work per round, ${tasks.toLocaleString('en-US')} tasks, ${busy.toFixed(0)} s of worker time, ${cpu.toFixed(0)} s of worker CPU (${((cpu / Math.max(1, tasks)) * 1000).toFixed(1)} ms per task); master ${d.masterSeconds.toFixed(0)} s; upper bound ${d.upperBound.toFixed(0)}; warm starts solved again cold ${d.coldRetries}; ` +
         `peak RSS coordinator ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB, per worker ${ws.map((w) => (w.maxRssBytes / 2 ** 30).toFixed(2)).join(' / ')} GiB; ` +
         `worst step over the cap ${Math.max(0, over).toFixed(3)} kW; load ${loadSeconds.toFixed(0)} s (workers ${executor.loadSeconds.map((s) => s.toFixed(0)).join(' / ')} s); load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`,
     };

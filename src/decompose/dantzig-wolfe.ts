@@ -103,6 +103,8 @@ export interface WindowDecomposition {
   largestColumns: number;
   /** Simplex iterations of all group solves. */
   iterations: number;
+  /** Group solves whose warm start ended without an optimum, solved again cold. */
+  coldRetries: number;
   /** Backends other than the configured one that solved groups (native binaries for groups above the WebAssembly budget), with why. */
   fallbacks: Map<string, string>;
 }
@@ -155,7 +157,7 @@ export async function decomposeWindow(
   const masterPos = new Int32Array(R).fill(-1);
   masterRows.forEach((i, k) => (masterPos[i] = k));
   const coupled = groups.map((g) => g.rowIndex.some((i) => masterPos[i]! >= 0));
-  const data: MasterData = { groups, rows, masterRows, masterPos, coupled, proposals: groups.map(() => []), order: [], penalty: rows.map((r) => r.penalty), bases: {} };
+  const data: MasterData = { groups, rows, masterRows, masterPos, coupled, proposals: groups.map(() => []), order: [], penalty: rows.map((r) => r.penalty), bases: {}, coldRetries: 0 };
   /** Offers a plan of group g to the master (unless it has it already). */
   const offer = (g: number, p: Proposal) => {
     const props = data.proposals[g]!;
@@ -186,6 +188,7 @@ export async function decomposeWindow(
     nonzeros: 0,
     largestColumns: 0,
     iterations: 0,
+    coldRetries: 0,
     fallbacks: new Map(),
   };
   let fixedObjective = 0;
@@ -213,6 +216,7 @@ export async function decomposeWindow(
       out.buildSeconds += r.buildSeconds;
       out.solveSeconds += r.solveSeconds;
       out.iterations += r.iterations ?? 0;
+      if (r.coldRetry) out.coldRetries++;
       if (r.fallback) out.fallbacks.set(r.fallback.backend, r.fallback.message);
       if (first) {
         out.columns += r.columns;
@@ -339,6 +343,7 @@ export async function decomposeWindow(
         out.buildSeconds += r.buildSeconds;
         out.solveSeconds += r.solveSeconds;
         out.iterations += r.iterations ?? 0;
+        if (r.coldRetry) out.coldRetries++;
         if (r.fallback) out.fallbacks.set(r.fallback.backend, r.fallback.message);
         if (r.status !== 'optimal' || !r.plan) throw new GroupInfeasibleError(g, r, tasks[k]);
         const p: Proposal = { objective: r.objective, usage: r.usage, plan: r.plan };
@@ -422,6 +427,7 @@ export async function decomposeWindow(
       w,
     );
   });
+  out.coldRetries += data.coldRetries;
   return out;
 }
 
@@ -451,6 +457,8 @@ interface MasterData {
   penalty: number[];
   /** Last basis of each master (columns only ever appended, so it stays a valid start). */
   bases: { primal?: SimplexBasis; stabilised?: SimplexBasis };
+  /** Warm-started master solves that ended without an optimum and were solved again cold. */
+  coldRetries: number;
 }
 
 interface MasterSolution {
@@ -523,7 +531,12 @@ async function solveMaster(d: MasterData, solver: Solver, stabilise?: { center: 
   // the last basis with the new plans nonbasic at zero is still primal feasible (only columns and
   // costs change): the primal simplex goes on from it, as column generation does (on a 300-site
   // plan, 8,700 master iterations against 21,600 with the dual simplex)
-  const r = await solver.solve(model, { method: 'simplex', keepBasis: true, ...(basis ? { basis, simplex: 'primal' as const } : {}) });
+  let r = await solver.solve(model, { method: 'simplex', keepBasis: true, ...(basis ? { basis, simplex: 'primal' as const } : {}) });
+  if (basis && r.status !== 'optimal' && r.status !== 'time-limit') {
+    // the master always has a solution (its relax columns), so a warm start that finds none went wrong
+    d.coldRetries++;
+    r = await solver.solve(model, { method: 'simplex', keepBasis: true });
+  }
   if (r.basis) d.bases[kind] = r.basis;
   if (r.status !== 'optimal' || !r.rowDuals) {
     throw new SolverError(`the decomposition's master problem ended ${r.status}${r.message ? `: ${r.message}` : ''}${r.rowDuals ? '' : ' (no duals)'}`, r.status, r.solver);

@@ -4,7 +4,7 @@ import { coupledFleet } from '../../test/helpers/coupled-fleet.ts';
 import { sharedHighs } from '../../test/helpers/shared-solver.ts';
 import { InputError } from '../errors/index.ts';
 import { summarise } from '../metrics/summary.ts';
-import { HighsWasmSolver } from '../optimize/index.ts';
+import { HighsWasmSolver, type Solver } from '../optimize/index.ts';
 import { planFleet } from '../plan/planner.ts';
 import { actualSignals } from '../plan/signals.ts';
 import { simulate } from '../simulate/engine.ts';
@@ -154,6 +154,73 @@ describe('a unit of work', () => {
       expect(shareWarm.iterations!).toBeLessThan(shareCold.iterations!);
     } finally {
       await solver.close();
+    }
+  });
+});
+
+describe('a warm start that ends without an optimum', () => {
+  /** HiGHS, except that every warm-started solve (a basis or a kept model) answers `status`: a simplex gone wrong. */
+  function faultyWarmStarts(inner: HighsWasmSolver, status: 'infeasible' | 'error') {
+    const calls: string[] = [];
+    const solver: Solver = {
+      name: inner.name,
+      solve: async (model, options = {}) => {
+        const warm = options.basis !== undefined || options.reprice !== undefined;
+        calls.push(warm ? 'warm' : 'cold');
+        if (warm) return { status, objective: Number.NaN, columnValues: new Float64Array(0), solveSeconds: 0 };
+        return inner.solve(model, options);
+      },
+      forget: (names) => inner.forget(names),
+      close: async () => undefined,
+    };
+    return { solver, calls };
+  }
+
+  it('is solved again from scratch, and the cold optimum is the result', async () => {
+    const { ctx, task } = unitOfWork();
+    const inner = new HighsWasmSolver();
+    try {
+      const free = await solveSubproblem(ctx, { ...task, prices: task.prices.map(() => 0) }, inner);
+      const cold = await solveSubproblem(ctx, task, inner);
+      for (const status of ['infeasible', 'error'] as const) {
+        const { solver, calls } = faultyWarmStarts(inner, status);
+        const r = await solveSubproblem(ctx, { ...task, basis: free.basis!, repriced: true }, solver);
+        expect(calls).toEqual(['warm', 'cold']);
+        expect(r.status).toBe('optimal');
+        expect(r.coldRetry).toBe(true);
+        expect(r.objective).toBeCloseTo(cold.objective, 6);
+      }
+      // a cold solve is believed as it is: no second try
+      const { solver, calls } = faultyWarmStarts(inner, 'infeasible');
+      const plain = await solveSubproblem(ctx, task, solver);
+      expect(calls).toEqual(['cold']);
+      expect(plain.coldRetry).toBeUndefined();
+    } finally {
+      await inner.close();
+    }
+  });
+
+  it('does not stop a rolling plan whose warm starts fail: the plan keeps the cap and costs what it costs without faults', async () => {
+    const model = coupledFleet({ capMW: 15, hours: 72 });
+    const inner = new HighsWasmSolver();
+    try {
+      const { solver, calls } = faultyWarmStarts(inner, 'infeasible');
+      const planned = await planFleet(model, { mode: 'rolling', decompose: 'on', solverFactory: () => solver });
+      const kept: Solver = { name: inner.name, solve: (m, o) => inner.solve(m, o), forget: (n) => inner.forget(n), close: async () => undefined };
+      const clean = await planFleet(model, { mode: 'rolling', decompose: 'on', solverFactory: () => kept });
+      const retries = planned.solver!.decomposition!.coldRetries;
+      expect(retries).toBe(calls.filter((c) => c === 'warm').length);
+      expect(retries).toBeGreaterThan(0);
+      expect(planned.notes.join('\n')).toMatch(/solved again from scratch/);
+      const cost = (d: typeof clean) => summarise(model, simulate(model, d)).summary.fleet.energyCost;
+      expect(cost(planned)).toBeGreaterThan(0);
+      // cold and warm solves may end at other optimal vertices of a degenerate window, and the
+      // rounds then go another way: the same plan within the decomposition's tolerance
+      expect(Math.abs(cost(planned) - cost(clean))).toBeLessThan(0.005 * cost(clean));
+      for (const v of fleetNetImport(model, planned)) expect(v).toBeLessThanOrEqual(15_000 * (1 + 1e-6));
+      expect(clean.solver!.decomposition!.coldRetries).toBe(0);
+    } finally {
+      await inner.close();
     }
   });
 });

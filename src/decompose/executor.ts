@@ -5,7 +5,7 @@
  */
 import type { ForecastOptions } from '../plan/signals.ts';
 import { splitResult, stackBases, stackModels, type CompiledModel, type Solver } from '../optimize/index.ts';
-import { emptyResult, prepareSubproblem, isRepricing, readSubproblem, solveSubproblem, subproblemBasis, subproblemModel, subproblemSolveOptions, type PreparedSubproblem, type SubproblemContext, type SubproblemResult, type SubproblemTask } from './subproblem.ts';
+import { emptyResult, prepareSubproblem, isRepricing, readSubproblem, solveConfirmed, solveSubproblem, subproblemBasis, subproblemModel, subproblemSolveOptions, type PreparedSubproblem, type SubproblemContext, type SubproblemResult, type SubproblemTask } from './subproblem.ts';
 
 /** Runs units of work. */
 export interface SubproblemExecutor {
@@ -212,8 +212,9 @@ export class LocalExecutor implements SubproblemExecutor {
               if (this.kept[s]!.has(name) && isRepricing(task)) options.reprice = name;
               this.kept[s]!.add(name);
             }
-            const r = await solver.solve(model, options);
-            results[i] = readSubproblem(this.ctx, p, task, r, solver.name, fresh ? p.buildSeconds : 0);
+            const { result, coldRetry } = await solveConfirmed(solver, model, task, options);
+            results[i] = readSubproblem(this.ctx, p, task, result, solver.name, fresh ? p.buildSeconds : 0);
+            if (coldRetry) results[i]!.coldRetry = true;
           }
         };
         await Promise.all(Array.from({ length: LANES }, lane));

@@ -67,7 +67,7 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
   const capGroups = caps.map((c) => spansOf(c.sites));
   const when = (t: number) => formatLocalIso(stepStartMs(model.grid, t), model.sites[0]?.calendar.offsetMinutes[t] ?? 0).slice(0, 16);
   const runId = randomUUID();
-  const dec = { groups: groups.length, windows: 0, bindingWindows: 0, rounds: 0, maxRounds: 0, maxGap: 0, lowerBound: 0, upperBound: 0, masterSeconds: 0 };
+  const dec = { groups: groups.length, windows: 0, bindingWindows: 0, rounds: 0, maxRounds: 0, maxGap: 0, lowerBound: 0, upperBound: 0, masterSeconds: 0, coldRetries: 0 };
   const pricedRounds: number[] = [];
   let previous: { refs: FleetRowRef[]; budgets: FleetBudget[]; prices: Float64Array } | undefined;
   // each group's last basis: the next window's first round starts from it (same shape, a day later)
@@ -224,6 +224,7 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
     dec.lowerBound += result.lowerBound;
     dec.upperBound += result.upperBound;
     dec.masterSeconds += result.masterSeconds;
+    dec.coldRetries += result.coldRetries;
     done++;
     o.progress?.(done / windows.length);
   }
@@ -233,7 +234,8 @@ export async function planWindowsDecomposed(run: DecomposedRun): Promise<void> {
   const gap = (dec.upperBound - dec.lowerBound) / Math.max(1, Math.abs(dec.upperBound));
   dispatch.notes.push(
     `fleet-wide limits decomposed by site group (Dantzig–Wolfe, ${groups.length} units of work per round): ${dec.bindingWindows} of ${dec.windows} window${dec.windows > 1 ? 's' : ''} needed prices, ` +
-      `${dec.rounds} rounds in all (at most ${dec.maxRounds}); largest window gap ${(dec.maxGap * 100).toFixed(3)} %, sum over windows ${(gap * 100).toFixed(3)} %`,
+      `${dec.rounds} rounds in all (at most ${dec.maxRounds}); largest window gap ${(dec.maxGap * 100).toFixed(3)} %, sum over windows ${(gap * 100).toFixed(3)} %` +
+      (dec.coldRetries > 0 ? `; ${dec.coldRetries} warm-started solve${dec.coldRetries > 1 ? 's' : ''} ended without an optimum and ${dec.coldRetries > 1 ? 'were' : 'was'} solved again from scratch` : ''),
   );
 }
 

@@ -101,6 +101,8 @@ export interface SubproblemResult {
   iterations?: number;
   /** The backend that solved it, when not the solver it was given (a native binary for a model above the WebAssembly budget), and why. */
   fallback?: { backend: string; message: string };
+  /** A warm-started solve ended without an optimum and this result is from a cold solve of the same model (see {@link solveConfirmed}). */
+  coldRetry?: boolean;
 }
 
 /** What a worker needs besides the task: the fleet model and what the plan believes about a window. */
@@ -276,14 +278,34 @@ export function readSubproblem(ctx: SubproblemContext, p: PreparedSubproblem, ta
   return out;
 }
 
+/**
+ * Solves a task's model with `options`; when a warm start (a basis, or a kept model re-priced)
+ * ends infeasible, unbounded or in error, solves it again from scratch before believing it. A
+ * simplex started from another model's basis can report a feasible model infeasible (seen once in
+ * a 1,000-site year); a cold solve settles what the model is. A time limit is not retried.
+ */
+export async function solveConfirmed(solver: Solver, model: CompiledModel, task: SubproblemTask, options: SolveOptions): Promise<{ result: SolveResult; coldRetry: boolean }> {
+  const result = await solver.solve(model, options);
+  const warm = options.basis !== undefined || options.reprice !== undefined;
+  if (!warm || result.status === 'optimal' || result.status === 'time-limit') return { result, coldRetry: false };
+  if (options.signal?.aborted) return { result, coldRetry: false };
+  const cold: SolveOptions = { ...subproblemSolveOptions(task), ...(options.keepAs !== undefined ? { keepAs: options.keepAs } : {}) };
+  if (options.signal) cold.signal = options.signal;
+  const again = await solver.solve(model, cold);
+  again.solveSeconds += result.solveSeconds;
+  return { result: again, coldRetry: true };
+}
+
 /** Solves one task with a solver (builds its model unless given; see {@link prepareSubproblem}). */
 export async function solveSubproblem(ctx: SubproblemContext, task: SubproblemTask, solver: Solver, prepared?: PreparedSubproblem): Promise<SubproblemResult> {
   const p = prepared ?? prepareSubproblem(ctx, task);
   const buildSeconds = prepared ? 0 : p.buildSeconds;
   if (p.compiled.numColumns === 0) return emptyResult(ctx, p, task);
   const m = subproblemModel(p, task);
-  const r = await solver.solve(m, subproblemSolveOptions(task, p, m));
-  return readSubproblem(ctx, p, task, r, solver.name, buildSeconds);
+  const { result, coldRetry } = await solveConfirmed(solver, m, task, subproblemSolveOptions(task, p, m));
+  const out = readSubproblem(ctx, p, task, result, solver.name, buildSeconds);
+  if (coldRetry) out.coldRetry = true;
+  return out;
 }
 
 /** The result of a group with nothing to decide. */

@@ -53,9 +53,16 @@ export async function explainInfeasibleWindow(compiled: CompiledModel, layout: F
   }
   throw new InputError(
     'PLAN_INFEASIBLE',
-    `no plan satisfies every limit of ${model.name}${heads.length ? `: ${heads.slice(0, 3).join('; ')}` : ' (the elastic re-solve found no single limit to relax; check conflicting caps)'}`,
+    `no plan satisfies every limit of ${model.name}${heads.length ? `: ${heads.slice(0, 3).join('; ')}` : ` (${noViolation(report.status, report.result.message)})`}`,
     {},
     lines.slice(0, 20),
   );
 }
 
+
+/** Why the elastic re-solve named no limit: it found none broken (the first solve was wrong), or it did not finish. */
+function noViolation(status: string, message: string | undefined): string {
+  if (status === 'optimal' || status === 'time-limit') return 'a re-solve with every limit soft breaks none: the solver reported a feasible model infeasible; solve again, or choose another --lp-method';
+  if (status === 'infeasible') return 'even with every soft limit relaxed no plan exists: the conflict lies in hard limits (caps that contradict each other, or a floor above a cap)';
+  return `the elastic re-solve ended ${status}${message ? ` (${message})` : ''}, so no single limit to relax was found; check conflicting caps`;
+}

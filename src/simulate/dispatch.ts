@@ -97,6 +97,8 @@ export interface DecompositionStats {
   lowerBound: number;
   upperBound: number;
   masterSeconds: number;
+  /** Units of work whose warm-started solve ended without an optimum and that a cold solve then settled. */
+  coldRetries: number;
 }
 
 /** A policy: turns the fleet model into a dispatch. */
