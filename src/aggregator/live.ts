@@ -4,10 +4,10 @@
  * baseline, or a fleet import setpoint, is split across the sites by the fleet's flexibility
  * (split.ts) and sent down as one IMPORT_CAPACITY_LIMIT or DISPATCH_SETPOINT event per site; a
  * fleet export limit is split by the sites' export flexibility (export-split.ts) into one
- * EXPORT_CAPACITY_LIMIT event per site; prices go down to every site as they came. Each site
+ * EXPORT_CAPACITY_LIMIT event per site; prices and SIMPLE levels go down to every site as they came. Each site
  * event is targeted at that site's VEN. After the event the sites' measured reports are read
  * back and the fleet's metered load goes up to the utility as a report: a load change settled on
- * them with the program's baseline (settle.ts), a price event with that baseline and the change
+ * them with the program's baseline (settle.ts), a price or SIMPLE event with that baseline and the change
  * against it, an export limit with the fleet's metered export. What the utility changes follows
  * the same way down: a new version of an upstream event updates the site events, a cancel by
  * update cancels them, a deleted upstream event deletes them.
@@ -218,17 +218,19 @@ export class LiveAggregator {
     const { model, base, baseLedger, program } = this.opts;
     if (call.kind === 'reduce' || call.kind === 'setpoint') return splitFleetEvent(model, base, baseLedger, program, event, { setpoint: call.kind === 'setpoint' });
     if (call.kind === 'export') return splitExportLimit(model, base, baseLedger, program, event, call.limits);
-    // prices: nothing to split; every called site gets them
+    // prices and SIMPLE levels: nothing to split; every called site gets them
     const w = eventWindow(model, program, event, false);
     const J = w.intervalStartMs.length;
     const len = w.endStep - w.startStep;
     const sites: SiteShare[] = w.sites.map((s) => ({ site: s, id: model.sites[s]!.id, amountKW: new Float64Array(len), limitKW: [], plannedDeliveryKW: new Float64Array(J) }));
-    return { kind: 'price', event, startStep: w.startStep, endStep: w.endStep, stepsPerInterval: w.stepsPerInterval, intervalMinutes: w.intervalMinutes, intervalStartMs: w.intervalStartMs, forecastTargetKW: new Float64Array(J), requiredKW: new Float64Array(len), sites, eventDays: w.eventDays };
+    return { kind: call.kind, event, startStep: w.startStep, endStep: w.endStep, stepsPerInterval: w.stepsPerInterval, intervalMinutes: w.intervalMinutes, intervalStartMs: w.intervalStartMs, forecastTargetKW: new Float64Array(J), requiredKW: new Float64Array(len), sites, eventDays: w.eventDays };
   }
 
   private siteEvent(call: UpstreamCall, split: FleetSplit, sh: SiteShare, issued: number): OadrObject {
     const site = this.opts.model.sites[sh.site]!;
-    if (call.kind === 'price') return sitePriceEvent({ site: sh.id, timeZone: site.timeZone, prices: call.prices, descriptor: call.descriptor }, split.event.id, this.opts.siteProgramId, issued);
+    if (call.kind === 'price' || call.kind === 'simple') {
+      return sitePriceEvent({ site: sh.id, timeZone: site.timeZone, prices: call.prices, descriptor: call.descriptor, payloadType: call.kind === 'price' ? 'PRICE' : 'SIMPLE' }, split.event.id, this.opts.siteProgramId, issued);
+    }
     // an import limit cannot ask for more: a valley-filling program's sites get setpoints
     const type = call.kind === 'export' ? 'EXPORT_CAPACITY_LIMIT' : call.kind === 'setpoint' || this.opts.program.direction === 'increase' ? 'DISPATCH_SETPOINT' : 'IMPORT_CAPACITY_LIMIT';
     return siteDispatchEvent({ site: sh.id, timeZone: site.timeZone, startMs: split.intervalStartMs, intervalMinutes: split.intervalMinutes, limitKW: sh.limitKW }, split.event.id, this.opts.siteProgramId, issued, type);
@@ -274,9 +276,12 @@ export class LiveAggregator {
    * posts the fleet's delivery upstream; see {@link report}.
    */
   async settle(upstreamId: string): Promise<{ settlement: EventSettlement; reportId: string }> {
+    // refused before anything is posted upstream: only a load change is settled
+    const kind = this.dispatched.get(upstreamId)?.split.kind;
+    const unsettled = { price: 'prices', simple: 'SIMPLE levels', export: 'an export limit' } as const;
+    if (kind === 'price' || kind === 'simple' || kind === 'export') throw new Error(`upstream event ${upstreamId} passed on ${unsettled[kind]}: it is reported, not settled`);
     const r = await this.report(upstreamId);
-    if (!r.settlement) throw new Error(`upstream event ${upstreamId} passed on ${this.dispatched.get(upstreamId)!.split.kind === 'price' ? 'prices' : 'an export limit'}: it is reported, not settled`);
-    return { settlement: r.settlement, reportId: r.reportId };
+    return { settlement: r.settlement!, reportId: r.reportId };
   }
 
   /**
@@ -285,8 +290,8 @@ export class LiveAggregator {
    *
    * - load change (reduce, setpoint): settled with the program's rules; the fleet's metered load
    *   (DEMAND), the program's baseline (BASELINE) and the energy delivered (DELTA_USAGE);
-   * - prices: the fleet's metered load, the program's baseline on the same meters, and the energy
-   *   below it (DELTA_USAGE, negative where the fleet used more);
+   * - prices and SIMPLE levels: the fleet's metered load, the program's baseline on the same
+   *   meters, and the energy below it (DELTA_USAGE, negative where the fleet used more);
    * - export limit: the fleet's metered load and its metered export (EXPORT, kW; the sites'
    *   reports must carry it).
    *
@@ -314,7 +319,7 @@ export class LiveAggregator {
     } else {
       const metered = meteredBaselines(model, program, d.split, meters.map((m) => m.demand));
       const actual = Array.from({ length: J }, (_, j) => metered.reduce((a, x) => a + x.actualKW[j]!, 0));
-      if (d.split.kind === 'price') {
+      if (d.split.kind === 'price' || d.split.kind === 'simple') {
         const baseline = Array.from({ length: J }, (_, j) => metered.reduce((a, x) => a + x.baseline.kw[j]!, 0));
         columns = [
           { descriptor: descriptor('DEMAND', 'MEAN', 'KW'), values: actual },
@@ -338,7 +343,7 @@ export class LiveAggregator {
       programID: d.upstream.programID,
       eventID: d.upstream.id,
       clientName: this.opts.upstreamVenName,
-      reportName: `${d.event.id} fleet ${d.split.kind === 'price' ? 'response' : d.split.kind === 'export' ? 'export' : 'delivery'}`,
+      reportName: `${d.event.id} fleet ${d.split.kind === 'price' || d.split.kind === 'simple' ? 'response' : d.split.kind === 'export' ? 'export' : 'delivery'}`,
       payloadDescriptors: columns.map((c) => c.descriptor),
       resources: [
         {

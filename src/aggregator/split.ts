@@ -26,7 +26,7 @@ import type { Ledger } from '../simulate/ledger.ts';
 import { stepStartMs } from '../time/grid.ts';
 
 /** How a fleet event goes down to the sites. */
-export type SplitKind = 'reduce' | 'setpoint' | 'export' | 'price';
+export type SplitKind = 'reduce' | 'setpoint' | 'export' | 'price' | 'simple';
 
 /** One site's part of a fleet event. */
 export interface SiteShare {

@@ -39,6 +39,18 @@ describe('readUpstreamEvent', () => {
     const p = readUpstreamEvent(doc, { path: '' }, ctx);
     expect(p.kind === 'price' && [p.prices.map((x) => x.value), p.descriptor]).toEqual([[-0.01], { objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType: 'PRICE', currency: 'EUR', units: 'KWH' }]);
     expect(p.ignored).toEqual(['GHG']);
+    // SIMPLE levels go on as they came
+    const simple = readUpstreamEvent(event([{ type: 'SIMPLE', values: [3] }, { type: 'SIMPLE', values: [0] }]), { path: '' }, ctx);
+    expect(simple.kind === 'simple' && [simple.prices.map((x) => x.value), simple.descriptor]).toEqual([[3, 0], { objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType: 'SIMPLE' }]);
+  });
+
+  it('refuses a SIMPLE level other than 0, 1, 2 or 3 (the spec\'s payload definition), by JSON path', () => {
+    const found = { 4: 'found 4; must be ≤ 3', 1.5: 'found 1.5 (number); expected an integer', [-1]: 'found -1; must be ≥ 0' } as Record<string, string>;
+    for (const bad of [4, 1.5, -1]) {
+      const e = refusal(event([{ type: 'SIMPLE', values: [1] }, { type: 'SIMPLE', values: [bad] }]));
+      expect(e.message).toBe(`values of SIMPLE do not match the OpenADR payload definition: ${found[String(bad)]}`);
+      expect(e.location.path).toBe('event.intervals[1].payloads[0].values[0]');
+    }
   });
 
   it('refuses two kinds in one event, units it cannot pass on, and events with nothing to pass on', () => {

@@ -7,6 +7,7 @@
  * | DISPATCH_SETPOINT (kW, the fleet's import) | setpoint | its share, as its own DISPATCH_SETPOINT |
  * | EXPORT_CAPACITY_LIMIT (kW, the fleet's export) | export | its EXPORT_CAPACITY_LIMIT, split by export flexibility |
  * | PRICE (per KWH or MWH) | price | the same PRICE values; each site answers from its own plan |
+ * | SIMPLE (levels 0–3) | simple | the same levels; each site sheds its level's share of its own base import |
  *
  * An event carries one of these kinds (two kinds in one event are refused by JSON path); other
  * payload types (GHG, alerts, …) are listed as not passed down.
@@ -28,7 +29,7 @@ export interface PricePiece {
 export type UpstreamCall = { event: GridEvent; ignored: string[] } & (
   | { kind: Extract<SplitKind, 'reduce' | 'setpoint'> }
   | { kind: 'export'; limits: ExportLimitPiece[] }
-  | { kind: 'price'; prices: PricePiece[]; descriptor: Record<string, unknown> }
+  | { kind: 'price' | 'simple'; prices: PricePiece[]; descriptor: Record<string, unknown> }
 );
 
 /** Payload types the aggregator passes down, by kind. */
@@ -37,6 +38,7 @@ export const UPSTREAM_PAYLOADS: Record<SplitKind, readonly string[]> = {
   setpoint: ['DISPATCH_SETPOINT'],
   export: ['EXPORT_CAPACITY_LIMIT'],
   price: ['PRICE'],
+  simple: ['SIMPLE'],
 };
 
 /** Reads one upstream OpenADR 3.1 event. */
@@ -76,10 +78,13 @@ export function readUpstreamEvent(doc: unknown, src: OpenAdrSource, ctx: OpenAdr
   for (const iv of read.intervals) {
     const found = iv.payloads.filter((p) => p.type === type);
     if (found.length > 1) fail(found[1]!.path, `interval ${iv.id} has ${type} twice; give one per interval`);
-    if (found[0]) pieces.push({ startMs: iv.startMs, endMs: iv.endMs, value: found[0].values[0] as number });
+    if (!found[0]) continue;
+    const value = found[0].values[0] as number;
+    pieces.push({ startMs: iv.startMs, endMs: iv.endMs, value });
   }
   const event = gridEventOf(read, src, ctx, pieces, []);
   if (kind === 'export') return { kind, event, limits: pieces.map((p) => ({ startMs: p.startMs, endMs: p.endMs, limitKW: p.value })), ignored: notPassed };
   const given = descriptorIndex >= 0 ? ((read.event.payloadDescriptors as Array<Record<string, unknown>>)[descriptorIndex] ?? {}) : {};
+  if (kind === 'simple') return { kind, event, prices: pieces, descriptor: { objectType: 'EVENT_PAYLOAD_DESCRIPTOR', ...given, payloadType: 'SIMPLE' }, ignored: notPassed };
   return { kind, event, prices: pieces, descriptor: { objectType: 'EVENT_PAYLOAD_DESCRIPTOR', ...given, payloadType: 'PRICE', units: units ?? 'KWH' }, ignored: notPassed };
 }

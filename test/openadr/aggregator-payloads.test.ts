@@ -2,7 +2,7 @@
  * The aggregator passes on more than import limits: a utility VTN and the aggregator's VTN (each
  * HTTP and an embedded MQTT broker on 127.0.0.1), the live aggregator between them, and a VEN per
  * site of a three-site fleet (east and west export solar, north imports). Upstream PRICE,
- * EXPORT_CAPACITY_LIMIT and DISPATCH_SETPOINT events go down as site events of the same kind,
+ * EXPORT_CAPACITY_LIMIT, DISPATCH_SETPOINT and SIMPLE events go down as site events of the same kind,
  * each VEN answers its own, and after the event the sites' measured reports go back up as one
  * fleet report. Every HTTP exchange of the VENs and the aggregator is checked against the
  * OpenADR 3.1.0 spec.
@@ -38,7 +38,7 @@ describe('the aggregator passes prices, export limits and setpoints down, and re
     for (const s of stores) await s.close();
   });
 
-  it('PRICE as PRICE, EXPORT_CAPACITY_LIMIT split by export flexibility, DISPATCH_SETPOINT split both ways', async () => {
+  it('PRICE as PRICE, EXPORT_CAPACITY_LIMIT split by export flexibility, DISPATCH_SETPOINT split both ways, SIMPLE as SIMPLE', async () => {
     rig = await startAggregatorRig(FLEET);
     const { model, ledger, vens, utilityClient, log, errors } = rig;
     const [E, W, N] = ledger.sites as [(typeof ledger.sites)[number], (typeof ledger.sites)[number], (typeof ledger.sites)[number]];
@@ -156,9 +156,28 @@ describe('the aggregator passes prices, export limits and setpoints down, and re
     expect(column(spUp.report, 'DEMAND')).toEqual(spUp.importKW.map((v) => Math.round(v * 1000) / 1000));
     column(spUp.report, 'DEMAND').forEach((v, j) => expect(v).toBeCloseTo(setpoint[j]!, 2));
 
+    // 4. SIMPLE level 2 at 19:00: every site gets the level and sheds 20 % of its own base import
+    const simple = await call({
+      eventName: 'simple',
+      payloadDescriptors: [{ objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType: 'SIMPLE' }],
+      intervalPeriod: { start: at(7), duration: 'PT1H' },
+      intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [2] }] }],
+    });
+    expect(simple.d.split.kind).toBe('simple');
+    for (const e of simple.siteEvents) {
+      expect(values(e, 'SIMPLE')).toEqual([2]);
+      expect(e.payloadDescriptors).toEqual([{ objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType: 'SIMPLE' }]);
+    }
+    simple.answers.forEach((a) => expect(a.call.requiredKW[0]).toBeCloseTo(0.2 * a.response.baseImportKW[0]!, 6));
+    expect(simple.answers[2]!.response.baseImportKW[0]).toBe(N.gridImportKW[7]);
+    expect(simple.answers[2]!.call.requiredKW[0]).toBeGreaterThan(0);
+    const simpleUp = await measureAndReport(simple);
+    expect(column(simpleUp.report, 'DEMAND')).toEqual(simpleUp.importKW.map((v) => Math.round(v * 1000) / 1000));
+    await expect(rig.aggregator.settle(String(simple.up.id))).rejects.toThrow(/passed on SIMPLE levels: it is reported, not settled/);
+
     expect(errors).toEqual([]);
     expect(log.problems).toEqual([]);
-    expect(log.seen.filter((x) => x.startsWith('POST /reports 201')).length).toBe(3 * 3 * 2 + 3);
+    expect(log.seen.filter((x) => x.startsWith('POST /reports 201')).length).toBe(4 * 3 * 2 + 4);
   }, 120_000);
 
   it('sends a valley-filling program\'s sites setpoints above their plan, not limits that ask nothing', async () => {

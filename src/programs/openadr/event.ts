@@ -182,7 +182,8 @@ export function readOpenAdrIntervals(doc: unknown, src: OpenAdrSource): OpenAdrI
       const def = pl.type === 'LOAD_DISPATCH' ? LOAD_DISPATCH_SCHEMA : EVENT_PAYLOAD_SCHEMAS[pl.type];
       if (def) {
         const vIssues = validateAgainst(pl.values, def, OPENADR_SCHEMAS, `${pp}.values`);
-        if (vIssues.length > 0) failIssues({ ...src, path: src.path }, vIssues, `values of ${pl.type} do not match the OpenADR payload definition`);
+        // the issues' paths start at the payload's own path, which includes src.path already
+        if (vIssues.length > 0) failIssues({ ...src, path: '' }, vIssues, `values of ${pl.type} do not match the OpenADR payload definition`);
       }
       return { type: pl.type, values: pl.values, path: pp };
     });
@@ -282,7 +283,7 @@ function safeId(s: string): string {
 }
 
 /** The fields every event the aggregator sends one site shares: ids, times, name, target. */
-function siteEventHead(site: string, iso: (ms: number) => string, eventId: string, programId: string, issuedMs: number, what: 'dispatch' | 'prices'): Record<string, unknown> {
+function siteEventHead(site: string, iso: (ms: number) => string, eventId: string, programId: string, issuedMs: number, what: 'dispatch' | 'prices' | 'levels'): Record<string, unknown> {
   return {
     id: safeId(`${eventId}-${site}`),
     createdDateTime: iso(issuedMs),
@@ -311,27 +312,31 @@ export function siteDispatchEvent(plan: SiteDispatchPlan, eventId: string, progr
   };
 }
 
-/** Prices passed down to one site, as they came from upstream. */
+/** Prices (or SIMPLE levels) passed down to one site, as they came from upstream. */
 export interface SitePricePlan {
   site: string;
   timeZone: string;
+  /** The values per interval: prices, or SIMPLE levels 0–3. */
   prices: Array<{ startMs: number; endMs: number; value: number }>;
-  /** The upstream PRICE payload descriptor (units, currency). */
+  /** PRICE (the default) or SIMPLE. */
+  payloadType?: 'PRICE' | 'SIMPLE';
+  /** The upstream payload descriptor (a PRICE's units and currency). */
   descriptor: Record<string, unknown>;
 }
 
 /**
- * A price signal passed down to one site as an OpenADR 3.1 `event` targeted at it: the upstream
- * PRICE values, each interval with its own period (so intervals the upstream event gave without
- * a price leave no gap that would shift the rest), and the upstream PRICE descriptor.
+ * A signal passed down to one site as an OpenADR 3.1 `event` targeted at it: the upstream PRICE
+ * values or SIMPLE levels, each interval with its own period (so intervals the upstream event gave
+ * without a value leave no gap that would shift the rest), and the upstream payload descriptor.
  */
 export function sitePriceEvent(plan: SitePricePlan, eventId: string, programId: string, issuedMs: number): Record<string, unknown> {
   const iso = (ms: number) => formatLocalIso(ms, offsetMinutesAt(plan.timeZone, ms));
   const minutes = (p: { startMs: number; endMs: number }) => `PT${Math.round((p.endMs - p.startMs) / 60_000)}M`;
+  const type = plan.payloadType ?? 'PRICE';
   return {
-    ...siteEventHead(plan.site, iso, eventId, programId, issuedMs, 'prices'),
+    ...siteEventHead(plan.site, iso, eventId, programId, issuedMs, type === 'PRICE' ? 'prices' : 'levels'),
     payloadDescriptors: [plan.descriptor],
     intervalPeriod: { start: iso(plan.prices[0]!.startMs), duration: minutes(plan.prices[0]!) },
-    intervals: plan.prices.map((p, i) => ({ id: i, intervalPeriod: { start: iso(p.startMs), duration: minutes(p) }, payloads: [{ type: 'PRICE', values: [p.value] }] })),
+    intervals: plan.prices.map((p, i) => ({ id: i, intervalPeriod: { start: iso(p.startMs), duration: minutes(p) }, payloads: [{ type, values: [p.value] }] })),
   };
 }
