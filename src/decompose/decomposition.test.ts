@@ -160,13 +160,15 @@ describe('a unit of work', () => {
 
 describe('a warm start that ends without an optimum', () => {
   /** HiGHS, except that every warm-started solve (a basis or a kept model) answers `status`: a simplex gone wrong. */
-  function faultyWarmStarts(inner: HighsWasmSolver, status: 'infeasible' | 'error') {
+  function faultyWarmStarts(inner: HighsWasmSolver, status: 'infeasible' | 'error' | 'optimal at zero') {
     const calls: string[] = [];
     const solver: Solver = {
       name: inner.name,
       solve: async (model, options = {}) => {
         const warm = options.basis !== undefined || options.reprice !== undefined;
         calls.push(warm ? 'warm' : 'cold');
+        // 'optimal at zero': an optimum claimed at a point (all zeros) that breaks the model's rows
+        if (warm && status === 'optimal at zero') return { status: 'optimal', objective: 0, columnValues: new Float64Array(model.numColumns), solveSeconds: 0 };
         if (warm) return { status, objective: Number.NaN, columnValues: new Float64Array(0), solveSeconds: 0 };
         return inner.solve(model, options);
       },
@@ -176,13 +178,13 @@ describe('a warm start that ends without an optimum', () => {
     return { solver, calls };
   }
 
-  it('is solved again from scratch, and the cold optimum is the result', async () => {
+  it('(infeasible, an error, or an optimum at a point that breaks the model) is solved again from scratch, and the cold optimum is the result', async () => {
     const { ctx, task } = unitOfWork();
     const inner = new HighsWasmSolver();
     try {
       const free = await solveSubproblem(ctx, { ...task, prices: task.prices.map(() => 0) }, inner);
       const cold = await solveSubproblem(ctx, task, inner);
-      for (const status of ['infeasible', 'error'] as const) {
+      for (const status of ['infeasible', 'error', 'optimal at zero'] as const) {
         const { solver, calls } = faultyWarmStarts(inner, status);
         const r = await solveSubproblem(ctx, { ...task, basis: free.basis!, repriced: true }, solver);
         expect(calls).toEqual(['warm', 'cold']);

@@ -9,7 +9,7 @@
  * changing only the objective (`priceSubproblem`), from the basis of the previous solve.
  */
 import type { FleetModel } from '../model/fleet-model.ts';
-import { buildElasticModel, objectiveValue, type CompiledModel, type SimplexBasis, type SoftRowGroup, type SolveOptions, type SolveResult, type SolveStatus, type Solver } from '../optimize/index.ts';
+import { buildElasticModel, objectiveValue, rowActivities, type CompiledModel, type SimplexBasis, type SoftRowGroup, type SolveOptions, type SolveResult, type SolveStatus, type Solver } from '../optimize/index.ts';
 import { buildFleetLp, type FleetBudget, type FleetLpLayout, type FleetLpOptions, type PowerCap, type WindowSignals, type WindowState } from '../plan/fleet-lp.ts';
 import { tariffStateFromWire, type TariffStateWire } from '../plan/tariff-lp.ts';
 import { readGroupPlan, type GroupPlan } from './group-plan.ts';
@@ -280,20 +280,44 @@ export function readSubproblem(ctx: SubproblemContext, p: PreparedSubproblem, ta
 
 /**
  * Solves a task's model with `options`; when a warm start (a basis, or a kept model re-priced)
- * ends infeasible, unbounded or in error, solves it again from scratch before believing it. A
- * simplex started from another model's basis can report a feasible model infeasible (seen once in
- * a 1,000-site year); a cold solve settles what the model is. A time limit is not retried.
+ * ends infeasible, unbounded or in error, or reports an optimum whose point breaks the model's
+ * rows or bounds, solves it again from scratch before believing it: a cold solve settles what the
+ * model is. A time limit is not retried.
  */
 export async function solveConfirmed(solver: Solver, model: CompiledModel, task: SubproblemTask, options: SolveOptions): Promise<{ result: SolveResult; coldRetry: boolean }> {
   const result = await solver.solve(model, options);
   const warm = options.basis !== undefined || options.reprice !== undefined;
-  if (!warm || result.status === 'optimal' || result.status === 'time-limit') return { result, coldRetry: false };
+  if (!warm || result.status === 'time-limit') return { result, coldRetry: false };
+  // an optimum is believed when its point keeps the model's rows and bounds (a cheap pass)
+  if (result.status === 'optimal' && !grosslyInfeasible(model, result.columnValues)) return { result, coldRetry: false };
   if (options.signal?.aborted) return { result, coldRetry: false };
   const cold: SolveOptions = { ...subproblemSolveOptions(task), ...(options.keepAs !== undefined ? { keepAs: options.keepAs } : {}) };
   if (options.signal) cold.signal = options.signal;
   const again = await solver.solve(model, cold);
   again.solveSeconds += result.solveSeconds;
   return { result: again, coldRetry: true };
+}
+
+/** Relative violation above which a reported optimum is not believed (HiGHS's own tolerances are 1e-7). */
+const GROSS_VIOLATION = 1e-5;
+
+/** Whether `x` breaks a row or a bound of `model` by more than {@link GROSS_VIOLATION} of its size. */
+export function grosslyInfeasible(model: CompiledModel, x: ArrayLike<number>): boolean {
+  if (x.length < model.numColumns) return true;
+  const scale = (a: number, b: number) => GROSS_VIOLATION * Math.max(1, Number.isFinite(a) ? Math.abs(a) : 0, Number.isFinite(b) ? Math.abs(b) : 0);
+  for (let j = 0; j < model.numColumns; j++) {
+    const v = x[j]!;
+    const lo = model.colLower[j]!;
+    const up = model.colUpper[j]!;
+    if (!Number.isFinite(v) || lo - v > scale(lo, up) || v - up > scale(lo, up)) return true;
+  }
+  const act = rowActivities(model, x);
+  for (let i = 0; i < model.numRows; i++) {
+    const lo = model.rowLower[i]!;
+    const up = model.rowUpper[i]!;
+    if (lo - act[i]! > scale(lo, up) || act[i]! - up > scale(lo, up)) return true;
+  }
+  return false;
 }
 
 /** Solves one task with a solver (builds its model unless given; see {@link prepareSubproblem}). */
