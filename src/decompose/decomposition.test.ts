@@ -169,7 +169,7 @@ describe('a warm start that ends without an optimum', () => {
         calls.push(warm ? 'warm' : 'cold');
         // 'optimal at zero': an optimum claimed at a point (all zeros) that breaks the model's rows
         if (warm && status === 'optimal at zero') return { status: 'optimal', objective: 0, columnValues: new Float64Array(model.numColumns), solveSeconds: 0 };
-        if (warm) return { status, objective: Number.NaN, columnValues: new Float64Array(0), solveSeconds: 0 };
+        if (warm) return { status: status === 'infeasible' ? 'infeasible' : 'error', objective: Number.NaN, columnValues: new Float64Array(0), solveSeconds: 0 };
         return inner.solve(model, options);
       },
       forget: (names) => inner.forget(names),

@@ -202,9 +202,11 @@ function solveLoaded(highs: Highs, m: Model, model: WireModel, options: WireOpti
     onProgress(estimate.finish(iterationCounts(m)));
   } else m.run();
   let code: ModelStatusCode = m.getModelStatus();
-  if ((warm || hot) && code !== ms.optimal) {
-    // from a given basis HiGHS skips presolve and may stop short of a verdict (status unknown):
-    // the cold solve, with presolve, decides
+  const feasiblePoint = () => Number(m.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
+  if ((warm || hot) && (code !== ms.optimal || !feasiblePoint())) {
+    // from a given basis HiGHS skips presolve and may stop short of a verdict (status unknown), or
+    // call the model optimal with no feasible point to show for it: the cold solve, with presolve,
+    // decides
     m.clearSolver();
     m.setLogicalBasis();
     m.options.set('simplex_strategy', 1);
@@ -221,7 +223,7 @@ function solveLoaded(highs: Highs, m: Model, model: WireModel, options: WireOpti
   }
   const seconds = (performance.now() - t0) / 1000;
   const status = mapStatus(highs, code);
-  const primalFeasible = Number(m.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
+  const primalFeasible = feasiblePoint();
   const result: SolveResult = {
     status: status.status,
     objective: Number.NaN,
@@ -237,10 +239,16 @@ function solveLoaded(highs: Highs, m: Model, model: WireModel, options: WireOpti
     if (!isMip && status.status === 'optimal' && Number(m.info.get('dual_solution_status')) === highs.constants.solutionStatus.feasible) {
       result.rowDuals = sol.rowDual;
     }
-  } else if (status.status === 'optimal') {
+  } else if (status.status === 'optimal' && model.numColumns === 0) {
     // an empty model: the optimum is the constant
     result.objective = model.objectiveConstant;
-    result.columnValues = new Float64Array(model.numColumns);
+    result.columnValues = new Float64Array(0);
+  } else if (status.status === 'optimal') {
+    // an optimum with no feasible primal solution to show for it (seen from another window's basis
+    // in a 1,000-site year, before the cold re-solve above): zeros in its place were once taken
+    // for a plan
+    result.status = 'error';
+    result.message = 'HiGHS reported an optimum without a feasible primal solution';
   }
   if (isMip) result.mipGap = Number(m.info.get('mip_gap'));
   const counts = iterationCounts(m);
