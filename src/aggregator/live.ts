@@ -10,11 +10,12 @@
  * them with the program's baseline (settle.ts), a price or SIMPLE event with that baseline and the change
  * against it, an export limit with the fleet's metered export. What the utility changes follows
  * the same way down: a new version of an upstream event updates the site events, a cancel by
- * update cancels them, a deleted upstream event deletes them.
+ * update cancels them, a deleted upstream event deletes them. A restarted aggregator reads its
+ * site events back from its VTN (recover.ts) and adopts them instead of sending them again.
  */
 import type { MqttClient } from 'mqtt';
 import type { FleetModel } from '../model/fleet-model.ts';
-import { siteDispatchEvent, sitePriceEvent } from '../programs/openadr/event.ts';
+import { openAdrEventKey, siteDispatchEvent, sitePriceEvent } from '../programs/openadr/event.ts';
 import type { EventSettlement } from '../programs/settlement.ts';
 import type { GridEvent, ResolvedProgram } from '../programs/types.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
@@ -25,6 +26,7 @@ import { connectWithToken } from '../openadr/ven/mqtt-login.ts';
 import { cancelled } from '../openadr/ven/ven.ts';
 import { MAX_BATCH } from '../openadr/vtn/repo/write-queue.ts';
 import { splitExportLimit } from './export-split.ts';
+import { readSiteEvents, sameSiteEvent, type FoundSiteEvents } from './recover.ts';
 import { meteredBaselines, settleFromMeters } from './settle.ts';
 import { eventWindow, splitFleetEvent, type FleetSplit, type SiteShare } from './split.ts';
 import { readUpstreamEvent, type UpstreamCall } from './upstream.ts';
@@ -94,6 +96,8 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (x:
 /** The aggregator in the middle. */
 export class LiveAggregator {
   readonly dispatched = new Map<string, DispatchedEvent>();
+  /** Site events found at the aggregator's VTN at start and not yet matched to an upstream event. */
+  private found: FoundSiteEvents = new Map();
   venId = '';
   private mqttClient: MqttClient | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -104,6 +108,8 @@ export class LiveAggregator {
   async start(): Promise<void> {
     const up = this.opts.upstream;
     this.venId = String((await up.ensureVen(this.opts.upstreamVenName)).id);
+    // a restart: what went down before is at the aggregator's VTN (read before any upstream event is handled)
+    this.found = await readSiteEvents(this.opts.downstream, this.opts.siteProgramId);
     const n = await up.notifiers().catch(() => ({}) as OadrObject);
     const uri = this.opts.upstreamMqttUrl ?? ((n.MQTT?.URIS ?? []) as string[])[0];
     let topics: string[] = [];
@@ -140,6 +146,14 @@ export class LiveAggregator {
     for (const e of events) this.enqueue(e);
     const listed = new Set(events.map((e) => String(e.id)));
     for (const id of this.dispatched.keys()) if (!listed.has(id)) this.enqueueWithdraw(id);
+    // site events of upstream events deleted while the aggregator was down
+    const keys = new Set(events.map((e) => openAdrEventKey(e)));
+    for (const [key, bySite] of this.found) {
+      if (keys.has(key)) continue;
+      this.found.delete(key);
+      const ids = [...bySite.values()].map((e) => String(e.id));
+      this.queue = this.queue.then(() => this.deleteSiteEvents(ids)).catch((err: Error) => this.opts.onError?.(err));
+    }
     await this.queue;
   }
 
@@ -158,10 +172,14 @@ export class LiveAggregator {
   async withdraw(upstreamId: string): Promise<void> {
     const d = this.dispatched.get(upstreamId);
     if (!d) return;
-    await mapLimit(d.siteEventIds, this.opts.concurrency ?? 32, (id) => this.opts.downstream.call('DELETE', `/events/${encodeURIComponent(id)}`).catch((e: Error & { status?: number }) => {
+    await this.deleteSiteEvents(d.siteEventIds);
+    this.dispatched.delete(upstreamId);
+  }
+
+  private async deleteSiteEvents(ids: string[]): Promise<void> {
+    await mapLimit(ids, this.opts.concurrency ?? 32, (id) => this.opts.downstream.call('DELETE', `/events/${encodeURIComponent(id)}`).catch((e: Error & { status?: number }) => {
       if (e.status !== 404) throw e;
     }));
-    this.dispatched.delete(upstreamId);
   }
 
   /**
@@ -175,8 +193,15 @@ export class LiveAggregator {
     const version = String(upstream.modificationDateTime ?? upstream.createdDateTime ?? '');
     const known = this.dispatched.get(key);
     if (known && known.version === version) return known;
+    // sent before a restart: adopted, each site event updated only where it would change
+    const found = known ? undefined : this.found.get(openAdrEventKey(upstream));
+    if (found) this.found.delete(openAdrEventKey(upstream));
     if (cancelled(upstream)) {
-      if (!known) return undefined;
+      if (!known) {
+        const open = [...(found ?? new Map<string, OadrObject>())].filter(([, e]) => Array.isArray(e.intervals) && e.intervals.length > 0);
+        await mapLimit(open, this.opts.concurrency ?? 32, ([site, e]) => this.cancelSiteEvent(String(e.id), site, openAdrEventKey(upstream)));
+        return undefined;
+      }
       await mapLimit(known.split.sites, this.opts.concurrency ?? 32, (sh, i) => this.cancelSiteEvent(known.siteEventIds[i]!, sh.id, known.event.id));
       const d: DispatchedEvent = { ...known, upstream, version, cancelled: true };
       this.dispatched.set(key, d);
@@ -188,12 +213,14 @@ export class LiveAggregator {
     const split = this.split(call, event);
     const issued = Date.now();
     // a new version: the sites' events are updated in place (same ids, so their VENs answer anew)
-    const previous = new Map(known ? known.split.sites.map((sh, i) => [sh.id, known.siteEventIds[i]!]) : []);
+    const previous = new Map(known ? known.split.sites.map((sh, i) => [sh.id, known.siteEventIds[i]!]) : [...(found ?? [])].map(([site, e]) => [site, String(e.id)]));
     const siteEventIds = await mapLimit(split.sites, this.opts.concurrency ?? (this.opts.createSiteEvent ? MAX_BATCH : 32), async (sh) => {
       const e = this.siteEvent(call, split, sh, issued);
       const { id: _id, createdDateTime: _c, modificationDateTime: _m, objectType: _o, ...request } = e;
       const body = { ...request, programID: this.opts.siteProgramId, reportDescriptors: [{ payloadType: 'DEMAND', readingType: 'MEAN', units: 'KW' }, ...(call.kind === 'export' ? [{ payloadType: 'EXPORT', readingType: 'MEAN', units: 'KW' }] : [])] };
       const id = previous.get(sh.id);
+      const existing = found?.get(sh.id);
+      if (existing && sameSiteEvent(existing, body)) return id!;
       if (id !== undefined) {
         await this.opts.downstream.call('PUT', `/events/${encodeURIComponent(id)}`, { body });
         return id;

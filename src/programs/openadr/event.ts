@@ -192,6 +192,13 @@ export function readOpenAdrIntervals(doc: unknown, src: OpenAdrSource): OpenAdrI
   return { event: o, units, intervals: out };
 }
 
+/** The id wattshift gives an OpenADR event (its id, else its name, made safe for file names and labels). */
+export function openAdrEventKey(o: { id?: unknown; eventName?: unknown }): string {
+  const name = typeof o.eventName === 'string' && o.eventName ? o.eventName : undefined;
+  const rawId = typeof o.id === 'string' ? o.id : (name ?? 'openadr-event');
+  return rawId.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 64) || 'openadr-event';
+}
+
 /**
  * The GridEvent of a checked event (readOpenAdrIntervals) that acts over `spans` with target
  * `targets`: the spans must not overlap and must match the event's `duration` when it has one;
@@ -214,9 +221,8 @@ export function gridEventOf(read: OpenAdrIntervals, src: OpenAdrSource, ctx: Ope
   const sites = eventTargets.filter((t) => ctx.siteIds.includes(t));
   const programID = o.programID as string;
   const name = typeof o.eventName === 'string' && o.eventName ? o.eventName : undefined;
-  const rawId = typeof o.id === 'string' ? o.id : name ?? 'openadr-event';
   return {
-    id: rawId.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 64) || 'openadr-event',
+    id: openAdrEventKey(o),
     programId: ctx.programIds.includes(programID) ? programID : undefined,
     direction: ctx.direction,
     startMs,

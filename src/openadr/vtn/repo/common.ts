@@ -32,9 +32,9 @@ export function targetList(targets: unknown): string[] {
   return Array.isArray(targets) ? [...new Set(targets.filter((t): t is string => typeof t === 'string'))] : [];
 }
 
-/** Replaces the target rows of an object. */
-export async function writeTargets(trx: Db, type: ObjectType, id: string, targets: readonly string[]): Promise<void> {
-  await trx.deleteFrom('oadr_targets').where('object_type', '=', type).where('object_id', '=', id).execute();
+/** Replaces the target rows of an object (`created`: the object is new in this write, so it has none to delete). */
+export async function writeTargets(trx: Db, type: ObjectType, id: string, targets: readonly string[], created = false): Promise<void> {
+  if (!created) await trx.deleteFrom('oadr_targets').where('object_type', '=', type).where('object_id', '=', id).execute();
   if (targets.length) await trx.insertInto('oadr_targets').values(targets.map((target) => ({ object_type: type, object_id: id, target }))).execute();
 }
 

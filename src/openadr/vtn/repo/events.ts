@@ -62,7 +62,7 @@ export class EventRepository {
         .values({ id, program_id: req.programID, event_name: req.eventName ?? null, created_at_ms: t, modified_at_ms: t, end_at_ms: latestEndMs(req as TimedObject, t), body_json: JSON.stringify(obj) })
         .execute()
         .catch(constraintAsConflict);
-      await writeTargets(trx, 'EVENT', id, targets);
+      await writeTargets(trx, 'EVENT', id, targets, true);
       return { result: obj, changes: [this.#change('CREATE', obj, await EventRepository.effectiveTargets(trx, targets, req.programID))] };
     });
   }

@@ -47,7 +47,7 @@ export class ProgramRepository {
       const obj = withMetadata('PROGRAM', id, t, t, req);
       const targets = targetList(req.targets);
       await trx.insertInto('oadr_programs').values({ id, program_name: req.programName, created_at_ms: t, modified_at_ms: t, body_json: JSON.stringify(obj) }).execute().catch(constraintAsConflict);
-      await writeTargets(trx, 'PROGRAM', id, targets);
+      await writeTargets(trx, 'PROGRAM', id, targets, true);
       return { result: obj, changes: [change('CREATE', obj, targets)] };
     });
   }

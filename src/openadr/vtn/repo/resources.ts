@@ -62,7 +62,7 @@ export class ResourceRepository {
       const { objectType: _form, ...fields } = req;
       const obj = withMetadata('RESOURCE', id, t, t, isVen(author) ? { ...fields, clientID: clientId, targets: null } : fields);
       await trx.insertInto('oadr_resources').values({ id, ven_id: req.venID, resource_name: req.resourceName, client_id: clientId, created_at_ms: t, modified_at_ms: t, body_json: JSON.stringify(obj) }).execute().catch(constraintAsConflict);
-      await writeTargets(trx, 'RESOURCE', id, targets);
+      await writeTargets(trx, 'RESOURCE', id, targets, true);
       return { result: obj, changes: [change('CREATE', obj, targets)] };
     });
   }

@@ -66,7 +66,7 @@ export class VenRepository {
       const { objectType: _form, ...fields } = req;
       const obj = withMetadata('VEN', id, t, t, isVen(author) ? { ...fields, clientID: clientId, targets: null } : fields);
       await trx.insertInto('oadr_vens').values({ id, ven_name: req.venName, client_id: clientId, created_at_ms: t, modified_at_ms: t, body_json: JSON.stringify(obj) }).execute().catch(constraintAsConflict);
-      await writeTargets(trx, 'VEN', id, targets);
+      await writeTargets(trx, 'VEN', id, targets, true);
       return { result: obj, changes: [change('CREATE', obj, targets)] };
     });
   }
