@@ -303,6 +303,39 @@ describe('MQTT logins last as long as their token', () => {
       await f.close();
     }
   });
+
+  it('closes a revoked client\'s connection within a check period, and again if it logs in before its token is refused', async () => {
+    const f = await startFixture(await dbs.create(), { notifier: { mqtt: { embedded: { port: 0, revocationCheckMs: 200 } } } }, realClock());
+    const clients: mqtt.MqttClient[] = [];
+    try {
+      const token = await f.client.token(f.a.id, f.a.secret);
+      const c = await mqtt.connectAsync(f.vtn.mqtt!.uris[0]!, { username: f.a.id, password: token, reconnectPeriod: 0 });
+      clients.push(c);
+      // another VEN's connection stays
+      const other = await mqtt.connectAsync(f.vtn.mqtt!.uris[0]!, { username: f.b.id, password: await f.client.token(f.b.id, f.b.secret), reconnectPeriod: 0 });
+      clients.push(other);
+      let closedAt = 0;
+      c.on('close', () => (closedAt ||= Date.now()));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(closedAt).toBe(0); // not revoked: several checks pass and it stays
+      const revokedAt = Date.now();
+      await f.vtn.clients.revoke(f.a.id);
+      await until('the broker closing the revoked client', () => closedAt, 4000);
+      expect(closedAt - revokedAt).toBeLessThan(1500);
+      expect(other.connected).toBe(true);
+      // the token check remembers "not revoked" for up to 5 s (as for HTTP requests): a login in
+      // that time may pass, and the next revocation check closes it again
+      const back = await mqtt.connectAsync(f.vtn.mqtt!.uris[0]!, { username: f.a.id, password: token, reconnectPeriod: 0 }).catch(() => undefined);
+      if (back) {
+        clients.push(back);
+        await until('the broker closing the revoked client again', () => !back.connected || undefined, 2000);
+      }
+      expect(other.connected).toBe(true);
+    } finally {
+      for (const c of clients) await c.endAsync(true);
+      await f.close();
+    }
+  });
 });
 
 describe.skipIf(!hasMosquitto)('MQTT through an external broker (mosquitto)', () => {

@@ -27,7 +27,7 @@ export interface DeliveryOptions extends WebhookOptions {
 
 /** MQTT binding: an embedded broker, an external one, or none. */
 export type NotifierOptions =
-  | { mqtt: { embedded: { host?: string; port: number; advertisedHost?: string; prefix?: string } } }
+  | { mqtt: { embedded: { host?: string; port: number; advertisedHost?: string; prefix?: string; /** ms between revocation checks of connected clients (default 5,000) */ revocationCheckMs?: number } } }
   | { mqtt: { external: ExternalBrokerOptions } }
   | { mqtt?: undefined };
 
@@ -92,7 +92,7 @@ export async function createVtn(opts: VtnOptions): Promise<Vtn> {
   const m = opts.notifier?.mqtt;
   if (m && 'embedded' in m) {
     const venIdOf = async (clientId: string) => (await store.db.selectFrom('oadr_vens').select('id').where('client_id', '=', clientId).executeTakeFirst())?.id ?? null;
-    mqtt = await startEmbeddedBroker({ ...m.embedded, verify: (t) => tokens.verify(t), venIdOf, now });
+    mqtt = await startEmbeddedBroker({ ...m.embedded, verify: (t) => tokens.verify(t), venIdOf, now, revokedAmong: (ids) => clients.revokedAmong(ids) });
   } else if (m && 'external' in m) {
     mqtt = await connectExternalBroker(m.external);
   }

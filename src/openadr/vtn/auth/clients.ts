@@ -74,6 +74,16 @@ export class OAuthClients {
     return (await q.orderBy('created_at_ms').orderBy('id').execute()).map(toClient);
   }
 
+  /** Which of these clients are revoked (one query per 500 ids). */
+  async revokedAmong(ids: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.store.db.selectFrom('oadr_clients').select('id').where('id', 'in', ids.slice(i, i + 500)).where('revoked_at_ms', 'is not', null).execute();
+      for (const r of rows) out.add(r.id);
+    }
+    return out;
+  }
+
   /** Revokes a client: its secret and its tokens stop working. Returns undefined when unknown. */
   async revoke(id: string): Promise<OAuthClient | undefined> {
     await this.store.db.updateTable('oadr_clients').set({ revoked_at_ms: this.now() }).where('id', '=', id).where('revoked_at_ms', 'is', null).execute();

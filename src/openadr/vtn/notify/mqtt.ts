@@ -18,6 +18,7 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { decodeJwt } from 'jose';
 import mqtt from 'mqtt';
 import type { Principal } from '../auth/scopes.ts';
+import { CLIENT_CACHE_MS } from '../auth/tokens.ts';
 import type { Publication } from './outbox.ts';
 import { venMaySubscribe } from './topics.ts';
 
@@ -51,6 +52,10 @@ export interface EmbeddedBrokerOptions {
   venIdOf: (clientId: string) => Promise<string | null>;
   /** Clock, UTC ms (default Date.now), against which tokens expire. */
   now?: () => number;
+  /** Which of these (connected) clients are revoked: their logins are closed. */
+  revokedAmong?: (clientIds: string[]) => Promise<Set<string>>;
+  /** How often connected clients are checked for revocation, ms (default CLIENT_CACHE_MS, as for HTTP requests). */
+  revocationCheckMs?: number;
 }
 
 const PRINCIPAL = Symbol('principal');
@@ -101,6 +106,24 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
     },
   });
   broker.on('clientDisconnect', (client) => clearTimeout((client as BrokerClient)[EXPIRY]));
+  // a revoked client's login ends within a check period, as its HTTP requests do (not at its token's expiry)
+  const revokedAmong = o.revokedAmong;
+  let sweeping = false;
+  const sweep = revokedAmong
+    ? setInterval(() => {
+        if (sweeping) return;
+        // aedes keeps its connected clients by id (not in its type declarations)
+        const connected = Object.values((broker as unknown as { clients: Record<string, BrokerClient> }).clients).filter((c) => c[PRINCIPAL] !== undefined);
+        if (connected.length === 0) return;
+        sweeping = true;
+        revokedAmong([...new Set(connected.map((c) => c[PRINCIPAL]!.clientId))])
+          .then((revoked) => {
+            for (const c of connected) if (revoked.has(c[PRINCIPAL]!.clientId)) c.close();
+          })
+          .catch((e: Error) => console.error(`MQTT revocation check failed: ${e.message}`))
+          .finally(() => (sweeping = false));
+      }, o.revocationCheckMs ?? CLIENT_CACHE_MS).unref()
+    : undefined;
   const server: Server = createServer(broker.handle);
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -121,6 +144,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
       }
     },
     async close() {
+      clearInterval(sweep);
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
