@@ -96,6 +96,7 @@ describe('bad planning options end in exit code 2 with the option named', () => 
     [['--points', '-3'], '--points'],
     [['--event', '2025-05-03T23:00/3'], '--event'],
     [['--event', '2025-05-03T16:00/3', '--reduce', '150'], '--reduce'],
+    [['--queue', 'redis://127.0.0.1:1', '--db', 'x.db', '--job-tries', '0'], '--job-tries must be a whole number from 1 to 100, found "0"'],
   ] as const) {
     it(`plan ${args.join(' ')}`, async () => {
       const r = await runInProcess(['plan', phoenix, ...args]);
@@ -104,6 +105,11 @@ describe('bad planning options end in exit code 2 with the option named', () => 
       expect(r.err).not.toContain('internal error');
     });
   }
+  it('finance --job-tries that is not a whole number of tries', async () => {
+    const r = await runInProcess(['finance', phoenix, '--sweep', 'storage.energyMWh=0,1', '--queue', 'redis://127.0.0.1:1', '--db', 'x.db', '--job-tries', '2.5']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--job-tries must be a whole number from 1 to 100, found "2.5"');
+  });
   it('compare with an unknown policy', async () => {
     const r = await runInProcess(['compare', phoenix, '--policies', 'naive,clairvoyant']);
     expect(r.code).toBe(2);

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { policyNames, runFinance } from '../../app/index.ts';
 import { openWorkQueue, type WorkQueue } from '../../queue/work-queue.ts';
+import { DEFAULT_JOB_TRIES, JOB_TRIES_HELP, jobTriesOption } from '../queue-option.ts';
 import type { Io } from '../io.ts';
 import { progressBar } from '../progress.ts';
 import { cliDeps, finish } from '../run.ts';
@@ -29,6 +30,7 @@ export function registerFinance(program: Command, io: Io): void {
     .option('--workers <n>', 'worker threads for the sweep (default: available cores; 0 = this thread)')
     .option('--queue <url>', 'run the sweep\'s points on `wattshift worker` processes through this Redis server, e.g. redis://127.0.0.1:6379')
     .option('--db <location>', `with --queue: the store shared with the workers; ${DB_OPTION_HELP}`)
+    .option('--job-tries <n>', JOB_TRIES_HELP, DEFAULT_JOB_TRIES)
     .option('--out <dir>', 'write finance.json, cashflows.csv, sweep.csv (with --sweep) and report.html here')
     .option('--no-dr', "do not replay the scenario's grid programs for DR revenue")
     .option('--json', 'print only the result as JSON (no progress, no tables)')
@@ -45,11 +47,12 @@ Examples:
   $ wattshift finance examples/texas-single-site.yaml --sweep "storage.energyMWh=0..200:50" \\
       --queue redis://127.0.0.1:6390 --db sweeps.db --json     # points run by \`wattshift worker\` (docs/scale-out.md)`,
     )
-    .action(async (file: string, opts: { sweep?: string; policy: string; workers?: string; queue?: string; db?: string; out?: string; json?: boolean; dr?: boolean }) => {
-      const { queue: queueUrl, db, ...options } = opts;
+    .action(async (file: string, opts: { sweep?: string; policy: string; workers?: string; queue?: string; db?: string; jobTries: string; out?: string; json?: boolean; dr?: boolean }) => {
+      const { queue: queueUrl, db, jobTries, ...options } = opts;
+      const attempts = jobTriesOption(jobTries);
       // both Redis and the store must answer before the (long) base year starts
       const queue: WorkQueue | undefined =
-        queueUrl !== undefined && options.sweep !== undefined ? await openWorkQueue({ queue: queueUrl, db: storeLocation(db, 'the workers read the scenario and write results there') }) : undefined;
+        queueUrl !== undefined && options.sweep !== undefined ? await openWorkQueue({ queue: queueUrl, db: storeLocation(db, 'the workers read the scenario and write results there'), attempts }) : undefined;
       try {
         if (queue && (await queue.workers()) === 0) {
           io.err(`no worker is connected to ${queue.redis.display} yet: the sweep's points wait until one starts (wattshift worker --queue ${queue.redis.display} --db <the same store>)\n`);

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DEFAULT_POWER_MEASURE, EVENT_SPEC_GRAMMAR, exportPlanModel, loadScenarioInput, POWER_MEASURES, runPlan, runPlanEvent, type ScenarioInput } from '../../app/index.ts';
 import { InputError } from '../../errors/index.ts';
 import { openWorkQueue } from '../../queue/work-queue.ts';
+import { DEFAULT_JOB_TRIES, JOB_TRIES_HELP, jobTriesOption } from '../queue-option.ts';
 import type { Io } from '../io.ts';
 import { addPlanOptions, type PlanFlags } from '../plan-options.ts';
 import { progressBar } from '../progress.ts';
@@ -37,6 +38,7 @@ export function registerPlan(program: Command, io: Io): void {
     .option('--queue <url>', 'solve a decomposed plan\'s site subproblems on `wattshift worker` processes through this Redis server, e.g. redis://127.0.0.1:6379')
     .option('--db <location>', `with --queue: the store shared with the workers; ${DB_OPTION_HELP}`)
     .option('--pack-sites <n>', 'with --queue: most sites per queue job (consecutive site groups of a round are solved as one model)', '8')
+    .option('--job-tries <n>', JOB_TRIES_HELP, DEFAULT_JOB_TRIES)
     .option('--keep-job-results', 'with --queue: keep each job\'s result (worker, tries) in the store after the plan; by default a window\'s are removed once the plan moves past it')
     .addHelpText(
       'after',
@@ -68,9 +70,9 @@ Event grammar (--event, as in dr): ${EVENT_SPEC_GRAMMAR}.`,
         const model = await exportPlanModel({ ...opts, scenario, name: basename(opts.exportLp) });
         await writeFiles(dirname(opts.exportLp), [model]);
       }
-      const { queue: queueUrl, db, packSites, keepJobResults, ...planFlags } = opts;
+      const { queue: queueUrl, db, packSites, keepJobResults, jobTries, ...planFlags } = opts;
       // Redis and the store must answer before planning starts
-      const queue = queueUrl !== undefined ? await openWorkQueue({ queue: queueUrl, db: storeLocation(db, 'the workers read the scenario and write results there'), packSites: packSitesOption(packSites), keepResults: keepJobResults === true }) : undefined;
+      const queue = queueUrl !== undefined ? await openWorkQueue({ queue: queueUrl, db: storeLocation(db, 'the workers read the scenario and write results there'), packSites: packSitesOption(packSites), attempts: jobTriesOption(jobTries), keepResults: keepJobResults === true }) : undefined;
       try {
         if (queue && (await queue.workers()) === 0) {
           io.err(`no worker is connected to ${queue.redis.display} yet: the plan's site subproblems wait until one starts (wattshift worker --queue ${queue.redis.display} --db <the same store>)\n`);
@@ -92,6 +94,7 @@ interface QueueFlags {
   queue?: string;
   db?: string;
   packSites: string;
+  jobTries: string;
   keepJobResults?: boolean;
 }
 
