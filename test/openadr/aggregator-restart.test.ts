@@ -8,14 +8,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveAggregator } from '../../src/aggregator/live.ts';
 import type { OadrObject } from '../../src/openadr/ven/client.ts';
+import { Ven, type VenWithdrawal } from '../../src/openadr/ven/ven.ts';
 import { startAggregatorRig, type AggregatorRig } from './aggregator-rig.ts';
 import { FLEET } from './fleet-fixture.ts';
 import { until } from '../helpers/cli-process.ts';
 import { stepAt as at } from '../helpers/event-sites.ts';
 
-describe('a restarted aggregator', () => {
+describe('a restarted aggregator, and a restarted VEN', () => {
   let rig: AggregatorRig | undefined;
-  const restarted: LiveAggregator[] = [];
+  const restarted: Array<LiveAggregator | Ven> = [];
   afterEach(async () => {
     for (const a of restarted.splice(0)) await a.stop();
     await rig?.close();
@@ -70,6 +71,44 @@ describe('a restarted aggregator', () => {
       return second.d.siteEventIds.every((id) => !ids.includes(id)) ? ids : undefined;
     });
     expect(left.sort()).toEqual([...first.d.siteEventIds].sort());
+    expect(rig.errors).toEqual([]);
+    expect(rig.log.problems).toEqual([]);
+  }, 120_000);
+
+  it('a VEN restarted after its event was cancelled withdraws and rewrites its forecast report from the VTN\'s copy', async () => {
+    rig = await startAggregatorRig(FLEET);
+    const { upProgram, utilityClient, down, vens, wait } = rig;
+    const first = await rig.call({
+      programID: upProgram.id,
+      eventName: 'shed',
+      targets: ['aggregator'],
+      payloadDescriptors: [{ objectType: 'EVENT_PAYLOAD_DESCRIPTOR', payloadType: 'DISPATCH_SETPOINT_RELATIVE', units: 'KW' }],
+      intervalPeriod: { start: at(5), duration: 'PT2H' },
+      intervals: [{ id: 0, payloads: [{ type: 'DISPATCH_SETPOINT_RELATIVE', values: [30] }] }],
+    });
+    const north = vens[2]!;
+    const answer = first.answers[2]!;
+    const siteEvent = first.d.siteEventIds[2]!;
+    const reportId = north.journal.get(siteEvent)!.forecastReportId!;
+    // what the VEN writes when it is up for the cancellation (the answer in memory)
+    const expected = north.forecastReport(answer, { fromStep: answer.response.setpoints.fromStep });
+    await north.stop();
+    // cancelled while the VEN is down: the aggregator cancels the site events
+    await utilityClient.call('PUT', `/events/${first.up.id}`, { body: { programID: upProgram.id, eventName: 'shed', targets: ['aggregator'], intervals: [] } });
+    await wait('the cancelled site event', async () => {
+      const e = (await down.events()).find((x) => String(x.id) === siteEvent);
+      return e && Array.isArray(e.intervals) && e.intervals.length === 0 ? e : undefined;
+    });
+    const withdrawals: VenWithdrawal[] = [];
+    const back = new Ven({ ...north.opts, journal: north.journal, onWithdraw: (w) => withdrawals.push(w) });
+    restarted.push(back);
+    await back.start();
+    await wait('the withdrawal after the restart', () => withdrawals.find((w) => w.eventId === siteEvent));
+    const stored = (await down.reports({ eventID: siteEvent })).find((r) => String(r.id) === reportId)!;
+    expect(stored.reportName).toBe(expected.reportName);
+    expect(stored.resources[0].intervals).toEqual(expected.resources[0].intervals);
+    expect((stored.resources[0].intervals as Array<{ payloads: Array<{ type: string; values: number[] }> }>).map((iv) => iv.payloads.find((p) => p.type === 'LOAD_SHED_DELTA_AVAILABLE')!.values[0])).toEqual([0, 0]);
+    expect(back.journal.get(siteEvent)!.withdrawn?.reason).toBe('cancelled');
     expect(rig.errors).toEqual([]);
     expect(rig.log.problems).toEqual([]);
   }, 120_000);

@@ -387,6 +387,9 @@ export class Ven {
     } else if (reason === 'cancelled' && a && j.forecastReportId) {
       report = this.forecastReport(a, { fromStep: from, event });
       report = await this.opts.client.updateReport(j.forecastReportId, report);
+    } else if (reason === 'cancelled' && j.forecastReportId) {
+      // answered before a restart: the answer is gone, its report is at the VTN
+      report = await this.opts.client.updateReport(j.forecastReportId, await this.withdrawnStoredReport(j.forecastReportId, from));
     }
     this.journal.set(eventId, entry);
     this.answers.delete(eventId);
@@ -439,6 +442,34 @@ export class Ven {
     if (this.opts.measuredReport) this.scheduleMeasured(a, this.opts.measuredReport);
     this.opts.onAnswer?.(a);
     return a;
+  }
+
+  /**
+   * The forecast report stored at the VTN (`forecastReport`'s shape) with the steps from
+   * `fromStep` on showing the plan, as {@link forecastReport} writes a withdrawal: the expected
+   * import back to the baseline, no shed, the planned storage charge level.
+   */
+  private async withdrawnStoredReport(reportId: string, fromStep: number): Promise<OadrObject> {
+    const { id: _i, createdDateTime: _c, modificationDateTime: _m, objectType: _o, ...stored } = (await this.opts.client.call('GET', `/reports/${encodeURIComponent(reportId)}`)) as OadrObject;
+    const grid = this.opts.state.model.grid;
+    const stepMs = grid.stepMinutes * 60_000;
+    const L = this.opts.state.baseLedger.sites[this.opts.state.site]!;
+    const res = (stored.resources as OadrObject[])[0]!;
+    const startStep = Math.round((Date.parse(String(res.intervalPeriod.start)) - grid.startMs) / stepMs);
+    const round = (v: number) => Math.round(v * 1000) / 1000;
+    for (const iv of res.intervals as Array<{ id: number; payloads: Array<{ type: string; values: number[] }> }>) {
+      const t = startStep + iv.id;
+      if (t < fromStep) continue;
+      const base = iv.payloads.find((p) => p.type === 'BASELINE')?.values[0];
+      for (const p of iv.payloads) {
+        if (p.type === 'USAGE_FORECAST' && base !== undefined) p.values = [base];
+        else if (p.type === 'LOAD_SHED_DELTA_AVAILABLE') p.values = [0];
+        else if (p.type === 'STORAGE_CHARGE_LEVEL' && t < grid.steps) p.values = [round(L.socKWh[t]!)];
+      }
+    }
+    const name = String(stored.reportName ?? '').replace(/ forecast( \(withdrawn from [^)]*\))?$/, '');
+    stored.reportName = `${name} forecast (withdrawn from ${formatUtcIso(grid.startMs + fromStep * stepMs)})`;
+    return stored;
   }
 
   private reportBase(a: VenAnswer, name: string, startMs: number, intervalMs: number): OadrObject {
