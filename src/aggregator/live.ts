@@ -25,6 +25,7 @@ import type { OadrObject, OpenAdrClient } from '../openadr/ven/client.ts';
 import { connectWithToken } from '../openadr/ven/mqtt-login.ts';
 import { cancelled } from '../openadr/ven/ven.ts';
 import { MAX_BATCH } from '../openadr/vtn/repo/write-queue.ts';
+import { mapLimit } from '../concurrency/map-limit.ts';
 import { splitExportLimit } from './export-split.ts';
 import { readSiteEvents, sameSiteEvent, type FoundSiteEvents } from './recover.ts';
 import { meteredBaselines, settleFromMeters } from './settle.ts';
@@ -77,20 +78,6 @@ export interface DispatchedEvent {
   split: FleetSplit;
   /** Site event ids on the aggregator's VTN, in the split's site order. */
   siteEventIds: string[];
-}
-
-/** Runs `fn` over `items` with at most `limit` at once. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (x: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** The aggregator in the middle. */

@@ -18,7 +18,7 @@ import { LinearModel } from '../optimize/model-builder.ts';
 import type { Solver } from '../optimize/solver.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
-import { mapLimit } from './live.ts';
+import { mapLimit } from '../concurrency/map-limit.ts';
 
 /** A site's VEN client at the aggregator's VTN. */
 export interface VirtualVenCredentials {

@@ -10,7 +10,8 @@
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { applySetpoints } from '../aggregator/virtual-site.ts';
-import { LiveAggregator, mapLimit } from '../aggregator/live.ts';
+import { LiveAggregator } from '../aggregator/live.ts';
+import { mapLimit } from '../concurrency/map-limit.ts';
 import { VIRTUAL_EVENT, virtualFleet } from '../aggregator/virtual-fleet.ts';
 import { InProcessVens, type SiteMeter, type VirtualAnswer, type VirtualVens, type VirtualVensOptions } from '../aggregator/virtual-vens.ts';
 import type { VenThreadInit } from '../aggregator/virtual-vens-protocol.ts';

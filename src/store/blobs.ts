@@ -9,7 +9,10 @@ import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompress, constants } from 'node:zlib';
 import type { Db } from './database.ts';
 import { StoreError } from './errors.ts';
-import { COMPRESS_CONCURRENCY, mapLimit } from './map-limit.ts';
+
+/** Compression calls kept in flight (libuv's pool has 4 threads by default). */
+export const COMPRESS_CONCURRENCY = 8;
+import { mapLimit } from '../concurrency/map-limit.ts';
 
 const brotli = promisify(brotliCompress);
 const unbrotli = promisify(brotliDecompress);

@@ -11,11 +11,11 @@ import type { Ledger, SiteLedger, WorkloadFlows, WorkloadOutcome } from '../simu
 import type { SolverStats } from '../simulate/dispatch.ts';
 import { gridEndMs, type TimeGrid } from '../time/grid.ts';
 import { formatLocalIso, ZoneOffsets } from '../time/zone.ts';
-import { sha256Hex } from './blobs.ts';
+import { mapLimit } from '../concurrency/map-limit.ts';
+import { COMPRESS_CONCURRENCY, sha256Hex } from './blobs.ts';
 import type { Db } from './database.ts';
 import { StoreError } from './errors.ts';
 import { decodeColumn, encodeColumn } from './ledger-codec.ts';
-import { COMPRESS_CONCURRENCY, mapLimit } from './map-limit.ts';
 import type { LedgerInfo, LedgerPage, LedgerQuery, LedgerRow } from './types.ts';
 
 /**

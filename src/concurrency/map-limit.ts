@@ -1,7 +1,7 @@
 /**
- * Maps over items with at most `limit` calls in flight. Used for compression in libuv's thread
- * pool: starting thousands at once allocates a zlib state for each (hundreds of kB apiece) and
- * measured twice as slow as a bounded pool (docs/benchmarks.md).
+ * Maps over items with at most `limit` calls in flight: compression in libuv's thread pool (the
+ * store: starting thousands at once allocates a zlib state for each and measured twice as slow as
+ * a bounded pool, docs/benchmarks.md) and requests to a VTN (the aggregator, its virtual VENs).
  */
 
 /** Calls `fn` on every item, `limit` at a time; results keep the input order. */
@@ -17,6 +17,3 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
-
-/** Compression calls kept in flight (libuv's pool has 4 threads by default). */
-export const COMPRESS_CONCURRENCY = 8;
