@@ -20,7 +20,6 @@ import type { EventSettlement } from '../programs/settlement.ts';
 import type { GridEvent, ResolvedProgram } from '../programs/types.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
-import { formatUtcIso } from '../time/parse.ts';
 import type { OadrObject, OpenAdrClient } from '../openadr/ven/client.ts';
 import { connectWithToken } from '../openadr/ven/mqtt-login.ts';
 import { cancelled } from '../openadr/ven/ven.ts';
@@ -28,7 +27,7 @@ import { MAX_BATCH } from '../openadr/vtn/repo/write-queue.ts';
 import { mapLimit } from '../concurrency/map-limit.ts';
 import { splitExportLimit } from './export-split.ts';
 import { readSiteEvents, sameSiteEvent, type FoundSiteEvents } from './recover.ts';
-import { meteredBaselines, settleFromMeters } from './settle.ts';
+import { fleetReport, fleetReportColumns, readSiteMeters } from './fleet-report.ts';
 import { eventWindow, splitFleetEvent, type FleetSplit, type SiteShare } from './split.ts';
 import { readUpstreamEvent, type UpstreamCall } from './upstream.ts';
 
@@ -251,41 +250,6 @@ export class LiveAggregator {
   }
 
   /**
-   * Reads each site's last measured report of an upstream event as series per step of the
-   * horizon (NaN where not reported): mean import (DEMAND), and with `exported` mean export
-   * (EXPORT). Sites without a measured report, or without export when it is asked for, are
-   * refused by name.
-   */
-  private async measured(d: DispatchedEvent, exported: boolean): Promise<Array<{ demand: Float64Array; export: Float64Array | null }>> {
-    const grid = this.opts.model.grid;
-    const stepMs = grid.stepMinutes * 60_000;
-    return mapLimit(d.split.sites, this.opts.concurrency ?? 32, async (sh, si) => {
-      const reports = await this.opts.downstream.reports({ eventID: d.siteEventIds[si]! });
-      // the last measured report wins (a VEN updates its report rather than adding one)
-      const measured = reports.filter((r) => String(r.reportName ?? '').endsWith('measured')).pop();
-      if (!measured) throw new Error(`site ${sh.id} has not reported its meter for event ${d.event.id}`);
-      const res = measured.resources?.[0] as { intervalPeriod: { start: string; duration: string }; intervals: Array<{ id: number; payloads: Array<{ type: string; values: number[] }> }> };
-      const from = Date.parse(res.intervalPeriod.start);
-      const minutes = Number(/^PT(\d+)M$/.exec(res.intervalPeriod.duration)?.[1] ?? Number.NaN);
-      const series = (type: string) => {
-        const m = new Float64Array(grid.steps).fill(Number.NaN);
-        for (const iv of res.intervals) {
-          const v = iv.payloads.find((p) => p.type === type)?.values[0];
-          if (v === undefined) continue;
-          const s0 = (from + iv.id * minutes * 60_000 - grid.startMs) / stepMs;
-          for (let t = Math.max(0, Math.round(s0)); t < Math.min(grid.steps, Math.round(s0 + minutes / grid.stepMinutes)); t++) m[t] = v;
-        }
-        return m;
-      };
-      const exportKW = exported ? series('EXPORT') : null;
-      if (exportKW) {
-        for (let t = d.split.startStep; t < d.split.endStep; t++) if (!Number.isFinite(exportKW[t]!)) throw new Error(`site ${sh.id} has not reported its export (EXPORT) for step ${t} of event ${d.event.id}`);
-      }
-      return { demand: series('DEMAND'), export: exportKW };
-    });
-  }
-
-  /**
    * Settles an upstream load-change event (reduce or setpoint) on the sites' measured reports and
    * posts the fleet's delivery upstream; see {@link report}.
    */
@@ -299,74 +263,17 @@ export class LiveAggregator {
   }
 
   /**
-   * Reports an upstream event to the utility from the sites' measured reports (DEMAND per
-   * interval from the horizon start), per measurement interval of the event:
-   *
-   * - load change (reduce, setpoint): settled with the program's rules; the fleet's metered load
-   *   (DEMAND), the program's baseline (BASELINE) and the energy delivered (DELTA_USAGE);
-   * - prices and SIMPLE levels: the fleet's metered load, the program's baseline on the same
-   *   meters, and the energy below it (DELTA_USAGE, negative where the fleet used more);
-   * - export limit: the fleet's metered load and its metered export (EXPORT, kW; the sites'
-   *   reports must carry it).
-   *
-   * Sites without a measured report are refused by name.
+   * Reports an upstream event to the utility from the sites' measured reports (fleet-report.ts:
+   * settled for a load change, the change against the baseline for prices and SIMPLE levels, the
+   * metered export for an export limit). Sites without a measured report are refused by name.
    */
   async report(upstreamId: string): Promise<{ reportId: string; settlement: EventSettlement | null }> {
     const d = this.dispatched.get(upstreamId);
     if (!d) throw new Error(`upstream event ${upstreamId} was not dispatched`);
-    const { model, program } = this.opts;
-    const meters = await this.measured(d, d.split.kind === 'export');
-    const J = d.split.intervalStartMs.length;
-    const hours = d.split.intervalMinutes / 60;
-    const descriptor = (payloadType: string, readingType: string, units: string) => ({ objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType, readingType, units });
-    let settlement: EventSettlement | null = null;
-    let columns: Array<{ descriptor: ReturnType<typeof descriptor>; values: number[] }>;
-    if (d.split.kind === 'reduce' || d.split.kind === 'setpoint') {
-      const s = settleFromMeters(model, program, d.split, meters.map((m) => m.demand));
-      settlement = s;
-      const sum = (f: (x: (typeof s.sites)[number]['intervals'][number]) => number) => Array.from({ length: J }, (_, j) => s.sites.reduce((a, site) => a + f(site.intervals[j]!), 0));
-      columns = [
-        { descriptor: descriptor('DEMAND', 'MEAN', 'KW'), values: sum((x) => x.actualKW) },
-        { descriptor: descriptor('BASELINE', 'ESTIMATED', 'KW'), values: sum((x) => x.baselineKW) },
-        { descriptor: descriptor('DELTA_USAGE', 'SUMMED', 'KWH'), values: sum((x) => x.deliveredKWh) },
-      ];
-    } else {
-      const metered = meteredBaselines(model, program, d.split, meters.map((m) => m.demand));
-      const actual = Array.from({ length: J }, (_, j) => metered.reduce((a, x) => a + x.actualKW[j]!, 0));
-      if (d.split.kind === 'price' || d.split.kind === 'simple') {
-        const baseline = Array.from({ length: J }, (_, j) => metered.reduce((a, x) => a + x.baseline.kw[j]!, 0));
-        columns = [
-          { descriptor: descriptor('DEMAND', 'MEAN', 'KW'), values: actual },
-          { descriptor: descriptor('BASELINE', 'ESTIMATED', 'KW'), values: baseline },
-          { descriptor: descriptor('DELTA_USAGE', 'SUMMED', 'KWH'), values: baseline.map((b, j) => (b - actual[j]!) * hours) },
-        ];
-      } else {
-        const k = d.split.stepsPerInterval;
-        const exported = Array.from({ length: J }, (_, j) => {
-          let sum = 0;
-          for (const m of meters) for (let q = j * k; q < (j + 1) * k; q++) sum += m.export![d.split.startStep + q]!;
-          return sum / k;
-        });
-        columns = [
-          { descriptor: descriptor('DEMAND', 'MEAN', 'KW'), values: actual },
-          { descriptor: descriptor('EXPORT', 'MEAN', 'KW'), values: exported },
-        ];
-      }
-    }
-    const report = await this.opts.upstream.createReport({
-      programID: d.upstream.programID,
-      eventID: d.upstream.id,
-      clientName: this.opts.upstreamVenName,
-      reportName: `${d.event.id} fleet ${d.split.kind === 'price' || d.split.kind === 'simple' ? 'response' : d.split.kind === 'export' ? 'export' : 'delivery'}`,
-      payloadDescriptors: columns.map((c) => c.descriptor),
-      resources: [
-        {
-          resourceName: 'fleet',
-          intervalPeriod: { start: formatUtcIso(d.split.intervalStartMs[0]!), duration: `PT${d.split.intervalMinutes}M` },
-          intervals: d.split.intervalStartMs.map((_, j) => ({ id: j, payloads: columns.map((c) => ({ type: c.descriptor.payloadType, values: [round(c.values[j]!)] })) })),
-        },
-      ],
-    });
+    const { model, program, downstream, upstream, upstreamVenName } = this.opts;
+    const meters = await readSiteMeters(downstream, model, d.split, d.siteEventIds, d.event.id, d.split.kind === 'export', this.opts.concurrency ?? 32);
+    const { columns, settlement } = fleetReportColumns(model, program, d.split, meters);
+    const report = await upstream.createReport(fleetReport(d.upstream, d.event.id, d.split, columns, upstreamVenName));
     return { reportId: String(report.id), settlement };
   }
 
@@ -374,8 +281,4 @@ export class LiveAggregator {
     await this.queue.catch(() => undefined);
     await this.mqttClient?.endAsync(true).catch(() => undefined);
   }
-}
-
-function round(v: number): number {
-  return Math.round(v * 1000) / 1000;
 }
