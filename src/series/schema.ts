@@ -4,7 +4,7 @@
  * scenario is resolved.
  */
 import { z } from 'zod';
-import { bounded, LIMITS, MAX_HORIZON_HOURS } from '../scenario/schema/common.ts';
+import { bounded, LIMITS, MAX_HORIZON_HOURS } from '../limits/ranges.ts';
 
 /** Scale factors and values before unit conversion; the physical range is checked per quantity when aligned. */
 const SeriesValue = bounded(-LIMITS.money, LIMITS.money);
