@@ -118,6 +118,8 @@ export class LiveAggregator {
           }
         },
         onError: (e) => this.opts.onError?.(e),
+        // the utility's broker kept no session (it restarted): list upstream events now for what it dropped
+        onCatchUp: () => void this.poll().catch((e: Error) => this.opts.onError?.(e)),
       });
     }
     await this.poll();

@@ -107,4 +107,32 @@ describe('the VEN\'s MQTT login after its token expired', () => {
     expect(errors).toEqual([]);
     expect(log.problems).toEqual([]);
   }, 60_000);
+
+  it('lists events as soon as it is subscribed again after a broker restart (notifications queued for it were lost)', async () => {
+    const state = await naiveSiteState(SUNNY_SITE);
+    store = await openStore(':memory:');
+    const options = (port: number, mqttPort: number): StartVtnOptions => ({ store: store!, port, notifier: { mqtt: { embedded: { port: mqttPort } } } });
+    vtn = await startVtn(options(0, 0));
+    const port = vtn.port;
+    const mqttPort = Number(new URL(vtn.vtn.mqtt!.uris[0]!).port);
+    const { bl, venc, program } = await enrolSunny(vtn);
+    const log: ExchangeLog = { seen: [], problems: [] };
+    const adapter = new MemoryAdapter();
+    const errors: Error[] = [];
+    ven = new Ven({
+      client: new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret, fetch: validatingFetch([vtn.url], log) }),
+      venName: 'sunny', state, adapter, deps,
+      // polling off: after the start, only a catch-up lists events
+      notify: 'mqtt', mqttUrl: vtn.vtn.mqtt!.uris[0], pollMs: 0, onError: (e) => errors.push(e),
+    });
+    await ven.start();
+    const listsAtStart = log.seen.filter((x) => x === 'GET /events 200').length;
+    await vtn.close();
+    vtn = await startVtn(options(port, mqttPort));
+    // made at once, before the VEN's reconnect (2 s after the drop): the restarted broker has no session to queue it in
+    const e = await bl.createEvent({ programID: program.id, eventName: 'while-away', targets: ['sunny'], intervalPeriod: { start: stepAt(2), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [1] }] }] });
+    await until(`the event made while the VEN was away (VEN errors: ${errors.map((x) => x.message).join('; ')})`, () => adapter.latest.get(`sunny/${e.id}`), 15_000);
+    expect(log.seen.filter((x) => x === 'GET /events 200').length).toBeGreaterThan(listsAtStart);
+    expect(log.problems).toEqual([]);
+  }, 60_000);
 });

@@ -5,7 +5,10 @@
  * the first login is no good for a reconnect an hour later; and MQTT.js's own reconnecting sends
  * the password it was first given, and stops for good at the first refused login. Here each
  * reconnect waits for a valid token (the client renews it when near its end, or anew after a
- * refusal) before it connects, and subscribes again when the broker kept no session.
+ * refusal) before it connects, and subscribes again when the broker kept no session. A login
+ * without a kept session (the broker restarted, or dropped the session) may have missed
+ * notifications made while the client was away: `onCatchUp` is called once subscribed again, so
+ * the caller lists what it missed at once instead of waiting for its next poll.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { OpenAdrClient } from './client.ts';
@@ -21,11 +24,13 @@ export interface TokenLoginOptions extends Omit<IClientOptions, 'username' | 'pa
   onMessage: (topic: string, payload: Buffer) => void;
   /** Called with a failed token fetch, a refused login or a failed subscription (the connection keeps trying). */
   onError?: (e: Error) => void;
+  /** Called after a reconnect without a kept session has subscribed again (notifications may have been lost meanwhile). */
+  onCatchUp?: () => void;
 }
 
 /** Connects to `uri` as `client` with its access token, subscribes, and reconnects with a valid token until ended. */
 export async function connectWithToken(uri: string, client: OpenAdrClient, opts: TokenLoginOptions): Promise<MqttClient> {
-  const { topics, onMessage, onError, reconnectPeriod = 2000, ...options } = opts;
+  const { topics, onMessage, onError, onCatchUp, reconnectPeriod = 2000, ...options } = opts;
   // MQTT.js reconnects by itself only with reconnectPeriod > 0: the reconnects are made below
   const mc = mqtt.connect(uri, { ...options, username: client.opts.clientId, password: await client.accessToken(), reconnectPeriod: 0 });
   mc.on('message', (topic, payload) => onMessage(topic, payload));
@@ -80,6 +85,7 @@ export async function connectWithToken(uri: string, client: OpenAdrClient, opts:
     if (connack.sessionPresent) return;
     mc.subscribe(topics, { qos: 1 }, (e) => {
       if (e) onError?.(new Error(`MQTT subscription at ${uri} after a new login: ${e.message}`));
+      else onCatchUp?.();
     });
   });
   mc.on('error', (e: Error & { code?: number | string }) => {

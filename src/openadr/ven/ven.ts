@@ -227,7 +227,8 @@ export class Ven {
     if (topics.length === 0) throw new Error(`${c.url} names no MQTT topics for the events of VEN ${this.venId}`);
     // a persistent session under a client id of its own (clean: false): the broker keeps the
     // subscriptions and queues QoS 1 notifications while the VEN is away, and hands them over
-    // when it reconnects with the same id (the embedded broker keeps them while it runs); logged
+    // when it reconnects with the same id (the embedded broker keeps them while it runs; after a
+    // broker restart the VEN lists events as soon as it has subscribed again); logged
     // in with its access token, and again with a new one after that token expired
     this.mqttClient = await connectWithToken(uri, c, {
       clientId: mqttClientId(this.venId),
@@ -243,6 +244,8 @@ export class Ven {
         }
       },
       onError: (e) => this.opts.onError?.(e),
+      // the broker kept no session (it restarted): what it queued for this VEN is gone, so list events now
+      onCatchUp: () => void this.poll().catch((e: Error) => this.opts.onError?.(e)),
     });
     this.mode = 'mqtt';
   }
