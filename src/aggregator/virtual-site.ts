@@ -3,7 +3,7 @@
  * plan (GPU power limits, GPUs running, inference power, storage power), simulated with the
  * fleet's physics, and read back as meter telemetry.
  */
-import type { SiteSetpoints } from '../app/respond-event.ts';
+import type { SiteSetpoints } from '../respond/setpoints.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { cloneDispatch } from '../programs/response.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';

@@ -3,7 +3,7 @@
  * VENs (virtual-vens-threads.ts, virtual-vens-worker.ts). Plain data only: they are
  * structured-cloned.
  */
-import type { SiteSetpoints } from '../app/respond-event.ts';
+import type { SiteSetpoints } from '../respond/setpoints.ts';
 import type { ScenarioInput } from '../app/scenario-input.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';

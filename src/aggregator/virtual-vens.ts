@@ -6,7 +6,7 @@
  * and LP), forwards every setpoint publication, and feeds the sites' meters to the VENs for their
  * measured reports.
  */
-import { respondEvent } from '../app/respond-event.ts';
+import { respondEvent } from '../respond/respond-event.ts';
 import type { UseCaseDeps } from '../app/types.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { Agent, type Dispatcher } from 'undici';

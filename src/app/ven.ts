@@ -1,7 +1,7 @@
 /**
  * Use case `ven`: one site of a scenario as an OpenADR 3.1 VEN. Loads the scenario, plans the
  * site's normal operation (the base policy), and starts a VEN that answers every event the VTN
- * targets at it with the event-window LP (respond-event.ts) and hands the setpoints to adapters.
+ * targets at it with the event-window LP (src/respond/respond-event.ts) and hands the setpoints to adapters.
  */
 import { InputError } from '../errors/index.ts';
 import { adapterFromSpec, type LineWriter, type SetpointAdapter } from '../openadr/ven/adapters/index.ts';

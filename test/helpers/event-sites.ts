@@ -5,7 +5,7 @@
  * answers easy to work by hand.
  */
 import { runPolicy } from '../../src/app/run-policy.ts';
-import type { SiteState } from '../../src/app/respond-event.ts';
+import type { SiteState } from '../../src/respond/site-call.ts';
 import { loadScenarioInput, type ScenarioInput } from '../../src/app/scenario-input.ts';
 import { defaultSolverFactory } from '../../src/optimize/solver-factory.ts';
 import { simulate } from '../../src/simulate/engine.ts';

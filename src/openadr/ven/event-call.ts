@@ -15,7 +15,7 @@
  * Other payload types (GHG, alerts, curves, …) are listed as ignored.
  */
 import { InputError } from '../../errors/index.ts';
-import type { SiteCall, SiteState } from '../../app/respond-event.ts';
+import type { SiteCall, SiteState } from '../../respond/site-call.ts';
 import { parseIsoDuration } from '../../programs/openadr/event.ts';
 import type { OadrObject } from './client.ts';
 

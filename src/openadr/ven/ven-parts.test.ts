@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SiteSetpoints, SiteState } from '../../app/respond-event.ts';
+import type { SiteSetpoints } from '../../respond/setpoints.ts';
+import type { SiteState } from '../../respond/site-call.ts';
 import { nvidiaCommands, schedulerCommands } from './adapters/index.ts';
 import { eventCall } from './event-call.ts';
 import { TelemetryStore, parseSample } from './telemetry.ts';

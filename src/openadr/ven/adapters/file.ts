@@ -1,7 +1,7 @@
 /** Setpoint adapter that writes each event's setpoints as JSON files (atomically: temp file, then rename). */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SiteSetpoints } from '../../../app/respond-event.ts';
+import type { SiteSetpoints } from '../../../respond/setpoints.ts';
 import type { SetpointAdapter } from './types.ts';
 
 /** Writes `<dir>/<site>--<event>.json`; a later answer to the same event replaces the file. */

@@ -1,5 +1,5 @@
 /** Setpoint adapter that POSTs the setpoints as JSON to a site controller's URL (a webhook). */
-import type { SiteSetpoints } from '../../../app/respond-event.ts';
+import type { SiteSetpoints } from '../../../respond/setpoints.ts';
 import type { SetpointAdapter } from './types.ts';
 
 /** POSTs to `url` with an optional bearer token; a non-2xx answer is an error. */

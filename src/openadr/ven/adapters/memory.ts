@@ -1,5 +1,5 @@
 /** Setpoint adapter that keeps the latest setpoints per site and event in memory (the demo's virtual sites read them). */
-import type { SiteSetpoints } from '../../../app/respond-event.ts';
+import type { SiteSetpoints } from '../../../respond/setpoints.ts';
 import type { SetpointAdapter } from './types.ts';
 
 /** Latest setpoints by `site/event`, and how many times each was published. */

@@ -1,6 +1,6 @@
 /** Setpoint adapter that publishes the setpoints as JSON on an MQTT topic (QoS 1, retained). */
 import mqtt, { type MqttClient } from 'mqtt';
-import type { SiteSetpoints } from '../../../app/respond-event.ts';
+import type { SiteSetpoints } from '../../../respond/setpoints.ts';
 import type { SetpointAdapter } from './types.ts';
 
 /** Publishes on `<prefix>/<site>/setpoints` (default prefix `wattshift`), retained so a late controller gets the last. */

@@ -4,7 +4,7 @@
  * are mapped to nodes of `gpusPerNode` GPUs in workload order, so a job's caps land on its own
  * nodes; a cap applies from its step until the next.
  */
-import type { SiteSetpoints } from '../../../app/respond-event.ts';
+import type { SiteSetpoints } from '../../../respond/setpoints.ts';
 import { stepLabel, type LineWriter, type SetpointAdapter } from './types.ts';
 
 /** The commands, one per node and change of limit. */

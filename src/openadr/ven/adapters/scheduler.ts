@@ -3,7 +3,7 @@
  * (`kubectl scale`) would be told so each job runs the GPUs its setpoint says: fewer GPUs than
  * the base plan pause or shrink the job, none suspend it, more run deferred work.
  */
-import type { SiteSetpoints } from '../../../app/respond-event.ts';
+import type { SiteSetpoints } from '../../../respond/setpoints.ts';
 import { stepLabel, type LineWriter, type SetpointAdapter } from './types.ts';
 
 /** Which scheduler's commands to print. */

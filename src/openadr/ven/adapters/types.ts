@@ -2,7 +2,7 @@
  * Where a VEN sends its site's setpoints: one interface, several transports (file, HTTP
  * webhook, MQTT) and two dry-run command printers (NVIDIA power limits, Slurm or Kubernetes).
  */
-import type { SiteSetpoints } from '../../../app/respond-event.ts';
+import type { SiteSetpoints } from '../../../respond/setpoints.ts';
 
 /** Receives each event's setpoints; `publish` resolves once they are handed over. */
 export interface SetpointAdapter {

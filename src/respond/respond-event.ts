@@ -12,107 +12,31 @@
  * The result is the site's setpoints (GPU power caps, GPUs running, storage power, make-up work
  * after the event, export limit) and what the meter should show.
  */
-import { InputError } from '../errors/index.ts';
+import { InputError, throwIfCancelled } from '../errors/index.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
 import { LinearModel } from '../optimize/model-builder.ts';
 import { solveOutcomeError } from '../optimize/solve-outcome.ts';
+import type { SolverFactory } from '../optimize/solver-factory.ts';
 import type { Solver } from '../optimize/solver.ts';
 import { siteSegments, workBudget, type Segment } from '../programs/levers.ts';
 import { realiseEvent, startResponse, STORAGE_RESTORE_HOURS } from '../programs/response.ts';
 import { throughputAtPower } from '../physics/index.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
-import { stepHours, stepStartMs } from '../time/grid.ts';
-import { checkpoint } from './progress.ts';
-import type { UseCaseDeps } from './types.ts';
+import { stepHours } from '../time/grid.ts';
+import { setpointsOf, type SiteSetpoints } from './setpoints.ts';
+import { siteOnlyDispatch, type SiteCall, type SiteState } from './site-call.ts';
 
 /** Penalty of a kWh the site cannot deliver, per kWh, in the LP's cost units (far above any lever). */
 export const SHORTFALL_COST_PER_KWH = 1e6;
 
-/** A site as its VEN sees it: the fleet model, the current plan and the ledger it produces. */
-export interface SiteState {
-  model: FleetModel;
-  /** The plan the site runs when no event is on (only this site's allocations are read). */
-  base: Dispatch;
-  baseLedger: Ledger;
-  /** Index of the site in the model. */
-  site: number;
-}
-
-/** What an event asks of one site, per step of the model's grid. */
-export interface SiteCall {
-  id: string;
-  /** First step of the event and the step after it. */
-  startStep: number;
-  endStep: number;
-  /** Reduction of grid import wanted at each event step, kW (≥ 0). */
-  requiredKW: Float64Array;
-  /**
-   * Price of energy at each event step (a PRICE event), currency/MWh. Above the site's reference
-   * price (see {@link referencePricePerMWh}) it is what a MWh of import reduced saves; below it,
-   * reference − price is what a MWh of consumption moved into the step earns (valley filling).
-   */
-  valuePerMWh?: Float64Array;
-  /** Increase of grid import wanted at each event step, kW (≥ 0; a DISPATCH_SETPOINT above the plan). */
-  increaseKW?: Float64Array;
-  /** Largest export to the grid at each event step, kW (EXPORT_CAPACITY_LIMIT; +∞ where none). */
-  exportLimitKW?: Float64Array;
-}
-
-/** One lever's setpoint over steps [fromStep, fromStep + length). */
-export interface JobSetpoint {
-  workload: string;
-  /** GPU power limit of the job's running GPUs, W. */
-  gpuPowerW: number[];
-  /** GPUs running (the rest of the base plan's GPUs are paused; more than the base is make-up work). */
-  gpus: number[];
-  /** GPUs the base plan runs, for comparison. */
-  baseGpus: number[];
-}
-
-/** Setpoints of one site for one event: what the adapters turn into commands. */
-export interface SiteSetpoints {
-  site: string;
-  eventId: string;
-  /** First step the setpoints cover and its start, UTC ms. */
-  fromStep: number;
-  startMs: number;
-  stepMinutes: number;
-  /** Steps covered (the event window and any make-up after it). */
-  length: number;
-  jobs: JobSetpoint[];
-  inference: Array<{ workload: string; gpuPowerW: number[] }>;
-  /** Storage power, kW (positive charges), or null without storage changes. */
-  storageKW: number[] | null;
-  /** Largest export per covered step, kW (null where the event sets none), or null without an export limit. */
-  exportLimitKW: Array<number | null> | null;
-  /** True when these are the plan's own setpoints, published because the event was withdrawn (deleted or cancelled). */
-  withdrawn?: boolean;
-}
-
-/**
- * The plan's own setpoints over steps [fromStep, fromStep + length) of one event: what a VEN
- * publishes when the event is deleted or cancelled, so every lever goes back to the plan.
- */
-export function baselineSetpoints(state: SiteState, eventId: string, fromStep: number, length: number): SiteSetpoints {
-  const { model } = state;
-  const base = siteOnlyDispatch(state.base, state.site);
-  const round = (v: number) => Math.round(v * 1000) / 1000;
-  const span = (a: ArrayLike<number>) => Array.from({ length }, (_, i) => round(a[fromStep + i]!));
-  const sb = base.storageKW[state.site];
-  return {
-    site: model.sites[state.site]!.id,
-    eventId,
-    fromStep,
-    startMs: stepStartMs(model.grid, fromStep),
-    stepMinutes: model.grid.stepMinutes,
-    length,
-    jobs: base.jobs.map((a) => ({ workload: model.workloads[a.workload]!.id, gpuPowerW: span(a.gpuPowerW), gpus: span(a.gpus), baseGpus: span(a.gpus) })),
-    inference: base.inference.map((a) => ({ workload: model.workloads[a.workload]!.id, gpuPowerW: span(a.gpuPowerW) })),
-    storageKW: model.sites[state.site]!.storage ? span(sb ?? new Float64Array(model.grid.steps)) : null,
-    exportLimitKW: null,
-    withdrawn: true,
-  };
+/** What an answer needs: a solver (or a factory for one) and a signal that cancels it. */
+export interface RespondDeps {
+  /** Makes the solver when none is given (closed after the answer). */
+  solverFactory: SolverFactory;
+  /** A solver kept by the caller (a VEN's, shared between its answers). */
+  solver?: Solver;
+  signal?: AbortSignal;
 }
 
 /** The response of one site to one event. */
@@ -140,10 +64,6 @@ export interface SiteEventResponse {
   dispatch: Dispatch;
 }
 
-/** The base plan restricted to one site's allocations (levers never look at other sites). */
-export function siteOnlyDispatch(d: Dispatch, site: number): Dispatch {
-  return { ...d, jobs: d.jobs.filter((a) => a.site === site), inference: d.inference.filter((a) => a.site === site), storageKW: d.storageKW.map((x, i) => (i === site ? x : undefined)) };
-}
 
 /**
  * Work budget of workload `w` for this site: the workload's fleet budget times the site's share of
@@ -184,7 +104,7 @@ export function referencePricePerMWh(state: SiteState, startStep: number, endSte
 }
 
 /** Solves the event-window LP for one site and realises it as setpoints. */
-export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCaseDeps & { solver?: Solver }): Promise<SiteEventResponse> {
+export async function respondEvent(state: SiteState, call: SiteCall, deps: RespondDeps): Promise<SiteEventResponse> {
   const { model, site: s } = state;
   const grid = model.grid;
   const len = call.endStep - call.startStep;
@@ -194,7 +114,7 @@ export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCa
   for (const [name, arr] of [['required', call.requiredKW], ['increase', call.increaseKW], ['export limit', call.exportLimitKW], ['price', call.valuePerMWh]] as const) {
     if (arr && arr.length !== len) throw new InputError('EVENT_INVALID', `event "${call.id}": ${arr.length} ${name} values for ${len} steps`, { path: 'event.intervals' });
   }
-  checkpoint(deps, 'before the event LP');
+  throwIfCancelled(deps.signal, 'before the event LP');
   const h = stepHours(grid);
   const local = siteOnlyDispatch(state.base, s);
   const response = startResponse(model, local, state.baseLedger, [{ startStep: call.startStep, endStep: call.endStep, sites: [s] }], new Set([s]));
@@ -457,43 +377,10 @@ export async function respondEvent(state: SiteState, call: SiteCall, deps: UseCa
   };
 }
 
+
 /** Renewable power the base plan takes at every step (what it sets, else everything available). */
 function baseTake(d: Dispatch, model: FleetModel, L: Ledger['sites'][number], s: number): Float64Array {
   const set = d.renewableTakeKW?.[s];
   return set ? Float64Array.from(set) : Float64Array.from(L.renewableAvailableKW);
 }
 
-/** The setpoints: every step from the event start where the response differs from the base plan. */
-function setpointsOf(state: SiteState, base: Dispatch, after: Dispatch, call: SiteCall): SiteSetpoints {
-  const { model } = state;
-  const n = model.grid.steps;
-  let last = call.endStep;
-  const differs = (a: Float64Array, b: Float64Array) => {
-    for (let t = n - 1; t >= last; t--) if (Math.abs(a[t]! - b[t]!) > 1e-9) return t + 1;
-    return last;
-  };
-  base.jobs.forEach((a, j) => (last = Math.max(last, differs(a.gpus, after.jobs[j]!.gpus), differs(a.gpuPowerW, after.jobs[j]!.gpuPowerW))));
-  const sb = base.storageKW[state.site];
-  const sa = after.storageKW[state.site];
-  if (sa) last = Math.max(last, differs(sb ?? new Float64Array(n), sa));
-  const from = call.startStep;
-  const span = <T>(a: ArrayLike<number>, f: (v: number) => T = (v) => v as T): T[] => Array.from({ length: last - from }, (_, i) => f(a[from + i]!));
-  const round = (v: number) => Math.round(v * 1000) / 1000;
-  return {
-    site: model.sites[state.site]!.id,
-    eventId: call.id,
-    fromStep: from,
-    startMs: stepStartMs(model.grid, from),
-    stepMinutes: model.grid.stepMinutes,
-    length: last - from,
-    jobs: after.jobs.map((a, j) => ({ workload: model.workloads[a.workload]!.id, gpuPowerW: span(a.gpuPowerW, round), gpus: span(a.gpus, round), baseGpus: span(base.jobs[j]!.gpus, round) })),
-    inference: after.inference.map((a) => ({ workload: model.workloads[a.workload]!.id, gpuPowerW: span(a.gpuPowerW, round) })),
-    storageKW: sa ? span(sa, round) : null,
-    exportLimitKW: call.exportLimitKW?.some((v) => Number.isFinite(v))
-      ? Array.from({ length: last - from }, (_, i) => {
-          const v = call.exportLimitKW![i];
-          return v !== undefined && Number.isFinite(v) ? round(v) : null;
-        })
-      : null,
-  };
-}
