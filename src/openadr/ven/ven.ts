@@ -16,10 +16,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import mqtt, { type MqttClient } from 'mqtt';
 import { baselineSetpoints, type SiteSetpoints } from '../../respond/setpoints.ts';
-import { respondEvent, type SiteEventResponse } from '../../respond/respond-event.ts';
-import { type SiteState } from '../../respond/site-call.ts';
-import type { UseCaseDeps } from '../../app/types.ts';
-import type { Solver } from '../../optimize/solver.ts';
+import { respondEvent, type RespondDeps, type SiteEventResponse } from '../../respond/respond-event.ts';
+import type { SiteState } from '../../respond/site-call.ts';
 import { formatUtcIso } from '../../time/parse.ts';
 import type { SetpointAdapter } from './adapters/types.ts';
 import type { OadrObject, OpenAdrClient } from './client.ts';
@@ -140,7 +138,7 @@ export interface VenOptions {
   resourceName?: string;
   state: SiteState;
   adapter: SetpointAdapter;
-  deps: UseCaseDeps & { solver?: Solver };
+  deps: RespondDeps;
   notify?: NotifyMode;
   /** Address for the webhook (and telemetry) server; port 0 picks one. */
   listen?: { host?: string; port: number };
