@@ -5,15 +5,17 @@
  *
  * A site's export flexibility at a step is the planned export it can take off: its renewable
  * export (absorbed on site or curtailed) and its battery's discharge to the grid, never more than
- * its planned export. Storage that can take the surplus (charge room spread over the event, as
- * the replay's storage lever counts it) goes first, so energy is kept rather than thrown away;
- * the rest is shared in proportion to each site's remaining flexibility, which the site meets by
- * curtailing. Within its own limit each site's VEN then chooses its levers (storage, work pulled
+ * its planned export. What a site can use on site goes first, so energy is kept rather than
+ * thrown away: storage charge room (spread over the event, as the replay's storage lever counts
+ * it) and added load (capped jobs uncapped, later batch work pulled forward onto free GPUs, the
+ * replay's increase levers), less the renewable power the plan already curtails, which added load
+ * takes first. That first part is shared in proportion to what each site can keep; the rest in
+ * proportion to each site's remaining flexibility, which the site meets by curtailing. Within its own limit each site's VEN then chooses its levers (storage, work pulled
  * forward, curtailment) with its event-window LP. A site's limit over an interval is the lowest
  * of its steps' limits, so the fleet stays under the limit at every step.
  */
 import type { FleetModel } from '../model/fleet-model.ts';
-import { flexContext, storageSegment } from '../programs/levers.ts';
+import { flexContext, siteSegments, type FlexContext, type LeverOptions } from '../programs/levers.ts';
 import type { GridEvent, ResolvedProgram } from '../programs/types.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
@@ -55,9 +57,9 @@ export function splitExportLimit(model: FleetModel, base: Dispatch, baseLedger: 
     requiredKW[q] = need;
     targetKW[Math.floor(q / k)] = Math.max(targetKW[Math.floor(q / k)]!, need);
     if (!(need > 1e-9)) continue;
-    // storage first: what each battery can take over the event, within the site's flexibility
+    // kept first: what each site can take on site over the event (storage, added load), within its flexibility
     const soc = (s: number) => (startStep > 0 ? baseLedger.sites[s]!.socKWh[startStep - 1]! : (model.sites[s]!.storage?.socInitialKWh ?? 0));
-    const absorb = sites.map((s, si) => Math.min(flex[si]!, storageSegment(ctx, s, t, hours, 'increase', soc(s))?.kw ?? 0));
+    const absorb = sites.map((s, si) => Math.min(flex[si]!, keptKW(ctx, s, t, { direction: 'increase', hours, end: endStep, socAtStart: soc(s) })));
     const absorbSum = absorb.reduce((a, b) => a + b, 0);
     const first = Math.min(need, absorbSum);
     sites.forEach((_, si) => (amounts[si]![q] = absorbSum > 0 ? (first * absorb[si]!) / absorbSum : 0));
@@ -84,4 +86,15 @@ export function splitExportLimit(model: FleetModel, base: Dispatch, baseLedger: 
     return { site: s, id: model.sites[s]!.id, amountKW: amounts[si]!, limitKW, plannedDeliveryKW: new Float64Array(J) };
   });
   return { kind: 'export', event, startStep, endStep, stepsPerInterval: k, intervalMinutes: w.intervalMinutes, intervalStartMs: w.intervalStartMs, forecastTargetKW: targetKW, requiredKW, sites: shares, eventDays: w.eventDays };
+}
+
+/**
+ * Export a site can take off at step `t` by using the power on site: the load its increase levers
+ * add (storage charge, uncapping, work pulled forward) less the
+ * renewable power its plan curtails, which that load takes first.
+ */
+function keptKW(ctx: FlexContext, s: number, t: number, opt: LeverOptions): number {
+  let added = 0;
+  for (const seg of siteSegments(ctx, s, t, { ...opt, atMeter: false })) added += seg.kw;
+  return Math.max(0, added - ctx.ledger.sites[s]!.renewableCurtailedKW[t]!);
 }

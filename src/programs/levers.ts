@@ -357,6 +357,11 @@ export interface LeverOptions {
   end: number;
   /** Storage state of charge at the event start, kWh, per site (default: the ledger's). */
   socAtStart?: number;
+  /**
+   * false: the segments as the load they change on site, not cut to what the meter sees (an
+   * increase that surplus renewable power takes is kept, and no import limit applies); default true.
+   */
+  atMeter?: boolean;
 }
 
 /**
@@ -449,6 +454,7 @@ export function siteSegments(ctx: FlexContext, s: number, t: number, opt: LeverO
     }
   }
   segs.sort(compareSegments);
+  if (opt.atMeter === false) return segs;
   // the meter can only see changes of grid import: cap the total there
   if (opt.direction === 'reduce') return truncate(segs, L.gridImportKW[t]!);
   const surplus = L.renewableCurtailedKW[t]! + L.renewableExportKW[t]!;

@@ -144,9 +144,10 @@ export async function respondEvent(state: SiteState, call: SiteCall, deps: Respo
   for (let q = 0; q < len; q++) {
     const t = call.startStep + q;
     const direction = increase[q] ? 'increase' : 'reduce';
-    const list = siteSegments(response.ctx, s, t, { direction, hours: len * h, end: call.endStep, socAtStart: socStart }, unlimited).filter((x) => x.kind !== 'storage');
-    // increase segments are measured at the meter; the LP works with the load they add (surplus absorbed below)
-    segs.push(increase[q] ? list.map((x) => ({ ...x, kw: x.kw + (x.hiddenKW ?? 0), hiddenKW: 0 })) : list);
+    // increase segments as the load they add, not as the meter sees it: the LP's rows below let
+    // surplus renewable power take that load first and bound the import (an increase wholly
+    // taken by the surplus, which the meter never sees, still keeps energy from being exported)
+    segs.push(siteSegments(response.ctx, s, t, { direction, hours: len * h, end: call.endStep, socAtStart: socStart, atMeter: !increase[q] }, unlimited).filter((x) => x.kind !== 'storage'));
   }
 
   const lp = new LinearModel('minimize');
