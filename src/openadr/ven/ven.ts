@@ -12,81 +12,22 @@
  * re-publishes its setpoints and updates (not duplicates) its reports.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import mqtt, { type MqttClient } from 'mqtt';
 import { baselineSetpoints, type SiteSetpoints } from '../../respond/setpoints.ts';
-import { respondEvent, type RespondDeps, type SiteEventResponse } from '../../respond/respond-event.ts';
+import { respondEvent, type RespondDeps } from '../../respond/respond-event.ts';
 import type { SiteState } from '../../respond/site-call.ts';
-import { formatUtcIso } from '../../time/parse.ts';
 import type { SetpointAdapter } from './adapters/types.ts';
 import type { OadrObject, OpenAdrClient } from './client.ts';
-import { eventCall, type EventCall } from './event-call.ts';
+import { eventCall } from './event-call.ts';
+import { MemoryJournal, type JournalEntry, type VenJournal, type WithdrawReason } from './journal.ts';
 import { connectWithToken } from './mqtt-login.ts';
+import { forecastReport, measuredReport, withdrawnStoredReport, type AnsweredEvent, type Reporter } from './reports.ts';
 import { parseSample, TelemetryStore } from './telemetry.ts';
 import { nextTurn, type Turn } from './turns.ts';
 
-/** What the VEN remembers of an event it answered. */
-export interface JournalEntry {
-  version: string;
-  forecastReportId?: string;
-  measuredReportId?: string;
-  /** Steps the published setpoints cover (to put them back to the plan if the event goes). */
-  fromStep?: number;
-  length?: number;
-  /** Why and when the setpoints were withdrawn (the event deleted, cancelled or no longer targeted here). */
-  withdrawn?: { reason: WithdrawReason; atMs: number };
-}
-
-/** Why a VEN withdraws its setpoints for an event. */
-export type WithdrawReason = 'deleted' | 'cancelled' | 'not listed';
-
-/** Where answered events are remembered (a JSON file, or memory). */
-export interface VenJournal {
-  get(eventId: string): JournalEntry | undefined;
-  set(eventId: string, e: JournalEntry): void;
-  /** Ids of every event remembered. */
-  ids(): string[];
-}
-
-/** A journal in memory (lost with the process unless shared by the caller). */
-export class MemoryJournal implements VenJournal {
-  readonly entries = new Map<string, JournalEntry>();
-  get(id: string) {
-    return this.entries.get(id);
-  }
-  set(id: string, e: JournalEntry) {
-    this.entries.set(id, e);
-  }
-  ids() {
-    return [...this.entries.keys()];
-  }
-}
-
-/** A journal in a JSON file, rewritten atomically on every change. */
-export class FileJournal implements VenJournal {
-  private readonly data: Record<string, JournalEntry>;
-  constructor(private readonly file: string) {
-    this.data = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, JournalEntry>) : {};
-  }
-  get(id: string) {
-    return this.data[id];
-  }
-  set(id: string, e: JournalEntry) {
-    this.data[id] = e;
-    writeFileSync(`${this.file}.tmp`, JSON.stringify(this.data, null, 2));
-    renameSync(`${this.file}.tmp`, this.file);
-  }
-  ids() {
-    return Object.keys(this.data);
-  }
-}
-
 /** One answered event. */
-export interface VenAnswer {
-  event: OadrObject;
-  call: EventCall;
-  response: SiteEventResponse;
+export interface VenAnswer extends AnsweredEvent {
   /** When the VEN took the event up, ms since the epoch. */
   receivedAtMs: number;
   /** When the setpoints were handed to the adapter, ms since the epoch. */
@@ -196,6 +137,15 @@ export class Ven {
 
   private get site(): string {
     return this.opts.state.model.sites[this.opts.state.site]!.id;
+  }
+
+  private get reporter(): Reporter {
+    return { state: this.opts.state, venName: this.opts.venName, resourceName: this.opts.resourceName };
+  }
+
+  /** The forecast report of an answer (reports.ts), as this VEN posts it. */
+  forecastReport(a: AnsweredEvent, withdrawn?: { fromStep: number; event?: OadrObject }): OadrObject {
+    return forecastReport(this.reporter, a, withdrawn);
   }
 
   /** Registers, discovers programs, subscribes, and answers the events already out. */
@@ -388,11 +338,12 @@ export class Ven {
       delete entry.forecastReportId;
       delete entry.measuredReportId;
     } else if (reason === 'cancelled' && a && j.forecastReportId) {
-      report = this.forecastReport(a, { fromStep: from, event });
+      report = forecastReport(this.reporter, a, { fromStep: from, event });
       report = await this.opts.client.updateReport(j.forecastReportId, report);
     } else if (reason === 'cancelled' && j.forecastReportId) {
       // answered before a restart: the answer is gone, its report is at the VTN
-      report = await this.opts.client.updateReport(j.forecastReportId, await this.withdrawnStoredReport(j.forecastReportId, from));
+      const stored = (await this.opts.client.call('GET', `/reports/${encodeURIComponent(j.forecastReportId)}`)) as OadrObject;
+      report = await this.opts.client.updateReport(j.forecastReportId, withdrawnStoredReport(this.reporter, stored, from));
     }
     this.journal.set(eventId, entry);
     this.answers.delete(eventId);
@@ -435,7 +386,7 @@ export class Ven {
     const repeat = known?.version === version;
     const a: VenAnswer = { event, call, response, receivedAtMs, publishedAtMs, repeat };
     this.answers.set(id, a);
-    const report = this.forecastReport(a);
+    const report = forecastReport(this.reporter, a);
     const entry: JournalEntry = { ...(known ?? {}), version, fromStep: response.setpoints.fromStep, length: response.setpoints.length };
     delete entry.withdrawn;
     entry.forecastReportId = known?.forecastReportId
@@ -448,111 +399,13 @@ export class Ven {
   }
 
   /**
-   * The forecast report stored at the VTN (`forecastReport`'s shape) with the steps from
-   * `fromStep` on showing the plan, as {@link forecastReport} writes a withdrawal: the expected
-   * import back to the baseline, no shed, the planned storage charge level.
-   */
-  private async withdrawnStoredReport(reportId: string, fromStep: number): Promise<OadrObject> {
-    const { id: _i, createdDateTime: _c, modificationDateTime: _m, objectType: _o, ...stored } = (await this.opts.client.call('GET', `/reports/${encodeURIComponent(reportId)}`)) as OadrObject;
-    const grid = this.opts.state.model.grid;
-    const stepMs = grid.stepMinutes * 60_000;
-    const L = this.opts.state.baseLedger.sites[this.opts.state.site]!;
-    const res = (stored.resources as OadrObject[])[0]!;
-    const startStep = Math.round((Date.parse(String(res.intervalPeriod.start)) - grid.startMs) / stepMs);
-    const round = (v: number) => Math.round(v * 1000) / 1000;
-    for (const iv of res.intervals as Array<{ id: number; payloads: Array<{ type: string; values: number[] }> }>) {
-      const t = startStep + iv.id;
-      if (t < fromStep) continue;
-      const base = iv.payloads.find((p) => p.type === 'BASELINE')?.values[0];
-      for (const p of iv.payloads) {
-        if (p.type === 'USAGE_FORECAST' && base !== undefined) p.values = [base];
-        else if (p.type === 'LOAD_SHED_DELTA_AVAILABLE') p.values = [0];
-        else if (p.type === 'STORAGE_CHARGE_LEVEL' && t < grid.steps) p.values = [round(L.socKWh[t]!)];
-      }
-    }
-    const name = String(stored.reportName ?? '').replace(/ forecast( \(withdrawn from [^)]*\))?$/, '');
-    stored.reportName = `${name} forecast (withdrawn from ${formatUtcIso(grid.startMs + fromStep * stepMs)})`;
-    return stored;
-  }
-
-  private reportBase(a: VenAnswer, name: string, startMs: number, intervalMs: number): OadrObject {
-    return {
-      programID: a.event.programID,
-      eventID: a.event.id,
-      clientName: this.opts.venName,
-      reportName: name,
-      resources: [{ resourceName: this.opts.resourceName ?? this.site, intervalPeriod: { start: formatUtcIso(startMs), duration: `PT${Math.round(intervalMs / 60_000)}M` }, intervals: [] as OadrObject[] }],
-    };
-  }
-
-  /**
-   * The answer as a report: expected import, base import, planned reduction and storage per step.
-   * With `withdrawn`, the steps from `fromStep` on show the plan (the event's setpoints withdrawn).
-   */
-  forecastReport(a: VenAnswer, withdrawn?: { fromStep: number; event?: OadrObject }): OadrObject {
-    const grid = this.opts.state.model.grid;
-    const stepMs = grid.stepMinutes * 60_000;
-    const name = withdrawn ? `${a.call.id} forecast (withdrawn from ${formatUtcIso(grid.startMs + withdrawn.fromStep * stepMs)})` : `${a.call.id} forecast`;
-    const r = this.reportBase(withdrawn?.event ? { ...a, event: withdrawn.event } : a, name, grid.startMs + a.call.startStep * stepMs, stepMs);
-    const L = this.opts.state.baseLedger.sites[this.opts.state.site]!;
-    const x0 = a.response;
-    const off = (q: number) => withdrawn !== undefined && a.call.startStep + q >= withdrawn.fromStep;
-    const x = {
-      ...x0,
-      plannedKW: x0.plannedKW.map((p, q) => (off(q) ? 0 : p)),
-      expectedImportKW: x0.expectedImportKW.map((v, q) => (off(q) ? x0.baseImportKW[q]! : v)),
-      expectedSocKWh: x0.expectedSocKWh ? x0.expectedSocKWh.map((v, q) => (off(q) ? L.socKWh[a.call.startStep + q]! : v)) : null,
-    };
-    r.payloadDescriptors = [
-      { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'USAGE_FORECAST', readingType: 'FORECAST', units: 'KW' },
-      { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'BASELINE', readingType: 'FORECAST', units: 'KW' },
-      { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'LOAD_SHED_DELTA_AVAILABLE', readingType: 'FORECAST', units: 'KW' },
-      ...(x.expectedSocKWh ? [{ objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'STORAGE_CHARGE_LEVEL', readingType: 'FORECAST', units: 'KWH' }] : []),
-    ];
-    const round = (v: number) => Math.round(v * 1000) / 1000;
-    r.resources[0].intervals = Array.from(x.plannedKW, (p, q) => ({
-      id: q,
-      payloads: [
-        { type: 'USAGE_FORECAST', values: [round(x.expectedImportKW[q]!)] },
-        { type: 'BASELINE', values: [round(x.baseImportKW[q]!)] },
-        { type: 'LOAD_SHED_DELTA_AVAILABLE', values: [round(p)] },
-        ...(x.expectedSocKWh ? [{ type: 'STORAGE_CHARGE_LEVEL', values: [round(x.expectedSocKWh[q]!)] }] : []),
-      ],
-    }));
-    return r;
-  }
-
-  /**
-   * Posts (or updates) the measured report of an answered event: mean meter power (DEMAND, kW)
-   * per interval of `intervalMinutes` from `fromMs` to the event's end (the history a baseline
-   * reads comes first), and where known the mean power exported (EXPORT, kW, a private payload
-   * type: OpenADR's DEMAND is import and never negative) and the storage charge level. Missing
-   * meter telemetry is refused.
+   * Posts (or updates) the measured report of an answered event (reports.ts `measuredReport`:
+   * mean meter power per interval of `intervalMinutes` from `fromMs` to the event's end).
    */
   async reportMeasured(eventId: string, fromMs: number, intervalMinutes: number): Promise<OadrObject> {
     const a = this.answers.get(eventId);
     if (!a) throw new Error(`VEN ${this.opts.venName}: event ${eventId} was not answered`);
-    const grid = this.opts.state.model.grid;
-    const intervalMs = intervalMinutes * 60_000;
-    const endMs = grid.startMs + a.call.endStep * grid.stepMinutes * 60_000;
-    const count = Math.round((endMs - fromMs) / intervalMs);
-    const kw = this.telemetry.averages('meterKW', fromMs, intervalMs, count);
-    const gap = kw.findIndex((v) => Number.isNaN(v));
-    if (gap >= 0) throw new Error(`VEN ${this.opts.venName}: no meter telemetry for ${formatUtcIso(fromMs + gap * intervalMs)}`);
-    const round = (v: number) => Math.round(v * 1000) / 1000;
-    const optional = [
-      { type: 'EXPORT', units: 'KW', values: this.telemetry.averages('exportKW', fromMs, intervalMs, count) },
-      { type: 'STORAGE_CHARGE_LEVEL', units: 'KWH', values: this.telemetry.averages('storageSocKWh', fromMs, intervalMs, count) },
-    ].filter((x) => x.values.some((v) => !Number.isNaN(v)));
-    const r = this.reportBase(a, `${a.call.id} measured`, fromMs, intervalMs);
-    r.payloadDescriptors = [
-      { objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: 'DEMAND', readingType: 'MEAN', units: 'KW' },
-      ...optional.map((x) => ({ objectType: 'REPORT_PAYLOAD_DESCRIPTOR', payloadType: x.type, readingType: 'MEAN', units: x.units })),
-    ];
-    r.resources[0].intervals = Array.from(kw, (v, i) => ({
-      id: i,
-      payloads: [{ type: 'DEMAND', values: [round(v)] }, ...optional.filter((x) => !Number.isNaN(x.values[i]!)).map((x) => ({ type: x.type, values: [round(x.values[i]!)] }))],
-    }));
+    const r = measuredReport(this.reporter, a, this.telemetry, fromMs, intervalMinutes);
     const known = this.journal.get(eventId) ?? { version: a.call.version };
     const saved = known.measuredReportId ? await this.opts.client.updateReport(known.measuredReportId, r) : await this.opts.client.createReport(r);
     this.journal.set(eventId, { ...known, measuredReportId: String(saved.id) });
