@@ -87,7 +87,7 @@ export function registerVen(program: Command, io: Io): void {
     .option('--adapter <spec>', 'where setpoints go (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--policy <name>', 'plan the site runs outside events', 'naive')
     .option('--journal <file>', 'remember answered events across restarts (no double reduction after a restart)')
-    .option('--telemetry-file <file>', 'append telemetry samples to this JSON-lines file')
+    .option('--telemetry-file <file>', 'append telemetry samples to this JSON-lines file (read back at start, so a restart keeps them)')
     .option('--telemetry-mqtt <url>', 'read telemetry samples from this MQTT broker')
     .option('--telemetry-topic <topic>', 'their topic (default wattshift/<site>/telemetry)')
     .option('--report-after <minutes>', 'post the measured report this long after each event ends (negative: never)', '5')

@@ -3,9 +3,10 @@
  * kept as time series: samples in time order per quantity, averaged to the program's intervals
  * for reports. Samples arrive over HTTP (`POST /telemetry`, JSON) or MQTT
  * (`<prefix>/<site>/telemetry`), or from the in-process site of `wattshift demo vpp`; each may be
- * appended to a JSON-lines file as it comes.
+ * appended to a JSON-lines file as it comes, and that file is read back when the VEN starts again,
+ * so a restart does not lose the history its measured reports and baselines need.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import { InputError } from '../../errors/index.ts';
 
 /** Quantities a site reports. */
@@ -44,16 +45,53 @@ export function parseSample(doc: unknown, where = 'telemetry'): TelemetrySample 
 export class TelemetryStore {
   private readonly series = new Map<string, TelemetrySample[]>();
 
-  constructor(private readonly file?: string) {}
+  /** With `file`: the samples already in it are read back, and every new one is appended. */
+  constructor(private readonly file?: string) {
+    if (file && existsSync(file)) this.load(file);
+  }
+
+  /**
+   * Reads the samples of a JSON-lines file this store wrote. A last line without its newline was
+   * cut short by a process killed while writing it: it is dropped (and cut from the file, so the
+   * next sample starts a line of its own); any other bad line is an error naming it.
+   */
+  private load(file: string): void {
+    const bytes = readFileSync(file);
+    const end = bytes.lastIndexOf(0x0a) + 1;
+    if (end < bytes.length) truncateSync(file, end);
+    const lines = bytes.subarray(0, end).toString('utf8').split('\n');
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      const bad = (what: string): never => {
+        throw new InputError('SERIES_INVALID', `telemetry line ${i + 1}: ${what}; a file of JSON lines with quantity, startMs, durationMs and value, as the VEN writes it`, { file, line: i + 1 });
+      };
+      let o: Record<string, unknown>;
+      try {
+        o = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return bad(`not JSON (${JSON.stringify(line.slice(0, 40))})`);
+      }
+      if (!(TELEMETRY_QUANTITIES as readonly string[]).includes(String(o.quantity))) bad(`quantity ${JSON.stringify(o.quantity)}; use ${TELEMETRY_QUANTITIES.join(', ')}`);
+      const [startMs, durationMs, value] = [o.startMs, o.durationMs, o.value];
+      if (typeof startMs !== 'number' || !Number.isFinite(startMs)) bad(`startMs ${JSON.stringify(startMs)}`);
+      if (typeof durationMs !== 'number' || !(durationMs >= 0)) bad(`durationMs ${JSON.stringify(durationMs)}`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) bad(`value ${JSON.stringify(value)}`);
+      this.add({ quantity: o.quantity as TelemetryQuantity, startMs: startMs as number, durationMs: durationMs as number, value: value as number, key: typeof o.key === 'string' ? o.key : undefined });
+    });
+  }
 
   /** Adds a sample (kept in time order). */
   record(s: TelemetrySample): void {
+    this.add(s);
+    if (this.file) appendFileSync(this.file, `${JSON.stringify({ ...s, start: new Date(s.startMs).toISOString() })}\n`);
+  }
+
+  private add(s: TelemetrySample): void {
     const k = `${s.quantity}/${s.key ?? ''}`;
     const list = this.series.get(k) ?? [];
     if (list.length === 0 || list[list.length - 1]!.startMs <= s.startMs) list.push(s);
     else list.splice(list.findIndex((x) => x.startMs > s.startMs), 0, s);
     this.series.set(k, list);
-    if (this.file) appendFileSync(this.file, `${JSON.stringify({ ...s, start: new Date(s.startMs).toISOString() })}\n`);
   }
 
   /**

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SiteSetpoints } from '../../respond/setpoints.ts';
 import type { SiteState } from '../../respond/site-call.ts';
 import { nvidiaCommands, schedulerCommands } from './adapters/index.ts';
@@ -115,6 +118,29 @@ describe('telemetry into a VEN', () => {
       await ven.stop();
       await new Promise<void>((r) => server.close(() => r()));
       await new Promise<void>((r) => broker.close(() => r()));
+    }
+  });
+
+  it('reads its JSON-lines file back after a restart, drops a line cut short by a kill, and names a bad line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'telemetry-'));
+    try {
+      const file = join(dir, 'samples.jsonl');
+      const at = Date.parse('2025-05-03T16:00:00Z');
+      const first = new TelemetryStore(file);
+      first.record(parseSample({ quantity: 'meterKW', start: '2025-05-03T16:00:00Z', durationMinutes: 10, value: 90 }));
+      first.record(parseSample({ quantity: 'exportKW', start: '2025-05-03T16:00:00Z', durationMinutes: 15, value: 7 }));
+      // a kill in the middle of the next write leaves half a line
+      appendFileSync(file, '{"quantity":"meterKW","startMs":');
+      const again = new TelemetryStore(file);
+      expect(again.averages('meterKW', at, 10 * 60_000, 1)[0]).toBe(90);
+      expect(again.averages('exportKW', at, 15 * 60_000, 1)[0]).toBe(7);
+      // the half line is gone, so what comes next is a line of its own and reads back too
+      again.record(parseSample({ quantity: 'meterKW', start: '2025-05-03T16:10:00Z', durationMinutes: 5, value: 120 }));
+      expect(new TelemetryStore(file).averages('meterKW', at, 15 * 60_000, 1)[0]).toBeCloseTo((90 * 10 + 120 * 5) / 15, 9);
+      writeFileSync(file, `${readFileSync(file, 'utf8')}{"quantity":"meterKW","startMs":"soon","durationMs":0,"value":1}\n`);
+      expect(() => new TelemetryStore(file)).toThrow(/telemetry line 4: startMs "soon"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
