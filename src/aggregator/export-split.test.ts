@@ -9,28 +9,23 @@ import { splitExportLimit } from './export-split.ts';
 
 const deps = { solverFactory: defaultSolverFactory };
 
-/** Two sites exporting solar, no batteries, each with a training job of 64 A100s; hourly from 12:00Z. */
+/** A site in Phoenix exporting solar (no battery), with a training job of 64 A100s. */
+const exporter = (id: string, pvMW: number) => `
+  - id: ${id}
+    latitude: 33.45
+    longitude: -112.07
+    grid: { importLimitMW: 1, exportLimitMW: 5 }
+    it: [{ accelerator: A100, gpus: 64 }]
+    facility: { cooling: { archetype: air, designPUE: 1.3 } }
+    renewables: [{ id: pv, type: solar, capacityMW: ${pvMW}, capacityFactor: { constant: 0.5 } }]
+    tariff: { energy: { type: flat, pricePerMWh: 80 }, export: { type: flat, pricePerMWh: 30 } }`;
+
+/** Two exporting sites, hourly from 12:00Z, and a peak-shaving program. */
 const TWO_SITES = `
 name: two-exporters
 currency: USD
 horizon: { start: 2025-05-03T12:00, end: 2025-05-03T18:00, stepMinutes: 60, timeZone: UTC }
-sites:
-  - id: capped
-    latitude: 33.45
-    longitude: -112.07
-    grid: { importLimitMW: 1, exportLimitMW: 5 }
-    it: [{ accelerator: A100, gpus: 64 }]
-    facility: { cooling: { archetype: air, designPUE: 1.3 } }
-    renewables: [{ id: pv, type: solar, capacityMW: 1, capacityFactor: { constant: 0.5 } }]
-    tariff: { energy: { type: flat, pricePerMWh: 80 }, export: { type: flat, pricePerMWh: 30 } }
-  - id: flat
-    latitude: 33.45
-    longitude: -112.07
-    grid: { importLimitMW: 1, exportLimitMW: 5 }
-    it: [{ accelerator: A100, gpus: 64 }]
-    facility: { cooling: { archetype: air, designPUE: 1.3 } }
-    renewables: [{ id: pv, type: solar, capacityMW: 0.6, capacityFactor: { constant: 0.5 } }]
-    tariff: { energy: { type: flat, pricePerMWh: 80 }, export: { type: flat, pricePerMWh: 30 } }
+sites:${exporter('capped', 1)}${exporter('flat', 0.6)}
 workloads:
   - { id: train-capped, type: training, accelerator: A100, sites: [capped], workGpuHours: 100000, gpus: { max: 64 }, continuous: true, qosFloor: 0.5 }
   - { id: train-flat, type: training, accelerator: A100, sites: [flat], workGpuHours: 100000, gpus: { max: 64 }, continuous: true, qosFloor: 0.5 }

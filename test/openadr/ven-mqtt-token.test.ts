@@ -14,6 +14,7 @@ import { openStore, type Store } from '../../src/store/index.ts';
 import { validatingFetch, type ExchangeLog } from '../helpers/validating-fetch.ts';
 import { until } from '../helpers/cli-process.ts';
 import { deps, naiveSiteState, stepAt, SUNNY_SITE } from '../helpers/event-sites.ts';
+import type { SiteState } from '../../src/respond/site-call.ts';
 
 const LIFETIME_S = 2;
 
@@ -26,6 +27,19 @@ async function enrolSunny(vtn: RunningVtn) {
   const bl = new OpenAdrClient({ url: vtn.url, clientId: blc.id, clientSecret: blc.secret });
   const program = await bl.createProgram({ programName: 'flex' });
   return { bl, venc, program };
+}
+
+/** The site's VEN on the VTN's embedded broker with polling off (after its start only MQTT, or a catch-up, brings events); every HTTP exchange checked. */
+function mqttVen(vtn: RunningVtn, venc: { id: string; secret: string }, state: SiteState) {
+  const log: ExchangeLog = { seen: [], problems: [] };
+  const adapter = new MemoryAdapter();
+  const errors: Error[] = [];
+  const ven = new Ven({
+    client: new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret, fetch: validatingFetch([vtn.url], log) }),
+    venName: 'sunny', state, adapter, deps,
+    notify: 'mqtt', mqttUrl: vtn.vtn.mqtt!.uris[0], pollMs: 0, onError: (e) => errors.push(e),
+  });
+  return { ven, log, adapter, errors };
 }
 
 describe('the VEN\'s MQTT login after its token expired', () => {
@@ -47,20 +61,8 @@ describe('the VEN\'s MQTT login after its token expired', () => {
     const mqttPort = Number(new URL(vtn.vtn.mqtt!.uris[0]!).port);
     const { bl, venc, program } = await enrolSunny(vtn);
 
-    const log: ExchangeLog = { seen: [], problems: [] };
-    const adapter = new MemoryAdapter();
-    const errors: Error[] = [];
-    ven = new Ven({
-      client: new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret, fetch: validatingFetch([vtn.url], log) }),
-      venName: 'sunny',
-      state,
-      adapter,
-      deps,
-      notify: 'mqtt',
-      mqttUrl: vtn.vtn.mqtt!.uris[0],
-      pollMs: 0,
-      onError: (e) => errors.push(e),
-    });
+    const { ven: v, log, adapter, errors } = mqttVen(vtn, venc, state);
+    ven = v;
     await ven.start();
     expect(ven.mode).toBe('mqtt');
     const before = await bl.createEvent({ programID: program.id, eventName: 'before', targets: ['sunny'], intervalPeriod: { start: stepAt(2), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [1] }] }] });
@@ -89,14 +91,8 @@ describe('the VEN\'s MQTT login after its token expired', () => {
     store = await openStore(':memory:');
     vtn = await startVtn({ store, port: 0, auth: { lifetimeS: LIFETIME_S }, notifier: { mqtt: { embedded: { port: 0 } } } });
     const { bl, venc, program } = await enrolSunny(vtn);
-    const log: ExchangeLog = { seen: [], problems: [] };
-    const adapter = new MemoryAdapter();
-    const errors: Error[] = [];
-    ven = new Ven({
-      client: new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret, fetch: validatingFetch([vtn.url], log) }),
-      venName: 'sunny', state, adapter, deps,
-      notify: 'mqtt', mqttUrl: vtn.vtn.mqtt!.uris[0], pollMs: 0, onError: (e) => errors.push(e),
-    });
+    const { ven: v, log, adapter, errors } = mqttVen(vtn, venc, state);
+    ven = v;
     await ven.start();
     // past the first token's expiry: the broker has closed that login
     await new Promise((r) => setTimeout(r, (LIFETIME_S + 0.5) * 1000));
@@ -116,15 +112,9 @@ describe('the VEN\'s MQTT login after its token expired', () => {
     const port = vtn.port;
     const mqttPort = Number(new URL(vtn.vtn.mqtt!.uris[0]!).port);
     const { bl, venc, program } = await enrolSunny(vtn);
-    const log: ExchangeLog = { seen: [], problems: [] };
-    const adapter = new MemoryAdapter();
-    const errors: Error[] = [];
-    ven = new Ven({
-      client: new OpenAdrClient({ url: vtn.url, clientId: venc.id, clientSecret: venc.secret, fetch: validatingFetch([vtn.url], log) }),
-      venName: 'sunny', state, adapter, deps,
-      // polling off: after the start, only a catch-up lists events
-      notify: 'mqtt', mqttUrl: vtn.vtn.mqtt!.uris[0], pollMs: 0, onError: (e) => errors.push(e),
-    });
+    // polling off: after the start, only a catch-up lists events
+    const { ven: v, log, adapter, errors } = mqttVen(vtn, venc, state);
+    ven = v;
     await ven.start();
     const listsAtStart = log.seen.filter((x) => x === 'GET /events 200').length;
     await vtn.close();
