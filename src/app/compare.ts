@@ -4,6 +4,7 @@ import { comparePolicies, comparisonCsv, type ComparisonRow } from '../metrics/c
 import { policyNames } from '../plan/policies.ts';
 import { csvFile, htmlFile, jsonFile, loadReport, siteTimeZones } from './files.ts';
 import { planOptionsFrom, type PlanningOptions } from './options.ts';
+import { useSubproblemExecutor } from './plan.ts';
 import { checkpoint } from './progress.ts';
 import { runPolicy, type PolicyRun } from './run-policy.ts';
 import { loadScenarioInput, type LoadedScenario, type ScenarioInput } from './scenario-input.ts';
@@ -56,6 +57,7 @@ export async function runCompare(input: CompareInput, deps: UseCaseDeps): Promis
   const planOptions = planOptionsFrom(input);
   checkpoint(deps, 'before loading the scenario');
   const scenario = loadScenarioInput(input.scenario);
+  useSubproblemExecutor(planOptions, scenario, deps);
   const { model } = scenario;
   const runs: CompareOutput['runs'] = [];
   for (const [i, name] of names.entries()) {

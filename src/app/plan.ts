@@ -8,7 +8,7 @@ import { InputError } from '../errors/index.ts';
 import { comparePolicies, type ComparisonRow } from '../metrics/comparison.ts';
 import type { Summary } from '../metrics/summary.ts';
 import { exportLp, exportMps } from '../optimize/index.ts';
-import { DEFAULT_PLAN_OPTIONS, firstWindowModel } from '../plan/planner.ts';
+import { DEFAULT_PLAN_OPTIONS, firstWindowModel, type PlanOptions } from '../plan/planner.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 import { loadReport, MEDIA_TYPES, runFiles } from './files.ts';
@@ -58,6 +58,17 @@ function checkPolicy(policy: string): string {
   return policy;
 }
 
+/**
+ * Points the planner's decomposition at the caller's executor (the work queue), when it has one:
+ * a decomposed plan then solves its site subproblems there (the scenario travels by content).
+ */
+export function useSubproblemExecutor(planOptions: Partial<PlanOptions>, scenario: LoadedScenario, deps: UseCaseDeps): void {
+  const open = deps.subproblemExecutor;
+  if (!open) return;
+  const o = { ...DEFAULT_PLAN_OPTIONS, ...planOptions };
+  planOptions.openExecutor = () => open({ scenario: sweepScenarioOf(scenario), forecast: o.forecast, solver: o.solver, ...(deps.signal ? { signal: deps.signal } : {}) });
+}
+
 /** Optimises the fleet, simulates the plan and measures it against naive. */
 export async function runPlan(input: PlanInput, deps: UseCaseDeps): Promise<PlanOutput> {
   const policy = checkPolicy(input.policy ?? 'optimal');
@@ -69,11 +80,7 @@ export async function runPlan(input: PlanInput, deps: UseCaseDeps): Promise<Plan
   const t1 = performance.now();
   const greedy = await runPolicy(scenario, 'greedy', deps);
   const tg = performance.now();
-  const open = deps.subproblemExecutor;
-  if (open) {
-    const o = { ...DEFAULT_PLAN_OPTIONS, ...planOptions };
-    planOptions.openExecutor = () => open({ scenario: sweepScenarioOf(scenario), forecast: o.forecast, solver: o.solver, ...(deps.signal ? { signal: deps.signal } : {}) });
-  }
+  useSubproblemExecutor(planOptions, scenario, deps);
   const run = await runPolicy(scenario, policy, deps, { plan: [0.05, 0.95, 'solving'], planOptions });
   const t2 = performance.now();
   deps.progress?.(1, 'done');

@@ -90,6 +90,30 @@ describe.skipIf(skip !== undefined)('a decomposed plan on worker processes throu
     for (const w of workers) expect(w.child.exitCode).toBe(0);
   });
 
+  it('compare --queue sends its decomposed policy to the workers and gives the in-process plan\'s cost', async () => {
+    const redis = await startRedis();
+    redises.push(redis);
+    const db = join(dir, 'compare.db');
+    const worker = await startWorker(redis.url, db);
+    procs.push(worker);
+    const cmp = run(['compare', file, '--policies', 'naive,optimal', ...PLAN, ...QUEUED, '--queue', redis.url, '--db', db]);
+    procs.push(cmp);
+    expect(await cmp.exit, cmp.err).toBe(0);
+    const rows = (JSON.parse(cmp.out) as { policies: Array<{ policy: string; energyCost: number }> }).policies;
+    expect(rows.map((r) => r.policy)).toEqual(['naive', 'optimal']);
+    // the same optimum within the decomposition's gap: the bills of the two plans agree closely
+    const optimal = rows[1]!.energyCost;
+    expect(Math.abs(optimal - local.fleet.energyCost) / local.fleet.energyCost).toBeLessThan(Math.max(local.solver.decomposition.maxGap, 1e-4) * 10);
+    expect(optimal).toBeLessThan(rows[0]!.energyCost);
+    // and the worker solved it: its packs are in the store, each once
+    const stored = await storedResults(db);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(new Set(stored.map((r) => r.job_id)).size).toBe(stored.length);
+    expect(stored.every((r) => r.status === 'succeeded')).toBe(true);
+    await stopWorker(worker);
+    expect(doneLines(worker)).toBe(stored.length);
+  });
+
   it('a worker killed with SIGKILL mid-plan: the plan completes with the same answer, each pack stored once', async () => {
     const redis = await startRedis();
     redises.push(redis);
