@@ -250,7 +250,10 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       await stopWorker(worker);
     }, PROCESS_TEST_MS);
 
-    it.runIf(dbs !== undefined && kind === 'SQLite')('a run whose job fails every try ends failed with the error of its last try', async () => {
+    it.runIf(dbs !== undefined && kind === 'SQLite')('a run whose job fails every try (--job-tries 2) ends failed with the error of its last try', async () => {
+      expect(await server.stop()).toBe(0);
+      server = await startServe(db, ['--queue', redis.url, '--queue-name', queueName, '--job-tries', '2']);
+      await until('the server to name its queue', () => server.err().includes('runs go to the work queue'));
       // a worker on another database: the run is not in its store, on every try
       const elsewhere = join(dir, 'another.db');
       const worker = await startWorker(elsewhere);
@@ -258,8 +261,8 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
       const run = await ended(id);
       expect(run.status).toBe('failed');
       expect(run.error?.code).toBe('INTERNAL');
-      expect(run.error?.message).toMatch(/failed on each of its 3 tries; the last error: run \w+ is not in this worker's store/);
-      expect(worker.err.match(new RegExp(`run-${id} try \\d failed`, 'g'))).toHaveLength(3);
+      expect(run.error?.message).toMatch(/failed on each of its 2 tries; the last error: run \w+ is not in this worker's store/);
+      expect(worker.err.match(new RegExp(`run-${id} try \\d failed`, 'g'))).toHaveLength(2);
       await stopWorker(worker);
     }, PROCESS_TEST_MS);
   });
@@ -268,6 +271,12 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
 describe('serve --queue with bad input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wattshift-serve-queue-input-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a --job-tries that is not a whole number from 1 to 100 is exit code 2 naming it, before anything starts', async () => {
+    const r = await runInProcess(['serve', '--port', '0', '--db', join(dir, 'tries.db'), '--job-tries', '0']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--job-tries must be a whole number from 1 to 100, found "0"');
+  });
 
   it('a --queue that is not a Redis URL, or where nothing answers, is exit code 2 naming the option', async () => {
     const notRedis = await runInProcess(['serve', '--port', '0', '--db', join(dir, 'a.db'), '--queue', 'http://127.0.0.1:6379']);

@@ -12,6 +12,7 @@ import { InputError } from '../../errors/index.ts';
 import type { QueueExecutor } from '../../queue/queue-executor.ts';
 import type { StartOptions } from '../../server/start.ts';
 import type { Io } from '../io.ts';
+import { DEFAULT_JOB_TRIES, jobTriesOption } from '../queue-option.ts';
 import { addVtnOptions, vtnOptionsFrom } from '../vtn-options.ts';
 import { DB_ENV } from './token.ts';
 
@@ -24,6 +25,7 @@ interface ServeFlags {
   queue?: string;
   maxQueue: string;
   queueName?: string;
+  jobTries: string;
   rateLimit: string;
   maxUploadMb: string;
   cors?: string[];
@@ -57,6 +59,7 @@ export function registerServe(program: Command, io: Io): void {
     .option('--queue <url>', `execute runs on \`wattshift worker\` processes through this Redis server, e.g. redis://127.0.0.1:6379, instead of in this process (default: $${QUEUE_ENV}; docs/scale-out.md)`)
     .option('--queue-name <name>', 'with --queue: the BullMQ queue the workers listen on (their --queue-name)', 'wattshift')
     .option('--max-queue <n>', 'runs that may wait for a worker; more answer 503', '100')
+    .option('--job-tries <n>', 'with --queue: tries per run before it ends failed with the error of its last try (a worker killed mid-run costs a try; each try starts the run again)', DEFAULT_JOB_TRIES)
     .option('--rate-limit <n>', 'requests per minute per token (or address); 0 turns it off', '1200')
     .option('--max-upload-mb <n>', 'largest scenario upload, MB', '100')
     .option('--cors <origin>', 'allow this origin (repeatable); CORS is off without it', (v: string, prev: string[] = []) => [...prev, v])
@@ -96,7 +99,8 @@ Examples:
         maxQueue = whole('--queue', flags.queue, 0, 1_000_000);
         queue = process.env[QUEUE_ENV];
       }
-      const queueExecutor = queue ? await queueExecutorFactory(queue, flags.queueName, maxQueue) : undefined;
+      const attempts = jobTriesOption(flags.jobTries);
+      const queueExecutor = queue ? await queueExecutorFactory(queue, flags.queueName, maxQueue, attempts) : undefined;
       const { VTN_PREFIX } = await import('../../openadr/vtn/server.ts');
       const server = await startServer({
         db,
@@ -146,13 +150,13 @@ Examples:
  * The queue's run executor for the server (loaded only with --queue): connects to Redis when
  * the server starts; `describe` is the line printed once it serves.
  */
-async function queueExecutorFactory(url: string, queueName: string | undefined, maxQueue: number): Promise<{ make: NonNullable<StartOptions['executor']>; describe: () => string }> {
+async function queueExecutorFactory(url: string, queueName: string | undefined, maxQueue: number, attempts: number): Promise<{ make: NonNullable<StartOptions['executor']>; describe: () => string }> {
   const { parseRedisUrl } = await import('../../queue/redis-url.ts');
   const queueModule = await import('../../queue/queue-executor.ts');
   const redis = parseRedisUrl(url);
   let made: QueueExecutor | undefined;
   return {
-    make: async ({ store, logError }) => (made = await queueModule.QueueExecutor.open({ redis, store, maxQueue, logError, ...(queueName ? { queueName } : {}) })),
+    make: async ({ store, logError }) => (made = await queueModule.QueueExecutor.open({ redis, store, maxQueue, attempts, logError, ...(queueName ? { queueName } : {}) })),
     describe: () => {
       const n = made?.workersAtStart ?? 0;
       const again = made?.resubmitted.length ?? 0;
