@@ -3,7 +3,7 @@ import { sharedTurns } from './turns.ts';
 
 describe('sharedTurns', () => {
   it('lets one waiter through per turn of the event loop, first come first served', async () => {
-    const turn = sharedTurns();
+    const turn = sharedTurns({ quietMs: 0, maxWaitMs: 0 });
     let ticks = 0;
     const tick = () => {
       ticks++;
@@ -17,5 +17,33 @@ describe('sharedTurns', () => {
     for (let i = 1; i < at.length; i++) expect(at[i]![1]).toBeGreaterThan(at[i - 1]![1]);
     // and after a pause, the next waiter is let through again
     await turn();
+  });
+
+  it('holds the first of a burst until arrivals stop for the quiet time, and no longer than the longest wait', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // arrivals 10 ms apart, quiet 200 ms: the first goes only after the last has arrived
+    const turn = sharedTurns({ quietMs: 200, maxWaitMs: 5_000 });
+    let arrived = 0;
+    let arrivedAtFirst = -1;
+    const done: Array<Promise<void>> = [];
+    for (let i = 0; i < 5; i++) {
+      done.push(turn().then(() => void (arrivedAtFirst < 0 && (arrivedAtFirst = arrived))));
+      arrived++;
+      await sleep(10);
+    }
+    await Promise.all(done);
+    expect(arrivedAtFirst).toBe(5);
+    // arrivals that never stop: the first goes after the longest wait, while they still come
+    const bounded = sharedTurns({ quietMs: 100, maxWaitMs: 300 });
+    let first = -1;
+    const t0 = performance.now();
+    const later: Array<Promise<void>> = [];
+    for (let i = 0; performance.now() - t0 < 1_500 && first < 0; i++) {
+      later.push(bounded().then(() => void (first < 0 && (first = performance.now() - t0))));
+      await sleep(20);
+    }
+    await Promise.all(later);
+    expect(first).toBeGreaterThanOrEqual(300);
+    expect(first).toBeLessThan(1_500);
   });
 });

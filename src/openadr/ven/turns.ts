@@ -3,6 +3,9 @@
  * for its turn before its LP, one answer is let through per turn, in arrival order, and the
  * event loop reads what has arrived in between. Without it a burst of answers held the loop for
  * all their LPs, and a VEN whose notification came meanwhile took its event up only after them.
+ * The first answer of a burst also waits until notifications have stopped arriving for a moment
+ * (bounded): an event reaches a fleet's VENs as a burst of notifications over a few
+ * milliseconds, and LPs run in the middle of it delayed the rest of the burst by theirs.
  */
 
 /** Waits for the caller's turn. */
@@ -11,21 +14,45 @@ export type Turn = () => Promise<void>;
 /** One turn of the event loop (a VEN on its own). */
 export const nextTurn: Turn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Quiet needed before the first answer of a burst goes, ms. */
+export const BURST_QUIET_MS = 2;
+
+/** Longest the first answer of a burst waits for that quiet, ms. */
+export const BURST_MAX_WAIT_MS = 20;
+
+/** How long a burst holds its first answer back. */
+export interface BurstOptions {
+  /** Quiet needed, ms (0: none, the first answer goes at the next turn). */
+  quietMs: number;
+  /** Longest wait, ms. */
+  maxWaitMs: number;
+}
+
 /** Turns shared by VENs: one waiter let through per turn of the event loop, first come first served. */
-export function sharedTurns(): Turn {
+export function sharedTurns(burst: BurstOptions = { quietMs: BURST_QUIET_MS, maxWaitMs: BURST_MAX_WAIT_MS }): Turn {
   const waiting: Array<() => void> = [];
   let scheduled = false;
+  let lastArrival = 0;
+  let firstArrival = 0;
   const release = () => {
     waiting.shift()?.();
     if (waiting.length > 0) setImmediate(release);
     else scheduled = false;
   };
+  const releaseWhenQuiet = () => {
+    const now = performance.now();
+    if (now - lastArrival < burst.quietMs && now - firstArrival < burst.maxWaitMs) setTimeout(releaseWhenQuiet, burst.quietMs);
+    else release();
+  };
   return () =>
     new Promise<void>((resolve) => {
+      lastArrival = performance.now();
       waiting.push(resolve);
       if (!scheduled) {
         scheduled = true;
-        setImmediate(release);
+        firstArrival = lastArrival;
+        if (burst.quietMs > 0) setTimeout(releaseWhenQuiet, burst.quietMs);
+        else setImmediate(release);
       }
     });
 }
