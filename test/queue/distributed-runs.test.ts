@@ -251,8 +251,6 @@ describe.skipIf(skip !== undefined)('runs of serve --queue on worker processes',
     }, PROCESS_TEST_MS);
 
     it.runIf(dbs !== undefined && kind === 'SQLite')('a run whose job fails every try (--job-tries 2) ends failed with the error of its last try', async () => {
-      // (stopped only once it serves: a SIGTERM before it has said so finds no handler yet)
-      await until('the server to name its queue', () => server.err().includes('runs go to the work queue'));
       expect(await server.stop()).toBe(0);
       server = await startServe(db, ['--queue', redis.url, '--queue-name', queueName, '--job-tries', '2']);
       await until('the server to name its queue', () => server.err().includes('runs go to the work queue'));

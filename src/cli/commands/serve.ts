@@ -118,14 +118,9 @@ Examples:
         vtnOptions,
         logger: { level: flags.logLevel, stream: process.stderr },
       });
-      io.out(`wattshift serving on ${server.url} (API ${server.url}/api/v1, docs ${server.url}/docs; database ${server.store.location})\n`);
-      if (queueExecutor) io.err(queueExecutor.describe());
-      if (server.vtn) {
-        io.out(`OpenADR 3.1.0 VTN at ${server.url}${VTN_PREFIX}; webhook callbacks allowed to: ${server.vtn.guard.describe()}\n`);
-        if (server.vtn.mqtt) io.out(`MQTT notifications at ${server.vtn.mqtt.uris.join(', ')} (log in with clientID and access token)\n`);
-      }
-      if (server.interrupted.length > 0) io.err(`${server.interrupted.length} run(s) left unfinished by the last server are marked interrupted\n`);
-      await new Promise<void>((done) => {
+      // the signal handlers go in before the URL is printed: whoever stops the server once it
+      // says it serves (a service manager, a test) must find them, not the default that kills it
+      const stopped = new Promise<void>((done) => {
         let stopping = false;
         const stop = (): void => {
           if (stopping) {
@@ -143,6 +138,14 @@ Examples:
         process.once('SIGTERM', stop);
         if (!io.signal) process.once('SIGINT', stop);
       });
+      io.out(`wattshift serving on ${server.url} (API ${server.url}/api/v1, docs ${server.url}/docs; database ${server.store.location})\n`);
+      if (queueExecutor) io.err(queueExecutor.describe());
+      if (server.vtn) {
+        io.out(`OpenADR 3.1.0 VTN at ${server.url}${VTN_PREFIX}; webhook callbacks allowed to: ${server.vtn.guard.describe()}\n`);
+        if (server.vtn.mqtt) io.out(`MQTT notifications at ${server.vtn.mqtt.uris.join(', ')} (log in with clientID and access token)\n`);
+      }
+      if (server.interrupted.length > 0) io.err(`${server.interrupted.length} run(s) left unfinished by the last server are marked interrupted\n`);
+      await stopped;
     });
 }
 

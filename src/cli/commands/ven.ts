@@ -125,13 +125,15 @@ export function registerVen(program: Command, io: Io): void {
         },
         deps,
       );
+      // listening for SIGTERM before saying it runs, so a stop right after that line is clean
+      const stopped = f.once
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            io.signal?.addEventListener('abort', () => resolve(), { once: true });
+            process.once('SIGTERM', () => resolve());
+          });
       if (!f.json) io.out(`VEN ${ven.venId} of site ${f.site} at ${f.vtn} (${ven.mode}${ven.httpPort ? `, http port ${ven.httpPort}` : ''})\n`);
-      if (!f.once) {
-        await new Promise<void>((resolve) => {
-          io.signal?.addEventListener('abort', () => resolve(), { once: true });
-          process.once('SIGTERM', () => resolve());
-        });
-      }
+      await stopped;
       await ven.stop();
     });
 

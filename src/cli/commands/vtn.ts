@@ -96,14 +96,16 @@ See docs/openadr.md.`,
         await store.close();
         throw e;
       }
-      io.out(`OpenADR 3.1.0 VTN at ${running.url} (store ${store.location})\n`);
-      if (running.vtn.mqtt) io.out(`MQTT notifications at ${running.vtn.mqtt.uris.join(', ')} (log in with clientID and access token)\n`);
-      io.out(`webhook callbacks allowed to: ${running.vtn.guard.describe()}\nCtrl-C stops\n`);
-      await new Promise<void>((resolve) => {
+      // listening for SIGTERM before saying it serves, so a stop right after the first line is clean
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => resolve();
         io.signal?.addEventListener('abort', stop, { once: true });
         process.once('SIGTERM', stop);
       });
+      io.out(`OpenADR 3.1.0 VTN at ${running.url} (store ${store.location})\n`);
+      if (running.vtn.mqtt) io.out(`MQTT notifications at ${running.vtn.mqtt.uris.join(', ')} (log in with clientID and access token)\n`);
+      io.out(`webhook callbacks allowed to: ${running.vtn.guard.describe()}\nCtrl-C stops\n`);
+      await stopped;
       await running.close();
       await store.close();
       io.out('VTN stopped\n');
