@@ -52,32 +52,20 @@ export class TelemetryStore {
 
   /**
    * Reads the samples of a JSON-lines file this store wrote. A last line without its newline was
-   * cut short by a process killed while writing it: it is dropped (and cut from the file, so the
-   * next sample starts a line of its own); any other bad line is an error naming it.
+   * cut short by a process killed while writing it: it is dropped, and cut from the file (so the
+   * next sample starts a line of its own) once every other line has been read. Any other bad
+   * line is an error naming its file and line, and the file is left as it was.
    */
   private load(file: string): void {
     const bytes = readFileSync(file);
     const end = bytes.lastIndexOf(0x0a) + 1;
+    const samples = bytes
+      .subarray(0, end)
+      .toString('utf8')
+      .split('\n')
+      .map((line, i) => (line.trim() === '' ? undefined : storedSample(line, file, i + 1)));
     if (end < bytes.length) truncateSync(file, end);
-    const lines = bytes.subarray(0, end).toString('utf8').split('\n');
-    lines.forEach((line, i) => {
-      if (line.trim() === '') return;
-      const bad = (what: string): never => {
-        throw new InputError('SERIES_INVALID', `telemetry line ${i + 1}: ${what}; a file of JSON lines with quantity, startMs, durationMs and value, as the VEN writes it`, { file, line: i + 1 });
-      };
-      let o: Record<string, unknown>;
-      try {
-        o = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return bad(`not JSON (${JSON.stringify(line.slice(0, 40))})`);
-      }
-      if (!(TELEMETRY_QUANTITIES as readonly string[]).includes(String(o.quantity))) bad(`quantity ${JSON.stringify(o.quantity)}; use ${TELEMETRY_QUANTITIES.join(', ')}`);
-      const [startMs, durationMs, value] = [o.startMs, o.durationMs, o.value];
-      if (typeof startMs !== 'number' || !Number.isFinite(startMs)) bad(`startMs ${JSON.stringify(startMs)}`);
-      if (typeof durationMs !== 'number' || !(durationMs >= 0)) bad(`durationMs ${JSON.stringify(durationMs)}`);
-      if (typeof value !== 'number' || !Number.isFinite(value)) bad(`value ${JSON.stringify(value)}`);
-      this.add({ quantity: o.quantity as TelemetryQuantity, startMs: startMs as number, durationMs: durationMs as number, value: value as number, key: typeof o.key === 'string' ? o.key : undefined });
-    });
+    for (const s of samples) if (s) this.add(s);
   }
 
   /** Adds a sample (kept in time order). */
@@ -116,4 +104,25 @@ export class TelemetryStore {
     }
     return sum.map((v, i) => (weight[i]! > 0 ? v / weight[i]! : Number.NaN));
   }
+}
+
+/** One line of a telemetry file as {@link TelemetryStore} writes it; errors name the file, line and field. */
+function storedSample(line: string, file: string, lineNo: number): TelemetrySample {
+  const bad = (what: string): never => {
+    throw new InputError('SERIES_INVALID', `telemetry sample: ${what} (a line of the VEN's telemetry file: a JSON object with quantity, startMs, durationMs and value)`, { file, line: lineNo });
+  };
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    return bad(`not JSON: ${JSON.stringify(line.slice(0, 40))}`);
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return bad(`found ${JSON.stringify(line.slice(0, 40))}, not an object`);
+  const r = o as Record<string, unknown>;
+  if (!(TELEMETRY_QUANTITIES as readonly string[]).includes(String(r.quantity))) bad(`quantity ${JSON.stringify(r.quantity)}; use ${TELEMETRY_QUANTITIES.join(', ')}`);
+  const { startMs, durationMs, value } = r;
+  if (typeof startMs !== 'number' || !Number.isFinite(startMs)) bad(`startMs ${JSON.stringify(startMs)}; give milliseconds since 1970-01-01T00:00Z`);
+  if (typeof durationMs !== 'number' || !(durationMs >= 0)) bad(`durationMs ${JSON.stringify(durationMs)}; give milliseconds ≥ 0`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) bad(`value ${JSON.stringify(value)}; give a finite number`);
+  return { quantity: r.quantity as TelemetryQuantity, startMs: startMs as number, durationMs: durationMs as number, value: value as number, key: typeof r.key === 'string' ? r.key : undefined };
 }

@@ -7,6 +7,7 @@ import type { SiteState } from '../../respond/site-call.ts';
 import { nvidiaCommands, schedulerCommands } from './adapters/index.ts';
 import { eventCall } from './event-call.ts';
 import { TelemetryStore, parseSample } from './telemetry.ts';
+import { InputError } from '../../errors/index.ts';
 
 // a site state with just what eventCall reads: a 15-minute grid from 16:00Z and the planned import
 const state = {
@@ -137,8 +138,20 @@ describe('telemetry into a VEN', () => {
       // the half line is gone, so what comes next is a line of its own and reads back too
       again.record(parseSample({ quantity: 'meterKW', start: '2025-05-03T16:10:00Z', durationMinutes: 5, value: 120 }));
       expect(new TelemetryStore(file).averages('meterKW', at, 15 * 60_000, 1)[0]).toBeCloseTo((90 * 10 + 120 * 5) / 15, 9);
-      writeFileSync(file, `${readFileSync(file, 'utf8')}{"quantity":"meterKW","startMs":"soon","durationMs":0,"value":1}\n`);
-      expect(() => new TelemetryStore(file)).toThrow(/telemetry line 4: startMs "soon"/);
+      // a bad line in the middle: an error naming file, line and field, and the file untouched
+      const text = `${readFileSync(file, 'utf8')}{"quantity":"meterKW","startMs":"soon","durationMs":0,"value":1}\n{"quantity":"meterKW","startMs":`;
+      writeFileSync(file, text);
+      let err: unknown;
+      try {
+        new TelemetryStore(file);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).format()).toBe(`${file}:4: telemetry sample: startMs "soon"; give milliseconds since 1970-01-01T00:00Z (a line of the VEN's telemetry file: a JSON object with quantity, startMs, durationMs and value)`);
+      expect(readFileSync(file, 'utf8')).toBe(text);
+      writeFileSync(file, 'null\n');
+      expect(() => new TelemetryStore(file)).toThrow(/telemetry sample: found "null", not an object/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
