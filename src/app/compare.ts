@@ -3,8 +3,7 @@ import { InputError } from '../errors/index.ts';
 import { comparePolicies, comparisonCsv, type ComparisonRow } from '../metrics/comparison.ts';
 import { policyNames } from '../plan/policies.ts';
 import { csvFile, htmlFile, jsonFile, loadReport, siteTimeZones } from './files.ts';
-import { planOptionsFrom, type PlanningOptions } from './options.ts';
-import { useSubproblemExecutor } from './plan.ts';
+import { planOptionsFrom, withSubproblemExecutor, type PlanningOptions } from './options.ts';
 import { checkpoint } from './progress.ts';
 import { runPolicy, type PolicyRun } from './run-policy.ts';
 import { loadScenarioInput, type LoadedScenario, type ScenarioInput } from './scenario-input.ts';
@@ -54,10 +53,10 @@ export function comparePolicyList(policies: string | string[] = DEFAULT_COMPARE_
 /** Runs every policy on the same scenario, simulator and bill, and compares them. */
 export async function runCompare(input: CompareInput, deps: UseCaseDeps): Promise<CompareOutput> {
   const names = comparePolicyList(input.policies);
-  const planOptions = planOptionsFrom(input);
+  const checkedOptions = planOptionsFrom(input);
   checkpoint(deps, 'before loading the scenario');
   const scenario = loadScenarioInput(input.scenario);
-  useSubproblemExecutor(planOptions, scenario, deps);
+  const planOptions = withSubproblemExecutor(checkedOptions, scenario, deps);
   const { model } = scenario;
   const runs: CompareOutput['runs'] = [];
   for (const [i, name] of names.entries()) {

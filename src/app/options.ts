@@ -4,9 +4,10 @@
  * option as the command line spells it (`--lookahead`); an option field `fooBar` is `--foo-bar`.
  */
 import { InputError } from '../errors/index.ts';
-import type { PlanOptions } from '../plan/planner.ts';
+import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from '../plan/planner.ts';
 import { getPolicy, policyNames } from '../plan/policies.ts';
-import type { Numeric } from './types.ts';
+import { sweepScenarioOf, type LoadedScenario } from './scenario-input.ts';
+import type { Numeric, UseCaseDeps } from './types.ts';
 
 /** The command-line spelling of an option field: `lpMethod` → `--lp-method`. */
 export function optionFlag(field: string): string {
@@ -133,4 +134,15 @@ export function planOptionsFrom(f: PlanningOptions): Partial<PlanOptions> {
   };
   if (f.timeLimit !== undefined) o.timeLimitSeconds = positiveOption('--time-limit', f.timeLimit);
   return o;
+}
+
+/**
+ * The planner's options with a decomposed plan's site subproblems sent to the caller's executor
+ * (the work queue), when it has one; the scenario travels by content.
+ */
+export function withSubproblemExecutor(planOptions: Partial<PlanOptions>, scenario: LoadedScenario, deps: UseCaseDeps): Partial<PlanOptions> {
+  const open = deps.subproblemExecutor;
+  if (!open) return planOptions;
+  const o = { ...DEFAULT_PLAN_OPTIONS, ...planOptions };
+  return { ...planOptions, openExecutor: () => open({ scenario: sweepScenarioOf(scenario), forecast: o.forecast, solver: o.solver, ...(deps.signal ? { signal: deps.signal } : {}) }) };
 }

@@ -8,14 +8,14 @@ import { InputError } from '../errors/index.ts';
 import { comparePolicies, type ComparisonRow } from '../metrics/comparison.ts';
 import type { Summary } from '../metrics/summary.ts';
 import { exportLp, exportMps } from '../optimize/index.ts';
-import { DEFAULT_PLAN_OPTIONS, firstWindowModel, type PlanOptions } from '../plan/planner.ts';
+import { firstWindowModel } from '../plan/planner.ts';
 import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 import { loadReport, MEDIA_TYPES, runFiles } from './files.ts';
-import { planOptionsFrom, type PlanningOptions } from './options.ts';
+import { planOptionsFrom, withSubproblemExecutor, type PlanningOptions } from './options.ts';
 import { checkpoint } from './progress.ts';
 import { runPolicy } from './run-policy.ts';
-import { loadScenarioInput, sweepScenarioOf, type LoadedScenario, type ScenarioInput } from './scenario-input.ts';
+import { loadScenarioInput, type LoadedScenario, type ScenarioInput } from './scenario-input.ts';
 import { summaryText } from './summary-text.ts';
 import { num, table } from './text-format.ts';
 import { SAVING_CAUSES, savingsAgainst, type SavingsAgainst } from '../metrics/savings.ts';
@@ -58,17 +58,6 @@ function checkPolicy(policy: string): string {
   return policy;
 }
 
-/**
- * Points the planner's decomposition at the caller's executor (the work queue), when it has one:
- * a decomposed plan then solves its site subproblems there (the scenario travels by content).
- */
-export function useSubproblemExecutor(planOptions: Partial<PlanOptions>, scenario: LoadedScenario, deps: UseCaseDeps): void {
-  const open = deps.subproblemExecutor;
-  if (!open) return;
-  const o = { ...DEFAULT_PLAN_OPTIONS, ...planOptions };
-  planOptions.openExecutor = () => open({ scenario: sweepScenarioOf(scenario), forecast: o.forecast, solver: o.solver, ...(deps.signal ? { signal: deps.signal } : {}) });
-}
-
 /** Optimises the fleet, simulates the plan and measures it against naive. */
 export async function runPlan(input: PlanInput, deps: UseCaseDeps): Promise<PlanOutput> {
   const policy = checkPolicy(input.policy ?? 'optimal');
@@ -80,8 +69,7 @@ export async function runPlan(input: PlanInput, deps: UseCaseDeps): Promise<Plan
   const t1 = performance.now();
   const greedy = await runPolicy(scenario, 'greedy', deps);
   const tg = performance.now();
-  useSubproblemExecutor(planOptions, scenario, deps);
-  const run = await runPolicy(scenario, policy, deps, { plan: [0.05, 0.95, 'solving'], planOptions });
+  const run = await runPolicy(scenario, policy, deps, { plan: [0.05, 0.95, 'solving'], planOptions: withSubproblemExecutor(planOptions, scenario, deps) });
   const t2 = performance.now();
   deps.progress?.(1, 'done');
   const s = run.summary;
