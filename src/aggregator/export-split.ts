@@ -10,9 +10,10 @@
  * it) and added load (capped jobs uncapped, later batch work pulled forward onto free GPUs, the
  * replay's increase levers), less the renewable power the plan already curtails, which added load
  * takes first. That first part is shared in proportion to what each site can keep; the rest in
- * proportion to each site's remaining flexibility, which the site meets by curtailing. Within its own limit each site's VEN then chooses its levers (storage, work pulled
- * forward, curtailment) with its event-window LP. A site's limit over an interval is the lowest
- * of its steps' limits, so the fleet stays under the limit at every step.
+ * proportion to each site's remaining flexibility, which the site meets by curtailing. Within
+ * its own limit each site's VEN then chooses its levers (storage, uncapping, work pulled forward,
+ * curtailment) with its event-window LP. A site's limit over an interval is the lowest of its
+ * steps' limits, so the fleet stays under the limit at every step.
  */
 import type { FleetModel } from '../model/fleet-model.ts';
 import { flexContext, siteSegments, type FlexContext, type LeverOptions } from '../programs/levers.ts';
@@ -90,8 +91,8 @@ export function splitExportLimit(model: FleetModel, base: Dispatch, baseLedger: 
 
 /**
  * Export a site can take off at step `t` by using the power on site: the load its increase levers
- * add (storage charge, uncapping, work pulled forward) less the
- * renewable power its plan curtails, which that load takes first.
+ * add (storage charge, uncapping, work pulled forward) less the renewable power its plan
+ * curtails, which that load takes first.
  */
 function keptKW(ctx: FlexContext, s: number, t: number, opt: LeverOptions): number {
   let added = 0;

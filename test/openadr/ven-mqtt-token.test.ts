@@ -29,6 +29,24 @@ async function enrolSunny(vtn: RunningVtn) {
   return { bl, venc, program };
 }
 
+/**
+ * A VTN with its embedded broker on 127.0.0.1, and a restart on the same ports: the store is kept
+ * (clients, VENs, events), the broker's sessions and queued notifications are lost.
+ */
+async function startRestartableVtn(store: Store, auth?: StartVtnOptions['auth']) {
+  const options = (port: number, mqttPort: number): StartVtnOptions => ({ store, port, ...(auth ? { auth } : {}), notifier: { mqtt: { embedded: { port: mqttPort } } } });
+  const first = await startVtn(options(0, 0));
+  const port = first.port;
+  const mqttPort = Number(new URL(first.vtn.mqtt!.uris[0]!).port);
+  return {
+    first,
+    restart: async (running: RunningVtn): Promise<RunningVtn> => {
+      await running.close();
+      return startVtn(options(port, mqttPort));
+    },
+  };
+}
+
 /** The site's VEN on the VTN's embedded broker with polling off (after its start only MQTT, or a catch-up, brings events); every HTTP exchange checked. */
 function mqttVen(vtn: RunningVtn, venc: { id: string; secret: string }, state: SiteState) {
   const log: ExchangeLog = { seen: [], problems: [] };
@@ -55,10 +73,8 @@ describe('the VEN\'s MQTT login after its token expired', () => {
   it('logs in again with a new token when the broker dropped it, and hears of events by MQTT', async () => {
     const state = await naiveSiteState(SUNNY_SITE);
     store = await openStore(':memory:');
-    const options = (port: number, mqttPort: number): StartVtnOptions => ({ store: store!, port, auth: { lifetimeS: LIFETIME_S }, notifier: { mqtt: { embedded: { port: mqttPort } } } });
-    vtn = await startVtn(options(0, 0));
-    const port = vtn.port;
-    const mqttPort = Number(new URL(vtn.vtn.mqtt!.uris[0]!).port);
+    const restartable = await startRestartableVtn(store, { lifetimeS: LIFETIME_S });
+    vtn = restartable.first;
     const { bl, venc, program } = await enrolSunny(vtn);
 
     const { ven: v, log, adapter, errors } = mqttVen(vtn, venc, state);
@@ -70,8 +86,7 @@ describe('the VEN\'s MQTT login after its token expired', () => {
 
     // the token runs out, then the broker drops the VEN: the VTN restarts on the same ports
     await new Promise((r) => setTimeout(r, (LIFETIME_S + 1) * 1000));
-    await vtn.close();
-    vtn = await startVtn(options(port, mqttPort));
+    vtn = await restartable.restart(vtn);
 
     // a notification made before the VEN is back goes nowhere: events keep coming until one is heard
     const made: string[] = [];
@@ -107,18 +122,15 @@ describe('the VEN\'s MQTT login after its token expired', () => {
   it('lists events as soon as it is subscribed again after a broker restart (notifications queued for it were lost)', async () => {
     const state = await naiveSiteState(SUNNY_SITE);
     store = await openStore(':memory:');
-    const options = (port: number, mqttPort: number): StartVtnOptions => ({ store: store!, port, notifier: { mqtt: { embedded: { port: mqttPort } } } });
-    vtn = await startVtn(options(0, 0));
-    const port = vtn.port;
-    const mqttPort = Number(new URL(vtn.vtn.mqtt!.uris[0]!).port);
+    const restartable = await startRestartableVtn(store);
+    vtn = restartable.first;
     const { bl, venc, program } = await enrolSunny(vtn);
     // polling off: after the start, only a catch-up lists events
     const { ven: v, log, adapter, errors } = mqttVen(vtn, venc, state);
     ven = v;
     await ven.start();
     const listsAtStart = log.seen.filter((x) => x === 'GET /events 200').length;
-    await vtn.close();
-    vtn = await startVtn(options(port, mqttPort));
+    vtn = await restartable.restart(vtn);
     // made at once, before the VEN's reconnect (2 s after the drop): the restarted broker has no session to queue it in
     const e = await bl.createEvent({ programID: program.id, eventName: 'while-away', targets: ['sunny'], intervalPeriod: { start: stepAt(2), duration: 'PT1H' }, intervals: [{ id: 0, payloads: [{ type: 'SIMPLE', values: [1] }] }] });
     await until(`the event made while the VEN was away (VEN errors: ${errors.map((x) => x.message).join('; ')})`, () => adapter.latest.get(`sunny/${e.id}`), 15_000);
