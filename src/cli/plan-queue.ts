@@ -39,8 +39,11 @@ export type QueueDeps = Pick<UseCaseDeps, 'subproblemExecutor'>;
  * queue is closed after.
  */
 export async function withPlanQueue<T>(io: Io, flags: PlanQueueFlags, fn: (deps: QueueDeps) => Promise<T>): Promise<T> {
+  // checked with or without --queue, so a mistyped number is caught before any work
+  const packSites = packSitesOption(flags.packSites);
+  const attempts = jobTriesOption(flags.jobTries);
   if (flags.queue === undefined) return fn({});
-  const queue = await openWorkQueue({ queue: flags.queue, db: storeLocation(flags.db, 'the workers read the scenario and write results there'), packSites: packSitesOption(flags.packSites), attempts: jobTriesOption(flags.jobTries), keepResults: flags.keepJobResults === true });
+  const queue = await openWorkQueue({ queue: flags.queue, db: storeLocation(flags.db, 'the workers read the scenario and write results there'), packSites, attempts, keepResults: flags.keepJobResults === true });
   try {
     if ((await queue.workers()) === 0) {
       io.err(`no worker is connected to ${queue.redis.display} yet: the plan's site subproblems wait until one starts (wattshift worker --queue ${queue.redis.display} --db <the same store>)\n`);

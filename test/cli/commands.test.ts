@@ -97,6 +97,8 @@ describe('bad planning options end in exit code 2 with the option named', () => 
     [['--event', '2025-05-03T23:00/3'], '--event'],
     [['--event', '2025-05-03T16:00/3', '--reduce', '150'], '--reduce'],
     [['--queue', 'redis://127.0.0.1:1', '--db', 'x.db', '--job-tries', '0'], '--job-tries must be a whole number from 1 to 100, found "0"'],
+    // queue numbers are checked without --queue too
+    [['--pack-sites', '0'], '--pack-sites must be a whole number from 1 to 10000, found "0"'],
   ] as const) {
     it(`plan ${args.join(' ')}`, async () => {
       const r = await runInProcess(['plan', phoenix, ...args]);
@@ -109,6 +111,12 @@ describe('bad planning options end in exit code 2 with the option named', () => 
     const r = await runInProcess(['finance', phoenix, '--sweep', 'storage.energyMWh=0,1', '--queue', 'redis://127.0.0.1:1', '--db', 'x.db', '--job-tries', '2.5']);
     expect(r.code).toBe(2);
     expect(r.err).toContain('--job-tries must be a whole number from 1 to 100, found "2.5"');
+  });
+  it('compare --job-tries that is not a whole number of tries, before any policy runs', async () => {
+    const r = await runInProcess(['compare', phoenix, '--job-tries', '101']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--job-tries must be a whole number from 1 to 100, found "101"');
+    expect(r.out).toBe('');
   });
   it('compare with an unknown policy', async () => {
     const r = await runInProcess(['compare', phoenix, '--policies', 'naive,clairvoyant']);
