@@ -118,7 +118,8 @@ export interface DemoVppJson {
    * the worker threads hosting the VENs (0: the main thread).
    */
   transport: { notify: string; vtns: string[]; mqtt: string[]; siteEvents: 'in-process' | 'http'; venThreads: number };
-  lp: { solves: number; medianSolveMs: number; meanColumns: number };
+  /** The VENs' event LPs: how many, the median and total HiGHS time, ms, and their mean size. */
+  lp: { solves: number; medianSolveMs: number; totalSolveMs: number; meanColumns: number };
   reports: { forecast: number; measured: number; upstream: number };
   faults: { offlineVens: number; repeatedAnswers: number; setpointsChanged: number; setpointPublications: number };
 }
@@ -336,7 +337,7 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
       offline,
       differencePercent: diff,
       transport: { notify: vens.mode || notify, vtns: [utility.url, agg.url], mqtt: [...(utility.vtn.mqtt?.uris ?? []), ...(agg.vtn.mqtt?.uris ?? [])], siteEvents: inProcess ? 'in-process' : 'http', venThreads: venThreads === 0 ? 0 : Math.min(venThreads, model.sites.length) },
-      lp: { solves: answers.length, medianSolveMs: quantile(lpTimes, 0.5), meanColumns },
+      lp: { solves: answers.length, medianSolveMs: quantile(lpTimes, 0.5), totalSolveMs: lpTimes.reduce((a, b) => a + b, 0), meanColumns },
       reports: { forecast: forecastReports, measured: dispatched.siteEventIds.length, upstream: upstreamReports },
       faults: { offlineVens, repeatedAnswers: repeated, setpointsChanged: changed, setpointPublications: [...adapter.published.values()].reduce((a, b) => a + b, 0) },
     };

@@ -32,12 +32,37 @@ function cases(databases: () => Promise<ScratchDatabases>): void {
   });
 
   it('commits a burst of 100 writes in a few transactions, each answered only once stored', async () => {
-    const q = new WriteQueue(store, 1, 1);
+    // no time bound: the burst's size alone decides the batches
+    const q = new WriteQueue(store, 1, 1, Number.POSITIVE_INFINITY);
     const done = await Promise.all(Array.from({ length: 100 }, (_, i) => q.run(async (trx) => (await insert(trx, `burst-${String(i).padStart(3, '0')}`), i))));
     expect(done).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect((await names(store)).filter((n) => n.startsWith('burst-'))).toHaveLength(100);
     expect(q.commits).toBeGreaterThanOrEqual(1);
     expect(q.commits).toBeLessThanOrEqual(5);
+  });
+
+  it('cuts a batch after its time bound: the first writes are answered before the last ones run', async () => {
+    const q = new WriteQueue(store, 1, 1, 5);
+    const log: string[] = [];
+    const done = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        q
+          .run(async (trx) => {
+            log.push(`run ${i}`);
+            await insert(trx, `timed-${String(i).padStart(2, '0')}`);
+            // each write holds its transaction 2 ms: about three fit in the 5 ms bound
+            await new Promise((r) => setTimeout(r, 2));
+            return i;
+          })
+          .then((v) => (log.push(`answered ${v}`), v)),
+      ),
+    );
+    expect(done).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    // in order, and the first write is answered (committed) before the last one runs
+    expect(log.filter((e) => e.startsWith('run'))).toEqual(Array.from({ length: 12 }, (_, i) => `run ${i}`));
+    expect(log.indexOf('answered 0')).toBeLessThan(log.indexOf('run 11'));
+    expect(q.commits).toBeGreaterThanOrEqual(3);
+    expect((await names(store)).filter((n) => n.startsWith('timed-'))).toHaveLength(12);
   });
 
   it('a 409 caught from the database undoes only its own write, wherever it sits in the batch', async () => {

@@ -31,6 +31,15 @@ export const MAX_BATCH = 256;
  */
 export const DEFAULT_LINGER_MS = 1;
 
+/**
+ * Longest a batch runs writes before it commits, ms; the writes left wait for the next batch. A
+ * write is answered, and its notifications go out, only after its commit, so without a bound
+ * the first write of a large batch waited for all the others: the 100 site events of a fleet
+ * event were written in one transaction of about 30 ms, their notifications held back until its
+ * end (docs/benchmarks.md, "Bursts cut by time").
+ */
+export const DEFAULT_BATCH_MAX_MS = 4;
+
 interface Pending {
   fn: (trx: Db) => Promise<unknown>;
   resolve: (v: unknown) => void;
@@ -56,6 +65,7 @@ export class WriteQueue {
     private readonly store: Store,
     private readonly lingerMs = DEFAULT_LINGER_MS,
     concurrency?: number,
+    private readonly batchMaxMs = DEFAULT_BATCH_MAX_MS,
   ) {
     this.#maxConcurrent = concurrency ?? (store.dialect === 'postgres' ? 8 : 1);
   }
@@ -71,13 +81,24 @@ export class WriteQueue {
   async #drain(): Promise<void> {
     this.#running++;
     try {
+      let carried = false;
       while (this.#queue.length > 0) {
-        if (this.lingerMs > 0 && this.#queue.length < MAX_BATCH) await new Promise((r) => setTimeout(r, this.lingerMs));
+        // writes carried over from a batch cut by time have waited already; one turn of the event
+        // loop lets the last batch's notifications reach their sockets first (the writes of a
+        // batch are promises, which run before any I/O)
+        if (carried) await new Promise((r) => setImmediate(r));
+        else if (this.lingerMs > 0 && this.#queue.length < MAX_BATCH) await new Promise((r) => setTimeout(r, this.lingerMs));
         const batch = this.#queue.splice(0, MAX_BATCH);
         if (batch.length === 0) break; // another batch took them meanwhile
         let outcomes: Outcome[] | undefined;
+        carried = false;
         try {
           outcomes = await this.#transaction(batch);
+          // the writes the time bound left out go first in the next batch
+          if (outcomes.length < batch.length) {
+            this.#queue.unshift(...batch.splice(outcomes.length));
+            carried = true;
+          }
         } catch (e) {
           if (batch.length === 1) {
             batch[0]!.reject(e);
@@ -105,7 +126,9 @@ export class WriteQueue {
     const savepoints = this.store.dialect === 'sqlite' && batch.length > 1;
     const out = await this.store.transaction(async (trx) => {
       const results: Outcome[] = [];
+      const started = performance.now();
       for (const p of batch) {
+        if (results.length > 0 && performance.now() - started > this.batchMaxMs) break;
         if (!savepoints) {
           // a VtnError rolls back the transaction: the caller's answer when alone, else a rerun
           results.push({ ok: true, value: await p.fn(trx) });
