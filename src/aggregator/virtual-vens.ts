@@ -12,7 +12,7 @@ import type { FleetModel } from '../model/fleet-model.ts';
 import { Agent, type Dispatcher } from 'undici';
 import type { SetpointAdapter } from '../openadr/ven/adapters/types.ts';
 import { OpenAdrClient } from '../openadr/ven/client.ts';
-import { sharedTurns, type Turn } from '../openadr/ven/turns.ts';
+import { sharedTurns, type SharedTurns } from '../openadr/ven/turns.ts';
 import { MemoryJournal } from '../openadr/ven/journal.ts';
 import { Ven, type NotifyMode, type VenAnswer } from '../openadr/ven/ven.ts';
 import { LinearModel } from '../optimize/model-builder.ts';
@@ -103,8 +103,8 @@ export interface SharedLoop {
   deps: UseCaseDeps & { solver?: Solver };
   /** Their connections to the VTN. */
   dispatcher?: Dispatcher;
-  /** Their turns to solve. */
-  turn?: Turn;
+  /** Their turns to solve and to report. */
+  turns?: SharedTurns;
 }
 
 /** One site's VEN as the demo runs it. */
@@ -116,7 +116,8 @@ export function virtualVen(o: VirtualVensOptions, v: VirtualVenCredentials, jour
     state: { model: o.model, base: o.base, baseLedger: o.baseLedger, site: v.site },
     adapter: o.adapter,
     deps: loop.deps,
-    turn: loop.turn,
+    turn: loop.turns?.solve,
+    reportTurn: loop.turns?.report,
     notify: link.notify,
     mqttUrl: link.mqttUrl,
     listen: link.notify === 'webhook' ? { port: 0 } : undefined,
@@ -155,7 +156,7 @@ export class VenSlice {
   private readonly vens = new Map<number, Ven>();
   private readonly journals = new Map<number, MemoryJournal>();
   private readonly pool = new Agent({ connections: CONNECTIONS_PER_LOOP, keepAliveTimeout: 60_000 });
-  private readonly turn = sharedTurns();
+  private readonly turns = sharedTurns();
 
   constructor(
     private readonly o: VirtualVensOptions,
@@ -171,7 +172,7 @@ export class VenSlice {
     const v = this.o.vens[i]!;
     let journal = this.journals.get(v.site);
     if (!journal) this.journals.set(v.site, (journal = new MemoryJournal()));
-    const ven = virtualVen(this.o, v, journal, { deps: { ...this.deps, solver: this.solvers[i % this.solvers.length] }, dispatcher: this.pool, turn: this.turn });
+    const ven = virtualVen(this.o, v, journal, { deps: { ...this.deps, solver: this.solvers[i % this.solvers.length] }, dispatcher: this.pool, turns: this.turns });
     this.vens.set(v.site, ven);
     return ven;
   }

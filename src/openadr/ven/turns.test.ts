@@ -3,7 +3,7 @@ import { sharedTurns } from './turns.ts';
 
 describe('sharedTurns', () => {
   it('lets one waiter through per turn of the event loop, first come first served', async () => {
-    const turn = sharedTurns({ quietMs: 0, maxWaitMs: 0 });
+    const turn = sharedTurns({ quietMs: 0, maxWaitMs: 0 }).solve;
     let ticks = 0;
     const tick = () => {
       ticks++;
@@ -22,7 +22,7 @@ describe('sharedTurns', () => {
   it('holds the first of a burst until arrivals stop for the quiet time, and no longer than the longest wait', async () => {
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     // arrivals 10 ms apart, quiet 200 ms: the first goes only after the last has arrived
-    const turn = sharedTurns({ quietMs: 200, maxWaitMs: 5_000 });
+    const turn = sharedTurns({ quietMs: 200, maxWaitMs: 5_000 }).solve;
     let arrived = 0;
     let arrivedAtFirst = -1;
     const done: Array<Promise<void>> = [];
@@ -34,7 +34,7 @@ describe('sharedTurns', () => {
     await Promise.all(done);
     expect(arrivedAtFirst).toBe(5);
     // arrivals that never stop: the first goes after the longest wait, while they still come
-    const bounded = sharedTurns({ quietMs: 100, maxWaitMs: 300 });
+    const bounded = sharedTurns({ quietMs: 100, maxWaitMs: 300 }).solve;
     let first = -1;
     const t0 = performance.now();
     const later: Array<Promise<void>> = [];
@@ -45,5 +45,24 @@ describe('sharedTurns', () => {
     await Promise.all(later);
     expect(first).toBeGreaterThanOrEqual(300);
     expect(first).toBeLessThan(1_500);
+  });
+
+  it('lets a report through only while no answer waits for its LP', async () => {
+    const turns = sharedTurns({ quietMs: 0, maxWaitMs: 0 });
+    const order: string[] = [];
+    const done: Array<Promise<void>> = [];
+    // a report asks first, then three answers: the answers go first, in order
+    done.push(turns.report().then(() => void order.push('report 1')));
+    for (const a of ['a', 'b', 'c']) done.push(turns.solve().then(() => void order.push(a)));
+    // an answer that arrives while the reports wait still goes before them
+    done.push(
+      turns.solve().then(() => {
+        order.push('d');
+        done.push(turns.solve().then(() => void order.push('e')));
+      }),
+    );
+    done.push(turns.report().then(() => void order.push('report 2')));
+    while (order.length < 7) await Promise.all(done);
+    expect(order).toEqual(['a', 'b', 'c', 'd', 'e', 'report 1', 'report 2']);
   });
 });

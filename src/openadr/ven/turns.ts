@@ -6,6 +6,9 @@
  * The first answer of a burst also waits until notifications have stopped arriving for a moment
  * (bounded): an event reaches a fleet's VENs as a burst of notifications over a few
  * milliseconds, and LPs run in the middle of it delayed the rest of the burst by theirs.
+ * Reports wait for turns of their own, given only when no answer waits for its LP: a forecast
+ * report is due by the end of its interval, setpoints now, and a burst of reports posted between
+ * the LPs held the last VENs' setpoints back by the reports of all the others.
  */
 
 /** Waits for the caller's turn. */
@@ -28,15 +31,25 @@ export interface BurstOptions {
   maxWaitMs: number;
 }
 
-/** Turns shared by VENs: one waiter let through per turn of the event loop, first come first served. */
-export function sharedTurns(burst: BurstOptions = { quietMs: BURST_QUIET_MS, maxWaitMs: BURST_MAX_WAIT_MS }): Turn {
+/** Turns shared by VENs: `solve` for an answer's LP, `report` for posting what it answered. */
+export interface SharedTurns {
+  solve: Turn;
+  report: Turn;
+}
+
+/**
+ * Turns shared by VENs: one waiter let through per turn of the event loop, answers first come
+ * first served, then reports, which go only while no answer waits.
+ */
+export function sharedTurns(burst: BurstOptions = { quietMs: BURST_QUIET_MS, maxWaitMs: BURST_MAX_WAIT_MS }): SharedTurns {
   const waiting: Array<() => void> = [];
+  const reports: Array<() => void> = [];
   let scheduled = false;
   let lastArrival = 0;
   let firstArrival = 0;
   const release = () => {
-    waiting.shift()?.();
-    if (waiting.length > 0) setImmediate(release);
+    (waiting.shift() ?? reports.shift())?.();
+    if (waiting.length > 0 || reports.length > 0) setImmediate(release);
     else scheduled = false;
   };
   const releaseWhenQuiet = () => {
@@ -44,7 +57,7 @@ export function sharedTurns(burst: BurstOptions = { quietMs: BURST_QUIET_MS, max
     if (now - lastArrival < burst.quietMs && now - firstArrival < burst.maxWaitMs) setTimeout(releaseWhenQuiet, burst.quietMs);
     else release();
   };
-  return () =>
+  const solve: Turn = () =>
     new Promise<void>((resolve) => {
       lastArrival = performance.now();
       waiting.push(resolve);
@@ -55,4 +68,13 @@ export function sharedTurns(burst: BurstOptions = { quietMs: BURST_QUIET_MS, max
         else setImmediate(release);
       }
     });
+  const report: Turn = () =>
+    new Promise<void>((resolve) => {
+      reports.push(resolve);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(release);
+      }
+    });
+  return { solve, report };
 }

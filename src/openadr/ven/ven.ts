@@ -105,6 +105,11 @@ export interface VenOptions {
    * (default: one turn of the event loop; VENs sharing an event loop share sharedTurns in turns.ts).
    */
   turn?: Turn;
+  /**
+   * Waits for the VEN's turn to post an answer's forecast report, after its setpoints are
+   * published (default: none; VENs sharing an event loop wait until no answer waits for its LP).
+   */
+  reportTurn?: Turn;
   /** Clock, UTC ms (default Date.now): where a withdrawal starts. */
   now?: () => number;
   /** Called with errors of background work (notifications, polls). */
@@ -386,6 +391,7 @@ export class Ven {
     const repeat = known?.version === version;
     const a: VenAnswer = { event, call, response, receivedAtMs, publishedAtMs, repeat };
     this.answers.set(id, a);
+    if (this.opts.reportTurn) await this.opts.reportTurn();
     const report = forecastReport(this.reporter, a);
     const entry: JournalEntry = { ...(known ?? {}), version, fromStep: response.setpoints.fromStep, length: response.setpoints.length };
     delete entry.withdrawn;
