@@ -122,11 +122,28 @@ export function qosCost(w: WorkloadModel, steps: number, h: number): number {
  */
 export function flexContext(model: FleetModel, dispatch: Dispatch, ledger: Ledger, onlySites?: ReadonlySet<number>): FlexContext {
   const n = model.grid.steps;
-  // sites outside `onlySites` share frozen empties: a VEN's context then allocates for its site alone
-  const outside = (s: number) => onlySites !== undefined && !onlySites.has(s);
+  // sites outside `onlySites` share frozen empties, set without a call per site: a VEN's context
+  // then costs its own site's work, not the fleet's
+  const nSites = model.sites.length;
+  const mine = onlySites ? [...onlySites] : model.sites.map((s) => s.index);
   const none = Object.freeze([]) as unknown as number[];
-  const siteJobs = model.sites.map((s) => (outside(s.index) ? none : ([] as number[])));
-  const siteInference = model.sites.map((s) => (outside(s.index) ? none : ([] as number[])));
+  const empty = new Float64Array(0);
+  let maxPools = 0;
+  if (onlySites) for (const s of model.sites) maxPools = Math.max(maxPools, s.pools.length);
+  const emptyPools = Array.from({ length: maxPools }, () => empty);
+  const siteJobs: number[][] = new Array<number[]>(nSites).fill(none);
+  const siteInference: number[][] = new Array<number[]>(nSites).fill(none);
+  const poolUsed: Float64Array[][] = new Array<Float64Array[]>(nSites).fill(emptyPools);
+  const multiplier: Float64Array[] = new Array<Float64Array>(nSites).fill(empty);
+  for (const s of mine) {
+    const site = model.sites[s]!;
+    siteJobs[s] = [];
+    siteInference[s] = [];
+    poolUsed[s] = site.pools.map(() => new Float64Array(n));
+    const m = new Float64Array(n);
+    for (let t = 0; t < n; t++) m[t] = 1 + site.facility.lossSlope + site.facility.coolingSlope[t]!;
+    multiplier[s] = m;
+  }
   const jobs: AllocInfo[] = dispatch.jobs.map((a, i) => {
     siteJobs[a.site]!.push(i);
     const w = model.workloads[a.workload]!;
@@ -138,26 +155,17 @@ export function flexContext(model: FleetModel, dispatch: Dispatch, ledger: Ledge
     };
   });
   dispatch.inference.forEach((a, i) => siteInference[a.site]!.push(i));
-  const empty = new Float64Array(0);
-  const emptyPools = Array.from({ length: Math.max(0, ...model.sites.map((s) => s.pools.length)) }, () => empty);
-  const poolUsed = model.sites.map((s) => (outside(s.index) ? emptyPools : s.pools.map(() => new Float64Array(n))));
-  for (const L of ledger.sites) {
-    if (outside(L.site)) continue;
-    const site = model.sites[L.site]!;
+  for (const s of mine) {
+    const L = ledger.sites[s]!;
+    const site = model.sites[s]!;
     for (const f of L.workloads) {
       const w = model.workloads[f.workload]!;
       const k = site.pools.findIndex((p) => p.acceleratorId === w.acceleratorId);
       if (k < 0) continue;
-      const u = poolUsed[L.site]![k]!;
+      const u = poolUsed[s]![k]!;
       for (let t = 0; t < n; t++) u[t]! += f.gpus[t]!;
     }
   }
-  const multiplier = model.sites.map((s) => {
-    if (outside(s.index)) return empty;
-    const m = new Float64Array(n);
-    for (let t = 0; t < n; t++) m[t] = 1 + s.facility.lossSlope + s.facility.coolingSlope[t]!;
-    return m;
-  });
   return {
     model, dispatch, ledger, h: stepHours(model.grid), siteJobs, siteInference, jobs, poolUsed, multiplier,
     budgetUsed: new Float64Array(model.workloads.length), outcomes: ledger.outcomes,

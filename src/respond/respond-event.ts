@@ -25,7 +25,7 @@ import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 import { stepHours } from '../time/grid.ts';
 import { setpointsOf, type SiteSetpoints } from './setpoints.ts';
-import { siteOnlyDispatch, type SiteCall, type SiteState } from './site-call.ts';
+import { siteOnlyDispatch, workloadAllocations, type SiteCall, type SiteState } from './site-call.ts';
 
 /** Penalty of a kWh the site cannot deliver, per kWh, in the LP's cost units (far above any lever). */
 export const SHORTFALL_COST_PER_KWH = 1e6;
@@ -72,8 +72,7 @@ export interface SiteEventResponse {
 function siteShare(state: SiteState, workload: number, from: number, to: number): number {
   let here = 0;
   let all = 0;
-  for (const a of state.base.jobs) {
-    if (a.workload !== workload) continue;
+  for (const a of workloadAllocations(state.base, workload)) {
     let g = 0;
     for (let t = from; t < to; t++) g += a.gpus[t]!;
     all += g;
