@@ -9,6 +9,7 @@
 import { respondEvent } from '../respond/respond-event.ts';
 import type { UseCaseDeps } from '../app/types.ts';
 import type { FleetModel } from '../model/fleet-model.ts';
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { Agent, type Dispatcher } from 'undici';
 import type { SetpointAdapter } from '../openadr/ven/adapters/types.ts';
 import { OpenAdrClient } from '../openadr/ven/client.ts';
@@ -162,7 +163,11 @@ export class VenSlice {
     private readonly o: VirtualVensOptions,
     private readonly solvers: readonly Solver[],
     private readonly deps: UseCaseDeps,
-  ) {}
+  ) {
+    // every VEN's pending solve listens to the run's one signal: as many listeners as VENs is
+    // expected, not the leak Node warns about beyond 10
+    if (deps.signal) setMaxListeners(Math.max(getMaxListeners(deps.signal), o.vens.length + 10), deps.signal);
+  }
 
   get mode(): string {
     return this.vens.values().next().value?.mode ?? this.o.link.notify;

@@ -54,6 +54,22 @@ describe('demo vpp', () => {
     expect(threaded.live.sites.map((s) => s.deliveredKWh)).toEqual(one.live.sites.map((s) => s.deliveredKWh));
   }, 240_000);
 
+  it('answers with more VENs on one event loop than an AbortSignal warns about, and no warning', async () => {
+    // each VEN's pending solve listens to the run's one signal; at 11 the process printed a
+    // MaxListenersExceededWarning (a possible leak) on every run of 11 sites or more
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const r = await runDemoVpp({ sites: 40, skipOffline: true, venThreads: 0 }, { ...deps, signal: new AbortController().signal });
+      expect(r.json.lp.solves).toBe(40);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message)).toEqual([]);
+  }, 240_000);
+
   it('works with webhook subscriptions (each VEN its own callback server) and site events posted over HTTP', async () => {
     const w = await runDemoVpp({ sites: 2, notify: 'webhook', skipOffline: true, inProcessAggregator: false }, deps);
     expect(w.json.transport).toMatchObject({ notify: 'webhook', siteEvents: 'http' });
