@@ -31,7 +31,8 @@ export { runTariffImport, importUrdbFile, type TariffImportInput, type TariffImp
 export { runValidate, scenarioSchemaDocument, summarySchemaDocument, validateErrorJson, type ValidateInput, type ValidateOutput, type ValidateJson, type ValidateErrorJson, type ValidateProblem } from './validate.ts';
 export { CancelledError, ERROR_CODES, InputError, SolverError, WattshiftError, formatLocation, type ErrorCode, type InputErrorCode, type InputLocation } from '../errors/index.ts';
 export { respondEvent, type SiteEventResponse } from '../respond/respond-event.ts';
-export { siteOnlyDispatch, type SiteState, type SiteCall } from '../respond/site-call.ts';
+export type { SiteState, SiteCall } from '../respond/site-call.ts';
+export { siteOnlyDispatch } from '../respond/site-view.ts';
 export type { SiteSetpoints } from '../respond/setpoints.ts';
 export { runDemoVpp, MAX_DEMO_SITES, type DemoVppOptions, type DemoVppJson, type DemoVppOutput } from './demo-vpp.ts';
 export { startVen, type VenInput } from './ven.ts';

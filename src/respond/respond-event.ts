@@ -25,7 +25,8 @@ import type { Dispatch } from '../simulate/dispatch.ts';
 import type { Ledger } from '../simulate/ledger.ts';
 import { stepHours } from '../time/grid.ts';
 import { setpointsOf, type SiteSetpoints } from './setpoints.ts';
-import { siteOnlyDispatch, workloadAllocations, type SiteCall, type SiteState } from './site-call.ts';
+import type { SiteCall, SiteState } from './site-call.ts';
+import { siteOnlyDispatch, workloadAllocations } from './site-view.ts';
 
 /** Penalty of a kWh the site cannot deliver, per kWh, in the LP's cost units (far above any lever). */
 export const SHORTFALL_COST_PER_KWH = 1e6;

@@ -5,7 +5,8 @@
  */
 import type { Dispatch } from '../simulate/dispatch.ts';
 import { stepStartMs } from '../time/grid.ts';
-import { siteOnlyDispatch, type SiteCall, type SiteState } from './site-call.ts';
+import type { SiteCall, SiteState } from './site-call.ts';
+import { siteOnlyDispatch } from './site-view.ts';
 
 /** One lever's setpoint over steps [fromStep, fromStep + length). */
 export interface JobSetpoint {

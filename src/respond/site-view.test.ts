@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Dispatch } from '../simulate/dispatch.ts';
-import { siteOnlyDispatch, workloadAllocations } from './site-call.ts';
+import { siteOnlyDispatch, workloadAllocations } from './site-view.ts';
 
 /** A plan with allocations spread over `sites` sites in the given order. */
 function plan(sites: number, jobs: Array<[number, number]>, inference: Array<[number, number]>): Dispatch {
