@@ -23,8 +23,9 @@ export class VtnContext {
     readonly guard: CallbackGuard,
     readonly now: () => number,
     private readonly afterCommit: (publications: Publication[]) => void,
+    writeBatchMaxMs?: number,
   ) {
-    this.writes = new WriteQueue(store);
+    this.writes = new WriteQueue(store, undefined, undefined, writeBatchMaxMs);
   }
 
   /**

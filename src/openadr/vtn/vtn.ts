@@ -43,6 +43,11 @@ export interface VtnOptions {
   };
   notifier?: NotifierOptions;
   delivery?: DeliveryOptions;
+  /**
+   * Longest a batch of writes runs before it commits, ms (default: 4 on SQLite, no bound on
+   * PostgreSQL; repo/write-queue.ts).
+   */
+  writeBatchMaxMs?: number;
   /** Clock, UTC ms (tests). */
   now?: () => number;
 }
@@ -100,7 +105,7 @@ export async function createVtn(opts: VtnOptions): Promise<Vtn> {
   const context = new VtnContext(store, outbox, guard, now, (pubs) => {
     if (pubs.length && mqtt) mqtt.publish(pubs);
     webhooks.wake();
-  });
+  }, opts.writeBatchMaxMs);
   made.context = context;
   if (!opts.delivery?.paused) webhooks.start();
   let closed = false;

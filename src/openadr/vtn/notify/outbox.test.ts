@@ -14,7 +14,8 @@ describe('Outbox', () => {
 
   it('reads the subscriptions once per group commit, and again after a write that changes them', async () => {
     store = await openStore(':memory:');
-    vtn = await createVtn({ store, delivery: { paused: true, callbacks: { allow: ['loopback'], allowHttp: true } } });
+    // no time bound on a batch: the four writes below share one transaction however slow the machine
+    vtn = await createVtn({ store, delivery: { paused: true, callbacks: { allow: ['loopback'], allowHttp: true } }, writeBatchMaxMs: Number.POSITIVE_INFINITY });
     const bl: Principal = { clientId: 'operator', role: 'bl', scopes: new Set(['read_all', 'write_vens', 'write_subscriptions']) };
     const c = await vtn.clients.create('ven');
     await vtn.vens.create(bl, { objectType: 'BL_VEN_REQUEST', venName: 'site', clientID: c.id, targets: ['site'] });
