@@ -187,4 +187,23 @@ describe('the VEN with the project\'s VTN: more consumption, export limits, with
     expect([w.eventId, w.reason]).toEqual([String(ev.id), 'deleted']);
     expect(adapter.latest.get(`sunny/${ev.id}`)!.withdrawn).toBe(true);
   }, 60_000);
+
+  it('publishes its setpoints before its report turn, and posts the forecast report once the turn comes', async () => {
+    const state = await naiveSiteState(SUNNY_SITE, { allowExport: true });
+    const L = state.baseLedger.sites[0]!;
+    const { vtn, bl, program, sunnyVen } = await startSunnyVtn({ notifier: { mqtt: { embedded: { port: 0 } } } });
+    const adapter = new MemoryAdapter();
+    let open!: () => void;
+    const turnCame = new Promise<void>((r) => (open = r));
+    let asked = 0;
+    ven = sunnyVen({ state, adapter, notify: 'mqtt', mqttUrl: vtn.vtn.mqtt!.uris[0], now: () => START_MS, turns: { report: () => (asked++, turnCame) } });
+    await ven.start();
+    const cap = await bl.createEvent(hourlyEvent(program.id, 'cap', 'EXPORT_CAPACITY_LIMIT', 2, [Math.round(L.gridExportKW[2]! - 150)], 'KW'));
+    await until('the setpoints', () => adapter.latest.get(`sunny/${cap.id}`));
+    await until('the wait for the report turn', () => (asked === 1 ? true : undefined));
+    expect(await bl.reports({ eventID: String(cap.id) })).toHaveLength(0);
+    open();
+    await ven.idle();
+    expect(await bl.reports({ eventID: String(cap.id) })).toHaveLength(1);
+  }, 60_000);
 });

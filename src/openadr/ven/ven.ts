@@ -24,7 +24,7 @@ import { MemoryJournal, type JournalEntry, type VenJournal, type WithdrawReason 
 import { connectWithToken } from './mqtt-login.ts';
 import { forecastReport, measuredReport, withdrawnStoredReport, type AnsweredEvent, type Reporter } from './reports.ts';
 import { parseSample, TelemetryStore } from './telemetry.ts';
-import { nextTurn, type Turn } from './turns.ts';
+import { nextTurn, type SharedTurns } from './turns.ts';
 
 /** One answered event. */
 export interface VenAnswer extends AnsweredEvent {
@@ -101,15 +101,12 @@ export interface VenOptions {
   /** Called after each withdrawal. */
   onWithdraw?: (w: VenWithdrawal) => void;
   /**
-   * Waits for the VEN's turn to solve an answered event's LP, after the take-up is stamped
-   * (default: one turn of the event loop; VENs sharing an event loop share sharedTurns in turns.ts).
+   * Turns the VEN waits for (turns.ts): `solve`, before an answered event's LP, after the take-up
+   * is stamped (default one turn of the event loop); `report`, before an answer's forecast report
+   * is posted, after its setpoints are published (default none). VENs sharing an event loop share
+   * `sharedTurns()`.
    */
-  turn?: Turn;
-  /**
-   * Waits for the VEN's turn to post an answer's forecast report, after its setpoints are
-   * published (default: none; VENs sharing an event loop wait until no answer waits for its LP).
-   */
-  reportTurn?: Turn;
+  turns?: Partial<SharedTurns>;
   /** Clock, UTC ms (default Date.now): where a withdrawal starts. */
   now?: () => number;
   /** Called with errors of background work (notifications, polls). */
@@ -376,7 +373,7 @@ export class Ven {
     const receivedAtMs = Date.now();
     // the LP holds the event loop for a few milliseconds: let it first take up whatever else has
     // arrived (a process hosting many VENs reads their notifications between their LPs)
-    await (this.opts.turn ?? nextTurn)();
+    await (this.opts.turns?.solve ?? nextTurn)();
     const known0 = this.journal.get(id);
     if (cancelled(event)) {
       // an event that asks nothing (any more): withdraw what was answered, else nothing to do
@@ -391,7 +388,7 @@ export class Ven {
     const repeat = known?.version === version;
     const a: VenAnswer = { event, call, response, receivedAtMs, publishedAtMs, repeat };
     this.answers.set(id, a);
-    if (this.opts.reportTurn) await this.opts.reportTurn();
+    await this.opts.turns?.report?.();
     const report = forecastReport(this.reporter, a);
     const entry: JournalEntry = { ...(known ?? {}), version, fromStep: response.setpoints.fromStep, length: response.setpoints.length };
     delete entry.withdrawn;
