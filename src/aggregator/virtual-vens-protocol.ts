@@ -16,6 +16,8 @@ export interface VenThreadInit {
   baseLedger: Ledger;
   vens: VirtualVenCredentials[];
   link: VirtualVenLink;
+  /** Have V8 optimise WebAssembly when compiled (wasm-tiering.ts), before the thread's HiGHS loads. */
+  optimiseWasm: boolean;
 }
 
 /** Main thread → worker: a command, answered by a `done` with the same id. */

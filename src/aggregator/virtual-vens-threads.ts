@@ -25,6 +25,11 @@ export interface ThreadedVensOptions extends VirtualVensOptions {
   scenario: VenThreadInit['scenario'];
   /** Worker threads (at most one per VEN). */
   threads: number;
+  /**
+   * Have V8 optimise WebAssembly when compiled (default true; wasm-tiering.ts): with dynamic
+   * tiering, V8 compiled the hot HiGHS functions during the event, on the cores answering it.
+   */
+  optimiseWasm?: boolean;
 }
 
 /** The virtual VENs, a slice per worker thread. */
@@ -41,7 +46,7 @@ export class ThreadedVens implements VirtualVens {
     const slices = Array.from({ length: n }, (_, k) => this.o.vens.filter((_, i) => i % n === k));
     for (const vens of slices) this.threads.push(this.spawn(new Set(vens.map((v) => v.site))));
     const { scenario, base, baseLedger, link } = this.o;
-    const modes = await Promise.all(this.threads.map((t, k) => this.send(t, { type: 'start', init: { scenario, base, baseLedger, link, vens: slices[k]! } })));
+    const modes = await Promise.all(this.threads.map((t, k) => this.send(t, { type: 'start', init: { scenario, base, baseLedger, link, vens: slices[k]!, optimiseWasm: this.o.optimiseWasm ?? true } })));
     this.mode = modes[0] ?? this.o.link.notify;
   }
 

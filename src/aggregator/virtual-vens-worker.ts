@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadScenarioInput } from '../app/scenario-input.ts';
 import type { SetpointAdapter } from '../openadr/ven/adapters/types.ts';
 import { HighsInThreadSolver } from '../optimize/highs-in-thread-solver.ts';
+import { optimiseWasmWhenCompiled } from '../optimize/wasm-tiering.ts';
 import type { VenThreadCommand, VenThreadMessage } from './virtual-vens-protocol.ts';
 import { VenSlice } from './virtual-vens.ts';
 
@@ -34,6 +35,9 @@ const solver = new HighsInThreadSolver();
 async function run(c: VenThreadCommand): Promise<string | undefined> {
   switch (c.type) {
     case 'start': {
+      // this thread exists to answer a burst of events: HiGHS optimised before the first (its
+      // runtime loads in slice.start), not during it
+      if (c.init.optimiseWasm) optimiseWasmWhenCompiled();
       const { model } = loadScenarioInput(c.init.scenario);
       const adapter: SetpointAdapter = {
         name: 'main-thread',

@@ -82,6 +82,11 @@ export interface DemoVppOptions {
    * caller's solver factory.
    */
   venThreads?: Numeric;
+  /**
+   * VEN threads have V8 optimise WebAssembly when compiled (default true; wasm-tiering.ts);
+   * false keeps V8's dynamic tiering (benchmarks compare the two).
+   */
+  optimiseWasm?: boolean;
 }
 
 /** The `demo vpp --json` document (a stable contract: fields are only added). */
@@ -245,7 +250,7 @@ export async function runDemoVpp(input: DemoVppOptions, deps: UseCaseDeps): Prom
       onError: (e) => fail(e),
     };
     deps.progress?.(0.1, 'VENs');
-    vens = venThreads === 0 ? new InProcessVens(venOptions, deps) : new ThreadedVens({ ...venOptions, scenario: threadScenario(scenarioInput, loaded), threads: venThreads });
+    vens = venThreads === 0 ? new InProcessVens(venOptions, deps) : new ThreadedVens({ ...venOptions, scenario: threadScenario(scenarioInput, loaded), threads: venThreads, optimiseWasm: input.optimiseWasm });
     await vens.start();
     checkpoint(deps, 'before the event');
 
