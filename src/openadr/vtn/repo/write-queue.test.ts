@@ -65,6 +65,37 @@ function cases(databases: () => Promise<ScratchDatabases>): void {
     expect((await names(store)).filter((n) => n.startsWith('timed-'))).toHaveLength(12);
   });
 
+  it('lets what the first batch scheduled for the next turn (the broker handing its notifications to their sockets) run before the next batch', async () => {
+    const q = new WriteQueue(store, 1, 1, 3);
+    const log: string[] = [];
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        q
+          .run(async (trx) => {
+            log.push(`run ${i}`);
+            await insert(trx, `handed-${String(i).padStart(2, '0')}`);
+            // hold the batch without giving the event loop a turn, as a burst of writes does
+            const until = performance.now() + 1;
+            while (performance.now() < until);
+            return i;
+          })
+          // as the embedded broker does: a message published on the answer reaches its socket a turn later
+          .then((v) => {
+            log.push(`answered ${v}`);
+            setImmediate(() => log.push(`handed over ${v}`));
+          }),
+      ),
+    );
+    await new Promise((r) => setImmediate(r));
+    // every notification is handed over before the next batch's first write runs
+    for (let i = 0; i < 12; i++) {
+      const answered = log.indexOf(`answered ${i}`);
+      const nextRun = log.findIndex((e, k) => k > answered && e.startsWith('run'));
+      if (nextRun >= 0) expect(log.indexOf(`handed over ${i}`), log.join(', ')).toBeLessThan(nextRun);
+    }
+    expect(q.commits).toBeGreaterThanOrEqual(2);
+  });
+
   it('a 409 caught from the database undoes only its own write, wherever it sits in the batch', async () => {
     // no time bound: the four writes share one batch however slow the machine
     const q = new WriteQueue(store, 5, 1, Number.POSITIVE_INFINITY);
