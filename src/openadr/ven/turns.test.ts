@@ -65,4 +65,26 @@ describe('sharedTurns', () => {
     while (order.length < 7) await Promise.all(done);
     expect(order).toEqual(['a', 'b', 'c', 'd', 'e', 'report 1', 'report 2']);
   });
+
+  it('holds reports until no event has arrived for the report quiet time; an answer arriving meanwhile goes first', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const turns = sharedTurns({ quietMs: 0, maxWaitMs: 0, reportQuietMs: 150 });
+    const t0 = performance.now();
+    const at: Record<string, number> = {};
+    const mark = (name: string) => () => void (at[name] = performance.now() - t0);
+    const done = [turns.solve().then(mark('a')), turns.report().then(mark('report'))];
+    // the answer goes at once, the report waits for the quiet after it
+    await sleep(60);
+    expect(at.a).toBeDefined();
+    expect(at.report).toBeUndefined();
+    // another event 60 ms in: answered at once (not held behind the report's wait), and the quiet starts again
+    done.push(turns.solve().then(mark('b')));
+    await Promise.all(done);
+    expect(at.b! - 60).toBeLessThan(60);
+    expect(at.report).toBeGreaterThanOrEqual(60 + 150 - 5);
+    // long after the last event, a report goes at once
+    const t1 = performance.now();
+    await turns.report();
+    expect(performance.now() - t1).toBeLessThan(100);
+  });
 });
